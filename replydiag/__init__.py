@@ -1,0 +1,37 @@
+"""replydiag: how much of your customer care is templated, and how much is personal.
+
+>>> import replydiag
+>>> result = replydiag.audit(replydiag.sample_path())
+>>> 0 <= result.templated_share <= 1
+True
+"""
+
+__version__ = "0.1.0"
+
+from .api import AuditResult, Export, analyze, audit, load  # noqa: E402
+from .errors import FormatError, InputError, MappingError, ReplydiagError, SettingsError  # noqa: E402
+from .models import Kind, RowAccounting, Settings  # noqa: E402
+
+
+def sample_path():
+    """Path of the bundled sample export (see ``replydiag.samples``)."""
+    from .samples import sample_path as _sample_path
+
+    return _sample_path()
+
+__all__ = [
+    "AuditResult",
+    "Export",
+    "FormatError",
+    "InputError",
+    "Kind",
+    "MappingError",
+    "ReplydiagError",
+    "RowAccounting",
+    "Settings",
+    "analyze",
+    "audit",
+    "load",
+    "sample_path",
+    "__version__",
+]

@@ -1,0 +1,301 @@
+"""The library API: load exports, analyse replies, get one typed result.
+
+The CLI and the notebooks use only these functions, so both report the same numbers.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from . import __version__
+from .analysis import analyze_replies
+from .errors import InputError
+from .ingest import LoadedExport, load_export, load_frame
+from .models import KINDS, Kind, RowAccounting, Settings
+from .normalize import slot_values
+
+PERIODS = {"day": "D", "week": "W-MON", "month": "M", "quarter": "Q"}
+
+
+@dataclass
+class Export:
+    """One or more exports read into canonical replies, with their row accounting."""
+
+    replies: pd.DataFrame
+    customer_times: pd.DataFrame
+    accounting: RowAccounting
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def combine(cls, parts: list[LoadedExport]) -> "Export":
+        accounting = RowAccounting()
+        for part in parts:
+            accounting = accounting.merge(part.accounting)
+        sources = [
+            {
+                "file": p.source, "format": p.format_name, "format_title": p.format_title,
+                "encoding": p.encoding, "delimiter": p.delimiter,
+                "fields": {name: {"column": c.column, "confidence": c.confidence} for name, c in p.fields.items()},
+                **p.accounting.to_dict(),
+            }
+            for p in parts
+        ]
+        return cls(
+            replies=pd.concat([p.replies for p in parts], ignore_index=True),
+            customer_times=pd.concat([p.customer_times for p in parts], ignore_index=True),
+            accounting=accounting,
+            sources=sources,
+        )
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named or matched by globs, in the order given, each once."""
+    out: list[Path] = []
+    for item in paths:
+        text = str(item)
+        matches = sorted(glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
+        if not matches:
+            raise InputError("no file matches this pattern", path=text, hint="Check the folder and the pattern")
+        for match in matches:
+            path = Path(match)
+            if path not in out:
+                out.append(path)
+    return out
+
+
+def load(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
+         column_map: dict[str, str] | None = None) -> Export:
+    """Read one or more exports (paths or globs) into canonical replies.
+
+    >>> from replydiag.samples import sample_path
+    >>> export = load(sample_path())
+    >>> export.accounting.balanced, len(export.replies) > 0
+    (True, True)
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files = expand_paths(paths)
+    if not files:
+        raise InputError("no export files given", hint="Pass at least one CSV or JSON export")
+    return Export.combine([load_export(p, format=format, column_map=column_map) for p in files])
+
+
+def analyze(
+    data: Export | LoadedExport | pd.DataFrame,
+    *,
+    settings: Settings | None = None,
+    threshold: float | None = None,
+    min_support: int | None = None,
+    edited_coverage: float | None = None,
+    automatic_seconds: float | None = None,
+    column_map: dict[str, str] | None = None,
+    format: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> "AuditResult":
+    """Analyse replies: an ``Export`` from ``load``, or any DataFrame with a text column.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"text": ["Your order {0} has shipped and will arrive soon!".format(i)
+    ...                             for i in (10231, 20932, 30123)] + ["Sorry, let me check with the warehouse."]})
+    >>> result = analyze(df)
+    >>> result.replies["kind"].tolist()
+    ['template', 'template', 'template', 'personal']
+    """
+    settings = (settings or Settings()).with_changes(
+        threshold=threshold, min_support=min_support, edited_coverage=edited_coverage,
+        automatic_seconds=automatic_seconds,
+    )
+    if isinstance(data, pd.DataFrame):
+        data = Export.combine([load_frame(data, column_map=column_map, format=format)])
+    elif isinstance(data, LoadedExport):
+        data = Export.combine([data])
+    replies, templates = analyze_replies(
+        data.replies, settings=settings, customer_times=data.customer_times, progress=progress
+    )
+    return AuditResult(replies=replies, templates=templates, accounting=data.accounting, settings=settings,
+                       sources=data.sources)
+
+
+def audit(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
+          column_map: dict[str, str] | None = None, **settings: Any) -> "AuditResult":
+    """``load`` then ``analyze``: what ``replydiag audit`` runs.
+
+    >>> from replydiag.samples import sample_path
+    >>> audit(sample_path()).summary()["accounting"]["rows_read"] > 0
+    True
+    """
+    return analyze(load(paths, format=format, column_map=column_map), **settings)
+
+
+def _shares(frame: pd.DataFrame) -> dict[str, Any]:
+    counts = frame["kind"].value_counts().reindex(list(KINDS), fill_value=0)
+    total = int(counts.sum())
+    shares = {k: (round(float(c) / total, 4) if total else 0.0) for k, c in counts.items()}
+    return {
+        "replies": total,
+        "counts": {k: int(c) for k, c in counts.items()},
+        "shares": shares,
+        "templated_share": round(1.0 - shares[Kind.PERSONAL.value], 4) if total else 0.0,
+    }
+
+
+@dataclass
+class AuditResult:
+    """Everything an audit found. ``replies``: one row per reply; ``templates``: one per template.
+
+    Breakdowns (``by_agent``, ``by_channel``, ``by_period``) are DataFrames of counts and
+    shares; ``summary()`` is what ``summary.json`` holds.
+    """
+
+    replies: pd.DataFrame
+    templates: pd.DataFrame
+    accounting: RowAccounting
+    settings: Settings
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    # --- figures -------------------------------------------------------------------
+    @property
+    def templated_share(self) -> float:
+        """Share of replies that are automatic, template or edited (not personal)."""
+        return _shares(self.replies)["templated_share"]
+
+    def shares(self) -> pd.Series:
+        """Share of each kind over all replies."""
+        return pd.Series(_shares(self.replies)["shares"], name="share")
+
+    def breakdown(self, by: str | pd.Series) -> pd.DataFrame:
+        """Counts and shares of each kind per value of a column (``agent``, ``channel`` ...)."""
+        key = self.replies[by] if isinstance(by, str) else by
+        counts = pd.crosstab(key, self.replies["kind"]).reindex(columns=list(KINDS), fill_value=0)
+        counts.columns = [str(c) for c in counts.columns]
+        table = counts.copy()
+        table.insert(0, "replies", counts.sum(axis=1))
+        for kind in KINDS:
+            table[f"{kind}_share"] = (counts[kind] / table["replies"]).round(4)
+        table["templated_share"] = (1 - counts[Kind.PERSONAL.value] / table["replies"]).round(4)
+        table.index.name = by if isinstance(by, str) else (key.name or "group")
+        return table.sort_values("replies", ascending=False, kind="stable")
+
+    def by_agent(self) -> pd.DataFrame:
+        return self.breakdown("agent")
+
+    def by_channel(self) -> pd.DataFrame:
+        return self.breakdown("channel")
+
+    def by_period(self, period: str = "month") -> pd.DataFrame:
+        """Per calendar period (``day``, ``week``, ``month``, ``quarter``); undated replies are left out."""
+        if period not in PERIODS:
+            raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+        dated = self.replies.dropna(subset=["created_at"])
+        if dated.empty:
+            return self.breakdown(pd.Series([], dtype="string", name="period")).iloc[0:0]
+        labels = period_labels(dated["created_at"], period)
+        sub = AuditResult(dated, self.templates, self.accounting, self.settings)
+        return sub.breakdown(labels.rename("period")).sort_index()
+
+    def summary(self) -> dict[str, Any]:
+        """The contents of ``summary.json``: accounting, settings and shares overall / per agent / per channel."""
+        by = {}
+        for name, frame in (("by_agent", self.by_agent()), ("by_channel", self.by_channel())):
+            by[name] = {str(idx): _row_shares(row) for idx, row in frame.iterrows()}
+        periods = self.by_period("month")
+        return {
+            "replydiag_version": __version__,
+            "accounting": self.accounting.to_dict(),
+            "sources": self.sources,
+            "settings": self.settings.to_dict(),
+            "overall": _shares(self.replies),
+            "templates": int(len(self.templates)),
+            **by,
+            "by_month": {str(idx): _row_shares(row) for idx, row in periods.iterrows()},
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.summary(), indent=2, ensure_ascii=False, default=str)
+
+    # --- one reply ---------------------------------------------------------------------
+    def explain(self, reply_id: str) -> dict[str, Any]:
+        """Why a reply got its kind: its template, the words that differ, and its slot values.
+
+        >>> from replydiag.samples import sample_path
+        >>> r = audit(sample_path())
+        >>> sorted(r.explain(r.replies["reply_id"].iloc[0]))[:3]
+        ['agent', 'differences', 'kind']
+        """
+        from rapidfuzz.distance import Indel
+
+        match = self.replies[self.replies["reply_id"] == str(reply_id)]
+        if match.empty:
+            raise KeyError(f"no reply with reply_id {reply_id!r}")
+        row = match.iloc[0]
+        template_text = None
+        differences: list[dict[str, str]] = []
+        if pd.notna(row["template_id"]):
+            found = self.templates.loc[self.templates["template_id"] == row["template_id"], "template_text"]
+            template_text = str(found.iloc[0]) if len(found) else None
+        if template_text:
+            a, b = template_text.split(), str(row["masked"]).split()
+            for op in Indel.opcodes(a, b):
+                if op.tag != "equal":
+                    differences.append({
+                        "template": " ".join(a[op.src_start:op.src_end]),
+                        "reply": " ".join(b[op.dest_start:op.dest_end]),
+                    })
+        return {
+            "reply_id": str(row["reply_id"]),
+            "agent": row["agent"],
+            "kind": str(row["kind"]),
+            "template_id": None if pd.isna(row["template_id"]) else row["template_id"],
+            "template_text": template_text,
+            "similarity": None if pd.isna(row["similarity"]) else float(row["similarity"]),
+            "template_share": None if pd.isna(row["template_share"]) else float(row["template_share"]),
+            "text": row["text"],
+            "masked": row["masked"],
+            "slot_values": slot_values(str(row["text"])),
+            "differences": differences,
+        }
+
+    # --- charts (matplotlib imported only when drawn) ------------------------------------
+    def plot_shares(self):
+        from .charts import shares_bar
+        return shares_bar(self.shares())
+
+    def plot_agents(self, top: int = 15):
+        from .charts import agents_stacked
+        return agents_stacked(self.by_agent(), top=top)
+
+    def plot_trend(self, period: str = "month"):
+        from .charts import trend_lines
+        return trend_lines(self.by_period(period))
+
+    def _repr_html_(self) -> str:
+        from .report.render import render_result_html_snippet
+        return render_result_html_snippet(self)
+
+
+def _row_shares(row: pd.Series) -> dict[str, Any]:
+    return {
+        "replies": int(row["replies"]),
+        "counts": {k: int(row[k]) for k in KINDS},
+        "shares": {k: float(row[f"{k}_share"]) for k in KINDS},
+        "templated_share": float(row["templated_share"]),
+    }
+
+
+def period_labels(dates: pd.Series, period: str) -> pd.Series:
+    """Period label per timestamp: ``2026-03`` (month), ``2026-W12`` (ISO week), ``2026-Q1``, ``2026-03-25``."""
+    naive = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    if period == "month":
+        return naive.dt.strftime("%Y-%m")
+    if period == "quarter":
+        return naive.dt.year.astype(str) + "-Q" + naive.dt.quarter.astype(str)
+    if period == "week":
+        iso = naive.dt.isocalendar()
+        return iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
+    return naive.dt.strftime("%Y-%m-%d")

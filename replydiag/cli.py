@@ -1,0 +1,121 @@
+"""The ``replydiag`` command line: parse, one library call, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from . import api
+from .errors import MappingError, ReplydiagError
+from .output import write_audit
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Audit help-desk reply exports: how much of your care is templated, how much is personal.",
+)
+stdout = Console()
+stderr = Console(stderr=True)
+
+MAP_HELP = "Override a detected column, e.g. --map text=Body (repeatable)."
+FORMAT_HELP = "Force the export layout instead of detecting it (zendesk, freshdesk, intercom, twcs, generic ...)."
+
+
+class State:
+    debug = False
+
+
+def _parse_map(items: list[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise MappingError(f"--map {item!r} is not FIELD=COLUMN", hint="Write it like --map text=Body")
+        field, column = item.split("=", 1)
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def _fail(error: ReplydiagError) -> None:
+    if State.debug:
+        raise error
+    stderr.print(f"replydiag: error: {error}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(error.exit_code)
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")) -> None:
+    State.debug = debug
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if done and done % 100000 == 0:
+        stderr.print(f"[dim]{stage}: {done:,} distinct replies…[/dim]")
+
+
+@app.command()
+def audit(
+    exports: List[str] = typer.Argument(..., help="CSV / JSON export files or globs."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for replies.csv, templates.csv, summary.json."),
+    column_map: Optional[List[str]] = typer.Option(None, "--map", help=MAP_HELP),
+    format: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Similarity 0-100 to join a template [85]."),
+    min_support: Optional[int] = typer.Option(None, "--min-support", help="Replies a template needs [3]."),
+    redact: bool = typer.Option(False, "--redact", help="Leave reply text out of replies.csv."),
+    as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout instead of tables."),
+) -> None:
+    """Analyse exports and print how templated the replies are.
+
+    Example: replydiag audit sample_exports/zendesk_sample.csv --out audit/
+    """
+    try:
+        result = api.audit(exports, format=format, column_map=_parse_map(column_map), threshold=threshold,
+                           min_support=min_support, progress=_progress)
+        written = write_audit(result, out, redact=redact) if out else {}
+    except ReplydiagError as error:
+        _fail(error)
+        return
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        from .terminal import render_audit
+
+        render_audit(stdout, result)
+    for path in written.values():
+        stderr.print(f"[dim]wrote {path}[/dim]")
+
+
+@app.command()
+def inspect(
+    exports: List[str] = typer.Argument(..., help="CSV / JSON export files or globs."),
+    column_map: Optional[List[str]] = typer.Option(None, "--map", help=MAP_HELP),
+    format: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+) -> None:
+    """Show the detected layout, the column chosen for each field, the row accounting and
+    three example replies, without analysing.
+
+    Example: replydiag inspect sample_exports/zendesk_sample.csv
+    """
+    try:
+        export = api.load(exports, format=format, column_map=_parse_map(column_map))
+    except ReplydiagError as error:
+        _fail(error)
+        return
+    from .terminal import render_inspect
+
+    sample = export.replies.head(3)
+    examples = [
+        {"agent": str(r.agent), "created_at": str(r.created_at), "text": str(r.text)} for r in sample.itertuples()
+    ]
+    render_inspect(stdout, export, examples)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

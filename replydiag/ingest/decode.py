@@ -1,0 +1,137 @@
+"""Bytes to text, the way spreadsheets and help desks actually save files.
+
+Order (see shared EXPORT_FORMATS.md): byte-order mark, UTF-16 without BOM, strict UTF-8,
+then cp1252, then latin-1. A file whose lines mix UTF-8 and cp1252 is decoded line by line.
+Mojibake inside cells (``â€™``) is repaired later, per cell, with ftfy.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    mixed_lines: int = 0  # lines decoded as cp1252 inside an otherwise UTF-8 file
+
+
+def read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError("file not found", path=path, hint="Check the path, or quote a glob")
+    if path.is_dir():
+        raise InputError(
+            "is a directory, not an export file", path=path, hint=f"Pass the files inside, e.g. '{path}/*.csv'"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", path=path) from exc
+    if not data.strip():
+        raise InputError("is empty (0 rows)", path=path, hint="Export the replies again; the file has no content")
+    return data
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text saved without a BOM has a NUL in every other byte of ASCII text."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def looks_binary(sample: bytes) -> bool:
+    """True for files that are not text in any encoding we read (images, zip, xlsx)."""
+    if sample.startswith((b"PK\x03\x04", b"\x89PNG", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"GIF8")):
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12, 0))
+    return controls > 0.05 * max(len(sample), 1)
+
+
+def decode_bytes(data: bytes, *, path: Path | str = "<data>") -> Decoded:
+    """Decode an export's bytes, trying BOM, UTF-16, UTF-8, then cp1252 / latin-1.
+
+    >>> decode_bytes("Perch\\u00e9".encode("cp1252")).encoding
+    'cp1252'
+    >>> decode_bytes(b"\\xef\\xbb\\xbfid,text\\n").text
+    'id,text\\n'
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom):].decode(encoding.replace("-sig", "")), encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding} (byte {exc.start})",
+                    path=path,
+                    hint="Re-save the export as UTF-8",
+                ) from exc
+
+    sample = data[:65536]
+    utf16 = _utf16_without_bom(sample)
+    if utf16:
+        try:
+            return Decoded(data.decode(utf16), utf16 + " (no BOM)")
+        except UnicodeDecodeError:
+            pass
+    if looks_binary(sample):
+        raise InputError(
+            "is a binary file, not a CSV or JSON export",
+            path=path,
+            hint="Export the replies as CSV or JSON (an .xlsx workbook must be saved as CSV first)",
+        )
+    if b"\x00" in data:
+        # Stray NULs inside a text file: drop them rather than let the CSV parser stop there.
+        data = data.replace(b"\x00", b"")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8 as a whole. If most non-ASCII lines are UTF-8, the file was appended to by two
+    # programs; decode line by line so neither part is garbled.
+    lines = data.split(b"\n")
+    utf8_ok = bad = 0
+    for line in lines:
+        if max(line, default=0) < 128:
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_ok += 1
+        except UnicodeDecodeError:
+            bad += 1
+    if utf8_ok > 0 and utf8_ok >= bad:
+        out = []
+        for line in lines:
+            try:
+                out.append(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                out.append(_decode_single_byte(line))
+        return Decoded("\n".join(out), "utf-8 (mixed with cp1252)", mixed_lines=bad)
+    try:
+        return Decoded(data.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError:
+        return Decoded(data.decode("latin-1"), "latin-1")
+
+
+def _decode_single_byte(line: bytes) -> str:
+    try:
+        return line.decode("cp1252")
+    except UnicodeDecodeError:
+        return line.decode("latin-1")

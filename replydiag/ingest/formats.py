@@ -1,0 +1,336 @@
+"""Which help desk wrote this export, and which column holds each canonical field.
+
+Vendor layouts are recognised by header fingerprints (never by file name). Each layout is
+data: the columns to try for each field and how its role/direction values read. A file that
+matches no vendor falls back to multilingual header synonyms, then to content (the column
+with the longest text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import MappingError
+from ..models import Role
+
+# Fields the loader fills; "direction", "role", "inbound", "outbound", "public", "private",
+# "automation" and "date_parts" only decide who wrote a row and whether it is analysed.
+FIELDS = (
+    "reply_id", "conversation_id", "text", "html", "agent", "created_at", "channel",
+    "template_mark", "inbound", "outbound", "direction", "role", "public", "private",
+    "automation", "in_reply_to", "agent_side", "customer_side",
+)
+MAPPABLE_FIELDS = FIELDS
+
+
+def norm_header(name: str) -> str:
+    """Lower-case, accents and punctuation removed: ``"ID Messaggio"`` -> ``"id messaggio"``."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+# Role words, across vendors and languages. A layout may override some (Help Scout's "user"
+# is an agent, Intercom's "user" is a customer).
+ROLE_WORDS: dict[str, Role] = {
+    **dict.fromkeys(
+        "customer client end user enduser end_user requester visitor contact lead consumer user_customer "
+        "cliente kunde kundin clienta usuario utente".split(), Role.CUSTOMER),
+    **dict.fromkeys(
+        "agent admin teammate operator staff support helpdesk brand company outgoing outbound out "
+        "operatore agente bearbeiter mitarbeiter operador atendente conseiller agent_reply".split(), Role.AGENT),
+    **dict.fromkeys("bot automation auto autoreply workflow rule ai ai_agent chatbot".split(), Role.BOT),
+    **dict.fromkeys("note internal private comment internal_note nota notiz".split(), Role.NOTE),
+    **dict.fromkeys("system event lineitem line_item welcome_message".split(), Role.SYSTEM),
+    **dict.fromkeys("incoming inbound in".split(), Role.CUSTOMER),
+    "end-user": Role.CUSTOMER,
+}
+
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "si", "sì", "ja", "oui", "sim", "vero", "wahr", "x"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non", "nao", "não", "falso", "falsch"}
+
+
+def truthy(series: pd.Series) -> pd.Series:
+    """Boolean-ish cells (TRUE/FALSE, 1/0, yes/no, in/out ...) to a nullable boolean."""
+    lowered = series.astype("string").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    out[lowered.isin(TRUE_WORDS)] = True
+    out[lowered.isin(FALSE_WORDS)] = False
+    return out
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """One vendor layout: its fingerprint and the columns tried for each field, in order."""
+
+    name: str
+    title: str
+    fingerprint: tuple[str, ...]
+    columns: dict[str, tuple[str, ...]]
+    role_words: dict[str, Role] = field(default_factory=dict)
+    channel: str | None = None  # channel to report when the export has no channel column
+    shared_agent_account: bool = False  # agent column names a brand account, not a person
+
+    def matches(self, headers: set[str]) -> float:
+        present = sum(1 for col in self.fingerprint if norm_header(col) in headers)
+        return present / len(self.fingerprint)
+
+
+FORMATS: tuple[FormatSpec, ...] = (
+    FormatSpec(
+        "twcs", "Twitter/X customer care (twcs layout)",
+        ("tweet_id", "author_id", "inbound", "text"),
+        {"reply_id": ("tweet_id",), "conversation_id": (), "text": ("text",), "agent": ("author_id",),
+         "created_at": ("created_at",), "inbound": ("inbound",), "in_reply_to": ("in_response_to_tweet_id",)},
+        channel="twitter", shared_agent_account=True,
+    ),
+    FormatSpec(
+        "twitter-api", "Twitter/X API export (twitteR layout)",
+        ("text", "screenName", "replyToSN", "created"),
+        {"reply_id": ("id",), "conversation_id": ("replyToSID",), "text": ("text",), "agent": ("screenName",),
+         "created_at": ("created",)},
+        channel="twitter", shared_agent_account=True,
+    ),
+    FormatSpec(
+        "conversation-json", "Conversation JSON (client/agent turns)",
+        ("conversation_id", "message", "datetime"),
+        {"reply_id": ("tweet_ID", "id"), "conversation_id": ("conversation_id",), "text": ("message",),
+         "agent": ("agent",), "agent_side": ("agent",), "customer_side": ("client", "customer"),
+         "created_at": ("datetime",)},
+        channel="twitter", shared_agent_account=True,
+    ),
+    FormatSpec(
+        "turns-json", "Conversation JSON (sender/utterances turns)",
+        ("conversation_id", "sender", "utterances"),
+        {"reply_id": (), "conversation_id": ("conversation_id",), "text": ("utterances",), "role": ("sender",)},
+    ),
+    FormatSpec(
+        "zendesk", "Zendesk ticket comments",
+        ("ticket_id", "author_id", "public"),
+        {"reply_id": ("id", "comment_id"), "conversation_id": ("ticket_id",),
+         "text": ("plain_body", "body"), "html": ("html_body",),
+         "agent": ("author.name", "author_name", "author_id"), "role": ("author.role", "author_role", "role"),
+         "created_at": ("created_at",), "channel": ("via.channel", "channel", "via"), "public": ("public",),
+         "automation": ("via.channel", "via"),
+         "template_mark": ("macro_title", "macro_id", "macro", "AgentMacroReference")},
+    ),
+    FormatSpec(
+        "freshdesk", "Freshdesk conversations",
+        ("ticket_id", "incoming", "private"),
+        {"reply_id": ("id",), "conversation_id": ("ticket_id",), "text": ("body_text",), "html": ("body",),
+         "agent": ("user_name", "user_id"), "created_at": ("created_at",), "channel": ("source",),
+         "inbound": ("incoming",), "private": ("private",)},
+    ),
+    FormatSpec(
+        "intercom", "Intercom conversation parts",
+        ("part_type", "author.type", "body"),
+        {"reply_id": ("id",), "conversation_id": ("conversation_id", "conversation.id"), "html": ("body",),
+         "agent": ("author.name", "author.id"), "role": ("author.type",), "created_at": ("created_at",),
+         "channel": ("source.type", "channel"), "automation": ("author.from_ai_agent",), "direction": ("part_type",)},
+        role_words={"user": Role.CUSTOMER, "contact": Role.CUSTOMER, "lead": Role.CUSTOMER,
+                    "admin": Role.AGENT, "team": Role.AGENT, "bot": Role.BOT, "operator": Role.BOT,
+                    "comment": Role.AGENT, "note": Role.NOTE, "assignment": Role.SYSTEM, "open": Role.SYSTEM,
+                    "close": Role.SYSTEM, "away_mode_assignment": Role.SYSTEM},
+    ),
+    FormatSpec(
+        "helpscout", "Help Scout threads",
+        ("createdBy.type", "body", "type"),
+        {"reply_id": ("id",), "conversation_id": ("conversation_id", "conversationId"), "html": ("body",),
+         "text": ("text",), "agent": ("createdBy.first", "createdBy.email", "createdBy.id"),
+         "role": ("createdBy.type",), "direction": ("type",), "created_at": ("createdAt",),
+         "channel": ("source.type",), "template_mark": ("savedReplyId",)},
+        role_words={"user": Role.AGENT, "customer": Role.CUSTOMER, "message": Role.AGENT, "reply": Role.AGENT,
+                    "chat": Role.AGENT, "phone": Role.AGENT, "note": Role.NOTE, "lineitem": Role.SYSTEM,
+                    "forwardparent": Role.SYSTEM, "forwardchild": Role.SYSTEM, "beaconchat": Role.AGENT},
+    ),
+    FormatSpec(
+        "front", "Front messages",
+        ("is_inbound", "created_at"),
+        {"reply_id": ("id",), "conversation_id": ("conversation_id", "conversation.id"), "text": ("text", "blurb"),
+         "html": ("body",), "agent": ("author.email", "author.username", "author.first_name", "author"),
+         "created_at": ("created_at",), "channel": ("type",), "inbound": ("is_inbound",),
+         "automation": ("Autoreply", "is_autoreply")},
+    ),
+    FormatSpec(
+        "gorgias", "Gorgias ticket messages",
+        ("from_agent", "created_datetime"),
+        {"reply_id": ("id",), "conversation_id": ("ticket_id",), "text": ("body_text", "stripped_text"),
+         "html": ("body_html",), "agent": ("sender.name", "sender.email", "sender"),
+         "created_at": ("created_datetime",), "channel": ("channel",), "outbound": ("from_agent",),
+         "public": ("public",), "automation": ("via",)},
+    ),
+    FormatSpec(
+        "hubspot", "HubSpot conversation messages",
+        ("direction", "conversationsThreadId"),
+        {"reply_id": ("id",), "conversation_id": ("conversationsThreadId",), "text": ("text",),
+         "html": ("richText",), "agent": ("senders.name", "senders.actorId"), "created_at": ("createdAt",),
+         "channel": ("channelId",), "direction": ("direction",), "role": ("type",),
+         "automation": ("senders.actorId",)},
+        role_words={"message": Role.AGENT, "comment": Role.NOTE, "welcome_message": Role.BOT,
+                    "incoming": Role.CUSTOMER, "outgoing": Role.AGENT, "thread_status_change": Role.SYSTEM},
+    ),
+    FormatSpec(
+        "salesforce", "Salesforce EmailMessage",
+        ("TextBody", "ParentId"),
+        {"reply_id": ("Id",), "conversation_id": ("ParentId",), "text": ("TextBody",), "html": ("HtmlBody",),
+         "agent": ("FromName", "CreatedById"), "created_at": ("MessageDate", "CreatedDate"),
+         "inbound": ("Incoming",), "template_mark": ("EmailTemplateId",), "automation": ("AutomationType",)},
+        channel="email",
+    ),
+    FormatSpec(
+        "zoho", "Zoho Desk threads",
+        ("ticketId", "author.type", "direction"),
+        {"reply_id": ("id",), "conversation_id": ("ticketId",), "html": ("content",), "text": ("summary",),
+         "agent": ("author.name",), "role": ("author.type",), "direction": ("direction",),
+         "created_at": ("createdTime",), "channel": ("channel",), "private": ("visibility",)},
+        role_words={"agent": Role.AGENT, "end_user": Role.CUSTOMER, "in": Role.CUSTOMER, "out": Role.AGENT},
+    ),
+)
+
+FORMAT_NAMES = tuple(f.name for f in FORMATS) + ("generic",)
+
+# Header synonyms for spreadsheets and unknown tools (EN, IT, ES, DE, FR, PT), normalised.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body text", "plain body", "body", "message", "message text", "reply", "reply text",
+             "response", "content", "comment", "testo", "messaggio", "risposta", "testo messaggio", "texto",
+             "mensaje", "respuesta", "mensagem", "resposta", "nachricht", "antwort", "texte", "reponse",
+             "contenu", "tweet", "utterance", "textbody", "description"),
+    "html": ("html body", "body html", "html", "richtext", "htmlbody"),
+    "agent": ("agent", "agent name", "operator", "operatore", "agente", "bearbeiter", "mitarbeiter",
+              "operador", "atendente", "conseiller", "author", "author name", "from name", "sender name",
+              "sender", "assignee", "responder", "staff", "user name", "screen name", "screenname", "agent id",
+              "author id", "user id", "created by", "nome operatore", "autore", "autor", "auteur", "owner"),
+    "created_at": ("created at", "created", "date", "datetime", "date time", "timestamp", "time", "sent at",
+                   "sent", "data", "data ora", "data invio", "fecha", "fecha hora", "datum", "zeitstempel",
+                   "date heure", "horodatage", "data hora", "message date", "created date", "createdat"),
+    "channel": ("channel", "canale", "canal", "kanal", "medium", "source", "via", "origine", "origen"),
+    "conversation_id": ("conversation id", "ticket id", "ticket", "case id", "case", "thread id", "chat id",
+                        "conversation", "id ticket", "numero ticket", "n ticket", "ticket nr", "ticket number",
+                        "id caso", "id conversazione", "parent id", "session id", "id ticket"),
+    "reply_id": ("id", "message id", "reply id", "comment id", "tweet id", "msg id", "id messaggio",
+                 "id mensaje", "id mensagem", "nachricht id", "id message", "nachrichten id"),
+    "direction": ("direction", "tipo mittente", "mittente", "tipo", "sender type", "author type", "from type",
+                  "remitente", "tipo remitente", "absender", "absendertyp", "expediteur", "type expediteur",
+                  "remetente", "tipo remetente", "role", "author role", "user type", "speaker", "who", "type"),
+    "inbound": ("inbound", "incoming", "is inbound", "is incoming", "in entrata", "entrante"),
+    "outbound": ("outbound", "from agent", "is agent", "is outbound", "outgoing"),
+    "public": ("public", "is public", "pubblico", "publico", "oeffentlich"),
+    "private": ("private", "is private", "internal", "is internal", "privato", "interno", "privado"),
+    "template_mark": ("macro", "macro id", "macro title", "saved reply", "saved reply id", "canned response",
+                      "template", "template id", "email template id", "risposta predefinita", "modello",
+                      "plantilla", "vorlage", "modele"),
+}
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    column: str
+    confidence: str  # "given" (--map), "high" (vendor layout), "medium" (header synonym), "low" (content)
+
+
+@dataclass(frozen=True)
+class Detection:
+    spec: FormatSpec | None
+    fields: dict[str, FieldChoice]
+
+    @property
+    def format_name(self) -> str:
+        return self.spec.name if self.spec else "generic"
+
+    @property
+    def format_title(self) -> str:
+        return self.spec.title if self.spec else "Generic table (header synonyms)"
+
+
+def spec_by_name(name: str) -> FormatSpec | None:
+    if name == "generic":
+        return None
+    for spec in FORMATS:
+        if spec.name == name:
+            return spec
+    raise MappingError(f"unknown format {name!r}", hint=f"Use one of: {', '.join(FORMAT_NAMES)}")
+
+
+def detect(frame: pd.DataFrame, *, format_name: str | None = None, overrides: dict[str, str] | None = None,
+           path: str | None = None) -> Detection:
+    """Choose the layout and a column for each field.
+
+    >>> df = pd.DataFrame({"Testo": ["Ciao"], "Operatore": ["Anna"], "Data": ["25/03/2026"]})
+    >>> d = detect(df); d.format_name, d.fields["text"].column, d.fields["agent"].column
+    ('generic', 'Testo', 'Operatore')
+    """
+    columns = list(frame.columns)
+    by_norm: dict[str, str] = {}
+    for col in columns:
+        by_norm.setdefault(norm_header(col), col)
+    headers = set(by_norm)
+
+    if format_name:
+        spec = spec_by_name(format_name)
+    else:
+        scored = [(spec.matches(headers), len(spec.fingerprint), spec) for spec in FORMATS]
+        scored = [s for s in scored if s[0] == 1.0]
+        spec = max(scored, key=lambda s: s[1])[2] if scored else None
+
+    fields: dict[str, FieldChoice] = {}
+    for name, column in (overrides or {}).items():
+        if name not in MAPPABLE_FIELDS:
+            raise MappingError(f"--map names unknown field {name!r}", path=path,
+                               hint=f"Fields are: {', '.join(MAPPABLE_FIELDS)}")
+        if column not in frame.columns:
+            match = by_norm.get(norm_header(column))
+            if match is None:
+                raise MappingError(f"--map {name}={column}: no such column (columns are: {', '.join(columns)})",
+                                   path=path, hint="Use a column name exactly as the header spells it")
+            column = match
+        fields[name] = FieldChoice(column, "given")
+
+    taken = {c.column for c in fields.values()}
+    if spec is not None:
+        for name, candidates in spec.columns.items():
+            if name in fields:
+                continue
+            for candidate in candidates:
+                col = by_norm.get(norm_header(candidate))
+                if col is not None and _has_values(frame[col]):
+                    fields[name] = FieldChoice(col, "high")
+                    break
+        taken = {c.column for c in fields.values()}
+    for name, words in SYNONYMS.items():
+        if name in fields or (spec is not None and name in spec.columns):
+            continue
+        for word in words:
+            col = by_norm.get(word)
+            if col is not None and col not in taken and _has_values(frame[col]):
+                fields[name] = FieldChoice(col, "medium")
+                taken.add(col)
+                break
+    if "text" not in fields and "html" not in fields:
+        guess = _guess_text_column(frame, exclude=taken)
+        if guess is not None:
+            fields["text"] = FieldChoice(guess, "low")
+    return Detection(spec, fields)
+
+
+def _has_values(series: pd.Series) -> bool:
+    head = series.head(5000)
+    return bool(head.notna().any()) and bool((head.astype("string").str.strip().fillna("") != "").any())
+
+
+def _guess_text_column(frame: pd.DataFrame, exclude: set[str]) -> str | None:
+    """The column with the longest mostly-wordy cells, if any looks like free text."""
+    best, best_len = None, 0.0
+    for col in frame.columns:
+        if col in exclude:
+            continue
+        sample = frame[col].head(2000).dropna().astype("string")
+        if sample.empty:
+            continue
+        wordy = sample.str.contains(r"[^\W\d_]{2,}\s+[^\W\d_]", regex=True).mean()
+        mean_len = float(sample.str.len().mean())
+        if wordy >= 0.5 and mean_len > best_len:
+            best, best_len = col, mean_len
+    return best if best_len >= 8 else None

@@ -1,0 +1,129 @@
+"""Typed values shared by every stage: reply kinds, settings, row accounting."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from .errors import SettingsError
+
+
+class Kind(str, enum.Enum):
+    """What an agent reply is, from most to least standardised."""
+
+    AUTOMATIC = "automatic"  # sent by a bot/automation, or a verbatim template within seconds
+    TEMPLATE = "template"  # a template sent as is, or with light edits (typo, greeting, slots)
+    EDITED = "edited"  # a template reworded in part or with a substantial personal part
+    PERSONAL = "personal"  # written for this customer
+
+    def __str__(self) -> str:  # so f-strings and CSV cells show "template", not "Kind.TEMPLATE"
+        return self.value
+
+
+KINDS: tuple[str, ...] = tuple(k.value for k in Kind)
+TEMPLATED_KINDS: tuple[str, ...] = (Kind.AUTOMATIC.value, Kind.TEMPLATE.value)
+
+
+class Role(str, enum.Enum):
+    """Who wrote an exported row; only AGENT and BOT rows are analysed."""
+
+    AGENT = "agent"
+    BOT = "bot"
+    CUSTOMER = "customer"
+    NOTE = "note"  # private/internal note
+    SYSTEM = "system"  # events, line items, redacted bodies
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the analysis, validated once.
+
+    >>> Settings(threshold=90).threshold
+    90.0
+    """
+
+    threshold: float = 85.0
+    """Similarity (0-100, rapidfuzz ratio on masked text) for a reply to join a template."""
+    min_support: int = 3
+    """Replies a cluster needs before it counts as a template."""
+    edited_coverage: float = 0.6
+    """Share of a template's text that must reappear in a reply for it to be an edited template."""
+    min_fuzzy_chars: int = 24
+    """Masked replies shorter than this match a template only when identical (no fuzzy merge)."""
+    automatic_seconds: float = 10.0
+    """A verbatim template sent this soon after the customer's message counts as automatic."""
+    signoff_agents: bool = True
+    """Use sign-off initials (``^MC``, ``*VM``) as the agent where the export names only a brand."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "threshold", float(self.threshold))
+        object.__setattr__(self, "edited_coverage", float(self.edited_coverage))
+        object.__setattr__(self, "automatic_seconds", float(self.automatic_seconds))
+        if not 50 <= self.threshold <= 100:
+            raise SettingsError(f"threshold must be between 50 and 100, got {self.threshold}")
+        if not 0 < self.edited_coverage <= 1:
+            raise SettingsError(f"edited_coverage must be in (0, 1], got {self.edited_coverage}")
+        if int(self.min_support) < 2:
+            raise SettingsError(f"min_support must be at least 2, got {self.min_support}")
+        if self.min_fuzzy_chars < 0 or self.automatic_seconds < 0:
+            raise SettingsError("min_fuzzy_chars and automatic_seconds cannot be negative")
+
+    def with_changes(self, **changes: Any) -> "Settings":
+        """A copy with some settings changed (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RowAccounting:
+    """Every input row ends up in exactly one bucket: analysed, customer, or skipped by reason.
+
+    >>> acc = RowAccounting(rows_read=3, replies_analysed=1, customer_messages=1)
+    >>> acc.skip("private note"); acc.balanced
+    True
+    """
+
+    rows_read: int = 0
+    replies_analysed: int = 0
+    customer_messages: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        if count:
+            self.skipped[reason] += int(count)
+
+    @property
+    def rows_skipped(self) -> int:
+        return int(sum(self.skipped.values()))
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.replies_analysed + self.customer_messages + self.rows_skipped
+
+    def merge(self, other: "RowAccounting") -> "RowAccounting":
+        merged = RowAccounting(
+            rows_read=self.rows_read + other.rows_read,
+            replies_analysed=self.replies_analysed + other.replies_analysed,
+            customer_messages=self.customer_messages + other.customer_messages,
+            skipped=self.skipped + other.skipped,
+            notes=self.notes + [n for n in other.notes if n not in self.notes],
+        )
+        return merged
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "replies_analysed": self.replies_analysed,
+            "customer_messages": self.customer_messages,
+            "rows_skipped": self.rows_skipped,
+            "skipped_by_reason": dict(sorted(self.skipped.items())),
+            "notes": list(self.notes),
+        }

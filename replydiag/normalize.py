@@ -1,0 +1,257 @@
+"""Reply text to the form we compare: body, sign-off, masked text and matching key.
+
+Three steps, in order, each an ordered list of rules (like Drain3's masking list):
+
+1. ``clean``: HTML to text, quoted e-mail history cut, signatures and Twitter sign-off
+   initials (``^MC``, ``*VM``, ``- Ed``) set apart.
+2. ``mask``: slot values (emails, URLs, phones, amounts, dates, order numbers, names after a
+   greeting ...) replaced by ``{slot}`` placeholders.
+3. ``key``: lower case, no punctuation, no greeting: what fuzzy matching compares.
+
+Work is vectorised on Arrow-backed strings (RE2 regexes), so every pattern here must be valid
+in both RE2 and Python ``re`` (no look-behind, no back-references in patterns).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+STRING = "string[pyarrow]"
+
+# --- 1. clean -------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[a-zA-Z!/][^>]*>")
+_BLOCK_BREAK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h\d|p|div|li|tr)\b[^>]*>")
+_QUOTED_HTML = re.compile(
+    r"(?is)<(div|blockquote)[^>]*(gmail_quote|type=\"cite\"|divRplyFwdMsg|yahoo_quoted|moz-cite-prefix)[^>]*>.*"
+    r"|<blockquote[^>]*>.*?</blockquote>\s*$"
+    r"|<(script|style)[^>]*>.*?</(script|style)>"
+    r"|<div[^>]*border-top:\s*solid[^>]*>.*"
+)
+# A line that starts quoted history: everything from it on is the customer's earlier mail.
+QUOTE_MARKERS = re.compile(
+    r"(?im)^[ \t>]*("
+    r"on\b[^\n]{0,200}?(\n[^\n]{0,120}?)?wrote:"
+    r"|le\b[^\n]{0,200}?(\n[^\n]{0,120}?)?a [ée]crit\s?:"
+    r"|am\b[^\n]{0,200}?(\n[^\n]{0,120}?)?schrieb[^\n]{0,80}:"
+    r"|il\b[^\n]{0,200}?(\n[^\n]{0,120}?)?ha scritto:"
+    r"|el\b[^\n]{0,200}?(\n[^\n]{0,120}?)?escribi[óo]:"
+    r"|em\b[^\n]{0,200}?(\n[^\n]{0,120}?)?escreveu:"
+    r"|op\b[^\n]{0,200}?(\n[^\n]{0,120}?)?schreef[^\n]{0,80}:"
+    r"|-{2,}\s*(original message|ursprüngliche nachricht|messaggio originale|mensaje original|"
+    r"message d'origine|mensagem original|forwarded message|messaggio inoltrato|weitergeleitete nachricht)"
+    r"|_{8,}\s*$"
+    r"|(from|da|de|von|van|from)\s*:[^\n]*\n[ \t>]*(sent|inviato|enviado|gesendet|envoy[ée]|date|data|datum|to|a|an|para|[àa])\s*:"
+    r"|##-[^\n]*-##"
+    r")"
+)
+_SIGNATURE = re.compile(
+    r"(?im)^[ \t]*("
+    r"--[ \t]*$"
+    r"|(sent from my|inviato da|enviado desde|enviado do|von meinem|envoy[ée] de (mon|l'))\b"
+    r"|(best|kind|warm|warmest|many|with)? ?(regards|wishes)[,!.]?[ \t]*$"
+    r"|(best|cheers|sincerely|yours sincerely|yours truly|all the best|thanks|thank you|many thanks|thanks again"
+    r"|cordiali saluti|distinti saluti|saluti|un saludo|saludos|atentamente|un cordial saludo|mit freundlichen gr[üu](ß|ss)en"
+    r"|viele gr[üu](ß|ss)e|beste gr[üu](ß|ss)e|freundliche gr[üu](ß|ss)e|cordialement|bien [àa] vous|bien cordialement"
+    r"|atenciosamente|abra[çc]os|obrigad[oa])[,!.]?[ \t]*$"
+    r")"
+)
+# Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", optionally followed by "1/2".
+SIGNOFF = re.compile(r"\s(?:\^|\*|/|~|-|–|—)\s?([A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\.?\s*(?:\d/\d)?\s*$")
+_THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
+_LEADING_MENTIONS = r"^\s*(?:[@＠][\w.]+[\s,:]*)+"
+
+
+def _strip_html(text: str) -> str:
+    text = _QUOTED_HTML.sub("", text)
+    text = _BLOCK_BREAK.sub("\n", text)
+    text = _TAG.sub("", text)
+    return re.sub(r"\n[ \t]*\n+", "\n", text).strip()
+
+
+def strip_quoted_history(text: str) -> str:
+    """Cut the customer's quoted earlier mail (and everything after it).
+
+    >>> strip_quoted_history("Sure, done.\\n\\nOn Mon, 3 Mar 2026, Ann <a@b.c> wrote:\\n> help")
+    'Sure, done.'
+    """
+    match = QUOTE_MARKERS.search(text)
+    if match and match.start() > 0:
+        text = text[: match.start()]
+    text = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
+    return text.strip()
+
+
+def strip_signature(text: str) -> str:
+    """Cut a signature block found in the last lines (``-- ``, "Best regards", "Sent from my").
+
+    >>> strip_signature("Your refund is on its way.\\n\\nBest regards,\\nAnna\\nACME Support")
+    'Your refund is on its way.'
+    """
+    lines = text.rstrip().split("\n")
+    if len(lines) < 2:
+        return text.strip()
+    start = max(1, len(lines) - 6)  # a signature lives at the end, never as the whole reply
+    for i in range(start, len(lines)):
+        if _SIGNATURE.match(lines[i]):
+            return "\n".join(lines[:i]).strip()
+    return text.strip()
+
+
+def _clean_multiline(text: str) -> str:
+    if "<" in text and _TAG.search(text):
+        text = _strip_html(text)
+    text = html.unescape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    text = strip_quoted_history(text)
+    return strip_signature(text)
+
+
+def clean(text: pd.Series) -> pd.DataFrame:
+    """Body text and sign-off initials of each reply.
+
+    >>> clean(pd.Series(["@115855 Let's go to DM for the next steps. ^MC"])).iloc[0].tolist()
+    ["Let's go to DM for the next steps.", 'MC']
+    """
+    text = text.astype(STRING).fillna("")
+    complex_rows = text.str.contains("\n|<|&[a-z#0-9]+;|\r", regex=True)
+    if complex_rows.any():
+        text = text.copy()
+        text[complex_rows] = [_clean_multiline(t) for t in text[complex_rows].tolist()]
+    text = text.str.replace(_LEADING_MENTIONS, "", regex=True)
+    text = text.str.replace(_THREAD_COUNTER, "", regex=True)
+    signoff = text.str.extract(SIGNOFF.pattern, expand=False).astype(STRING)
+    has_signoff = signoff.notna()
+    if has_signoff.any():
+        text = text.copy()
+        text[has_signoff] = text[has_signoff].str.replace(SIGNOFF.pattern, "", regex=True)
+    text = text.str.replace(r"^\s*\(?\d/\d\)?\s*", "", regex=True).str.strip()
+    return pd.DataFrame({"body": text, "signoff": signoff})
+
+
+# --- 2. mask --------------------------------------------------------------------------
+
+_GREETING_WORDS = (
+    r"hi|hello|hey|hiya|dear|greetings|good morning|good afternoon|good evening|howdy|"
+    r"ciao|salve|gentile|gentilissim[oa]|buongiorno|buonasera|caro|cara|"
+    r"hola|estimad[oa]|buenos d[ií]as|buenas tardes|"
+    r"hallo|liebe|lieber|sehr geehrte[r]?|guten tag|"
+    r"bonjour|bonsoir|cher|ch[èe]re|"
+    r"ol[áa]|oi|prezad[oa]|bom dia|boa tarde"
+)
+_NAME = r"[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’-]+(?:\s(?:van |de |da |di |von )?[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’-]+)?"
+
+# Digits count as a separate word even when glued to CJK text ("订单884213已经"), so rules
+# use an explicit ASCII boundary (captured and put back) instead of \b.
+_LEFT = r"(^|[^A-Za-z0-9_#{])"
+
+# (slot, pattern, replacement, group holding the value) in order: earlier rules protect their
+# text from later ones.
+MASK_RULES: tuple[tuple[str, str, str, int], ...] = (
+    ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "{email}", 0),
+    ("url", r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]", "{url}", 0),
+    ("handle", r"[@＠]\w+", "{handle}", 0),
+    ("name", r"(?i:\b(" + _GREETING_WORDS + r"))\s+(?:(?i:mr|mrs|ms|miss|dr|sig|sig\.ra|señor|señora|herr|frau|mme|m)\.?\s+)?(" + _NAME + ")",
+     r"\1 {name}", 2),
+    ("name", r"(?i:\b(thanks|thank you|thx|grazie|gracias|danke|merci|obrigad[oa]))(,?)\s+(" + _NAME + r")(\s*[,.!?])",
+     r"\1\2 {name}\4", 3),
+    # A name addressed mid-sentence: "Thanks for your patience, Sarah." / "..., Tom!"
+    ("name", r"(,\s*)(" + _NAME + r")(\s*[.!?])", r"\1{name}\3", 2),
+    ("phone", _LEFT + r"((?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,5})", r"\1{phone}", 2),
+    ("amount", r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|rs\.?)\s?)\s?\d[\d,.]*\d|\b\d[\d,.]*\s?(?:€|\$|£|(?i:usd|eur|gbp|euro|euros|dollars|pounds)\b)", "{amount}", 0),
+    ("date", _LEFT + r"(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+             r"|(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?)"
+             r"|(?i:\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?))",
+     r"\1{date}", 2),
+    ("time", _LEFT + r"((?i:\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?))", r"\1{time}", 2),
+    ("order", _LEFT + r"(#\s?[A-Za-z0-9-]*\d[A-Za-z0-9-]*|[A-Za-z]{1,5}-?\d{4,}[A-Za-z0-9-]*|\d{5,}|[A-Z]{2,}\d+[A-Z0-9]*)",
+     r"\1{order}", 2),
+    ("number", _LEFT + r"(\d+(?:[.,]\d+)*)", r"\1{number}", 2),
+)
+SLOT_NAMES = tuple(dict.fromkeys(rule[0] for rule in MASK_RULES))
+_SLOT = re.compile(r"\{(" + "|".join(SLOT_NAMES) + r"|text)\}")
+
+
+def mask(body: pd.Series) -> pd.Series:
+    """Replace slot values with ``{slot}`` placeholders (idempotent).
+
+    >>> mask(pd.Series(["Hi Sarah Jones, order #A12345 ships 25/03/2026: track at https://x.co/t"])).iloc[0]
+    'Hi {name}, order {order} ships {date}: track at {url}'
+    """
+    masked = body.astype(STRING)
+    for _slot, pattern, replacement, _group in MASK_RULES:
+        masked = masked.str.replace(pattern, replacement, regex=True)
+    return masked
+
+
+def mask_one(text: str) -> str:
+    """``mask`` for a single string."""
+    return str(mask(pd.Series([text])).iloc[0])
+
+
+def slot_values(body: str) -> list[tuple[str, str]]:
+    """The slot values a reply carries, in order, as (slot, value) pairs.
+
+    >>> slot_values("Hi Ann, your refund of $25.00 for order #889123 is done.")
+    [('name', 'Ann'), ('amount', '$25.00'), ('order', '#889123')]
+    """
+    found: list[tuple[int, str, str]] = []
+    text = body
+    for slot, pattern, _replacement, group in MASK_RULES:
+        regex = re.compile(pattern)
+        for match in regex.finditer(text):
+            found.append((match.start(group), slot, match.group(group)))
+        # Blank out what this rule took, so later rules do not take it again.
+        text = regex.sub(lambda m: m.group(0)[: m.start(group) - m.start(0)] + " " * len(m.group(group))
+                         + m.group(0)[m.end(group) - m.start(0):], text)
+    return [(slot, value) for _pos, slot, value in sorted(found)]
+
+
+# --- 3. key ---------------------------------------------------------------------------
+
+_KEY_GREETING = (
+    r"^\s*(?i:" + _GREETING_WORDS + r")\b"
+    r"(?:\s+\{name\}[,.!:;-]*|[^.!?,\n{]{0,20}[,.!:;-]+)?\s*"
+)
+_EMOJI_AND_SYMBOLS = r"[\x{1F000}-\x{1FAFF}\x{2600}-\x{27BF}\x{FE0F}\x{200D}]"
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+
+
+def key(masked: pd.Series) -> pd.Series:
+    """The matching key: lower case, no greeting, punctuation and emoji dropped.
+
+    >>> key(pd.Series(["Hello {name}! Your order {order} has SHIPPED 🙂"])).iloc[0]
+    'your order {order} has shipped'
+    """
+    full = masked.astype(STRING)
+    k = full.str.replace(_KEY_GREETING, "", regex=True)
+    k = k.where(k.str.strip() != "", full).str.lower()  # a reply that is only "Hello!" keeps it
+    k = k.str.replace(r"[^\w{}\s" + _CJK + r"]+", " ", regex=True)
+    k = k.str.replace(r"_+", " ", regex=True)
+    k = k.str.replace(r"\s+", " ", regex=True).str.strip()
+    return k
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Per-reply columns the analysis needs, aligned with the input."""
+
+    body: pd.Series
+    signoff: pd.Series
+    masked: pd.Series
+    key: pd.Series
+
+
+def normalize(text: pd.Series) -> Normalized:
+    """Run clean, mask and key over reply texts.
+
+    >>> n = normalize(pd.Series(["<p>Hi Ann,</p><p>Your order #77812 shipped.</p>"]))
+    >>> n.masked.iloc[0], n.key.iloc[0]
+    ('Hi {name},\\nYour order {order} shipped.', 'your order {order} shipped')
+    """
+    cleaned = clean(text)
+    masked = mask(cleaned["body"])
+    return Normalized(body=cleaned["body"], signoff=cleaned["signoff"], masked=masked, key=key(masked))

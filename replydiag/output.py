@@ -1,0 +1,107 @@
+"""Files an audit writes: ``replies.csv``, ``templates.csv``, ``summary.json``.
+
+Every file is written to a temporary name and renamed into place, so an interrupted run never
+leaves half a file. CSV cells that a spreadsheet would run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+
+REPLIES_CSV_COLUMNS = (
+    "reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id", "similarity",
+    "template_share", "helpdesk_template", "source", "text",
+)
+TEMPLATES_CSV_COLUMNS = (
+    "template_id", "template_text", "replies", "agents", "first_seen", "last_seen", "example_reply_id",
+    "template", "edited", "automatic", "min_similarity", "helpdesk_template",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Prefix a quote to text a spreadsheet would evaluate (CSV injection).
+
+    >>> neutralise_formula("=HYPERLINK(\\"http://x\\")"), neutralise_formula("ok")
+    ('\\'=HYPERLINK("http://x")', 'ok')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with text cells neutralised and timestamps as ISO 8601 strings."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
+            out[col] = series.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        elif isinstance(series.dtype, pd.CategoricalDtype):
+            out[col] = series.astype("string")
+        elif pd.api.types.is_string_dtype(series) or series.dtype == object:
+            text = series.astype("string")
+            risky = text.str.match(r"^[=+\-@\t\r]").fillna(False).astype(bool)
+            if risky.any():
+                text = text.where(~risky, "'" + text)
+            out[col] = text
+    return out
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(path: Path, text: str) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[str, ...]) -> Path:
+    present = [c for c in columns if c in frame.columns]
+    with atomic_path(path) as tmp:
+        safe_frame(frame[present]).to_csv(tmp, index=False, encoding="utf-8")
+    return path
+
+
+def write_json(path: Path, data: Any) -> Path:
+    return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def write_audit(result, out_dir: str | Path, *, redact: bool = False) -> dict[str, Path]:
+    """Write the output contract of ``replydiag audit`` into ``out_dir``.
+
+    ``redact`` leaves the reply text out of ``replies.csv``.
+    """
+    out = Path(out_dir)
+    columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text"))
+    return {
+        "replies": write_csv(out / "replies.csv", result.replies, columns),
+        "templates": write_csv(out / "templates.csv", result.templates, TEMPLATES_CSV_COLUMNS),
+        "summary": write_json(out / "summary.json", result.summary()),
+    }

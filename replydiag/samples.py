@@ -1,0 +1,292 @@
+"""Labelled synthetic exports: realistic reply logs with the ground truth beside them.
+
+``python -m replydiag.samples OUT.csv --replies 2000 --seed 7`` writes a Zendesk-style
+ticket-comment export (customers, agents, a bot, private notes) and ``OUT.truth.csv`` with
+the true kind and template of every agent reply. Variations follow what real teams do:
+slot values, light edits (typo, dropped or swapped word, emoji, other greeting), templates
+with a personal paragraph added or reworded in part, short stock phrases, templates that
+differ in a few key words, several languages (incl. Chinese), bot and instant replies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+SAMPLE_NAME = "zendesk_sample.csv"
+
+FIRST = ["Anna", "Marco", "Sarah", "James", "Lucia", "Tom", "Priya", "Chen", "Olivia", "Mateo", "Fatima", "Noah",
+         "Giulia", "Liam", "Sofia", "Ethan", "Maya", "Lukas", "Chloe", "Omar", "Elena", "Hugo", "Zoe", "Ravi"]
+LAST = ["Rossi", "Smith", "García", "Müller", "Dubois", "Kim", "Patel", "Bianchi", "Nguyen", "Brown", "Silva",
+        "Kowalski", "van Dijk", "O'Brien", "Jensen", "Costa"]
+
+# (template id, language, text). Slots: {name} {order} {amount} {date} {url} {email} {phone}
+TEMPLATES: list[tuple[str, str, str]] = [
+    ("refund", "en", "Hi {name}, thanks for reaching out! Your refund of {amount} for order {order} has been "
+                     "processed and should appear on your statement within 5-7 business days."),
+    ("replacement", "en", "Hi {name}, thanks for reaching out! Your replacement for order {order} has been shipped "
+                          "and should arrive within 5-7 business days."),
+    ("investigation", "en", "Hello {name}, I'm sorry to hear your package hasn't arrived yet. I've opened an "
+                            "investigation with the carrier for order {order} and we'll update you by {date}."),
+    ("photo", "en", "Thanks for your patience, {name}. Could you send us a photo of the damaged item and the "
+                    "packaging so we can look into this for you?"),
+    ("password", "en", "To reset your password, open {url} and follow the instructions in the email we send to "
+                       "{email}. The link is valid for 24 hours."),
+    ("billing", "en", "I've escalated this to our billing team. They will call you at {phone} within two business "
+                      "days to sort out the charge."),
+    ("glad", "en", "Glad I could help! Is there anything else I can do for you today?"),
+    ("welcome", "en", "You're welcome!"),
+    ("thanks_short", "en", "Thanks for letting us know."),
+    ("it_shipped", "it", "Ciao {name}, grazie per averci contattato. Il tuo ordine {order} è stato spedito e "
+                         "arriverà entro 3 giorni lavorativi."),
+    ("es_received", "es", "Hola {name}, gracias por escribirnos. Hemos recibido tu solicitud y un agente te "
+                          "responderá en menos de 24 horas."),
+    ("zh_shipped", "zh", "您好，您的订单{order}已经发货，预计三天内送达，请注意查收。如有问题请随时联系我们。"),
+]
+BOT_TEMPLATE = ("bot_ack", "en", "We've received your request (ticket {order}). A member of our team will get back "
+                                 "to you within 24 hours. In the meantime, our help center is at {url}.")
+GREETINGS = ["Hi", "Hello", "Hey", "Dear"]
+EMOJI = [" 🙂", " 😊", " 👍", " 🙏"]
+
+_OPEN = ["I checked your account and", "I looked into this and", "I had a word with our warehouse and",
+         "After reviewing the ticket history,", "Good news:", "I'm sorry for the mix-up;", "Just to follow up,",
+         "I spoke with the courier and", "Looking at the photos you sent,", "From what I can see,",
+         "Thanks for the screenshots;", "Unfortunately", "I double-checked with my manager and"]
+_SUBJECT = ["the blue jacket", "your espresso machine", "the second parcel", "the gift card", "your subscription",
+            "the voucher code", "the size M hoodie", "your old address", "the duplicate charge", "the kids' bike",
+            "the bamboo desk", "the wireless earbuds", "your loyalty points", "the delivery slot", "the invoice",
+            "the wool rug", "the phone case", "the travel adapter", "your pre-order", "the missing screws"]
+_PREDICATE = ["was left at the neighbour's door", "is stuck at the sorting centre in Leeds",
+              "got split into two shipments", "was charged twice by mistake", "shows as delivered but never came",
+              "had the wrong colour in the box", "is back in stock next Tuesday", "cannot be combined with the sale",
+              "was cancelled by the payment provider", "needs a signature on delivery",
+              "is covered by the two-year warranty", "went to the billing address instead",
+              "has a firmware update that fixes the pairing", "was returned to us as undeliverable",
+              "is eligible for a partial credit", "was mislabelled at our Milan warehouse"]
+_FOLLOW = ["I've added a note so the next driver calls you first.", "I'll keep an eye on it over the weekend.",
+           "Could you tell me which day suits you best?", "I've put a small credit on your account for the hassle.",
+           "Let me know if the colour matters and I'll swap it.", "Would a store pickup work better for you?",
+           "I asked the team to prioritise it.", "If it still fails, try holding the button for ten seconds.",
+           "You don't need to send anything back.", "I'll email you the new tracking as soon as I have it.",
+           "Sorry again, that's not the experience we want you to have.", "Does that sound okay?",
+           "Feel free to reply here if anything looks off.", "I've flagged it to our quality team too."]
+_IT_PERSONAL = ["Ho controllato con il magazzino e il pacco è partito stamattina.",
+                "Mi dispiace per il ritardo, ho chiesto al corriere di richiamarti.",
+                "Il rimborso parziale è già stato approvato dal mio responsabile.",
+                "Puoi mandarmi una foto dell'etichetta? Così verifico subito.",
+                "La taglia che cerchi torna disponibile giovedì prossimo."]
+_SUBJECT_IT = ["la giacca blu", "la macchina del caffè", "il secondo pacco", "la carta regalo", "l'abbonamento",
+               "il codice sconto", "la felpa taglia M", "il vecchio indirizzo", "la bici per bambini", "la scrivania"]
+_PREDICATE_IT = ["ho già parlato con il corriere", "serve la firma alla consegna", "il magazzino di Bologna ha un ritardo",
+                 "il pagamento risulta doppio", "la garanzia copre tutto", "il colore non era quello giusto",
+                 "la consegna è stata divisa in due", "il reso è gratuito"]
+_IT_CLOSE = ["ti aggiorno io appena so qualcosa.", "fammi sapere se va bene così.", "scusa ancora per il disagio.",
+             "ti ho lasciato un piccolo credito sul conto.", "preferisci il ritiro in negozio?",
+             "ci penso io entro domani."]
+_CUSTOMER = ["Where is my order?", "I was charged twice for the same thing.", "My package arrived damaged.",
+             "How do I reset my password?", "Can I change the delivery address?", "Thanks a lot!",
+             "The item is the wrong colour.", "Nobody has answered me for three days."]
+
+
+@dataclass(frozen=True)
+class SampleConfig:
+    replies: int = 1500
+    seed: int = 7
+    start: datetime = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
+    weeks: int = 8
+    agents: int = 8
+    light_edit_rate: float = 0.3  # of template replies
+    edited_rate: float = 0.12  # of template uses that get a personal part or rewording
+
+
+class _Gen:
+    def __init__(self, config: SampleConfig):
+        self.c = config
+        self.r = random.Random(config.seed)
+
+    def name(self) -> str:
+        first = self.r.choice(FIRST)
+        return first if self.r.random() < 0.6 else f"{first} {self.r.choice(LAST)}"
+
+    def slots(self) -> dict[str, str]:
+        r = self.r
+        return {
+            "name": self.name(),
+            "order": r.choice(["#", "A", "#"]) + str(r.randint(100000, 999999)),
+            "amount": r.choice(["$", "€", "£"]) + f"{r.randint(5, 400)}.{r.randint(0, 99):02d}",
+            "date": (self.c.start + timedelta(days=r.randint(1, 90))).strftime("%B %d").replace(" 0", " "),
+            "url": f"https://help.example.com/a/{r.randint(1000, 9999)}",
+            "email": f"{self.r.choice(FIRST).lower()}.{r.randint(1, 99)}@example.org",
+            "phone": f"+44 20 {r.randint(1000, 9999)} {r.randint(1000, 9999)}",
+        }
+
+    def fill(self, text: str) -> str:
+        return text.format(**self.slots())
+
+    def light_edit(self, text: str) -> str:
+        r = self.r
+        words = text.split(" ")
+        choice = r.choice(["typo", "drop", "swap", "emoji", "greeting"])
+        long_words = [i for i, w in enumerate(words) if len(w) > 4 and w.isalpha()]
+        if choice == "typo" and long_words:
+            i = r.choice(long_words)
+            w = words[i]
+            k = r.randint(1, len(w) - 2)
+            words[i] = w[:k] + w[k + 1] + w[k] + w[k + 2:]
+        elif choice == "drop" and len(words) > 8:
+            words.pop(r.randint(2, len(words) - 2))
+        elif choice == "swap" and len(words) > 8:
+            i = r.randint(2, len(words) - 3)
+            words[i], words[i + 1] = words[i + 1], words[i]
+        elif choice == "greeting" and words[0] in GREETINGS:
+            words[0] = r.choice([g for g in GREETINGS if g != words[0]])
+        else:
+            return text + r.choice(EMOJI)
+        return " ".join(words)
+
+    def personal(self, language: str = "en") -> str:
+        r = self.r
+        if language == "it":
+            return (f"{r.choice(_IT_PERSONAL)} Per {r.choice(_SUBJECT_IT)} {r.choice(_PREDICATE_IT)}, "
+                    f"{r.choice(_IT_CLOSE)}")
+        sentences = []
+        for _ in range(r.randint(1, 3)):
+            sentences.append(f"{r.choice(_OPEN)} {r.choice(_SUBJECT)} {r.choice(_PREDICATE)}.")
+        sentences.append(r.choice(_FOLLOW))
+        text = " ".join(sentences)
+        return text[0].upper() + text[1:]
+
+    def edited(self, filled: str) -> str:
+        r = self.r
+        if r.random() < 0.6:
+            extra = self.personal()
+            return f"{extra} {filled}" if r.random() < 0.5 else f"{filled} {extra}"
+        # Reworded in part: keep most of the template, replace its last part with own words.
+        words = filled.split(" ")
+        cut = int(len(words) * 0.75)
+        return " ".join(words[:cut]) + " " + self.personal().split(". ")[0].rstrip(".") + "."
+
+
+def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
+    """Write a labelled Zendesk-style export to ``path`` and its truth to ``*.truth.csv``."""
+    path = Path(path)
+    g = _Gen(config)
+    r = g.r
+    agents = [f"{FIRST[(i * 5) % len(FIRST)]} {LAST[(i * 3) % len(LAST)]}" for i in range(config.agents)]
+    # Some agents lean on templates, some write their own: per-agent shares must differ.
+    template_rate = {a: 0.25 + 0.6 * i / max(config.agents - 1, 1) for i, a in enumerate(agents)}
+    span = timedelta(weeks=config.weeks).total_seconds()
+
+    rows: list[dict[str, str]] = []
+    truth: list[dict[str, str]] = []
+    comment_id = 1000
+    ticket = 50000
+    made = 0
+    while made < config.replies:
+        ticket += 1
+        channel = r.choice(["email", "email", "web", "chat"])
+        t = config.start + timedelta(seconds=r.random() * span)
+        comment_id += 1
+        rows.append(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t, channel,
+                         r.choice(_CUSTOMER)))
+        if r.random() < 0.15 and made < config.replies:  # the bot answers first
+            comment_id += 1
+            made += 1
+            t2 = t + timedelta(seconds=r.randint(1, 5))
+            rows.append(_row(comment_id, ticket, 1, "Support Bot", "agent", True, t2, "rule", g.fill(BOT_TEMPLATE[2])))
+            truth.append({"reply_id": str(comment_id), "kind": "automatic", "template": BOT_TEMPLATE[0],
+                          "agent": "Support Bot"})
+        for _turn in range(r.randint(1, 2)):
+            if made >= config.replies:
+                break
+            agent = r.choice(agents)
+            t = t + timedelta(minutes=r.randint(3, 600))
+            comment_id += 1
+            made += 1
+            kind, template, body = _agent_reply(g, template_rate[agent])
+            rows.append(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", True, t, channel, body))
+            truth.append({"reply_id": str(comment_id), "kind": kind, "template": template, "agent": agent})
+            if r.random() < 0.1:
+                comment_id += 1
+                rows.append(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", False,
+                                 t + timedelta(minutes=1), channel, "Internal: checked with warehouse, see Jira."))
+            if r.random() < 0.5:
+                comment_id += 1
+                t = t + timedelta(minutes=r.randint(5, 300))
+                rows.append(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t,
+                                 channel, r.choice(_CUSTOMER)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with truth_path(path).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(truth[0]))
+        writer.writeheader()
+        writer.writerows(truth)
+    return path
+
+
+def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str]:
+    r = g.r
+    if r.random() >= template_rate:
+        return "personal", "", g.personal("it" if r.random() < 0.05 else "en")
+    template, _lang, text = r.choice(TEMPLATES)
+    filled = g.fill(text)
+    if r.random() < g.c.edited_rate and len(filled.split()) >= 10:
+        return "edited", template, g.edited(filled)
+    if r.random() < g.c.light_edit_rate and len(filled.split()) >= 10:
+        return "template", template, g.light_edit(filled)
+    return "template", template, filled
+
+
+def _row(cid: int, ticket: int, author_id: int, author: str, role: str, public: bool, when: datetime,
+         channel: str, body: str) -> dict[str, str]:
+    return {
+        "id": str(cid), "ticket_id": str(ticket), "author_id": str(author_id), "author_name": author,
+        "author_role": role, "public": "true" if public else "false",
+        "created_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "via_channel": channel, "body": body,
+    }
+
+
+def truth_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.stem + ".truth.csv")
+
+
+def sample_path() -> Path:
+    """The bundled sample export (generated into a cache folder when run outside the repo).
+
+    >>> sample_path().name
+    'zendesk_sample.csv'
+    """
+    bundled = Path(__file__).resolve().parents[1] / "sample_exports" / SAMPLE_NAME
+    if bundled.exists():
+        return bundled
+    import tempfile
+
+    cached = Path(tempfile.gettempdir()) / "replydiag-sample" / SAMPLE_NAME
+    if not cached.exists():
+        generate(cached)
+    return cached
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m replydiag.samples", description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", help="where to write the export (the truth goes beside it as *.truth.csv)")
+    parser.add_argument("--replies", type=int, default=SampleConfig.replies, help="agent replies to generate")
+    parser.add_argument("--seed", type=int, default=SampleConfig.seed)
+    parser.add_argument("--weeks", type=int, default=SampleConfig.weeks)
+    args = parser.parse_args(argv)
+    out = generate(args.out, SampleConfig(replies=args.replies, seed=args.seed, weeks=args.weeks))
+    print(f"wrote {out} and {truth_path(out)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

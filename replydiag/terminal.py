@@ -1,0 +1,93 @@
+"""Terminal rendering for the CLI (rich). Only the CLI imports this module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .models import KINDS
+
+KIND_STYLE = {"automatic": "magenta", "template": "yellow", "edited": "cyan", "personal": "green"}
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -> None:
+    summary = result.summary()
+    acc = summary["accounting"]
+    overall = summary["overall"]
+    sources = ", ".join(f"{s['file']} ({s['format']})" for s in summary["sources"])
+    console.print(f"[bold]replydiag audit[/bold] of {sources}")
+    console.print(
+        f"{overall['replies']:,} agent replies analysed · templated {_pct(overall['templated_share'])} · "
+        f"personal {_pct(overall['shares']['personal'])} · {summary['templates']} templates"
+    )
+
+    kinds = Table(title="Replies by kind", title_justify="left")
+    kinds.add_column("kind")
+    kinds.add_column("replies", justify="right")
+    kinds.add_column("share", justify="right")
+    for kind in KINDS:
+        kinds.add_row(f"[{KIND_STYLE[kind]}]{kind}[/]", f"{overall['counts'][kind]:,}", _pct(overall["shares"][kind]))
+    console.print(kinds)
+
+    if len(result.templates):
+        table = Table(title=f"Top templates (of {len(result.templates)})", title_justify="left")
+        for col, justify in (("id", "left"), ("replies", "right"), ("agents", "right"), ("template", "left")):
+            table.add_column(col, justify=justify, overflow="fold")
+        for _, row in result.templates.head(top).iterrows():
+            table.add_row(row["template_id"], f"{row['replies']:,}", str(row["agents"]),
+                          _short(row["template_text"]))
+        console.print(table)
+
+    per_agent = result.by_agent()
+    table = Table(title=f"Per agent (top {min(agents, len(per_agent))} of {len(per_agent)} by replies)",
+                  title_justify="left")
+    table.add_column("agent")
+    table.add_column("replies", justify="right")
+    for kind in KINDS:
+        table.add_column(kind, justify="right")
+    table.add_column("templated", justify="right")
+    for agent, row in per_agent.head(agents).iterrows():
+        table.add_row(str(agent), f"{int(row['replies']):,}", *[_pct(row[f'{k}_share']) for k in KINDS],
+                      _pct(row["templated_share"]))
+    console.print(table)
+    render_accounting(console, acc)
+
+
+def render_accounting(console: Console, acc: dict[str, Any]) -> None:
+    skipped = ", ".join(f"{reason} {count:,}" for reason, count in acc["skipped_by_reason"].items())
+    console.print(
+        f"Rows: {acc['rows_read']:,} read = {acc['replies_analysed']:,} agent replies analysed"
+        f" + {acc['customer_messages']:,} customer messages + {acc['rows_skipped']:,} skipped"
+        + (f" ({skipped})" if skipped else "")
+    )
+    for note in acc.get("notes", []):
+        console.print(f"[dim]note: {note}[/dim]")
+
+
+def render_inspect(console: Console, export, examples: list[dict[str, str]]) -> None:
+    for source in export.sources:
+        console.print(f"[bold]{source['file']}[/bold]: {source['format_title']} ({source['format']}), "
+                      f"encoding {source['encoding']}"
+                      + (f", delimiter {source['delimiter']!r}" if source.get("delimiter") else ""))
+        table = Table(title="Columns chosen", title_justify="left")
+        table.add_column("field")
+        table.add_column("column")
+        table.add_column("confidence")
+        for name, choice in source["fields"].items():
+            table.add_row(name, choice["column"], choice["confidence"])
+        console.print(table)
+    render_accounting(console, export.accounting.to_dict())
+    for i, example in enumerate(examples, 1):
+        console.print(f"[bold]example {i}[/bold] · {example['agent']} · {example['created_at']}: "
+                      f"{_short(example['text'], 160)}")

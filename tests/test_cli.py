@@ -1,0 +1,115 @@
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from replydiag.cli import app
+from tests.conftest import SAMPLE
+
+runner = CliRunner()
+
+
+def test_audit_writes_the_output_contract(tmp_path):
+    result = runner.invoke(app, ["audit", str(SAMPLE), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "agent replies analysed" in result.output and "Top templates" in result.output
+
+    replies = pd.read_csv(tmp_path / "replies.csv", dtype=str)
+    for col in ("reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id",
+                "similarity", "text"):
+        assert col in replies.columns
+    assert set(replies["kind"]) <= {"automatic", "template", "edited", "personal"}
+    assert replies.loc[replies["kind"] == "personal", "template_id"].isna().all()
+    assert replies.loc[replies["kind"] == "template", "template_id"].notna().all()
+    assert replies["created_at"].str.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$").all()
+    # reply_id is the export's own comment id, not a row number
+    source = pd.read_csv(SAMPLE, dtype=str)
+    assert set(replies["reply_id"]) <= set(source["id"])
+
+    templates = pd.read_csv(tmp_path / "templates.csv", dtype=str)
+    for col in ("template_id", "template_text", "replies", "agents", "first_seen", "last_seen", "example_reply_id"):
+        assert col in templates.columns
+    assert set(replies["template_id"].dropna()) == set(templates["template_id"])
+
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    acc = summary["accounting"]
+    assert acc["rows_read"] == len(source)
+    assert acc["rows_read"] == acc["replies_analysed"] + acc["customer_messages"] + acc["rows_skipped"]
+    assert acc["replies_analysed"] == len(replies)
+    assert abs(sum(summary["overall"]["shares"].values()) - 1) < 0.01
+    assert set(summary["by_agent"]) == set(replies["agent"])
+    assert set(summary["by_channel"]) == set(replies["channel"])
+
+
+def test_template_ids_are_stable_across_runs(tmp_path):
+    runner.invoke(app, ["audit", str(SAMPLE), "--out", str(tmp_path / "a")])
+    runner.invoke(app, ["audit", str(SAMPLE), "--out", str(tmp_path / "b")])
+    a = pd.read_csv(tmp_path / "a" / "templates.csv")
+    b = pd.read_csv(tmp_path / "b" / "templates.csv")
+    assert a["template_id"].tolist() == b["template_id"].tolist()
+
+
+def test_json_flag_prints_the_summary(tmp_path):
+    result = runner.invoke(app, ["audit", str(SAMPLE), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["accounting"]["replies_analysed"] > 0
+
+
+def test_inspect_shows_format_columns_and_examples():
+    result = runner.invoke(app, ["inspect", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "Zendesk" in result.output and "example 3" in result.output and "body" in result.output
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (None, "file not found"),
+        ("", "is empty"),
+        ("id,score\n1,20\n2,31\n", "no text-like column (columns: id, score)"),
+        ("id,text,agent\n", "header but no rows"),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_exit_2(tmp_path, content, expected):
+    path = tmp_path / "export.csv"
+    if content is not None:
+        path.write_text(content)
+    result = runner.invoke(app, ["audit", str(path)])
+    assert result.exit_code == 2
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.output
+    assert str(path) in lines[0] and expected in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_no_text_column_error_names_the_fix(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,score\n1,20\n")
+    result = runner.invoke(app, ["audit", str(path)])
+    assert "--map text=COLUMN" in result.output
+
+
+def test_map_overrides_detection_and_unknown_column_is_an_error(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,notes,reply\n1,internal,Your order shipped today.\n2,internal,Your order shipped today.\n")
+    ok = runner.invoke(app, ["audit", str(path), "--map", "text=reply", "--json"])
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(app, ["audit", str(path), "--map", "text=nope"])
+    assert bad.exit_code == 2 and "no such column" in bad.output and "id, notes, reply" in bad.output
+    bad_field = runner.invoke(app, ["audit", str(path), "--map", "colour=reply"])
+    assert bad_field.exit_code == 2 and "unknown field 'colour'" in bad_field.output
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = runner.invoke(app, ["--debug", "audit", str(tmp_path / "missing.csv")])
+    assert result.exit_code != 0
+    assert result.exception is not None
+
+
+@pytest.mark.parametrize("command", ["audit", "inspect"])
+def test_every_command_has_help_with_an_example(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: replydiag" in result.output

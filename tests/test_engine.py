@@ -1,0 +1,100 @@
+"""The detection engine on hard cases: input lines next to the expected kinds and clusters."""
+
+import pandas as pd
+import pytest
+
+import replydiag
+from replydiag.cluster import cluster_keys
+
+
+def kinds(lines, **settings):
+    result = replydiag.analyze(pd.DataFrame({"text": lines}), **settings)
+    return result, result.replies["kind"].astype(str).tolist()
+
+
+def test_slot_values_and_light_edits_are_one_template():
+    lines = [
+        "Hi Anna, your refund of $25.00 for order #881234 has been processed and will arrive in 5 days.",
+        "Hi Marco Rossi, your refund of €13.50 for order #992211 has been processed and will arrive in 5 days.",
+        "Hello Sarah, your refund of £9.99 for order A771122 has been processed and will arrive in 5 days.",
+        "Hi Tom, your refund of $40.00 for order #118822 has been procesed and will arrive in 5 days.",  # typo
+        "Hi Lucia, your refund of $7.00 for order #665544 has been processed and will arrive in 5 days 🙂",  # emoji
+        "Dear Omar, your refund of $99.00 for order #443322 has processed and will arrive in 5 days.",  # dropped word
+    ]
+    result, got = kinds(lines)
+    assert got == ["template"] * 6
+    assert result.replies["template_id"].nunique() == 1
+    text = result.templates["template_text"].iloc[0]
+    assert "{name}" in text and "{amount}" in text and "{order}" in text
+
+
+def test_templates_differing_in_key_words_stay_apart():
+    refund = "Hi {n}, thanks for reaching out! Your refund for order {o} has been processed and should arrive within 5-7 business days."
+    replacement = "Hi {n}, thanks for reaching out! Your replacement for order {o} has been shipped and should arrive within 5-7 business days."
+    lines = [refund.format(n=n, o=o) for n, o in (("Ann", 1231231), ("Bo", 4564564), ("Cy", 7897897))]
+    lines += [replacement.format(n=n, o=o) for n, o in (("Di", 3213213), ("Ed", 6546546), ("Flo", 9879879))]
+    result, got = kinds(lines)
+    assert got == ["template"] * 6
+    ids = result.replies["template_id"].tolist()
+    assert len(set(ids[:3])) == 1 and len(set(ids[3:])) == 1 and ids[0] != ids[3]
+
+
+def test_no_chaining_members_join_the_representative_only():
+    # A~B and B~C are close, A and C are not: C must not be pulled into A's cluster.
+    a = "please restart the router and wait two minutes before trying again"
+    b = "please restart the router and wait five minutes before you try it again later"
+    c = "please unplug the modem and wait five minutes before you try it again later today"
+    clustering, rows = cluster_keys(pd.Series([a] * 3 + [b, c]), threshold=85, min_support=3, min_fuzzy_chars=10)
+    rep = clustering.cluster[rows]
+    assert rep[0] == rep[1] == rep[2]
+    assert rep[4] != rep[0]
+    assert clustering.similarity[rows[4]] >= 85 or rep[4] == rows[4]
+
+
+def test_short_stock_phrases_are_templates_but_distinct_short_replies_never_merge():
+    lines = ["You're welcome!", "You're welcome!", "You're welcome!", "Thanks, done.", "Thanks, gone.", "Thanks, dome."]
+    _result, got = kinds(lines)
+    assert got == ["template", "template", "template", "personal", "personal", "personal"]
+
+
+def test_template_with_personal_paragraph_is_edited_with_its_share():
+    template = ("To reset your password, open the link in the email we send you and follow the steps. "
+                "The link is valid for 24 hours.")
+    personal = ("I can see you tried three times this morning from the Milan office and the account locked itself, "
+                "so I unlocked it for you just now and removed the old phone number.")
+    lines = [template] * 4 + [personal + " " + template]
+    result, got = kinds(lines)
+    assert got == ["template"] * 4 + ["edited"]
+    share = result.replies["template_share"].iloc[4]
+    assert 0.3 < share < 0.7
+    assert result.replies["template_id"].iloc[4] == result.replies["template_id"].iloc[0]
+
+
+def test_personal_reply_sharing_greeting_and_signature_stays_personal():
+    template = "Hi {}, your order {} has shipped and will arrive on Friday.\n\nBest regards,\nAnna\nACME Support"
+    lines = [template.format(n, o) for n, o in (("Ann", 123456), ("Bo", 654321), ("Cy", 777777))]
+    lines.append("Hi Dora, the blender you asked about only comes in red this season, sorry.\n\nBest regards,\nAnna\nACME Support")
+    _result, got = kinds(lines)
+    assert got == ["template", "template", "template", "personal"]
+
+
+def test_chinese_replies_without_spaces():
+    lines = ["您好，您的订单{}已经发货，预计三天内送达，请注意查收。".format(o) for o in (884213, 123456, 998877)]
+    lines += ["亲，这个问题我帮您问一下仓库的同事，稍后回复您。", "您好，麻烦提供一下您的手机型号和系统版本号，我们帮您查询。"]
+    _result, got = kinds(lines)
+    assert got == ["template", "template", "template", "personal", "personal"]
+
+
+def test_bot_flag_makes_a_reply_automatic():
+    df = pd.DataFrame({
+        "body": ["We got your request and will reply within 24 hours.", "Sure, I moved your delivery to Friday."],
+        "via": ["rule", "email"],
+        "agent": ["Bot", "Ann"],
+    })
+    result = replydiag.analyze(df, column_map={"automation": "via"})
+    assert result.replies["kind"].astype(str).tolist() == ["automatic", "personal"]
+
+
+def test_min_similarity_of_each_template_is_not_below_threshold():
+    result = replydiag.audit(replydiag.sample_path())
+    assert (result.templates["min_similarity"].dropna() >= result.settings.threshold).all()

@@ -1,0 +1,100 @@
+import pandas as pd
+import pytest
+
+from replydiag.normalize import clean, key, mask, mask_one, normalize, slot_values, strip_quoted_history, strip_signature
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Done, refund sent.\n\nOn Mon, Mar 3, 2026 at 10:00 AM Ann <ann@x.com> wrote:\n> where is it?", "Done, refund sent."),
+        ("Fatto.\n\nIl giorno 3 mar 2026, Anna ha scritto:\n> dov'è?", "Fatto."),
+        ("Erledigt.\n\nAm 03.03.2026 um 10:00 schrieb Anna <a@b.de>:\n> wo?", "Erledigt."),
+        ("Hecho.\n\nEl lun, 3 mar 2026, Ana escribió:\n> ¿dónde?", "Hecho."),
+        ("C'est fait.\n\nLe lun. 3 mars 2026, Anne a écrit :\n> où ?", "C'est fait."),
+        ("Sent it.\n\n-----Original Message-----\nFrom: Ann\nSent: Monday\nwhere?", "Sent it."),
+        ("Sent it.\n\nFrom: Ann Lee <ann@x.com>\nSent: Monday, March 3\nTo: support\nSubject: order", "Sent it."),
+        ("Sure thing.\n> quoted line\n> another", "Sure thing."),
+        ("Reply here.\n##- Please type your reply above this line -##\nold thread", "Reply here."),
+    ],
+)
+def test_strip_quoted_history(text, expected):
+    assert strip_quoted_history(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Your refund is on its way.\n\nBest regards,\nAnna\nACME Support", "Your refund is on its way."),
+        ("Il rimborso è partito.\n\nCordiali saluti,\nMarco", "Il rimborso è partito."),
+        ("Ya está.\n\nUn saludo,\nLucía", "Ya está."),
+        ("Erledigt.\n\nMit freundlichen Grüßen\nLukas", "Erledigt."),
+        ("All set.\n-- \nTom | ACME", "All set."),
+        ("All set.\n\nSent from my iPhone", "All set."),
+    ],
+)
+def test_strip_signature(text, expected):
+    assert strip_signature(text) == expected
+
+
+@pytest.mark.parametrize(
+    "reply, body, signoff",
+    [
+        ("@115855 Let's go to DM for the next steps. ^MC", "Let's go to DM for the next steps.", "MC"),
+        ("@sam Terribly sorry for the wait.  *AA", "Terribly sorry for the wait.", "AA"),
+        ("@jo Check the carrier link please /KM", "Check the carrier link please", "KM"),
+        ("@jo That's on us, sorry! - Ed", "That's on us, sorry!", "Ed"),
+        ("@nealaa ...Alerts, pls check here: http://t.co/0jlcZnT95Q *JH 3/3", "...Alerts, pls check here: http://t.co/0jlcZnT95Q", "JH"),
+        ("@jo Sure, happy to help.", "Sure, happy to help.", None),
+    ],
+)
+def test_clean_twitter_signoffs(reply, body, signoff):
+    row = clean(pd.Series([reply])).iloc[0]
+    assert row["body"] == body
+    assert (None if pd.isna(row["signoff"]) else row["signoff"]) == signoff
+
+
+def test_html_body_is_text_without_quoted_history():
+    html = ('<div><p>Hi Ann,</p><p>Your order&nbsp;#4411 shipped.</p></div>'
+            '<div class="gmail_quote">On Mon Ann wrote:<blockquote>where?</blockquote></div>')
+    body = clean(pd.Series([html])).iloc[0]["body"]
+    assert "where?" not in body and "Your order #4411 shipped." in body
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("Hi Sarah Jones, order #A12345 ships 25/03/2026", "Hi {name}, order {order} ships {date}"),
+        ("Email me at ann.lee@example.com or call +44 20 7946 0958.", "Email me at {email} or call {phone}."),
+        ("Your refund of $25.00 is done, see https://x.co/t/1.", "Your refund of {amount} is done, see {url}."),
+        ("Thanks for your patience, Maria. We're on it.", "Thanks for your patience, {name}. We're on it."),
+        ("Ciao Giulia, il tuo ordine 884213 è partito.", "Ciao {name}, il tuo ordine {order} è partito."),
+        ("Ping @AskSupport at 10:30am on March 3", "Ping {handle} at {time} on {date}"),
+        ("Which iOS version? 11.1 or 11.2?", "Which iOS version? {number} or {number}?"),
+    ],
+)
+def test_mask(text, masked):
+    assert mask_one(text) == masked
+
+
+def test_mask_is_idempotent_on_examples():
+    texts = pd.Series(["Hi Sarah, order #A12345 of $25.00 ships 25/03/2026 to ann@x.com"])
+    once = mask(texts)
+    assert mask(once).tolist() == once.tolist()
+
+
+def test_slot_values_in_order():
+    assert slot_values("Hi Ann Lee, your refund of €25,00 for order #889123 ships May 3.") == [
+        ("name", "Ann Lee"), ("amount", "€25,00"), ("order", "#889123"), ("date", "May 3"),
+    ]
+
+
+def test_key_drops_greeting_case_punctuation_and_emoji():
+    assert key(pd.Series(["Hello {name}! Your order {order} has SHIPPED 🙂"])).iloc[0] == "your order {order} has shipped"
+    # A reply that is only a greeting keeps it, so it is not an empty key.
+    assert key(pd.Series(["Hello!"])).iloc[0] == "hello"
+
+
+def test_normalize_keeps_chinese_text():
+    n = normalize(pd.Series(["您好，您的订单 884213 已经发货。"]))
+    assert n.key.iloc[0] == "您好 您的订单 {order} 已经发货"
