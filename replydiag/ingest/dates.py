@@ -62,9 +62,8 @@ def parse_dates(values: pd.Series, *, dayfirst_hint: bool = False) -> pd.Series:
             parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
             if parsed.notna().sum() < 0.5 * len(present):
                 parsed = pd.to_datetime(text, utc=True, errors="coerce", format="mixed")
-    parsed = parsed.astype("datetime64[ns, UTC]")
     out_of_range = (parsed < _EARLIEST) | (parsed > _LATEST)
-    return parsed.mask(out_of_range)
+    return parsed.mask(out_of_range).astype("datetime64[ns, UTC]")
 
 
 def dates_from_parts(frame: pd.DataFrame, columns: dict[str, str]) -> pd.Series:

@@ -21,7 +21,7 @@ from ..models import Role
 # "automation" and "date_parts" only decide who wrote a row and whether it is analysed.
 FIELDS = (
     "reply_id", "conversation_id", "text", "html", "agent", "created_at", "channel",
-    "template_mark", "inbound", "outbound", "direction", "role", "public", "private",
+    "template_mark", "inbound", "outbound", "direction", "role", "event", "public", "private",
     "automation", "in_reply_to", "agent_side", "customer_side",
 )
 MAPPABLE_FIELDS = FIELDS
@@ -129,7 +129,7 @@ FORMATS: tuple[FormatSpec, ...] = (
         ("part_type", "author.type", "body"),
         {"reply_id": ("id",), "conversation_id": ("conversation_id", "conversation.id"), "html": ("body",),
          "agent": ("author.name", "author.id"), "role": ("author.type",), "created_at": ("created_at",),
-         "channel": ("source.type", "channel"), "automation": ("author.from_ai_agent",), "direction": ("part_type",)},
+         "channel": ("source.type", "channel"), "automation": ("author.from_ai_agent",), "event": ("part_type",)},
         role_words={"user": Role.CUSTOMER, "contact": Role.CUSTOMER, "lead": Role.CUSTOMER,
                     "admin": Role.AGENT, "team": Role.AGENT, "bot": Role.BOT, "operator": Role.BOT,
                     "comment": Role.AGENT, "note": Role.NOTE, "assignment": Role.SYSTEM, "open": Role.SYSTEM,
@@ -140,7 +140,7 @@ FORMATS: tuple[FormatSpec, ...] = (
         ("createdBy.type", "body", "type"),
         {"reply_id": ("id",), "conversation_id": ("conversation_id", "conversationId"), "html": ("body",),
          "text": ("text",), "agent": ("createdBy.first", "createdBy.email", "createdBy.id"),
-         "role": ("createdBy.type",), "direction": ("type",), "created_at": ("createdAt",),
+         "role": ("createdBy.type",), "event": ("type",), "created_at": ("createdAt",),
          "channel": ("source.type",), "template_mark": ("savedReplyId",)},
         role_words={"user": Role.AGENT, "customer": Role.CUSTOMER, "message": Role.AGENT, "reply": Role.AGENT,
                     "chat": Role.AGENT, "phone": Role.AGENT, "note": Role.NOTE, "lineitem": Role.SYSTEM,
@@ -167,7 +167,7 @@ FORMATS: tuple[FormatSpec, ...] = (
         ("direction", "conversationsThreadId"),
         {"reply_id": ("id",), "conversation_id": ("conversationsThreadId",), "text": ("text",),
          "html": ("richText",), "agent": ("senders.name", "senders.actorId"), "created_at": ("createdAt",),
-         "channel": ("channelId",), "direction": ("direction",), "role": ("type",),
+         "channel": ("channelId",), "direction": ("direction",), "event": ("type",),
          "automation": ("senders.actorId",)},
         role_words={"message": Role.AGENT, "comment": Role.NOTE, "welcome_message": Role.BOT,
                     "incoming": Role.CUSTOMER, "outgoing": Role.AGENT, "thread_status_change": Role.SYSTEM},

@@ -298,7 +298,7 @@ def _resolve_roles(frame: pd.DataFrame, fields: dict[str, FieldChoice], spec, no
         known = True
 
     overriding = []  # NOTE / SYSTEM / BOT found in any role-like column win over AGENT
-    for name in ("direction", "role"):
+    for name in ("direction", "role", "event"):
         column = _column(frame, fields, name)
         if column is None:
             continue

@@ -1,0 +1,191 @@
+"""Every common export layout and awkward encoding, read with no flags."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from replydiag.errors import FormatError, InputError
+from replydiag.ingest import load_export, load_frame
+from replydiag.ingest.dates import parse_dates
+from replydiag.ingest.decode import decode_bytes
+from replydiag.ingest.tables import sniff_delimiter
+
+FORMATS = Path(__file__).parent / "data" / "formats"
+
+# file: (format, replies, customers, skipped by reason, agents of the replies, automatic flags)
+EXPECTED = {
+    "zendesk_comments.json": ("zendesk", 2, 1, {"private note": 1}, ["Support Bot", "Tom Agent"], [True, False]),
+    "freshdesk_conversations.json": ("freshdesk", 1, 1, {"private note": 1}, ["12"], [False]),
+    "intercom_parts.json": ("intercom", 2, 1, {"private note": 1, "system event": 1}, ["Fin", "Tom"], [True, False]),
+    "helpscout_threads.json": ("helpscout", 1, 1, {"private note": 1, "system event": 1}, ["Tom"], [False]),
+    "front_messages.json": ("front", 1, 1, {}, ["tom@acme.io"], [False]),
+    "gorgias_messages.json": ("gorgias", 2, 1, {"private note": 1}, ["Acme", "Tom"], [True, False]),
+    "hubspot_messages.json": ("hubspot", 2, 1, {"private note": 1}, ["Bot", "Tom"], [True, False]),
+    "salesforce_emailmessage.csv": ("salesforce", 2, 1, {}, ["Acme Support", "Tom B"], [True, False]),
+    "messages.ndjson": ("generic", 1, 1, {}, ["Tom"], [False]),
+    "italian_sme.csv": ("generic", 2, 1, {}, ["Giulia", "Marco"], [False, False]),
+    "excel_unicode.txt": ("generic", 2, 0, {}, ["Tom", "Ann"], [False, False]),
+    "twcs_index.csv": ("twcs", 2, 1, {}, ["sprintcare", "sprintcare"], [False, False]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_format_is_read_with_no_flags(name):
+    fmt, replies, customers, skipped, agents, automatic = EXPECTED[name]
+    export = load_export(FORMATS / name)
+    acc = export.accounting
+    assert export.format_name == fmt
+    assert acc.replies_analysed == replies and len(export.replies) == replies
+    assert acc.customer_messages == customers
+    assert dict(acc.skipped) == skipped
+    assert acc.balanced
+    assert export.replies["agent"].tolist() == agents
+    assert export.replies["automatic_flag"].tolist() == automatic
+    assert export.replies["created_at"].notna().all()
+
+
+def test_reply_ids_are_the_exports_own_ids_as_strings():
+    export = load_export(FORMATS / "zendesk_comments.json")
+    assert export.replies["reply_id"].tolist() == ["1002", "1004"]
+    assert export.replies["conversation_id"].tolist() == ["42", "42"]
+
+
+def test_helpdesk_template_marks_are_carried_through():
+    assert load_export(FORMATS / "helpscout_threads.json").replies["helpdesk_template"].tolist() == ["889"]
+    assert load_export(FORMATS / "salesforce_emailmessage.csv").replies["helpdesk_template"].iloc[0] == "00X1"
+
+
+def test_italian_spreadsheet_cp1252_semicolons_day_first():
+    export = load_export(FORMATS / "italian_sme.csv")
+    assert export.encoding == "cp1252" and export.delimiter == ";"
+    first = export.replies.iloc[0]
+    assert first["created_at"] == pd.Timestamp("2026-03-25 15:10", tz="UTC")
+    assert "Cordiali saluti" in first["text"]  # a quoted cell spanning lines stays one cell
+    assert "Perché" in export.replies.iloc[1]["text"]
+    assert export.replies["channel"].tolist() == ["email", "telefono"]
+
+
+def test_utf16_tab_separated_month_first_with_am_pm():
+    export = load_export(FORMATS / "excel_unicode.txt")
+    assert export.encoding.startswith("utf-16") and export.delimiter == "\t"
+    assert export.replies["created_at"].iloc[0] == pd.Timestamp("2026-03-14 14:05", tz="UTC")
+    assert "—" in export.replies["text"].iloc[0]
+
+
+def test_twcs_threads_are_followed_to_their_first_tweet():
+    export = load_export(FORMATS / "twcs_index.csv")
+    assert export.replies["conversation_id"].tolist() == ["4", "4"]
+
+
+@pytest.mark.parametrize(
+    "raw, encoding",
+    [
+        ("Perché".encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + "Perché".encode("utf-8"), "utf-8-sig"),
+        ("Perché".encode("cp1252"), "cp1252"),
+        (b"\xff\xfe" + "Perché".encode("utf-16-le"), "utf-16-le"),
+        ("Perché no".encode("utf-16-le"), "utf-16-le (no BOM)"),
+    ],
+)
+def test_decode(raw, encoding):
+    decoded = decode_bytes(raw)
+    assert decoded.encoding == encoding
+    assert decoded.text.startswith("Perché")
+
+
+def test_mixed_encodings_in_one_file_are_decoded_line_by_line():
+    data = "text\nCaffè pronto\n".encode("utf-8") + "Perché no\n".encode("cp1252")
+    decoded = decode_bytes(data)
+    assert "Caffè" in decoded.text and "Perché" in decoded.text and decoded.mixed_lines == 1
+
+
+def test_mojibake_is_repaired(write):
+    path = write("m.csv", "text,agent\n\"We\u00e2\u20ac\u2122re on it \u00f0\u0178\u02dc\u2030\",Tom\n")
+    export = load_export(path)
+    assert export.replies["text"].iloc[0] == "We’re on it 😉"
+    assert any("mojibake" in note for note in export.notes)
+
+
+@pytest.mark.parametrize("sample, delimiter", [
+    ("a,b,c\n1,2,3\n", ","), ("a;b;c\n1;2,5;3\n", ";"), ("a\tb\n1\t2\n", "\t"), ("a|b|c\n1|2|3\n", "|"),
+    ("Testo;Operatore\nCiao, come va;Anna\n", ";"),
+])
+def test_sniff_delimiter_among_the_four(sample, delimiter):
+    assert sniff_delimiter(sample) == delimiter
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (["2026-03-25T14:05:00Z"], "2026-03-25 14:05"),
+        (["Tue Oct 31 22:10:47 +0000 2017"], "2017-10-31 22:10:47"),
+        (["03/04/2026 10:00", "25/03/2026 14:05"], "2026-04-03 10:00"),  # a day > 12 makes the column day-first
+        (["03/04/2026 10:00", "12/25/2026 2:05 PM"], "2026-03-04 10:00"),  # a second field > 12: month-first
+        (["25.03.2026 14:05"], "2026-03-25 14:05"),
+        (["1772442000"], "2026-03-02 09:00"),
+        (["1772442000000"], "2026-03-02 09:00"),
+    ],
+)
+def test_dates_are_decided_per_column(values, expected):
+    assert parse_dates(pd.Series(values)).iloc[0] == pd.Timestamp(expected, tz="UTC")
+
+
+def test_unparseable_and_out_of_range_dates_become_missing():
+    parsed = parse_dates(pd.Series(["2026-03-02T10:00:00Z", "not a date", "1066-10-14T09:00:00Z"]))
+    assert parsed.notna().tolist() == [True, False, False]
+
+
+def test_ids_stay_strings_without_float_suffix(write):
+    path = write("ids.csv", "id,conversation_id,text\n1,10,Hello there friend\n2,,Another reply here\n")
+    export = load_export(path)
+    assert export.replies["reply_id"].tolist() == ["1", "2"]
+    assert export.replies["conversation_id"].tolist()[0] == "10"
+
+
+def test_text_only_file_is_all_replies_and_says_so(write):
+    path = write("only.csv", "Message\nYour order shipped today.\nSorry for the wait!\n")
+    export = load_export(path)
+    assert export.accounting.replies_analysed == 2
+    assert any("every row is read as an agent reply" in n for n in export.accounting.notes)
+
+
+def test_ragged_rows_are_skipped_and_counted_within_tolerance(write):
+    rows = "".join(f"{i},Reply number {i} is fine,Tom\n" for i in range(1, 200))
+    path = write("ragged.csv", "id,text,agent\n" + rows + "999,broken,row,extra\n")
+    export = load_export(path)
+    assert export.accounting.skipped["ragged row (wrong number of fields)"] == 1
+    assert export.accounting.rows_read == 200 and export.accounting.balanced
+
+
+def test_too_many_ragged_rows_name_the_line(write):
+    path = write("bad.csv", "id,text\n1,ok\n2,a,b\n3,a,b\n4,a,b\n5,a,b\n6,a,b\n7,a,b\n8,a,b\n")
+    with pytest.raises(FormatError, match=r"first at line 3"):
+        load_export(path)
+
+
+@pytest.mark.parametrize(
+    "content, error, message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), InputError, "binary file"),
+        (b'[{"id": 1, "text": "hi"', InputError, "not valid JSON"),
+        (b'{"total": 3, "page": 1}', FormatError, "not a list of records"),
+        (b"id,score\n1,2\n", FormatError, "no text-like column"),
+        (b"id,text\n1,123\n2,456\n", FormatError, "holds only numbers"),
+    ],
+)
+def test_bad_files_raise_clear_errors(write, content, error, message):
+    path = write("bad.json" if content.startswith((b"[", b"{")) else "bad.csv", content)
+    with pytest.raises(error, match=message):
+        load_export(path)
+
+
+def test_directory_is_not_a_file(tmp_path):
+    with pytest.raises(InputError, match="is a directory"):
+        load_export(tmp_path)
+
+
+def test_load_frame_accepts_a_dataframe_with_timestamps():
+    df = pd.DataFrame({"body": ["Hi, all sorted."], "sent": pd.to_datetime(["2026-03-02 10:00"]), "agent": ["Tom"]})
+    export = load_frame(df, column_map={"created_at": "sent"})
+    assert export.replies["created_at"].iloc[0] == pd.Timestamp("2026-03-02 10:00", tz="UTC")
