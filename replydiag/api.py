@@ -17,10 +17,10 @@ from . import __version__
 from .analysis import analyze_replies
 from .errors import InputError
 from .ingest import LoadedExport, load_export, load_frame
-from .models import KINDS, Kind, RowAccounting, Settings
+from .metrics import PERIODS, breakdown, period_labels, row_shares, shares
+from .models import RowAccounting, Settings
 from .normalize import slot_values
 
-PERIODS = {"day": "D", "week": "W-MON", "month": "M", "quarter": "Q"}
 
 
 @dataclass
@@ -96,6 +96,8 @@ def analyze(
     automatic_seconds: float | None = None,
     column_map: dict[str, str] | None = None,
     format: str | None = None,
+    agent_aliases: dict[str, str] | None = None,
+    exclude_agents: Iterable[str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> "AuditResult":
     """Analyse replies: an ``Export`` from ``load``, or any DataFrame with a text column.
@@ -115,34 +117,35 @@ def analyze(
         data = Export.combine([load_frame(data, column_map=column_map, format=format)])
     elif isinstance(data, LoadedExport):
         data = Export.combine([data])
+    replies_in, accounting = data.replies, data.accounting
+    if exclude_agents:
+        excluded = replies_in["agent"].isin(list(exclude_agents))
+        if excluded.any():
+            accounting = accounting.merge(RowAccounting())
+            accounting.replies_analysed -= int(excluded.sum())
+            accounting.skip("excluded author", int(excluded.sum()))
+            replies_in = replies_in[~excluded].reset_index(drop=True)
+    if replies_in.empty:
+        raise InputError("no agent replies left to analyse", hint="Check the excluded authors and the export")
     replies, templates = analyze_replies(
-        data.replies, settings=settings, customer_times=data.customer_times, progress=progress
+        replies_in, settings=settings, customer_times=data.customer_times, progress=progress
     )
-    return AuditResult(replies=replies, templates=templates, accounting=data.accounting, settings=settings,
+    if agent_aliases:
+        # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
+        replies["agent"] = replies["agent"].replace(agent_aliases)
+    return AuditResult(replies=replies, templates=templates, accounting=accounting, settings=settings,
                        sources=data.sources)
 
 
 def audit(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
-          column_map: dict[str, str] | None = None, **settings: Any) -> "AuditResult":
+          column_map: dict[str, str] | None = None, **options: Any) -> "AuditResult":
     """``load`` then ``analyze``: what ``replydiag audit`` runs.
 
     >>> from replydiag.samples import sample_path
     >>> audit(sample_path()).summary()["accounting"]["rows_read"] > 0
     True
     """
-    return analyze(load(paths, format=format, column_map=column_map), **settings)
-
-
-def _shares(frame: pd.DataFrame) -> dict[str, Any]:
-    counts = frame["kind"].value_counts().reindex(list(KINDS), fill_value=0)
-    total = int(counts.sum())
-    shares = {k: (round(float(c) / total, 4) if total else 0.0) for k, c in counts.items()}
-    return {
-        "replies": total,
-        "counts": {k: int(c) for k, c in counts.items()},
-        "shares": shares,
-        "templated_share": round(1.0 - shares[Kind.PERSONAL.value], 4) if total else 0.0,
-    }
+    return analyze(load(paths, format=format, column_map=column_map), **options)
 
 
 @dataclass
@@ -163,24 +166,15 @@ class AuditResult:
     @property
     def templated_share(self) -> float:
         """Share of replies that are automatic, template or edited (not personal)."""
-        return _shares(self.replies)["templated_share"]
+        return shares(self.replies)["templated_share"]
 
     def shares(self) -> pd.Series:
         """Share of each kind over all replies."""
-        return pd.Series(_shares(self.replies)["shares"], name="share")
+        return pd.Series(shares(self.replies)["shares"], name="share")
 
     def breakdown(self, by: str | pd.Series) -> pd.DataFrame:
         """Counts and shares of each kind per value of a column (``agent``, ``channel`` ...)."""
-        key = self.replies[by] if isinstance(by, str) else by
-        counts = pd.crosstab(key, self.replies["kind"]).reindex(columns=list(KINDS), fill_value=0)
-        counts.columns = [str(c) for c in counts.columns]
-        table = counts.copy()
-        table.insert(0, "replies", counts.sum(axis=1))
-        for kind in KINDS:
-            table[f"{kind}_share"] = (counts[kind] / table["replies"]).round(4)
-        table["templated_share"] = (1 - counts[Kind.PERSONAL.value] / table["replies"]).round(4)
-        table.index.name = by if isinstance(by, str) else (key.name or "group")
-        return table.sort_values("replies", ascending=False, kind="stable")
+        return breakdown(self.replies, by)
 
     def by_agent(self) -> pd.DataFrame:
         return self.breakdown("agent")
@@ -194,26 +188,25 @@ class AuditResult:
             raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
         dated = self.replies.dropna(subset=["created_at"])
         if dated.empty:
-            return self.breakdown(pd.Series([], dtype="string", name="period")).iloc[0:0]
+            return breakdown(self.replies.iloc[0:0], pd.Series([], dtype="string", name="period"))
         labels = period_labels(dated["created_at"], period)
-        sub = AuditResult(dated, self.templates, self.accounting, self.settings)
-        return sub.breakdown(labels.rename("period")).sort_index()
+        return breakdown(dated, labels.rename("period")).sort_index()
 
     def summary(self) -> dict[str, Any]:
         """The contents of ``summary.json``: accounting, settings and shares overall / per agent / per channel."""
         by = {}
         for name, frame in (("by_agent", self.by_agent()), ("by_channel", self.by_channel())):
-            by[name] = {str(idx): _row_shares(row) for idx, row in frame.iterrows()}
+            by[name] = {str(idx): row_shares(row) for idx, row in frame.iterrows()}
         periods = self.by_period("month")
         return {
             "replydiag_version": __version__,
             "accounting": self.accounting.to_dict(),
             "sources": self.sources,
             "settings": self.settings.to_dict(),
-            "overall": _shares(self.replies),
+            "overall": shares(self.replies),
             "templates": int(len(self.templates)),
             **by,
-            "by_month": {str(idx): _row_shares(row) for idx, row in periods.iterrows()},
+            "by_month": {str(idx): row_shares(row) for idx, row in periods.iterrows()},
         }
 
     def to_json(self) -> str:
@@ -277,25 +270,3 @@ class AuditResult:
     def _repr_html_(self) -> str:
         from .report.render import render_result_html_snippet
         return render_result_html_snippet(self)
-
-
-def _row_shares(row: pd.Series) -> dict[str, Any]:
-    return {
-        "replies": int(row["replies"]),
-        "counts": {k: int(row[k]) for k in KINDS},
-        "shares": {k: float(row[f"{k}_share"]) for k in KINDS},
-        "templated_share": float(row["templated_share"]),
-    }
-
-
-def period_labels(dates: pd.Series, period: str) -> pd.Series:
-    """Period label per timestamp: ``2026-03`` (month), ``2026-W12`` (ISO week), ``2026-Q1``, ``2026-03-25``."""
-    naive = dates.dt.tz_convert("UTC").dt.tz_localize(None)
-    if period == "month":
-        return naive.dt.strftime("%Y-%m")
-    if period == "quarter":
-        return naive.dt.year.astype(str) + "-Q" + naive.dt.quarter.astype(str)
-    if period == "week":
-        iso = naive.dt.isocalendar()
-        return iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
-    return naive.dt.strftime("%Y-%m-%d")

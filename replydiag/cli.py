@@ -10,12 +10,14 @@ import typer
 from rich.console import Console
 
 from . import api
+from .config import Config, load_config
 from .errors import MappingError, ReplydiagError
 from .output import write_audit
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals would print customers' messages
     help="Audit help-desk reply exports: how much of your care is templated, how much is personal.",
 )
 stdout = Console()
@@ -56,6 +58,24 @@ def _progress(stage: str, done: int, total: int) -> None:
         stderr.print(f"[dim]{stage}: {done:,} distinct replies…[/dim]")
 
 
+def _run(exports: list[str], config: Config, *, column_map: list[str] | None, format: str | None,
+         threshold: float | None, min_support: int | None):
+    """Load and analyse with command-line options taking precedence over the config file."""
+    mapping = {**config.column_map, **_parse_map(column_map)}
+    settings = {**config.settings}
+    if threshold is not None:
+        settings["threshold"] = threshold
+    if min_support is not None:
+        settings["min_support"] = min_support
+    return api.audit(exports, format=format or config.format, column_map=mapping,
+                     agent_aliases=config.agent_aliases, exclude_agents=config.exclude_agents,
+                     settings=api.Settings(**settings), progress=_progress)
+
+
+CONFIG_HELP = "A replydiag.toml with column map, thresholds, agent aliases, excluded authors, period."
+SHOW_RAW_HELP = "Show example replies unmasked in reports (emails, phones and names are masked by default)."
+
+
 @app.command()
 def audit(
     exports: List[str] = typer.Argument(..., help="CSV / JSON export files or globs."),
@@ -66,15 +86,28 @@ def audit(
     min_support: Optional[int] = typer.Option(None, "--min-support", help="Replies a template needs [3]."),
     redact: bool = typer.Option(False, "--redact", help="Leave reply text out of replies.csv."),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout instead of tables."),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    show_raw: bool = typer.Option(False, "--show-raw", help=SHOW_RAW_HELP),
 ) -> None:
-    """Analyse exports and print how templated the replies are.
+    """Analyse exports and print how templated the replies are; with --out, also write
+    replies.csv, templates.csv, summary.json and report.html / report.md.
 
     Example: replydiag audit sample_exports/zendesk_sample.csv --out audit/
     """
     try:
-        result = api.audit(exports, format=format, column_map=_parse_map(column_map), threshold=threshold,
-                           min_support=min_support, progress=_progress)
-        written = write_audit(result, out, redact=redact) if out else {}
+        result = _run(exports, load_config(config), column_map=column_map, format=format, threshold=threshold,
+                      min_support=min_support)
+        written = {}
+        if out:
+            from .report.build import build_report
+            from .report.write import write_report
+
+            written = write_audit(result, out, redact=redact)
+            report = build_report(result.replies, result.templates, title="Customer care: templated vs personal",
+                                  trend=result.by_period("month"), show_raw=show_raw,
+                                  accounting=result.accounting.to_dict())
+            files = write_report(report, out)
+            written.update({"html": files["html"], "markdown": files["markdown"]})
     except ReplydiagError as error:
         _fail(error)
         return
@@ -86,6 +119,42 @@ def audit(
         render_audit(stdout, result)
     for path in written.values():
         stderr.print(f"[dim]wrote {path}[/dim]")
+
+
+@app.command()
+def report(
+    exports: List[str] = typer.Argument(..., help="CSV / JSON export files or globs."),
+    out: Path = typer.Option(..., "--out", "-o", help="Report folder; keeps the history between runs."),
+    period: Optional[str] = typer.Option(None, "--period", help="week, month or quarter (default week)."),
+    column_map: Optional[List[str]] = typer.Option(None, "--map", help=MAP_HELP),
+    format: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Similarity 0-100 to join a template [85]."),
+    min_support: Optional[int] = typer.Option(None, "--min-support", help="Replies a template needs [3]."),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    show_raw: bool = typer.Option(False, "--show-raw", help=SHOW_RAW_HELP),
+) -> None:
+    """Write one HTML and Markdown report per period, each compared with the period before,
+    and an index. Run it on each new export: the folder keeps the history.
+
+    Example: replydiag report sample_exports/zendesk_sample.csv --period week --out reports/
+    """
+    try:
+        settings = load_config(config)
+        chosen = period or settings.period or "week"
+        if chosen not in ("day", "week", "month", "quarter"):
+            raise MappingError(f"--period {chosen!r} is not one of week, month, quarter, day")
+        result = _run(exports, settings, column_map=column_map, format=format, threshold=threshold,
+                      min_support=min_support)
+        from .report.periodic import run_periodic
+
+        periods = run_periodic(result, out, period=chosen, show_raw=show_raw)
+    except ReplydiagError as error:
+        _fail(error)
+        return
+    from .terminal import render_periods
+
+    render_periods(stdout, periods)
+    stderr.print(f"[dim]wrote {out / 'index.html'} and {len(periods)} period reports[/dim]")
 
 
 @app.command()

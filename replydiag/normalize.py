@@ -61,7 +61,11 @@ _SIGNATURE = re.compile(
     r")"
 )
 # Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", optionally followed by "1/2".
-SIGNOFF = re.compile(r"\s(?:\^|\*|/|~|-|–|—)\s?([A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\.?\s*(?:\d/\d)?\s*$")
+# A link Twitter appends (media, quoted tweet) may follow the initials: "... backstage /NQ https://t.co/x".
+SIGNOFF = re.compile(
+    r"\s(?:\^|\*|/|~|-|–|—)\s?([A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\.?\s*(?:\d/\d)?\s*"
+    r"((?:https?://\S+\s*)*)$"
+)
 _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
 _LEADING_MENTIONS = r"^\s*(?:[@＠][\w.]+[\s,:]*)+"
 
@@ -123,11 +127,11 @@ def clean(text: pd.Series) -> pd.DataFrame:
         text[complex_rows] = [_clean_multiline(t) for t in text[complex_rows].tolist()]
     text = text.str.replace(_LEADING_MENTIONS, "", regex=True)
     text = text.str.replace(_THREAD_COUNTER, "", regex=True)
-    signoff = text.str.extract(SIGNOFF.pattern, expand=False).astype(STRING)
+    signoff = text.str.extract(SIGNOFF.pattern, expand=True)[0].astype(STRING)
     has_signoff = signoff.notna()
     if has_signoff.any():
         text = text.copy()
-        text[has_signoff] = text[has_signoff].str.replace(SIGNOFF.pattern, "", regex=True)
+        text[has_signoff] = text[has_signoff].str.replace(SIGNOFF.pattern, r" \2", regex=True)
     text = text.str.replace(r"^\s*\(?\d/\d\)?\s*", "", regex=True).str.strip()
     return pd.DataFrame({"body": text, "signoff": signoff})
 
@@ -160,6 +164,7 @@ MASK_RULES: tuple[tuple[str, str, str, int], ...] = (
      r"\1\2 {name}\4", 3),
     # A name addressed mid-sentence: "Thanks for your patience, Sarah." / "..., Tom!"
     ("name", r"(,\s*)(" + _NAME + r")(\s*[.!?])", r"\1{name}\3", 2),
+    ("card", _LEFT + r"((?:\d{4}[ -]){3}\d{1,7}|\d{15,16})", r"\1{card}", 2),
     ("phone", _LEFT + r"((?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,5})", r"\1{phone}", 2),
     ("amount", r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|rs\.?)\s?)\s?\d[\d,.]*\d|\b\d[\d,.]*\s?(?:€|\$|£|(?i:usd|eur|gbp|euro|euros|dollars|pounds)\b)", "{amount}", 0),
     ("date", _LEFT + r"(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"

@@ -91,3 +91,14 @@ def render_inspect(console: Console, export, examples: list[dict[str, str]]) -> 
     for i, example in enumerate(examples, 1):
         console.print(f"[bold]example {i}[/bold] · {example['agent']} · {example['created_at']}: "
                       f"{_short(example['text'], 160)}")
+
+
+def render_periods(console: Console, periods) -> None:
+    table = Table(title="Periods", title_justify="left")
+    for col, justify in (("period", "left"), ("replies", "right"), ("templated", "right"), ("change", "right"),
+                         ("report", "left")):
+        table.add_column(col, justify=justify)
+    for p in periods:
+        change = "—" if p.change_pp is None else f"{p.change_pp:+.1f} pp"
+        table.add_row(p.period, f"{p.replies:,}", _pct(p.templated_share), change, p.path)
+    console.print(table)

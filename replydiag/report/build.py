@@ -1,0 +1,151 @@
+"""Figures of one report: headline shares and their change, templates, agents, examples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..metrics import breakdown, shares
+from ..models import KINDS, Kind
+
+EXAMPLES_PER_TEMPLATE = 3
+MIN_REPLIES_FOR_AGENT_MOVE = 5
+
+
+@dataclass(frozen=True)
+class KindShare:
+    kind: str
+    replies: int
+    share: float
+    change_pp: float | None  # percentage points vs the previous period
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    template_id: str
+    template_text: str
+    replies: int
+    agents: int
+    first_seen: str
+    last_seen: str
+    change: int | None  # replies vs the previous period
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgentMove:
+    agent: str
+    replies: int
+    templated_share: float
+    previous_share: float
+    change_pp: float
+
+
+@dataclass
+class Report:
+    """Everything a report shows, as typed values (renderers only format them)."""
+
+    title: str
+    period: str | None
+    previous_period: str | None
+    replies: int
+    templated_share: float
+    templated_change_pp: float | None
+    kinds: list[KindShare]
+    top_templates: list[TemplateRow]
+    new_templates: list[TemplateRow]
+    agent_moves: list[AgentMove]
+    by_agent: pd.DataFrame
+    by_channel: pd.DataFrame
+    trend: pd.DataFrame
+    masked_examples: bool
+    accounting: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def build_report(
+    rows: pd.DataFrame,
+    templates: pd.DataFrame,
+    *,
+    title: str,
+    period: str | None = None,
+    previous: pd.DataFrame | None = None,
+    previous_period: str | None = None,
+    trend: pd.DataFrame | None = None,
+    earlier_template_ids: set[str] | None = None,
+    show_raw: bool = False,
+    top: int = 10,
+    accounting: dict[str, Any] | None = None,
+) -> Report:
+    """A report of ``rows`` (analysed replies), compared with ``previous`` rows when given.
+
+    ``templates`` is the template table (ids and texts); ``earlier_template_ids`` are the ids
+    seen before this period, so the others count as new in it.
+    """
+    now = shares(rows)
+    total, counts, current = now["replies"], now["counts"], now["shares"]
+    prev_shares = shares(previous)["shares"] if previous is not None and len(previous) else None
+    kinds = [
+        KindShare(k, int(counts[k]), current[k],
+                  None if prev_shares is None else round(100 * (current[k] - prev_shares[k]), 1))
+        for k in KINDS
+    ]
+    templated = 1 - current[Kind.PERSONAL.value] if total else 0.0
+    templated_prev = None if prev_shares is None else 1 - prev_shares[Kind.PERSONAL.value]
+
+    texts = dict(zip(templates["template_id"], templates["template_text"])) if len(templates) else {}
+    used = rows.dropna(subset=["template_id"])
+    prev_counts = (
+        previous.dropna(subset=["template_id"])["template_id"].value_counts()
+        if previous is not None and len(previous) else None
+    )
+    template_rows = []
+    for tid, members in used.groupby("template_id", sort=False):
+        example_col = "text" if show_raw else "masked"
+        examples = tuple(str(t) for t in members[example_col].dropna().drop_duplicates().head(EXAMPLES_PER_TEMPLATE))
+        template_rows.append(TemplateRow(
+            template_id=str(tid),
+            template_text=str(texts.get(tid, members["masked"].iloc[0])),
+            replies=len(members),
+            agents=int(members["agent"].nunique()),
+            first_seen=_day(members["created_at"].min()),
+            last_seen=_day(members["created_at"].max()),
+            change=None if prev_counts is None else int(len(members) - prev_counts.get(tid, 0)),
+            examples=examples,
+        ))
+    template_rows.sort(key=lambda t: (-t.replies, t.template_id))
+    new = [t for t in template_rows if earlier_template_ids is not None and t.template_id not in earlier_template_ids]
+
+    by_agent = breakdown(rows, "agent")
+    moves: list[AgentMove] = []
+    if previous is not None and len(previous):
+        before = breakdown(previous, "agent")
+        both = by_agent.join(before[["replies", "templated_share"]].add_suffix("_prev"), how="inner")
+        both = both[(both["replies"] >= MIN_REPLIES_FOR_AGENT_MOVE) & (both["replies_prev"] >= MIN_REPLIES_FOR_AGENT_MOVE)]
+        both = both.assign(change=both["templated_share"] - both["templated_share_prev"])
+        for agent, row in both.reindex(both["change"].abs().sort_values(ascending=False).index).head(8).iterrows():
+            moves.append(AgentMove(str(agent), int(row["replies"]), float(row["templated_share"]),
+                                   float(row["templated_share_prev"]), round(100 * float(row["change"]), 1)))
+    return Report(
+        title=title,
+        period=period,
+        previous_period=previous_period,
+        replies=total,
+        templated_share=templated,
+        templated_change_pp=None if templated_prev is None else round(100 * (templated - templated_prev), 1),
+        kinds=kinds,
+        top_templates=template_rows[:top],
+        new_templates=new[:top],
+        agent_moves=moves,
+        by_agent=by_agent,
+        by_channel=breakdown(rows, "channel"),
+        trend=trend if trend is not None else pd.DataFrame(),
+        masked_examples=not show_raw,
+        accounting=accounting,
+    )
+
+
+def _day(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")

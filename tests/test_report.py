@@ -1,0 +1,150 @@
+"""Reports: golden Markdown, escaping, masking, period over period, and a real browser render."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import replydiag
+from replydiag.cli import app
+from replydiag.report import build_report, render_html, render_markdown
+from tests.conftest import SAMPLE
+
+GOLDEN = Path(__file__).parent / "golden" / "sample_report.md"
+runner = CliRunner()
+
+
+def sample_report_markdown() -> str:
+    result = replydiag.audit(SAMPLE)
+    report = build_report(result.replies, result.templates, title="Customer care: templated vs personal",
+                          trend=result.by_period("month"), accounting=result.accounting.to_dict())
+    return render_markdown(report, {"shares": "charts/shares.png", "trend": "charts/trend.png",
+                                    "agents": "charts/agents.png"})
+
+
+def test_markdown_report_of_the_sample_matches_the_golden_file():
+    # To update after an intended change: python -c "from tests.test_report import *; GOLDEN.write_text(sample_report_markdown())"
+    assert sample_report_markdown() == GOLDEN.read_text(encoding="utf-8")
+
+
+HOSTILE = [
+    "Your order is on its way <script>document.title='pwned'</script> thanks!",
+    "Your order is on its way <img src=x onerror=\"document.title='pwned'\"> thanks!",
+    "Your order is on its way <b>bold</b> | pipe thanks!",
+    "=HYPERLINK(\"http://evil\",\"click\") Your order is on its way thanks!",
+]
+
+
+def hostile_result():
+    return replydiag.analyze(pd.DataFrame({"text": HOSTILE, "agent": ["<b>Eve</b>", "Tom", "Tom", "Ann"]}),
+                             min_support=2)
+
+
+def test_reply_text_is_escaped_in_html():
+    result = hostile_result()
+    report = build_report(result.replies, result.templates, title="<script>alert(1)</script>", show_raw=True)
+    html = render_html(report)
+    assert "<script>document" not in html and "<img src=x" not in html and "<b>Eve</b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;Eve&lt;/b&gt;" in html
+
+
+def test_markdown_cells_escape_html_and_pipes():
+    result = hostile_result()
+    md = render_markdown(build_report(result.replies, result.templates, title="t", show_raw=True))
+    assert "<script>" not in md and "<img" not in md and "&lt;b&gt;Eve&lt;/b&gt;" in md
+
+
+def test_csv_outputs_neutralise_formulas(tmp_path):
+    path = tmp_path / "hostile.csv"
+    pd.DataFrame({"text": HOSTILE, "agent": ["=cmd|' /C calc'!A0", "+Tom", "-Tom", "@Ann"]}).to_csv(path, index=False)
+    result = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    for name in ("replies.csv", "templates.csv"):
+        raw = pd.read_csv(tmp_path / "out" / name, dtype=str, keep_default_na=False)
+        for value in raw.to_numpy().ravel():
+            assert not str(value).startswith(("=", "+", "-", "@")), (name, value)
+
+
+def test_examples_mask_personal_data_unless_asked(tmp_path):
+    lines = [f"Hi {n}, we emailed {n.lower()}@example.com and will call +44 20 7946 {1000 + i} about order #88{i}231."
+             for i, n in enumerate(["Alice", "Bruno", "Chiara"])]
+    result = replydiag.analyze(pd.DataFrame({"text": lines}))
+    masked = render_markdown(build_report(result.replies, result.templates, title="t"))
+    raw = render_markdown(build_report(result.replies, result.templates, title="t", show_raw=True))
+    for secret in ("alice@example.com", "Alice", "7946 1000"):
+        assert secret not in masked
+        assert secret in raw
+    assert "personal data masked" in masked
+
+
+def _week_export(tmp_path, name, start, end):
+    frame = pd.read_csv(SAMPLE, dtype=str)
+    when = pd.to_datetime(frame["created_at"], utc=True)
+    part = frame[(when >= pd.Timestamp(start, tz="UTC")) & (when < pd.Timestamp(end, tz="UTC"))]
+    path = tmp_path / name
+    part.to_csv(path, index=False)
+    return path, part
+
+
+def test_two_weekly_runs_compare_with_the_previous_week_and_do_not_double_count(tmp_path):
+    out = tmp_path / "reports"
+    week1, _ = _week_export(tmp_path, "w1.csv", "2026-01-12", "2026-01-19")  # ISO week 3
+    week2, _ = _week_export(tmp_path, "w2.csv", "2026-01-19", "2026-01-26")  # ISO week 4
+    overlap, _ = _week_export(tmp_path, "w2b.csv", "2026-01-16", "2026-01-26")  # overlaps week 3
+    assert runner.invoke(app, ["report", str(week1), "--period", "week", "--out", str(out)]).exit_code == 0
+    first = (out / "2026-W03" / "report.md").read_text()
+    assert runner.invoke(app, ["report", str(week2), "--period", "week", "--out", str(out)]).exit_code == 0
+    second = (out / "2026-W04" / "report.md").read_text()
+    assert "compared with **2026-W03**" in second
+    assert re.search(r"templated \([+-]\d+\.\d pp vs previous period\)", second)
+    index = (out / "index.md").read_text()
+    assert "2026-W03" in index and "2026-W04" in index
+
+    replies_w3 = int(re.search(r"\*\*([\d,]+)\*\* agent replies", first).group(1))
+    assert runner.invoke(app, ["report", str(overlap), "--period", "week", "--out", str(out)]).exit_code == 0
+    history = pd.read_csv(out / "history" / "replies.csv.gz", dtype=str)
+    assert not history.duplicated(subset=["reply_id", "conversation_id"]).any()
+    again = (out / "2026-W03" / "report.md").read_text()
+    assert int(re.search(r"\*\*([\d,]+)\*\* agent replies", again).group(1)) == replies_w3
+
+
+def test_audit_out_writes_html_and_markdown_reports(tmp_path):
+    result = runner.invoke(app, ["audit", str(SAMPLE), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    html = (tmp_path / "report.html").read_text()
+    assert html.count("data:image/png;base64,") >= 3 and "http://" not in html.split("<body>")[0]
+    md = (tmp_path / "report.md").read_text()
+    for chart in re.findall(r"\]\((charts/\w+\.png)\)", md):
+        assert (tmp_path / chart).stat().st_size > 1000
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed")
+def test_html_report_renders_in_headless_chromium_with_charts_and_no_script(tmp_path):
+    result = hostile_result()
+    report = build_report(result.replies, result.templates, title="Hostile", show_raw=True)
+    from replydiag.report.write import write_report
+
+    write_report(report, tmp_path)
+    page = tmp_path / "report.html"
+    common = [_chromium(), *CHROME_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "<title>Hostile</title>" in dom.stdout  # an injected script would have changed the title
+    assert "pwned" not in dom.stdout.split("<body>")[0]
+    assert dom.stdout.count('src="data:image/png;base64,') >= 2
+    shot = tmp_path / "shot.png"
+    subprocess.run([*common, "--window-size=1000,1400", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 20000
