@@ -24,12 +24,15 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
+from scipy import sparse
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _TOKEN = re.compile(r"\{\w+\}|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
-CANDIDATES_CHECKED = 6  # representatives verified with rapidfuzz per key
+CANDIDATES_CHECKED = 6  # templates verified per reply when looking for edited templates
+PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
+MAX_POSTING = 24  # representatives kept per word pair
 
 
 def tokens(key: str) -> list[str]:
@@ -43,11 +46,16 @@ def tokens(key: str) -> list[str]:
     return key.split()
 
 
-def features(toks: list[str]) -> set[str]:
-    """Word pairs (single words for one-word keys): the units of the candidate index."""
+def features(toks: list[str]) -> list[str]:
+    """Word pairs (single words for one-word keys), each once, in text order: the units of
+    the candidate index. A list, not a set, so every later sort is deterministic.
+
+    >>> features(["your", "order", "your", "order"])
+    ['your order', 'order your']
+    """
     if len(toks) < 2:
-        return set(toks)
-    return {a + " " + b for a, b in zip(toks, toks[1:])}
+        return list(toks)
+    return list(dict.fromkeys(a + " " + b for a, b in zip(toks, toks[1:])))
 
 
 @dataclass
@@ -102,57 +110,43 @@ def cluster_keys(
     df: Counter = Counter()
     for f in feats:
         df.update(f)
+    rarity = df.__getitem__
 
     n = len(key_list)
     cluster = np.arange(n, dtype=np.int64)
     similarity = np.full(n, 100.0)
-    index: dict[str, list[int]] = defaultdict(list)
-    prefix_len = np.zeros(n, dtype=np.int64)
+    index: dict[str, list[int]] = {}
     for i in range(n):
         if progress is not None and i % 20000 == 0:
             progress(i)
         key = key_list[i]
-        if len(key) < min_fuzzy_chars or not feats[i]:
+        f = feats[i]
+        if len(key) < min_fuzzy_chars or not f:
             continue  # short replies only ever match identical ones: a singleton here
-        prefix = _prefix(feats[i], df)
+        size = max(3, math.ceil(len(f) * PREFIX_SHARE))
+        prefix = f if len(f) <= size else sorted(f, key=rarity)[:size]
         if count_arr[i] < min_support:
-            best, best_score = _best_candidate(key, prefix, index, key_list, prefix_len, threshold)
-            if best >= 0:
-                cluster[i] = best
-                similarity[i] = best_score
-                continue
-        prefix_len[i] = len(prefix)
+            candidates: set[int] = set()
+            for feature in prefix:
+                posting = index.get(feature)
+                if posting:
+                    candidates.update(posting)
+            if candidates:
+                order = sorted(candidates)  # ties go to the more used representative
+                match = process.extractOne(key, [key_list[c] for c in order], scorer=fuzz.ratio,
+                                           score_cutoff=threshold)
+                if match is not None:
+                    cluster[i] = order[match[2]]
+                    similarity[i] = match[1]
+                    continue
         for feature in prefix:
-            index[feature].append(i)
+            posting = index.get(feature)
+            if posting is None:
+                index[feature] = [i]
+            elif len(posting) < MAX_POSTING:
+                # Representatives arrive most used first, so a full list keeps the likeliest.
+                posting.append(i)
     return Clustering(key_list, count_arr, cluster, similarity, toks), row_key
-
-
-def _prefix(feature_set: set[str], df: Counter) -> list[str]:
-    """The rarest half of a key's features (at least 3)."""
-    size = max(3, math.ceil(len(feature_set) * 0.5))
-    if len(feature_set) <= size:
-        return list(feature_set)
-    return sorted(feature_set, key=lambda f: (df[f], f))[:size]
-
-
-def _best_candidate(key: str, prefix: list[str], index: dict[str, list[int]], key_list: list[str],
-                    prefix_len: np.ndarray, threshold: float) -> tuple[int, float]:
-    shared: Counter = Counter()
-    for feature in prefix:
-        posting = index.get(feature)
-        if posting:
-            shared.update(posting)
-    best, best_score = -1, 0.0
-    # Rank by overlap of the two prefixes (Jaccard), so a long reply that contains the whole
-    # template does not crowd out the template itself; ties go to the more used (lower index).
-    size = len(prefix)
-    ranked = sorted(shared.items(), key=lambda kv: (-kv[1] / (size + prefix_len[kv[0]] - kv[1]), kv[0]))
-    ranked = ranked[:CANDIDATES_CHECKED]
-    for rep, _count in ranked:
-        score = fuzz.ratio(key, key_list[rep], score_cutoff=threshold)
-        if score > best_score:
-            best, best_score = rep, score
-    return best, best_score
 
 
 @dataclass(frozen=True)
@@ -173,35 +167,56 @@ def find_contained_templates(
     """For keys not matched as a whole, the template most of whose words they contain.
 
     This finds edited templates: a template reworded in part, or with a personal paragraph
-    added. Coverage is an in-order word alignment (LCS), not a bag of words.
+    added. Candidate pairs come from one sparse product (keys x word pairs x templates);
+    only pairs sharing enough word pairs are verified, by an in-order word alignment (LCS).
     """
     toks = clustering.tokens
-    usable = [t for t in templates if len(toks[t]) >= min_template_tokens]
-    index: dict[str, list[int]] = defaultdict(list)
-    size: dict[int, int] = {}
-    for t in usable:
-        f = features(toks[t])
-        size[t] = len(f)
-        for feature in f:
-            index[feature].append(t)
-    # Pairs shared by most templates say nothing about which one a reply contains.
-    crowded = max(20, len(usable) // 10)
+    usable = np.array([t for t in templates if len(toks[t]) >= min_template_tokens], dtype=np.int64)
+    if not len(usable) or not len(candidates):
+        return {}
+    feature_id: dict[str, int] = {}
+    t_rows: list[int] = []
+    t_cols: list[int] = []
+    for row, t in enumerate(usable):
+        for feature in features(toks[t]):
+            t_rows.append(row)
+            t_cols.append(feature_id.setdefault(feature, len(feature_id)))
+    n_features = len(feature_id)
+    size = np.bincount(t_rows, minlength=len(usable)).astype(float)
+    # Pairs shared by many templates say nothing about which one a reply contains.
+    spread = np.bincount(t_cols, minlength=n_features)
+    keep = spread[t_cols] <= max(20, len(usable) // 10)
+    by_template = sparse.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.float32), (np.asarray(t_rows)[keep], np.asarray(t_cols)[keep])),
+        shape=(len(usable), n_features),
+    )
+    c_rows: list[int] = []
+    c_cols: list[int] = []
+    lookup = feature_id.get
+    for row, i in enumerate(candidates):
+        for feature in features(toks[i]):
+            col = lookup(feature)
+            if col is not None:
+                c_rows.append(row)
+                c_cols.append(col)
+    by_key = sparse.csr_matrix(
+        (np.ones(len(c_rows), dtype=np.float32), (c_rows, c_cols)), shape=(len(candidates), n_features)
+    )
+    hits = (by_key @ by_template.T).tocoo()
+    plausible = hits.data >= 0.4 * size[hits.col]
+    rows, cols, counts = hits.row[plausible], hits.col[plausible], hits.data[plausible]
+    order = np.lexsort((usable[cols], -counts, rows))  # per key: most shared first, then the more used
     found: dict[int, Containment] = {}
-    for i in candidates:
-        f = features(toks[i])
-        shared: Counter = Counter()
-        for feature in f:
-            posting = index.get(feature)
-            if posting and len(posting) <= crowded:
-                shared.update(posting)
-        best: Containment | None = None
-        for t, hits in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES_CHECKED]:
-            if hits < 0.4 * size[t]:
-                break
-            matched = LCSseq.similarity(toks[t], toks[i])
-            coverage = matched / len(toks[t])
-            if coverage >= min_coverage and (best is None or coverage > best.coverage):
-                best = Containment(int(t), coverage, matched / max(len(toks[i]), 1))
-        if best is not None:
-            found[int(i)] = best
+    checked: dict[int, int] = {}
+    for k in order:
+        i = int(candidates[rows[k]])
+        if checked.get(i, 0) >= CANDIDATES_CHECKED:
+            continue
+        checked[i] = checked.get(i, 0) + 1
+        t = int(usable[cols[k]])
+        matched = LCSseq.similarity(toks[t], toks[i])
+        coverage = matched / len(toks[t])
+        best = found.get(i)
+        if coverage >= min_coverage and (best is None or coverage > best.coverage):
+            found[i] = Containment(t, coverage, matched / max(len(toks[i]), 1))
     return found

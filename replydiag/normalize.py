@@ -1,4 +1,4 @@
-"""Reply text to the form we compare: body, sign-off, masked text and matching key.
+r"""Reply text to the form we compare: body, sign-off, masked text and matching key.
 
 Three steps, in order, each an ordered list of rules (like Drain3's masking list):
 
@@ -8,8 +8,11 @@ Three steps, in order, each an ordered list of rules (like Drain3's masking list
    greeting ...) replaced by ``{slot}`` placeholders.
 3. ``key``: lower case, no punctuation, no greeting: what fuzzy matching compares.
 
-Work is vectorised on Arrow-backed strings (RE2 regexes), so every pattern here must be valid
-in both RE2 and Python ``re`` (no look-behind, no back-references in patterns).
+Work is vectorised with Arrow compute (RE2 regexes, C++), which is what lets a million replies
+through in seconds; Python ``re`` runs only on the few multi-line / HTML bodies and in
+``slot_values``. Patterns must therefore be valid RE2 and valid Python ``re``: no look-around,
+no back-references in patterns, and ``\w``, ``\d``, ``\b`` mean ASCII in both (Python side
+compiled with ``re.ASCII``).
 """
 
 from __future__ import annotations
@@ -19,8 +22,24 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 STRING = "string[pyarrow]"
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    return pa.array(series.astype(STRING), type=pa.large_string()) if len(series) else pa.array([], pa.large_string())
+
+
+def _series(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    return pd.Series(array.cast(pa.string()).to_pandas(types_mapper=pd.ArrowDtype), index=index).astype(STRING)
+
+
+def regex_replace(series: pd.Series, pattern: str, replacement: str) -> pd.Series:
+    """``series.str.replace(pattern, replacement, regex=True)`` run by RE2 in Arrow, never by Python."""
+    return _series(pc.replace_substring_regex(_arrow(series), pattern=pattern, replacement=replacement),
+                   series.index)
 
 # --- 1. clean -------------------------------------------------------------------------
 
@@ -62,10 +81,11 @@ _SIGNATURE = re.compile(
 )
 # Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", optionally followed by "1/2".
 # A link Twitter appends (media, quoted tweet) may follow the initials: "... backstage /NQ https://t.co/x".
-SIGNOFF = re.compile(
-    r"\s(?:\^|\*|/|~|-|–|—)\s?([A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\.?\s*(?:\d/\d)?\s*"
-    r"((?:https?://\S+\s*)*)$"
+_SIGNOFF_NAMED = (
+    r"\s(?:\^|\*|/|~|-|–|—)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\.?\s*(?:\d/\d)?\s*"
+    r"(?P<link>(?:https?://\S+\s*)*)$"
 )
+SIGNOFF = re.compile(_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", ""))
 _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
 _LEADING_MENTIONS = r"^\s*(?:[@＠][\w.]+[\s,:]*)+"
 
@@ -125,14 +145,15 @@ def clean(text: pd.Series) -> pd.DataFrame:
     if complex_rows.any():
         text = text.copy()
         text[complex_rows] = [_clean_multiline(t) for t in text[complex_rows].tolist()]
-    text = text.str.replace(_LEADING_MENTIONS, "", regex=True)
-    text = text.str.replace(_THREAD_COUNTER, "", regex=True)
-    signoff = text.str.extract(SIGNOFF.pattern, expand=True)[0].astype(STRING)
+    text = regex_replace(text, _LEADING_MENTIONS, "")
+    text = regex_replace(text, _THREAD_COUNTER, "")
+    found = pc.extract_regex(_arrow(text), pattern=_SIGNOFF_NAMED)
+    signoff = _series(pc.struct_field(found, "initials"), text.index)
     has_signoff = signoff.notna()
     if has_signoff.any():
         text = text.copy()
-        text[has_signoff] = text[has_signoff].str.replace(SIGNOFF.pattern, r" \2", regex=True)
-    text = text.str.replace(r"^\s*\(?\d/\d\)?\s*", "", regex=True).str.strip()
+        text[has_signoff] = regex_replace(text[has_signoff], SIGNOFF.pattern, r" \2")
+    text = regex_replace(text, r"^\s*\(?\d/\d\)?\s*", "").str.strip()
     return pd.DataFrame({"body": text, "signoff": signoff})
 
 
@@ -188,7 +209,7 @@ def mask(body: pd.Series) -> pd.Series:
     """
     masked = body.astype(STRING)
     for _slot, pattern, replacement, _group in MASK_RULES:
-        masked = masked.str.replace(pattern, replacement, regex=True)
+        masked = regex_replace(masked, pattern, replacement)
     return masked
 
 
@@ -206,7 +227,7 @@ def slot_values(body: str) -> list[tuple[str, str]]:
     found: list[tuple[int, str, str]] = []
     text = body
     for slot, pattern, _replacement, group in MASK_RULES:
-        regex = re.compile(pattern)
+        regex = re.compile(pattern, re.ASCII)
         for match in regex.finditer(text):
             found.append((match.start(group), slot, match.group(group)))
         # Blank out what this rule took, so later rules do not take it again.
@@ -221,7 +242,6 @@ _KEY_GREETING = (
     r"^\s*(?i:" + _GREETING_WORDS + r")\b"
     r"(?:\s+\{name\}[,.!:;-]*|[^.!?,\n{]{0,20}[,.!:;-]+)?\s*"
 )
-_EMOJI_AND_SYMBOLS = r"[\x{1F000}-\x{1FAFF}\x{2600}-\x{27BF}\x{FE0F}\x{200D}]"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 
 
@@ -232,11 +252,11 @@ def key(masked: pd.Series) -> pd.Series:
     'your order {order} has shipped'
     """
     full = masked.astype(STRING)
-    k = full.str.replace(_KEY_GREETING, "", regex=True)
-    k = k.where(k.str.strip() != "", full).str.lower()  # a reply that is only "Hello!" keeps it
-    k = k.str.replace(r"[^\w{}\s" + _CJK + r"]+", " ", regex=True)
-    k = k.str.replace(r"_+", " ", regex=True)
-    k = k.str.replace(r"\s+", " ", regex=True).str.strip()
+    k = regex_replace(full, _KEY_GREETING, "")
+    k = k.where(k.str.strip() != "", full)  # a reply that is only "Hello!" keeps it
+    k = _series(pc.utf8_lower(_arrow(k)), k.index)
+    k = regex_replace(k, r"[^\pL\pN{}]+", " ")  # RE2 classes: letters in every script stay
+    k = regex_replace(k, r"\s+", " ").str.strip()
     return k
 
 
