@@ -56,38 +56,53 @@ EMOJI = [" 🙂", " 😊", " 👍", " 🙏"]
 _OPEN = ["I checked your account and", "I looked into this and", "I had a word with our warehouse and",
          "After reviewing the ticket history,", "Good news:", "I'm sorry for the mix-up;", "Just to follow up,",
          "I spoke with the courier and", "Looking at the photos you sent,", "From what I can see,",
-         "Thanks for the screenshots;", "Unfortunately", "I double-checked with my manager and"]
-_SUBJECT = ["the blue jacket", "your espresso machine", "the second parcel", "the gift card", "your subscription",
-            "the voucher code", "the size M hoodie", "your old address", "the duplicate charge", "the kids' bike",
-            "the bamboo desk", "the wireless earbuds", "your loyalty points", "the delivery slot", "the invoice",
-            "the wool rug", "the phone case", "the travel adapter", "your pre-order", "the missing screws"]
-_PREDICATE = ["was left at the neighbour's door", "is stuck at the sorting centre in Leeds",
-              "got split into two shipments", "was charged twice by mistake", "shows as delivered but never came",
-              "had the wrong colour in the box", "is back in stock next Tuesday", "cannot be combined with the sale",
-              "was cancelled by the payment provider", "needs a signature on delivery",
-              "is covered by the two-year warranty", "went to the billing address instead",
-              "has a firmware update that fixes the pairing", "was returned to us as undeliverable",
-              "is eligible for a partial credit", "was mislabelled at our Milan warehouse"]
+         "Thanks for the screenshots;", "Unfortunately", "I double-checked with my manager and",
+         "I called the depot this morning and", "Having gone through the order notes,", "Quick update:",
+         "Our logistics partner confirmed that", "I can confirm that", "It turns out that", "As promised,",
+         "I've been digging into this and", "My colleague in returns told me that", "Apologies for the wait;",
+         "I reran the payment check and", "The tracking history shows that", "Bad news, I'm afraid:"]
+_ADJECTIVE = ["blue", "oversized", "refurbished", "limited-edition", "bamboo", "stainless", "left-handed", "vintage",
+              "waterproof", "cordless", "organic", "foldable", "kids'", "ceramic", "wool", "matte black", "walnut",
+              "cotton", "portable", "smart", "heated", "ergonomic", "travel", "leather"]
+_ITEM = ["jacket", "espresso machine", "parcel", "gift card", "subscription", "voucher", "hoodie", "bike", "desk",
+         "earbuds", "rug", "phone case", "adapter", "pre-order", "screws", "blender", "lamp", "backpack",
+         "kettle", "mattress topper", "running shoes", "baby monitor", "keyboard", "suitcase", "yoga mat",
+         "coffee grinder", "winter boots", "air fryer", "desk chair", "picture frame", "water bottle", "tent"]
+_PREDICATE = ["was left at the neighbour's door", "is stuck at the sorting centre", "got split into two shipments",
+              "was charged twice by mistake", "shows as delivered but never came", "had the wrong colour in the box",
+              "is back in stock next week", "cannot be combined with the sale", "was cancelled by the payment provider",
+              "needs a signature on delivery", "is covered by the two-year warranty",
+              "went to the billing address instead", "has a firmware update that fixes the pairing",
+              "was returned to us as undeliverable", "is eligible for a partial credit", "was mislabelled at the warehouse",
+              "arrived with a cracked lid", "was swapped for an older model", "missed the last van of the day",
+              "is waiting for customs clearance", "was packed without the manual", "came with the wrong plug",
+              "was priced incorrectly on the app", "got caught in the weekend backlog", "is being rebuilt by the supplier",
+              "was flagged by our fraud filter", "was sent to the pickup locker instead", "lost its label in transit"]
+_PLACE = ["Leeds", "Milan", "Lyon", "Porto", "Rotterdam", "Graz", "Cork", "Valencia", "Brno", "Aarhus", "Turin",
+          "Nantes", "Bilbao", "Ghent", "Malmo", "Poznan", "Bristol", "Utrecht", "Seville", "Bologna"]
 _FOLLOW = ["I've added a note so the next driver calls you first.", "I'll keep an eye on it over the weekend.",
            "Could you tell me which day suits you best?", "I've put a small credit on your account for the hassle.",
            "Let me know if the colour matters and I'll swap it.", "Would a store pickup work better for you?",
            "I asked the team to prioritise it.", "If it still fails, try holding the button for ten seconds.",
            "You don't need to send anything back.", "I'll email you the new tracking as soon as I have it.",
            "Sorry again, that's not the experience we want you to have.", "Does that sound okay?",
-           "Feel free to reply here if anything looks off.", "I've flagged it to our quality team too."]
-_IT_PERSONAL = ["Ho controllato con il magazzino e il pacco è partito stamattina.",
-                "Mi dispiace per il ritardo, ho chiesto al corriere di richiamarti.",
-                "Il rimborso parziale è già stato approvato dal mio responsabile.",
-                "Puoi mandarmi una foto dell'etichetta? Così verifico subito.",
-                "La taglia che cerchi torna disponibile giovedì prossimo."]
-_SUBJECT_IT = ["la giacca blu", "la macchina del caffè", "il secondo pacco", "la carta regalo", "l'abbonamento",
-               "il codice sconto", "la felpa taglia M", "il vecchio indirizzo", "la bici per bambini", "la scrivania"]
-_PREDICATE_IT = ["ho già parlato con il corriere", "serve la firma alla consegna", "il magazzino di Bologna ha un ritardo",
-                 "il pagamento risulta doppio", "la garanzia copre tutto", "il colore non era quello giusto",
-                 "la consegna è stata divisa in due", "il reso è gratuito"]
+           "Feel free to reply here if anything looks off.", "I've flagged it to our quality team too.",
+           "Keep the old one, it's on us.", "Shall I book the collection for you?", "I've asked for a photo from the driver.",
+           "The refund will show once your bank processes it.", "Tell me if you'd rather have store credit.",
+           "I'll check back with you on Thursday.", "That should sort it, but shout if not.",
+           "I've escalated it so it won't happen again."]
+_IT_PERSONAL = ["Ho controllato con il magazzino di", "Ho sentito il corriere di", "Ho parlato con il negozio di",
+                "Ho verificato con l'ufficio di", "Mi sono sentito con il deposito di"]
+_SUBJECT_IT = ["la giacca", "la macchina del caffè", "il secondo pacco", "la carta regalo", "l'abbonamento",
+               "il codice sconto", "la felpa", "il vecchio indirizzo", "la bici", "la scrivania", "la lampada",
+               "lo zaino", "il bollitore", "le scarpe", "la valigia", "il materasso", "la tastiera", "la sedia"]
+_PREDICATE_IT = ["serve la firma alla consegna", "c'è un ritardo di qualche giorno", "il pagamento risulta doppio",
+                 "la garanzia copre tutto", "il colore non era quello giusto", "la consegna è stata divisa in due",
+                 "il reso è gratuito", "manca il manuale nella scatola", "l'etichetta si è rovinata",
+                 "il prezzo sull'app era sbagliato", "il pacco è in dogana", "è finita nel ritiro in armadietto"]
 _IT_CLOSE = ["ti aggiorno io appena so qualcosa.", "fammi sapere se va bene così.", "scusa ancora per il disagio.",
              "ti ho lasciato un piccolo credito sul conto.", "preferisci il ritiro in negozio?",
-             "ci penso io entro domani."]
+             "ci penso io entro domani.", "tienilo pure, è un omaggio.", "ti richiamo giovedì."]
 _CUSTOMER = ["Where is my order?", "I was charged twice for the same thing.", "My package arrived damaged.",
              "How do I reset my password?", "Can I change the delivery address?", "Thanks a lot!",
              "The item is the wrong colour.", "Nobody has answered me for three days."]
@@ -152,11 +167,13 @@ class _Gen:
     def personal(self, language: str = "en") -> str:
         r = self.r
         if language == "it":
-            return (f"{r.choice(_IT_PERSONAL)} Per {r.choice(_SUBJECT_IT)} {r.choice(_PREDICATE_IT)}, "
-                    f"{r.choice(_IT_CLOSE)}")
+            return (f"{r.choice(_IT_PERSONAL)} {r.choice(_PLACE)}: per {r.choice(_SUBJECT_IT)} "
+                    f"{r.choice(_PREDICATE_IT)}, {r.choice(_PREDICATE_IT)}. {r.choice(_IT_CLOSE).capitalize()}")
         sentences = []
         for _ in range(r.randint(1, 3)):
-            sentences.append(f"{r.choice(_OPEN)} {r.choice(_SUBJECT)} {r.choice(_PREDICATE)}.")
+            where = f" in {r.choice(_PLACE)}" if r.random() < 0.5 else ""
+            sentences.append(f"{r.choice(_OPEN)} the {r.choice(_ADJECTIVE)} {r.choice(_ITEM)}{where} "
+                             f"{r.choice(_PREDICATE)}.")
         sentences.append(r.choice(_FOLLOW))
         text = " ".join(sentences)
         return text[0].upper() + text[1:]

@@ -65,6 +65,36 @@ def looks_binary(sample: bytes) -> bool:
     return controls > 0.05 * max(len(sample), 1)
 
 
+def utf8_candidate(data: bytes, *, path: Path | str = "<data>") -> tuple[bytes, str] | None:
+    """The bytes to hand a UTF-8 parser as they are, without decoding the whole file in Python.
+
+    Returns (bytes, encoding) for files that are UTF-8 or plain ASCII as far as the BOM and a
+    first sample tell (the parser validates the rest), or None when the file needs
+    ``decode_bytes`` (UTF-16/32, a BOM of another encoding, or a sample that is not UTF-8).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):], "utf-8-sig"
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    sample = data[:65536]
+    if _utf16_without_bom(sample):
+        return None
+    if looks_binary(sample):
+        raise InputError(
+            "is a binary file, not a CSV or JSON export",
+            path=path,
+            hint="Export the replies as CSV or JSON (an .xlsx workbook must be saved as CSV first)",
+        )
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # not just a character cut at the end of the sample
+            return None
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")  # stray NULs would end the parser's cell early
+    return data, "utf-8"
+
+
 def decode_bytes(data: bytes, *, path: Path | str = "<data>") -> Decoded:
     """Decode an export's bytes, trying BOM, UTF-16, UTF-8, then cp1252 / latin-1.
 

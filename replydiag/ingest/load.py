@@ -18,9 +18,9 @@ import pandas as pd
 from ..errors import FormatError, InputError
 from ..models import Role, RowAccounting
 from .dates import dates_from_parts, parse_dates
-from .decode import decode_bytes, read_bytes
+from .decode import decode_bytes, read_bytes, utf8_candidate
 from .formats import ROLE_WORDS, Detection, FieldChoice, detect, norm_header, truthy
-from .tables import RawTable, read_csv_text, read_json_text
+from .tables import NotUtf8, RawTable, read_csv_bytes, read_json_text
 
 CANONICAL_FIELDS = (
     "source", "row_number", "reply_id", "conversation_id", "agent", "channel", "created_at", "text",
@@ -76,18 +76,37 @@ def load_export(
     ('zendesk', True)
     """
     path = Path(path)
-    decoded = decode_bytes(read_bytes(path), path=path)
-    text = decoded.text
-    stripped = text.lstrip()
-    if stripped[:1] in "[{" and (path.suffix.lower() in (".json", ".ndjson", ".jsonl", "") or _looks_json(stripped)):
-        raw = read_json_text(stripped, path=path)
-    else:
-        raw = read_csv_text(text, path=path)
+    data = read_bytes(path)
+    mixed_lines = 0
+    fast = utf8_candidate(data, path=path)
+    if fast is not None and _is_json(fast[0].lstrip()[:64].decode("utf-8", "replace"), path):
+        fast = None  # JSON is parsed from text
+    raw = None
+    if fast is not None:
+        try:
+            raw = read_csv_bytes(fast[0], path=path)
+            encoding = fast[1]
+        except NotUtf8:
+            raw = None
+    if raw is None:
+        decoded = decode_bytes(data, path=path)
+        encoding, mixed_lines = decoded.encoding, decoded.mixed_lines
+        stripped = decoded.text.lstrip()
+        if _is_json(stripped[:64], path):
+            raw = read_json_text(stripped, path=path)
+        else:
+            raw = read_csv_bytes(decoded.text.encode("utf-8"), path=path)
+        del decoded, stripped
+    del data, fast
     export = _canonicalise(raw, source=path.name, format=format, column_map=column_map, path=path)
-    export.encoding = decoded.encoding
-    if decoded.mixed_lines:
-        export.notes.append(f"{decoded.mixed_lines} lines were cp1252 inside a UTF-8 file; decoded line by line")
+    export.encoding = encoding
+    if mixed_lines:
+        export.notes.append(f"{mixed_lines} lines were cp1252 inside a UTF-8 file; decoded line by line")
     return export
+
+
+def _is_json(start: str, path: Path) -> bool:
+    return start[:1] in "[{" and (path.suffix.lower() in (".json", ".ndjson", ".jsonl", "") or _looks_json(start))
 
 
 def _looks_json(text: str) -> bool:

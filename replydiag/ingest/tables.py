@@ -88,16 +88,26 @@ def _clean_header(names: list[str]) -> list[str]:
     return out
 
 
-def read_csv_text(text: str, *, path: Path | str, delimiter: str | None = None) -> RawTable:
-    """Parse CSV text (already decoded) with every column as string."""
-    delimiter = delimiter or sniff_delimiter(text[:65536])
-    first_line = next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter), None)
+class NotUtf8(Exception):
+    """The bytes given as UTF-8 are not: decode them another way and try again."""
+
+
+def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = None) -> RawTable:
+    """Parse UTF-8 CSV bytes with every column as string (Arrow's multi-threaded reader).
+
+    Raises ``NotUtf8`` when a cell is not valid UTF-8, so the caller can decode the file as
+    cp1252 / latin-1 first; the file is never held as one Python string on the fast path.
+    """
+    head = data[:65536].decode("utf-8", errors="replace")
+    delimiter = delimiter or sniff_delimiter(head)
+    header_end = _header_length(data, delimiter)
+    first_line = next(csv.reader(io.StringIO(data[:header_end].decode("utf-8", errors="replace")),
+                                 delimiter=delimiter), None)
     if not first_line:
         raise InputError("is empty (no header row)", path=path)
     names = _clean_header(first_line)
-    header_end = _header_length(text, delimiter)
-    body = text[header_end:]
-    if not body.strip():
+    body = memoryview(data)[header_end:]
+    if not bytes(body[:4096]).strip() and not bytes(body).strip():
         raise FormatError(
             f"has a header but no rows (columns: {', '.join(names)})",
             path=path,
@@ -111,21 +121,26 @@ def read_csv_text(text: str, *, path: Path | str, delimiter: str | None = None) 
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+            raise NotUtf8() from exc
         raise FormatError(f"cannot be parsed as CSV ({exc})", path=path, hint="Check the delimiter and quoting") from exc
-    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype() if t == pa.string() else None)
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    del table
     raw = RawTable(frame=frame, kind="csv", delimiter=delimiter, ragged_rows=len(ragged))
     if ragged:
-        line = text.count("\n", 0, max(text.find(ragged[0]), 0)) + 1
+        where = data.find(ragged[0].encode("utf-8", errors="replace"))
+        line = data.count(b"\n", 0, max(where, 0)) + 1
         raw.first_ragged_line = line
         allowed = max(RAGGED_MIN_ALLOWED, int(RAGGED_TOLERANCE * (len(frame) + len(ragged))))
         if len(ragged) > allowed:
@@ -138,15 +153,15 @@ def read_csv_text(text: str, *, path: Path | str, delimiter: str | None = None) 
     return raw
 
 
-def _header_length(text: str, delimiter: str) -> int:
-    """Character offset where the header row ends (a quoted header cell may hold a newline)."""
+def _header_length(data: bytes, delimiter: str) -> int:
+    """Byte offset where the header row ends (a quoted header cell may hold a newline)."""
     in_quotes = False
-    for i, ch in enumerate(text):
-        if ch == '"':
+    for i, byte in enumerate(data[:1_000_000]):
+        if byte == 0x22:  # '"'
             in_quotes = not in_quotes
-        elif ch == "\n" and not in_quotes:
+        elif byte == 0x0A and not in_quotes:
             return i + 1
-    return len(text)
+    return len(data)
 
 
 # --- JSON -------------------------------------------------------------------------------
