@@ -9,9 +9,10 @@
    as in similarity joins): a near-duplicate shares most of its rare pairs with its
    representative, and rare pairs have short posting lists, so lookups stay cheap at scale.
 
-A key used ``min_support`` times or more on its own is a template in its own right and is
-never merged into another: that keeps templates that differ in a few key words ("refund
-processed" vs "replacement shipped") apart.
+A key used ``min_support`` times or more on its own is a template in its own right unless it
+is a minority variant (a frequent typo) of a much more used, very similar representative:
+that keeps templates that differ in a few key words ("refund processed" vs "replacement
+shipped") apart.
 """
 
 from __future__ import annotations
@@ -25,14 +26,18 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import Indel, LCSseq
 from scipy import sparse
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _TOKEN = re.compile(r"\{\w+\}|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 CANDIDATES_CHECKED = 6  # templates verified per reply when looking for edited templates
 PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
-MAX_POSTING = 24  # representatives kept per word pair
+MAX_POSTING = 32  # representatives kept per word pair
+ANCHORS = 6  # a representative is indexed under its rarest word pairs only
+QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs
+VARIANT_RATIO = 5  # a frequent key is a variant only of a representative used 5x as often
+POPULAR_THRESHOLD = 92.0  # ... and only when this close to it
 
 
 def tokens(key: str) -> list[str]:
@@ -123,23 +128,34 @@ def cluster_keys(
         f = feats[i]
         if len(key) < min_fuzzy_chars or not f:
             continue  # short replies only ever match identical ones: a singleton here
-        size = max(3, math.ceil(len(f) * PREFIX_SHARE))
-        prefix = f if len(f) <= size else sorted(f, key=rarity)[:size]
-        if count_arr[i] < min_support:
-            candidates: set[int] = set()
-            for feature in prefix:
-                posting = index.get(feature)
-                if posting:
-                    candidates.update(posting)
-            if candidates:
-                order = sorted(candidates)  # ties go to the more used representative
+        size = min(max(3, math.ceil(len(f) * PREFIX_SHARE)), QUERY_PAIRS)
+        prefix = sorted(f, key=rarity)[:size]  # rarest first (stable: ties keep text order)
+        popular = count_arr[i] >= min_support
+        shared: Counter = Counter()
+        for feature in prefix:
+            posting = index.get(feature)
+            if posting:
+                shared.update(posting)
+        if shared:
+            # A near-duplicate shares several rare word pairs with its representative; one
+            # shared pair is a coincidence worth no rapidfuzz call (unless the key is tiny).
+            need = 2 if len(prefix) >= 4 else 1
+            order = sorted(c for c, hits in shared.items() if hits >= need)
+            if popular:
+                # A key used often on its own joins a representative only as its minority
+                # variant (a frequent typo or dropped word); two templates that both carry
+                # weight stay apart even when they differ in a word or two.
+                order = [c for c in order if count_arr[i] * VARIANT_RATIO <= count_arr[c]]
+            if order:
+                cutoff = max(threshold, POPULAR_THRESHOLD) if popular else threshold
                 match = process.extractOne(key, [key_list[c] for c in order], scorer=fuzz.ratio,
-                                           score_cutoff=threshold)
+                                           score_cutoff=cutoff)
                 if match is not None:
                     cluster[i] = order[match[2]]
                     similarity[i] = match[1]
                     continue
-        for feature in prefix:
+        anchors = prefix if len(prefix) <= ANCHORS else prefix[:ANCHORS]
+        for feature in anchors:
             posting = index.get(feature)
             if posting is None:
                 index[feature] = [i]
@@ -147,6 +163,31 @@ def cluster_keys(
                 # Representatives arrive most used first, so a full list keeps the likeliest.
                 posting.append(i)
     return Clustering(key_list, count_arr, cluster, similarity, toks), row_key
+
+
+MIN_RUN = 3  # words: shorter shared runs ("thanks for", "your order") are common phrasing
+
+
+def verbatim_overlap(template: list[str], reply: list[str]) -> int:
+    """Template words found in the reply, in order, within runs of at least ``MIN_RUN`` words.
+
+    An edited template keeps chunks of the template verbatim; two personal replies built
+    from the same common phrases share only short runs.
+
+    >>> verbatim_overlap("to reset your password open the link".split(),
+    ...                  "hi to reset your password just open the link we sent".split())
+    7
+    >>> verbatim_overlap("your blue jacket was left at the door".split(),
+    ...                  "your wool desk was charged twice at the depot".split())
+    0
+    """
+    if LCSseq.similarity(template, reply) < MIN_RUN:
+        return 0
+    return sum(
+        op.src_end - op.src_start
+        for op in Indel.opcodes(template, reply)
+        if op.tag == "equal" and op.src_end - op.src_start >= min(MIN_RUN, len(template))
+    )
 
 
 @dataclass(frozen=True)
@@ -182,10 +223,10 @@ def find_contained_templates(
             t_rows.append(row)
             t_cols.append(feature_id.setdefault(feature, len(feature_id)))
     n_features = len(feature_id)
-    size = np.bincount(t_rows, minlength=len(usable)).astype(float)
     # Pairs shared by many templates say nothing about which one a reply contains.
     spread = np.bincount(t_cols, minlength=n_features)
     keep = spread[t_cols] <= max(20, len(usable) // 10)
+    size = np.bincount(np.asarray(t_rows)[keep], minlength=len(usable)).astype(float)
     by_template = sparse.csr_matrix(
         (np.ones(int(keep.sum()), dtype=np.float32), (np.asarray(t_rows)[keep], np.asarray(t_cols)[keep])),
         shape=(len(usable), n_features),
@@ -214,7 +255,7 @@ def find_contained_templates(
             continue
         checked[i] = checked.get(i, 0) + 1
         t = int(usable[cols[k]])
-        matched = LCSseq.similarity(toks[t], toks[i])
+        matched = verbatim_overlap(toks[t], toks[i])
         coverage = matched / len(toks[t])
         best = found.get(i)
         if coverage >= min_coverage and (best is None or coverage > best.coverage):

@@ -68,16 +68,18 @@ _ITEM = ["jacket", "espresso machine", "parcel", "gift card", "subscription", "v
          "earbuds", "rug", "phone case", "adapter", "pre-order", "screws", "blender", "lamp", "backpack",
          "kettle", "mattress topper", "running shoes", "baby monitor", "keyboard", "suitcase", "yoga mat",
          "coffee grinder", "winter boots", "air fryer", "desk chair", "picture frame", "water bottle", "tent"]
-_PREDICATE = ["was left at the neighbour's door", "is stuck at the sorting centre", "got split into two shipments",
-              "was charged twice by mistake", "shows as delivered but never came", "had the wrong colour in the box",
-              "is back in stock next week", "cannot be combined with the sale", "was cancelled by the payment provider",
-              "needs a signature on delivery", "is covered by the two-year warranty",
-              "went to the billing address instead", "has a firmware update that fixes the pairing",
-              "was returned to us as undeliverable", "is eligible for a partial credit", "was mislabelled at the warehouse",
-              "arrived with a cracked lid", "was swapped for an older model", "missed the last van of the day",
-              "is waiting for customs clearance", "was packed without the manual", "came with the wrong plug",
-              "was priced incorrectly on the app", "got caught in the weekend backlog", "is being rebuilt by the supplier",
-              "was flagged by our fraud filter", "was sent to the pickup locker instead", "lost its label in transit"]
+_VERB = ["was left", "got stuck", "was split", "was charged", "was marked", "was packed", "was returned",
+         "got delayed", "was rerouted", "was flagged", "was rebooked", "got swapped", "was held", "was scanned",
+         "was refunded", "was relabelled", "got damaged", "was priced", "was shipped", "was collected",
+         "was cancelled", "got misplaced", "was approved", "was upgraded"]
+_COMPLEMENT = ["at the neighbour's door", "at the sorting centre", "into two shipments", "twice by mistake",
+               "as delivered too early", "without the manual", "to the billing address", "by the fraud filter",
+               "with the wrong plug", "in the weekend backlog", "at the pickup locker", "by the night shift",
+               "with an older model", "under the wrong name", "for customs clearance", "at the regional hub",
+               "after the cut-off", "on the wrong van", "with a cracked lid", "by our supplier",
+               "in the returns queue", "for a partial credit", "at the front desk", "in the wrong colour"]
+_WHEN = ["", "", "", " on Monday", " last night", " this morning", " yesterday afternoon", " over the weekend",
+         " before the holiday", " two days ago", " earlier today", " on Friday", " late last week", " at noon"]
 _PLACE = ["Leeds", "Milan", "Lyon", "Porto", "Rotterdam", "Graz", "Cork", "Valencia", "Brno", "Aarhus", "Turin",
           "Nantes", "Bilbao", "Ghent", "Malmo", "Poznan", "Bristol", "Utrecht", "Seville", "Bologna"]
 _FOLLOW = ["I've added a note so the next driver calls you first.", "I'll keep an eye on it over the weekend.",
@@ -167,13 +169,16 @@ class _Gen:
     def personal(self, language: str = "en") -> str:
         r = self.r
         if language == "it":
-            return (f"{r.choice(_IT_PERSONAL)} {r.choice(_PLACE)}: per {r.choice(_SUBJECT_IT)} "
-                    f"{r.choice(_PREDICATE_IT)}, {r.choice(_PREDICATE_IT)}. {r.choice(_IT_CLOSE).capitalize()}")
+            parts = r.sample(_PREDICATE_IT, 3)
+            return (f"{r.choice(_IT_PERSONAL)} {r.choice(_PLACE)}: per {r.choice(_SUBJECT_IT)} {parts[0]}, "
+                    f"mentre per {r.choice(_SUBJECT_IT)} {parts[1]} e {parts[2]}. {r.choice(_IT_CLOSE).capitalize()}")
+        # Several independent choices per sentence and two or more sentences, so that even a
+        # million personal replies almost never repeat or nearly repeat one another.
         sentences = []
-        for _ in range(r.randint(1, 3)):
+        for _ in range(r.randint(2, 3)):
             where = f" in {r.choice(_PLACE)}" if r.random() < 0.5 else ""
             sentences.append(f"{r.choice(_OPEN)} the {r.choice(_ADJECTIVE)} {r.choice(_ITEM)}{where} "
-                             f"{r.choice(_PREDICATE)}.")
+                             f"{r.choice(_VERB)} {r.choice(_COMPLEMENT)}{r.choice(_WHEN)}.")
         sentences.append(r.choice(_FOLLOW))
         text = " ".join(sentences)
         return text[0].upper() + text[1:]
