@@ -6,38 +6,48 @@
    are compared with the representative only, never with each other, so there is no chaining
    (A~B and B~C never pull a dissimilar C into A's cluster).
 3. Candidates come from an inverted index of each key's rarest word pairs (prefix filtering,
-   as in similarity joins): a near-duplicate shares most of its rare pairs with its
+   as in similarity joins): a near-duplicate shares several rare pairs with its
    representative, and rare pairs have short posting lists, so lookups stay cheap at scale.
 
 A key used ``min_support`` times or more on its own is a template in its own right unless it
 is a minority variant (a frequent typo) of a much more used, very similar representative:
 that keeps templates that differ in a few key words ("refund processed" vs "replacement
 shipped") apart.
+
+Word pairs are computed for all keys at once with Arrow and NumPy (token ids, pair ids,
+document frequencies, each key's rarest pairs), so the per-key Python loop only looks up
+and verifies.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq
 from scipy import sparse
 
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_TOKEN = re.compile(r"\{\w+\}|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
+_TOKEN = re.compile(r"\{\w+\}|[" + _CJK_RANGES + r"]|[^\s" + _CJK_RANGES + r"]+")
+_CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
+
 CANDIDATES_CHECKED = 6  # templates verified per reply when looking for edited templates
 PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
-MAX_POSTING = 32  # representatives kept per word pair
-ANCHORS = 6  # a representative is indexed under its rarest word pairs only
 QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs
+ANCHORS = 6  # a representative is indexed under its rarest word pairs only
+MAX_POSTING = 32  # representatives kept per word pair
 VARIANT_RATIO = 5  # a frequent key is a variant only of a representative used 5x as often
 POPULAR_THRESHOLD = 92.0  # ... and only when this close to it
+MIN_RUN = 3  # words: shorter shared runs ("thanks for", "your order") are common phrasing
 
 
 def tokens(key: str) -> list[str]:
@@ -51,16 +61,65 @@ def tokens(key: str) -> list[str]:
     return key.split()
 
 
-def features(toks: list[str]) -> list[str]:
-    """Word pairs (single words for one-word keys), each once, in text order: the units of
-    the candidate index. A list, not a set, so every later sort is deterministic.
+@dataclass
+class Features:
+    """Distinct word pairs of every key, flattened: pair ``ids`` of key ``owner``, with
+    ``df`` (how many keys hold the pair). ``prefix``/``prefix_start``: each key's rarest pairs."""
 
-    >>> features(["your", "order", "your", "order"])
-    ['your order', 'order your']
+    owner: np.ndarray
+    ids: np.ndarray
+    df: np.ndarray
+    prefix: np.ndarray
+    prefix_start: np.ndarray
+
+
+def word_pair_features(keys: list[str]) -> Features:
+    """Word pairs of each key (single words for one-word keys), computed for all keys at once.
+
+    >>> f = word_pair_features(["your order shipped", "your order", "ok"])
+    >>> f.owner.tolist(), f.df.tolist()
+    ([0, 0, 1, 2], [2, 1, 2, 1])
     """
-    if len(toks) < 2:
-        return list(toks)
-    return list(dict.fromkeys(a + " " + b for a, b in zip(toks, toks[1:])))
+    n = len(keys)
+    arr = pa.array(keys, type=pa.large_string())
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=_CJK_RE2, replacement=r" \1 "))
+    lists = pc.utf8_split_whitespace(arr)
+    offsets = np.asarray(lists.offsets, dtype=np.int64)
+    encoded = pc.dictionary_encode(lists.flatten())
+    tok = np.asarray(encoded.indices, dtype=np.int64)
+    vocab = max(len(encoded.dictionary), 1)
+    lengths = np.diff(offsets)
+    key_of_token = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    # Pairs: token j with j+1 inside the same key; one-word keys keep their word (own id space).
+    if len(tok) > 1:
+        same = key_of_token[:-1] == key_of_token[1:]
+        pair_owner = key_of_token[:-1][same]
+        pair_ids = tok[:-1][same] * vocab + tok[1:][same]
+    else:
+        pair_owner = np.zeros(0, dtype=np.int64)
+        pair_ids = np.zeros(0, dtype=np.int64)
+    single = np.flatnonzero(lengths == 1)
+    owner = np.concatenate([pair_owner, single])
+    ids = np.concatenate([pair_ids, tok[offsets[single]] + vocab * vocab])
+    # Each pair once per key; document frequency over keys.
+    order = np.lexsort((ids, owner))
+    owner, ids = owner[order], ids[order]
+    first = np.ones(len(ids), dtype=bool)
+    first[1:] = (owner[1:] != owner[:-1]) | (ids[1:] != ids[:-1])
+    owner, ids = owner[first], ids[first]
+    _uniq, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    df = counts[inverse]
+    # Each key's rarest pairs first (ties by pair id: deterministic).
+    order = np.lexsort((ids, df, owner))
+    owner_sorted = owner[order]
+    per_key = np.bincount(owner_sorted, minlength=n)
+    start = np.concatenate([[0], np.cumsum(per_key)])
+    rank = np.arange(len(order)) - start[owner_sorted]
+    size = np.minimum(np.maximum(3, np.ceil(per_key * PREFIX_SHARE)), QUERY_PAIRS).astype(np.int64)
+    keep = rank < size[owner_sorted]
+    prefix = ids[order][keep]
+    prefix_start = np.concatenate([[0], np.cumsum(np.bincount(owner_sorted[keep], minlength=n))])
+    return Features(owner=owner, ids=ids, df=df, prefix=prefix, prefix_start=prefix_start)
 
 
 @dataclass
@@ -69,14 +128,22 @@ class Clustering:
 
     ``keys``: distinct keys, most used first. ``counts``: replies per key.
     ``cluster``: index (into ``keys``) of each key's representative. ``similarity``: 0-100
-    ratio of each key to its representative.
+    ratio of each key to its representative. ``features``: the word pairs of every key.
     """
 
     keys: list[str]
     counts: np.ndarray
     cluster: np.ndarray
     similarity: np.ndarray
-    tokens: list[list[str]]
+    features: Features
+    _tokens: dict[int, list[str]] = field(default_factory=dict, repr=False)
+
+    def tokens(self, i: int) -> list[str]:
+        """Tokens of key ``i`` (computed on demand: only templates and candidates need them)."""
+        found = self._tokens.get(i)
+        if found is None:
+            found = self._tokens[i] = tokens(self.keys[i])
+        return found
 
     def cluster_sizes(self) -> pd.Series:
         return pd.Series(self.counts).groupby(self.cluster).sum()
@@ -109,27 +176,20 @@ def cluster_keys(
     row_key = remap[codes]
     key_list: list[str] = frame["key"].tolist()
     count_arr = frame["count"].to_numpy()
-
-    toks = [tokens(k) for k in key_list]
-    feats = [features(t) for t in toks]
-    df: Counter = Counter()
-    for f in feats:
-        df.update(f)
-    rarity = df.__getitem__
+    feats = word_pair_features(key_list)
+    prefix_all, prefix_start = feats.prefix.tolist(), feats.prefix_start
 
     n = len(key_list)
     cluster = np.arange(n, dtype=np.int64)
     similarity = np.full(n, 100.0)
-    index: dict[str, list[int]] = {}
+    index: dict[int, list[int]] = {}
     for i in range(n):
         if progress is not None and i % 20000 == 0:
             progress(i)
         key = key_list[i]
-        f = feats[i]
-        if len(key) < min_fuzzy_chars or not f:
+        prefix = prefix_all[prefix_start[i]:prefix_start[i + 1]]
+        if len(key) < min_fuzzy_chars or not prefix:
             continue  # short replies only ever match identical ones: a singleton here
-        size = min(max(3, math.ceil(len(f) * PREFIX_SHARE)), QUERY_PAIRS)
-        prefix = sorted(f, key=rarity)[:size]  # rarest first (stable: ties keep text order)
         popular = count_arr[i] >= min_support
         shared: Counter = Counter()
         for feature in prefix:
@@ -140,32 +200,28 @@ def cluster_keys(
             # A near-duplicate shares several rare word pairs with its representative; one
             # shared pair is a coincidence worth no rapidfuzz call (unless the key is tiny).
             need = 2 if len(prefix) >= 4 else 1
-            order = sorted(c for c, hits in shared.items() if hits >= need)
+            candidates = sorted(c for c, hits in shared.items() if hits >= need)
             if popular:
                 # A key used often on its own joins a representative only as its minority
                 # variant (a frequent typo or dropped word); two templates that both carry
                 # weight stay apart even when they differ in a word or two.
-                order = [c for c in order if count_arr[i] * VARIANT_RATIO <= count_arr[c]]
-            if order:
+                candidates = [c for c in candidates if count_arr[i] * VARIANT_RATIO <= count_arr[c]]
+            if candidates:
                 cutoff = max(threshold, POPULAR_THRESHOLD) if popular else threshold
-                match = process.extractOne(key, [key_list[c] for c in order], scorer=fuzz.ratio,
+                match = process.extractOne(key, [key_list[c] for c in candidates], scorer=fuzz.ratio,
                                            score_cutoff=cutoff)
                 if match is not None:
-                    cluster[i] = order[match[2]]
+                    cluster[i] = candidates[match[2]]
                     similarity[i] = match[1]
                     continue
-        anchors = prefix if len(prefix) <= ANCHORS else prefix[:ANCHORS]
-        for feature in anchors:
+        for feature in prefix[:ANCHORS]:
             posting = index.get(feature)
             if posting is None:
                 index[feature] = [i]
             elif len(posting) < MAX_POSTING:
                 # Representatives arrive most used first, so a full list keeps the likeliest.
                 posting.append(i)
-    return Clustering(key_list, count_arr, cluster, similarity, toks), row_key
-
-
-MIN_RUN = 3  # words: shorter shared runs ("thanks for", "your order") are common phrasing
+    return Clustering(key_list, count_arr, cluster, similarity, feats), row_key
 
 
 def verbatim_overlap(template: list[str], reply: list[str]) -> int:
@@ -181,7 +237,7 @@ def verbatim_overlap(template: list[str], reply: list[str]) -> int:
     ...                  "your wool desk was charged twice at the depot".split())
     0
     """
-    if LCSseq.similarity(template, reply) < MIN_RUN:
+    if LCSseq.similarity(template, reply) < min(MIN_RUN, len(template)):
         return 0
     return sum(
         op.src_end - op.src_start
@@ -209,55 +265,58 @@ def find_contained_templates(
 
     This finds edited templates: a template reworded in part, or with a personal paragraph
     added. Candidate pairs come from one sparse product (keys x word pairs x templates);
-    only pairs sharing enough word pairs are verified, by an in-order word alignment (LCS).
+    only pairs sharing enough word pairs are verified, by an in-order word alignment.
     """
-    toks = clustering.tokens
-    usable = np.array([t for t in templates if len(toks[t]) >= min_template_tokens], dtype=np.int64)
+    feats = clustering.features
+    usable = np.array([t for t in templates if len(clustering.tokens(int(t))) >= min_template_tokens],
+                      dtype=np.int64)
     if not len(usable) or not len(candidates):
         return {}
-    feature_id: dict[str, int] = {}
-    t_rows: list[int] = []
-    t_cols: list[int] = []
-    for row, t in enumerate(usable):
-        for feature in features(toks[t]):
-            t_rows.append(row)
-            t_cols.append(feature_id.setdefault(feature, len(feature_id)))
-    n_features = len(feature_id)
+    n_keys = len(clustering.keys)
+    template_row = np.full(n_keys, -1, dtype=np.int64)
+    template_row[usable] = np.arange(len(usable))
+    candidate_row = np.full(n_keys, -1, dtype=np.int64)
+    candidate_row[candidates] = np.arange(len(candidates))
+
+    in_template = template_row[feats.owner] >= 0
+    t_owner, t_ids = template_row[feats.owner[in_template]], feats.ids[in_template]
+    pair_ids, pair_col = np.unique(t_ids, return_inverse=True)
     # Pairs shared by many templates say nothing about which one a reply contains.
-    spread = np.bincount(t_cols, minlength=n_features)
-    keep = spread[t_cols] <= max(20, len(usable) // 10)
-    size = np.bincount(np.asarray(t_rows)[keep], minlength=len(usable)).astype(float)
+    spread = np.bincount(pair_col, minlength=len(pair_ids))
+    keep = spread[pair_col] <= max(20, len(usable) // 10)
+    size = np.bincount(t_owner[keep], minlength=len(usable)).astype(float)
     by_template = sparse.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.float32), (np.asarray(t_rows)[keep], np.asarray(t_cols)[keep])),
-        shape=(len(usable), n_features),
+        (np.ones(int(keep.sum()), dtype=np.float32), (t_owner[keep], pair_col[keep])),
+        shape=(len(usable), len(pair_ids)),
     )
-    c_rows: list[int] = []
-    c_cols: list[int] = []
-    lookup = feature_id.get
-    for row, i in enumerate(candidates):
-        for feature in features(toks[i]):
-            col = lookup(feature)
-            if col is not None:
-                c_rows.append(row)
-                c_cols.append(col)
+    is_candidate = candidate_row[feats.owner] >= 0
+    c_owner, c_ids = candidate_row[feats.owner[is_candidate]], feats.ids[is_candidate]
+    position = np.searchsorted(pair_ids, c_ids)
+    position[position >= len(pair_ids)] = 0
+    known = pair_ids[position] == c_ids if len(pair_ids) else np.zeros(len(c_ids), dtype=bool)
     by_key = sparse.csr_matrix(
-        (np.ones(len(c_rows), dtype=np.float32), (c_rows, c_cols)), shape=(len(candidates), n_features)
+        (np.ones(int(known.sum()), dtype=np.float32), (c_owner[known], position[known])),
+        shape=(len(candidates), len(pair_ids)),
     )
-    hits = (by_key @ by_template.T).tocoo()
-    plausible = hits.data >= 0.4 * size[hits.col]
-    rows, cols, counts = hits.row[plausible], hits.col[plausible], hits.data[plausible]
-    order = np.lexsort((usable[cols], -counts, rows))  # per key: most shared first, then the more used
     found: dict[int, Containment] = {}
     checked: dict[int, int] = {}
-    for k in order:
-        i = int(candidates[rows[k]])
-        if checked.get(i, 0) >= CANDIDATES_CHECKED:
-            continue
-        checked[i] = checked.get(i, 0) + 1
-        t = int(usable[cols[k]])
-        matched = verbatim_overlap(toks[t], toks[i])
-        coverage = matched / len(toks[t])
-        best = found.get(i)
-        if coverage >= min_coverage and (best is None or coverage > best.coverage):
-            found[i] = Containment(t, coverage, matched / max(len(toks[i]), 1))
+    # In slices of keys, so the product's memory stays bounded however large the export.
+    for start in range(0, len(candidates), 50_000):
+        hits = (by_key[start:start + 50_000] @ by_template.T).tocoo()
+        plausible = hits.data >= 0.4 * size[hits.col]
+        rows, cols, shared = hits.row[plausible] + start, hits.col[plausible], hits.data[plausible]
+        order = np.lexsort((usable[cols], -shared, rows))  # per key: most shared, then the more used
+        for k in order:
+            i = int(candidates[rows[k]])
+            if checked.get(i, 0) >= CANDIDATES_CHECKED:
+                continue
+            checked[i] = checked.get(i, 0) + 1
+            t = int(usable[cols[k]])
+            template_tokens = clustering.tokens(t)
+            reply_tokens = tokens(clustering.keys[i])
+            matched = verbatim_overlap(template_tokens, reply_tokens)
+            coverage = matched / len(template_tokens)
+            best = found.get(i)
+            if coverage >= min_coverage and (best is None or coverage > best.coverage):
+                found[i] = Containment(t, coverage, matched / max(len(reply_tokens), 1))
     return found
