@@ -63,8 +63,9 @@ def tokens(key: str) -> list[str]:
 
 @dataclass
 class Features:
-    """Distinct word pairs of every key, flattened: pair ``ids`` of key ``owner``, with
-    ``df`` (how many keys hold the pair). ``prefix``/``prefix_start``: each key's rarest pairs."""
+    """Distinct word pairs of every key, flattened and grouped by key (rarest first): dense
+    pair ``ids`` of key ``owner``, with ``df`` (how many keys hold the pair).
+    ``prefix``/``prefix_start``: each key's rarest pairs, the ones it is looked up by."""
 
     owner: np.ndarray
     ids: np.ndarray
@@ -78,7 +79,7 @@ def word_pair_features(keys: list[str]) -> Features:
 
     >>> f = word_pair_features(["your order shipped", "your order", "ok"])
     >>> f.owner.tolist(), f.df.tolist()
-    ([0, 0, 1, 2], [2, 1, 2, 1])
+    ([0, 0, 1, 2], [1, 2, 2, 1])
     """
     n = len(keys)
     arr = pa.array(keys, type=pa.large_string())
@@ -101,25 +102,46 @@ def word_pair_features(keys: list[str]) -> Features:
     single = np.flatnonzero(lengths == 1)
     owner = np.concatenate([pair_owner, single])
     ids = np.concatenate([pair_ids, tok[offsets[single]] + vocab * vocab])
-    # Each pair once per key; document frequency over keys.
-    order = np.lexsort((ids, owner))
-    owner, ids = owner[order], ids[order]
-    first = np.ones(len(ids), dtype=bool)
-    first[1:] = (owner[1:] != owner[:-1]) | (ids[1:] != ids[:-1])
-    owner, ids = owner[first], ids[first]
-    _uniq, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
-    df = counts[inverse]
-    # Each key's rarest pairs first (ties by pair id: deterministic).
-    order = np.lexsort((ids, df, owner))
-    owner_sorted = owner[order]
-    per_key = np.bincount(owner_sorted, minlength=n)
+    del tok, key_of_token
+    # Dense pair ids, then each pair once per key (one sort of owner * pairs + pair).
+    ids, dense = _unique(ids, return_inverse=True)
+    n_pairs = max(len(ids), 1)
+    combined = _unique(owner * n_pairs + dense)
+    del dense
+    owner, pair = combined // n_pairs, combined % n_pairs
+    del combined
+    df_of_pair = np.bincount(pair, minlength=n_pairs)
+    # Each key's rarest pairs first: rank pairs by (df, id) once, then sort within keys.
+    rarity_rank = np.empty(n_pairs, dtype=np.int64)
+    rarity_rank[np.lexsort((np.arange(n_pairs), df_of_pair))] = np.arange(n_pairs)
+    order = np.argsort(owner * n_pairs + rarity_rank[pair])
+    owner, pair = owner[order], pair[order]
+    del order
+    per_key = np.bincount(owner, minlength=n)
     start = np.concatenate([[0], np.cumsum(per_key)])
-    rank = np.arange(len(order)) - start[owner_sorted]
+    rank = np.arange(len(owner)) - start[owner]
     size = np.minimum(np.maximum(3, np.ceil(per_key * PREFIX_SHARE)), QUERY_PAIRS).astype(np.int64)
-    keep = rank < size[owner_sorted]
-    prefix = ids[order][keep]
-    prefix_start = np.concatenate([[0], np.cumsum(np.bincount(owner_sorted[keep], minlength=n))])
+    keep = rank < size[owner]
+    prefix = pair[keep]
+    prefix_start = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=n))])
+    ids, df = pair, df_of_pair[pair]
     return Features(owner=owner, ids=ids, df=df, prefix=prefix, prefix_start=prefix_start)
+
+
+def _unique(values: np.ndarray, return_inverse: bool = False):
+    """``np.unique`` by sorting (NumPy's own can fall back to a much slower hash table)."""
+    if not return_inverse:
+        ordered = np.sort(values)
+        flag = np.ones(len(ordered), dtype=bool)
+        flag[1:] = ordered[1:] != ordered[:-1]
+        return ordered[flag]
+    order = np.argsort(values)
+    ordered = values[order]
+    flag = np.ones(len(ordered), dtype=bool)
+    flag[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(flag) - 1
+    return ordered[flag], inverse
 
 
 @dataclass
@@ -200,7 +222,9 @@ def cluster_keys(
             # A near-duplicate shares several rare word pairs with its representative; one
             # shared pair is a coincidence worth no rapidfuzz call (unless the key is tiny).
             need = 2 if len(prefix) >= 4 else 1
-            candidates = sorted(c for c, hits in shared.items() if hits >= need)
+            candidates = [c for c, hits in shared.items() if hits >= need]
+            if len(candidates) > 1:
+                candidates.sort()
             if popular:
                 # A key used often on its own joins a representative only as its minority
                 # variant (a frequent typo or dropped word); two templates that both carry
@@ -280,7 +304,7 @@ def find_contained_templates(
 
     in_template = template_row[feats.owner] >= 0
     t_owner, t_ids = template_row[feats.owner[in_template]], feats.ids[in_template]
-    pair_ids, pair_col = np.unique(t_ids, return_inverse=True)
+    pair_ids, pair_col = _unique(t_ids, return_inverse=True)
     # Pairs shared by many templates say nothing about which one a reply contains.
     spread = np.bincount(pair_col, minlength=len(pair_ids))
     keep = spread[pair_col] <= max(20, len(usable) // 10)

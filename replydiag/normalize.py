@@ -18,7 +18,9 @@ compiled with ``re.ASCII``).
 from __future__ import annotations
 
 import html
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -255,8 +257,10 @@ def key(masked: pd.Series) -> pd.Series:
     k = regex_replace(full, _KEY_GREETING, "")
     k = k.where(k.str.strip() != "", full)  # a reply that is only "Hello!" keeps it
     k = _series(pc.utf8_lower(_arrow(k)), k.index)
-    k = regex_replace(k, r"[^\pL\pN{}]+", " ")  # RE2 classes: letters in every script stay
-    k = regex_replace(k, r"\s+", " ").str.strip()
+    # One pass turns every run of punctuation, emoji and white space into one space; RE2's
+    # classes keep letters and digits of every script.
+    k = _series(pc.utf8_trim_whitespace(pc.replace_substring_regex(_arrow(k), pattern=r"[^\pL\pN{}]+",
+                                                                   replacement=" ")), k.index)
     return k
 
 
@@ -270,6 +274,15 @@ class Normalized:
     key: pd.Series
 
 
+def _normalize_chunk(text: pd.Series) -> Normalized:
+    cleaned = clean(text)
+    masked = mask(cleaned["body"])
+    return Normalized(body=cleaned["body"], signoff=cleaned["signoff"], masked=masked, key=key(masked))
+
+
+PARALLEL_ROWS = 200_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
+
+
 def normalize(text: pd.Series) -> Normalized:
     """Run clean, mask and key over reply texts.
 
@@ -277,6 +290,10 @@ def normalize(text: pd.Series) -> Normalized:
     >>> n.masked.iloc[0], n.key.iloc[0]
     ('Hi {name},\\nYour order {order} shipped.', 'your order {order} shipped')
     """
-    cleaned = clean(text)
-    masked = mask(cleaned["body"])
-    return Normalized(body=cleaned["body"], signoff=cleaned["signoff"], masked=masked, key=key(masked))
+    workers = min(os.cpu_count() or 1, 4)
+    if len(text) < PARALLEL_ROWS or workers < 2:
+        return _normalize_chunk(text)
+    bounds = [len(text) * k // workers for k in range(workers + 1)]
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(_normalize_chunk, [text.iloc[a:b] for a, b in zip(bounds, bounds[1:])]))
+    return Normalized(*(pd.concat([getattr(p, name) for p in parts]) for name in ("body", "signoff", "masked", "key")))

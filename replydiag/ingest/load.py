@@ -152,10 +152,13 @@ def _blank(series: pd.Series) -> pd.Series:
 def _roles_from_words(series: pd.Series, words: dict[str, Role]) -> pd.Series:
     """Role values ("agent", "customer" ...) read from a column of role words, or missing."""
     table = {word: role.value for word, role in words.items()}
-    keys = series.astype(object).where(series.notna(), None)
-    keys = keys.map(lambda k: k.strip().lower() if isinstance(k, str) else None)
+    lowered = series.astype("string").str.strip().str.lower()
+    mapped = lowered.map(table)
     # Values like "End-user" or "AGENT_REPLY" are retried on letters only.
-    return keys.map(lambda k: None if k is None else table.get(k, table.get(_ROLE_STRIP.sub("", k))))
+    missing = mapped.isna() & lowered.notna()
+    if missing.any():
+        mapped[missing] = lowered[missing].str.replace(_ROLE_STRIP.pattern, "", regex=True).map(table)
+    return mapped.astype(object).where(mapped.notna(), None)
 
 
 def _canonicalise(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
