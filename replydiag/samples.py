@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import html
 import random
 import sys
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ class SampleConfig:
     agents: int = 8
     light_edit_rate: float = 0.3  # of template replies
     edited_rate: float = 0.12  # of template uses that get a personal part or rewording
+    instant_rate: float = 0.05  # of verbatim template uses pasted within seconds (automatic)
 
 
 class _Gen:
@@ -183,6 +185,27 @@ class _Gen:
         text = " ".join(sentences)
         return text[0].upper() + text[1:]
 
+    def short_personal(self) -> str:
+        """A short reply of the agent's own ("Sure, the walnut lamp ships Friday.")."""
+        r = self.r
+        return (f"{r.choice(['Sure,', 'Yes,', 'Done:', 'Right,', 'Ok,', 'Hmm,'])} the {r.choice(_ADJECTIVE)} "
+                f"{r.choice(_ITEM)} {r.choice(['ships', 'left', 'is ready', 'is back', 'arrives', 'was fixed'])}"
+                f"{r.choice(_WHEN) or ' today'}.")
+
+    def dress(self, body: str, channel: str, agent: str) -> str:
+        """What the help desk stores around a reply: e-mail signature, quoted history, HTML."""
+        r = self.r
+        if channel == "email":
+            if r.random() < 0.4:
+                body += f"\n\n{r.choice(['Best regards,', 'Kind regards,', 'Cheers,', 'Thanks,'])}\n{agent.split()[0]}\nACME Support"
+            if r.random() < 0.3:
+                body += (f"\n\nOn {r.choice(['Mon', 'Tue', 'Wed'])}, {r.randint(1, 28)} Feb 2026 at 10:{r.randint(10, 59)}, "
+                         f"{r.choice(FIRST)} <{r.choice(FIRST).lower()}@example.org> wrote:\n> {r.choice(_CUSTOMER)}\n> Thanks")
+        elif channel == "web" and r.random() < 0.3:
+            paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n\n"))
+            body = f"<div>{paragraphs}</div>"
+        return body
+
     def edited(self, filled: str) -> str:
         r = self.r
         if r.random() < 0.6:
@@ -223,16 +246,25 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
             rows.append(_row(comment_id, ticket, 1, "Support Bot", "agent", True, t2, "rule", g.fill(BOT_TEMPLATE[2])))
             truth.append({"reply_id": str(comment_id), "kind": "automatic", "template": BOT_TEMPLATE[0],
                           "agent": "Support Bot"})
+        customer_at: datetime | None = t  # the customer's message the next agent turn answers
         for _turn in range(r.randint(1, 2)):
             if made >= config.replies:
                 break
             agent = r.choice(agents)
-            t = t + timedelta(minutes=r.randint(3, 600))
+            kind, template, body = _agent_reply(g, template_rate[agent])
+            if (kind == "template" and customer_at is not None and r.random() < config.instant_rate
+                    and body in _FILLED_VERBATIM):
+                # Pasted within seconds of the customer's message: an automatic reply.
+                t = customer_at + timedelta(seconds=r.randint(1, 6))
+                kind = "automatic"
+            else:
+                t = t + timedelta(minutes=r.randint(3, 600))
             comment_id += 1
             made += 1
-            kind, template, body = _agent_reply(g, template_rate[agent])
+            body = g.dress(body, channel, agent)
             rows.append(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", True, t, channel, body))
             truth.append({"reply_id": str(comment_id), "kind": kind, "template": template, "agent": agent})
+            customer_at = None
             if r.random() < 0.1:
                 comment_id += 1
                 rows.append(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", False,
@@ -242,6 +274,7 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
                 t = t + timedelta(minutes=r.randint(5, 300))
                 rows.append(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t,
                                  channel, r.choice(_CUSTOMER)))
+                customer_at = t
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
@@ -254,9 +287,14 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
     return path
 
 
+_FILLED_VERBATIM: set[str] = set()  # template texts sent without any edit (may be sent instantly)
+
+
 def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str]:
     r = g.r
     if r.random() >= template_rate:
+        if r.random() < 0.06:
+            return "personal", "", g.short_personal()
         return "personal", "", g.personal("it" if r.random() < 0.05 else "en")
     template, _lang, text = r.choice(TEMPLATES)
     filled = g.fill(text)
@@ -264,6 +302,7 @@ def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str]:
         return "edited", template, g.edited(filled)
     if r.random() < g.c.light_edit_rate and len(filled.split()) >= 10:
         return "template", template, g.light_edit(filled)
+    _FILLED_VERBATIM.add(filled)
     return "template", template, filled
 
 

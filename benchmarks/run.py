@@ -1,0 +1,193 @@
+"""replydiag against its peers: accuracy on labelled exports, time and memory at scale.
+
+    python benchmarks/run.py quality --replies 5000 --seeds 1 2 3
+    python benchmarks/run.py scale --sizes 100000 1000000
+
+Each method runs in a subprocess (``python benchmarks/run.py one ...``) so its wall time and
+peak RSS are its own; the parent prints one table and ratios against the named peers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+MIN_SUPPORT = 3
+
+
+# --- one method, in its own process --------------------------------------------------------
+
+
+def run_one(method: str, export: Path, out: Path) -> None:
+    start = time.perf_counter()
+    if method == "replydiag":
+        # End to end, as a user runs it: read -> analyse -> files written.
+        subprocess.run([sys.executable, "-m", "replydiag.cli", "audit", str(export), "--out", str(out / "audit")],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        replies = pd.read_csv(out / "audit" / "replies.csv", dtype=str, usecols=["reply_id", "kind", "template_id"])
+        labels = pd.DataFrame({"reply_id": replies["reply_id"], "kind": replies["kind"],
+                               "cluster": replies["template_id"].fillna("")})
+    else:
+        import replydiag
+        from peers import PEERS
+        from replydiag.normalize import clean, mask
+
+        export_data = replydiag.load(export)
+        replies = export_data.replies
+        texts = mask(clean(replies["text"])["body"]).str.lower().fillna("").tolist()
+        clusters = PEERS[method](texts)
+        sizes = np.bincount(clusters)
+        templated = sizes[clusters] >= MIN_SUPPORT
+        automatic = replies["automatic_flag"].to_numpy(dtype=bool)  # every peer may read the export's bot flag
+        kind = np.where(automatic, "automatic", np.where(templated, "template", "personal"))
+        labels = pd.DataFrame({"reply_id": replies["reply_id"], "kind": kind,
+                               "cluster": np.where(templated | automatic, clusters.astype(str), "")})
+        pd.DataFrame({"reply_id": replies["reply_id"]}).to_csv(out / "written.csv", index=False)
+    seconds = time.perf_counter() - start
+    labels.to_csv(out / "labels.csv", index=False)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    (out / "stats.json").write_text(json.dumps({"seconds": seconds, "peak_mb": max(children, own) / 1024}))
+
+
+def measure(method: str, export: Path) -> tuple[pd.DataFrame, dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        subprocess.run([sys.executable, __file__, "one", method, str(export), str(out)], check=True)
+        return pd.read_csv(out / "labels.csv", dtype=str, keep_default_na=False), json.loads(
+            (out / "stats.json").read_text())
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def _pairs(counts: np.ndarray) -> float:
+    counts = counts.astype(float)
+    return float((counts * (counts - 1) / 2).sum())
+
+
+def score(labels: pd.DataFrame, truth: pd.DataFrame) -> dict[str, float]:
+    m = truth.merge(labels, on="reply_id", suffixes=("_true", ""))
+    assert len(m) == len(truth), "every labelled reply must be scored"
+    pred_t = m["kind"] != "personal"
+    true_t = m["kind_true"] != "personal"
+    tp = float((pred_t & true_t).sum())
+    precision = tp / max(pred_t.sum(), 1)
+    recall = tp / max(true_t.sum(), 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    per_agent = m.assign(p=pred_t, t=true_t).groupby("agent")[["p", "t"]].mean()
+    # Pairwise clustering scores: personal replies are singletons on both sides.
+    true_c = np.where(true_t, m["template"], "personal#" + m["reply_id"])
+    pred_c = np.where(pred_t & (m["cluster"] != ""), "c#" + m["cluster"], "single#" + m["reply_id"])
+    both = pd.crosstab(true_c, pred_c, dropna=False) if len(m) < 20000 else None
+    joint = pd.Series(1, index=pd.MultiIndex.from_arrays([true_c, pred_c])).groupby(level=[0, 1]).size()
+    tp_pairs = _pairs(joint.to_numpy())
+    pred_pairs = _pairs(pd.Series(pred_c).value_counts().to_numpy())
+    true_pairs = _pairs(pd.Series(true_c).value_counts().to_numpy())
+    del both
+    pp = tp_pairs / max(pred_pairs, 1)
+    pr = tp_pairs / max(true_pairs, 1)
+    edited = m["kind_true"] == "edited"
+    return {
+        "share_err_pp": 100 * abs(pred_t.mean() - true_t.mean()),
+        "agent_mae_pp": 100 * float((per_agent["p"] - per_agent["t"]).abs().mean()),
+        "reply_p": precision, "reply_r": recall, "reply_f1": f1,
+        "pair_p": pp, "pair_r": pr, "pair_f1": 2 * pp * pr / max(pp + pr, 1e-9),
+        "edited_recall": float((m.loc[edited, "kind"] == "edited").mean()) if edited.any() else float("nan"),
+    }
+
+
+# --- the two reports ---------------------------------------------------------------------------
+
+
+def quality(args) -> None:
+    from replydiag.samples import SampleConfig, generate, truth_path
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in args.seeds:
+            export = generate(Path(tmp) / f"labelled-{seed}.csv", SampleConfig(replies=args.replies, seed=seed))
+            truth = pd.read_csv(truth_path(export), dtype=str, keep_default_na=False)
+            for method in ["replydiag", "drain3", "cdist-cc", "minhash-lsh"]:
+                if method == "cdist-cc" and args.replies > args.cdist_max:
+                    continue
+                labels, stats = measure(method, export)
+                rows.append({"method": method, "seed": seed, **score(labels, truth), **stats})
+    table = pd.DataFrame(rows).groupby("method", sort=False).mean(numeric_only=True).drop(columns="seed")
+    print(f"\nQuality on labelled exports: {args.replies:,} replies x seeds {args.seeds} (mean)\n")
+    print(table.round(3).to_string())
+    better = {}
+    for col in table.columns:
+        if col in ("seconds", "peak_mb"):
+            continue
+        ours, peers = table.loc["replydiag", col], table.drop(index="replydiag")[col]
+        lower_is_better = col.endswith("_pp")
+        better[col] = bool((ours < peers).all() if lower_is_better else (ours > peers).all())
+    print("\nreplydiag ahead of every peer on:", ", ".join(k for k, v in better.items() if v) or "none")
+    behind = [k for k, v in better.items() if not v]
+    if behind:
+        print("not ahead on:", ", ".join(behind))
+
+
+def scale(args) -> None:
+    from replydiag.samples import SampleConfig, generate
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            export = generate(Path(tmp) / f"scale-{size}.csv", SampleConfig(replies=size, seed=99, weeks=26))
+            for method in ["replydiag", "drain3"] + (["cdist-cc"] if size <= args.cdist_max else []):
+                _labels, stats = measure(method, export)
+                rows.append({"replies": size, "method": method, **stats})
+                print(f"  {size:>9,} {method:12s} {stats['seconds']:8.1f} s {stats['peak_mb']:8.0f} MB", flush=True)
+    table = pd.DataFrame(rows).set_index(["replies", "method"])
+    print("\nTime and peak memory (end to end: read -> labels written)\n")
+    print(table.round(1).to_string())
+    for size in args.sizes:
+        ours = table.loc[(size, "replydiag")]
+        peer = table.loc[(size, "drain3")]
+        print(f"{size:>9,} replies: replydiag {ours['seconds']:.1f} s / Drain3 {peer['seconds']:.1f} s = "
+              f"{ours['seconds'] / peer['seconds']:.2f}x the time; memory {ours['peak_mb'] / peer['peak_mb']:.2f}x")
+    if len(args.sizes) >= 2:
+        small, large = min(args.sizes), max(args.sizes)
+        growth = table.loc[(large, "replydiag"), "seconds"] / table.loc[(small, "replydiag"), "seconds"]
+        print(f"replydiag time grows {growth:.1f}x from {small:,} to {large:,} replies ({large // small}x the data)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    q = sub.add_parser("quality")
+    q.add_argument("--replies", type=int, default=5000)
+    q.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    q.add_argument("--cdist-max", type=int, default=20000)
+    s = sub.add_parser("scale")
+    s.add_argument("--sizes", type=int, nargs="+", default=[100000, 1000000])
+    s.add_argument("--cdist-max", type=int, default=20000)
+    one = sub.add_parser("one")
+    one.add_argument("method")
+    one.add_argument("export", type=Path)
+    one.add_argument("out", type=Path)
+    args = parser.parse_args()
+    if args.command == "one":
+        run_one(args.method, args.export, args.out)
+    elif args.command == "quality":
+        quality(args)
+    else:
+        scale(args)
+
+
+if __name__ == "__main__":
+    main()
