@@ -26,6 +26,7 @@ TEMPLATE_COLUMNS = (
     "template", "edited", "automatic", "min_similarity", "helpdesk_template",
 )
 
+LIGHT_EDIT_SHARE = 0.85
 _KIND_CODES = {Kind.PERSONAL: 0, Kind.TEMPLATE: 1, Kind.EDITED: 2, Kind.AUTOMATIC: 3}
 _KIND_NAMES = np.array([Kind.PERSONAL.value, Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value],
                        dtype=object)
@@ -121,7 +122,10 @@ def _label_keys(clustering: Clustering, settings: Settings):
     candidates = np.flatnonzero(~in_template & (lengths >= settings.min_fuzzy_chars))
     contained = find_contained_templates(clustering, candidates, reps, min_coverage=settings.edited_coverage)
     for i, hit in contained.items():
-        kind[i] = _KIND_CODES[Kind.EDITED]
+        # Nearly all of the template and nearly nothing else: a light edit of a short template
+        # (one dropped word moves a short text below the threshold), not an edited one.
+        light = hit.coverage >= LIGHT_EDIT_SHARE and hit.share >= LIGHT_EDIT_SHARE
+        kind[i] = _KIND_CODES[Kind.TEMPLATE if light else Kind.EDITED]
         template[i] = hit.template
         similarity[i] = fuzz.ratio(clustering.keys[i], clustering.keys[hit.template])
         share[i] = min(hit.share, 1.0)

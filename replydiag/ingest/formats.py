@@ -219,6 +219,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "outbound": ("outbound", "from agent", "is agent", "is outbound", "outgoing"),
     "public": ("public", "is public", "pubblico", "publico", "oeffentlich"),
     "private": ("private", "is private", "internal", "is internal", "privato", "interno", "privado"),
+    "automation": ("automated", "is automated", "is bot", "bot", "automatic", "auto reply", "autoreply",
+                   "is auto reply", "automation", "automation type", "sent by bot", "bot reply"),
     "template_mark": ("macro", "macro id", "macro title", "saved reply", "saved reply id", "canned response",
                       "template", "template id", "email template id", "risposta predefinita", "modello",
                       "plantilla", "vorlage", "modele"),
