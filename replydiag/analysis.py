@@ -27,6 +27,7 @@ TEMPLATE_COLUMNS = (
 )
 
 LIGHT_EDIT_SHARE = 0.85
+MAX_ANALYSED_CHARS = 20_000
 _KIND_CODES = {Kind.PERSONAL: 0, Kind.TEMPLATE: 1, Kind.EDITED: 2, Kind.AUTOMATIC: 3}
 _KIND_NAMES = np.array([Kind.PERSONAL.value, Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value],
                        dtype=object)
@@ -42,7 +43,8 @@ def analyze_replies(
     """Label every reply and recover the templates. Returns (replies, templates) frames."""
     replies = replies.reset_index(drop=True)
     n = len(replies)
-    norm = normalize(replies["text"])
+    # Past a few pages a reply is no template anyway; comparing a 50 MB cell in full only costs.
+    norm = normalize(replies["text"].astype("string").str.slice(0, MAX_ANALYSED_CHARS))
 
     agent = replies["agent"].astype("string")
     if settings.signoff_agents:

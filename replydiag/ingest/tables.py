@@ -119,10 +119,14 @@ def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = Non
         ragged.append(row.text)
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    if len(names) == 1:
+        _refuse_unknown_delimiter(head, names[0], path)
+
+    def parse(block_size: int) -> pa.Table:
+        ragged.clear()
+        return pacsv.read_csv(
             pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=block_size),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
             ),
@@ -131,6 +135,15 @@ def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = Non
                 quoted_strings_can_be_null=False,
             ),
         )
+
+    try:
+        try:
+            table = parse(1 << 24)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            # A row longer than a block (a 50 MB cell): one block for the whole file.
+            table = parse(len(body) + 1)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
             raise NotUtf8() from exc
@@ -151,6 +164,20 @@ def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = Non
                 hint="Check the delimiter and that text cells with line breaks are quoted",
             )
     return raw
+
+
+def _refuse_unknown_delimiter(head: str, header: str, path: Path | str) -> None:
+    """One column whose header and rows are all split by the same other character (``:``,
+    ``~``) is a file saved with a delimiter we do not guess: say so rather than misread it."""
+    lines = [ln for ln in head.splitlines()[:50] if ln.strip()]
+    for char in sorted(set(re.findall(r"[^\w\s\"'.\-]", header))):
+        counts = {ln.count(char) for ln in lines}
+        if len(counts) == 1 and counts.pop() >= 1 and len(lines) > 1:
+            raise FormatError(
+                f"has one column {header!r}; its rows look split by {char!r}, which is not a CSV delimiter",
+                path=path,
+                hint="Save the export with , ; tab or | between the columns",
+            )
 
 
 def _header_length(data: bytes, delimiter: str) -> int:

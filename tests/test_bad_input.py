@@ -1,0 +1,102 @@
+"""The bad-input corpus: each file gets one clear line and exit 2, or is read with every row counted."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from replydiag.cli import app
+
+BAD = Path(__file__).parent / "data" / "bad"
+runner = CliRunner()
+
+# file -> words the one-line error must contain
+REFUSED = {
+    "empty.csv": "is empty",
+    "header_only.csv": "header but no rows (columns: id, text, agent)",
+    "binary.csv": "is a binary file",
+    "ragged.csv": "rows do not have the 3 fields of the header (first at line 2",
+    "wrong_delimiter.csv": "split by ':'",
+    "numbers_only.csv": "holds only numbers",
+    "not_a_list.json": "not a list of records (keys: total, page, next)",
+    "truncated.json": "not valid JSON",
+    "no_text_column.csv": "no text-like column (columns: id, score, when)",
+}
+# file -> (rows read, replies analysed, skipped by reason)
+READ = {
+    "nul_bytes.csv": (2, 2, {}),
+    "mixed_encodings.csv": (2, 2, {}),
+    "utf16_no_bom.csv": (2, 2, {}),
+    "bad_dates.csv": (4, 4, {}),
+    "duplicate_ids.csv": (3, 2, {"duplicate message id": 1}),
+    "hostile.csv": (3, 3, {}),
+}
+
+
+def test_every_corpus_file_is_covered():
+    assert {p.name for p in BAD.iterdir()} == set(REFUSED) | set(READ)
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_with_one_line_naming_the_file(name):
+    result = runner.invoke(app, ["audit", str(BAD / name)])
+    assert result.exit_code == 2
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith(f"replydiag: error: {BAD / name}: ")
+    assert REFUSED[name] in lines[0]
+
+
+@pytest.mark.parametrize("name", sorted(READ))
+def test_read_with_every_row_accounted_for(name):
+    rows, analysed, skipped = READ[name]
+    result = runner.invoke(app, ["audit", str(BAD / name), "--json"])
+    assert result.exit_code == 0, result.output
+    acc = json.loads(result.stdout)["accounting"]
+    assert acc["rows_read"] == rows and acc["replies_analysed"] == analysed
+    assert acc["skipped_by_reason"] == skipped
+    assert acc["rows_read"] == acc["replies_analysed"] + acc["customer_messages"] + acc["rows_skipped"]
+
+
+def test_bad_dates_are_kept_and_noted():
+    acc = json.loads(runner.invoke(app, ["audit", str(BAD / "bad_dates.csv"), "--json"]).stdout)["accounting"]
+    assert any("3 replies have no readable date" in note for note in acc["notes"])
+
+
+def test_text_survives_nul_bytes_and_mixed_encodings():
+    out = json.loads(runner.invoke(app, ["audit", str(BAD / "mixed_encodings.csv"), "--json"]).stdout)
+    assert out["accounting"]["notes"][-1].startswith("1 lines were cp1252")
+
+
+def test_a_directory_is_refused(tmp_path):
+    result = runner.invoke(app, ["audit", str(tmp_path)])
+    assert result.exit_code == 2 and "is a directory" in result.output
+
+
+def test_a_50_mb_single_cell_is_read(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text('id,text,agent\n1,"' + "words " * 9_000_000 + '",Tom\n2,Short reply here,Ann\n')
+    result = runner.invoke(app, ["audit", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accounting"]["replies_analysed"] == 2
+
+
+def test_redact_leaves_reply_text_out(tmp_path):
+    result = runner.invoke(app, ["audit", str(BAD / "hostile.csv"), "--out", str(tmp_path), "--redact"])
+    assert result.exit_code == 0
+    replies = pd.read_csv(tmp_path / "replies.csv", dtype=str)
+    assert "text" not in replies.columns and len(replies) == 3
+
+
+def test_outputs_stay_inside_out_dir(tmp_path):
+    # A hostile source name must never become a path: files land only under --out.
+    export = tmp_path / "in" / "..evil..csv"
+    export.parent.mkdir()
+    export.write_text((BAD / "hostile.csv").read_text())
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["audit", str(export), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["report", str(export), "--out", str(out / "rep")]).exit_code == 0
+    written = {p for p in tmp_path.rglob("*") if p.is_file()}
+    assert all(str(p).startswith(str(out)) or p == export for p in written)

@@ -1,0 +1,84 @@
+"""Properties that must hold for any input (hypothesis)."""
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import replydiag
+from replydiag.cluster import cluster_keys
+from replydiag.ingest import load_frame
+from replydiag.normalize import key, mask
+
+WORDS = ["your", "order", "refund", "shipped", "today", "sorry", "wait", "thanks", "the", "parcel", "we",
+         "will", "call", "you", "tomorrow", "Anna", "Tom", "#88123", "$25.00", "https://x.co/a", "ann@x.com",
+         "订单", "已发货", "🙂", "—", "<b>", "=SUM(A1)", "\n", "Perché", "12/03/2026"]
+texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=14).map(" ".join)
+PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROFILE
+@given(st.lists(texts, min_size=1, max_size=30))
+def test_masking_is_idempotent(lines):
+    once = mask(pd.Series(lines))
+    assert mask(once).tolist() == once.tolist()
+
+
+@PROFILE
+@given(st.lists(texts, min_size=1, max_size=25), st.randoms())
+def test_reordering_the_input_does_not_change_the_clusters(lines, rnd):
+    keys = key(mask(pd.Series(lines)))
+
+    def groups(series):
+        clustering, rows = cluster_keys(series.reset_index(drop=True), threshold=85, min_support=3, min_fuzzy_chars=10)
+        members: dict[str, set] = {}
+        for position, k in enumerate(rows):
+            rep = clustering.keys[clustering.cluster[k]]
+            members.setdefault(rep, set()).add(series.iloc[position])
+        return {rep: frozenset(v) for rep, v in members.items()}
+
+    shuffled = keys.sample(frac=1, random_state=rnd.randint(0, 10_000))
+    assert groups(keys) == groups(shuffled)
+
+
+@PROFILE
+@given(st.lists(texts.filter(lambda t: len(t) > 30), min_size=1, max_size=10))
+def test_a_reply_sent_three_times_is_its_templates_member_with_similarity_100(lines):
+    line = lines[0]
+    result = replydiag.analyze(pd.DataFrame({"text": [line] * 3 + lines[1:]}))
+    first = result.replies.iloc[:3]
+    if key(mask(pd.Series([line]))).iloc[0]:
+        assert (first["kind"] == "template").all()
+        assert first["template_id"].nunique() == 1 and (first["similarity"] == 100).all()
+
+
+@PROFILE
+@given(st.lists(texts, min_size=3, max_size=40))
+def test_no_cluster_has_a_member_below_the_threshold(lines):
+    try:
+        result = replydiag.analyze(pd.DataFrame({"text": lines + lines[:3]}), threshold=85)
+    except replydiag.FormatError:
+        assert not any(line.strip() for line in lines)  # refused only when there is no text at all
+        return
+    whole = result.replies[result.replies["kind"] == "template"]
+    assert (whole["similarity"] >= 85).all()
+    assert (result.templates["min_similarity"].dropna() >= 85).all()
+
+
+roles = st.sampled_from(["agent", "end-user", "admin", "bot", "note", "", "???", None])
+flags = st.sampled_from(["true", "false", "TRUE", "0", "1", "", None, "maybe"])
+
+
+@PROFILE
+@given(st.lists(st.tuples(texts, roles, flags, st.sampled_from(["1", "2", "2", "x", ""])), min_size=1, max_size=40))
+def test_row_accounting_always_adds_up(rows):
+    frame = pd.DataFrame(rows, columns=["body", "author_role", "public", "id"])
+    frame["ticket_id"] = "T1"
+    frame["author_id"] = "7"
+    try:
+        export = load_frame(frame)
+    except replydiag.ReplydiagError:
+        return  # refused as a whole: one clear error, nothing half-counted
+    acc = export.accounting
+    assert acc.rows_read == len(frame)
+    assert acc.rows_read == acc.replies_analysed + acc.customer_messages + acc.rows_skipped
+    assert acc.replies_analysed == len(export.replies)
