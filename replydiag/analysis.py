@@ -126,10 +126,12 @@ def _label_keys(clustering: Clustering, settings: Settings):
     for i, hit in contained.items():
         # Nearly all of the template and nearly nothing else: a light edit of a short template
         # (one dropped word moves a short text below the threshold), not an edited one.
-        light = hit.coverage >= LIGHT_EDIT_SHARE and hit.share >= LIGHT_EDIT_SHARE
+        # Its similarity is then the word-level one, which clears the threshold by construction.
+        word_similarity = 100 * min(hit.coverage, hit.share)
+        light = word_similarity >= max(settings.threshold, 100 * LIGHT_EDIT_SHARE)
         kind[i] = _KIND_CODES[Kind.TEMPLATE if light else Kind.EDITED]
         template[i] = hit.template
-        similarity[i] = fuzz.ratio(clustering.keys[i], clustering.keys[hit.template])
+        similarity[i] = word_similarity if light else fuzz.ratio(clustering.keys[i], clustering.keys[hit.template])
         share[i] = min(hit.share, 1.0)
     return kind, template, similarity, share
 

@@ -98,3 +98,13 @@ def test_key_drops_greeting_case_punctuation_and_emoji():
 def test_normalize_keeps_chinese_text():
     n = normalize(pd.Series(["您好，您的订单 884213 已经发货。"]))
     assert n.key.iloc[0] == "您好 您的订单 {order} 已经发货"
+
+
+@pytest.mark.parametrize("reply, signoff", [
+    ("@1 we have replied you via DM.Thanks-Emir", "Emir"),
+    ("@3 see you there!- Anwar", "Anwar"),
+    ("@4 I love the x-ray thing", None),
+])
+def test_glued_signoffs(reply, signoff):
+    value = clean(pd.Series([reply])).iloc[0]["signoff"]
+    assert (None if pd.isna(value) else value) == signoff

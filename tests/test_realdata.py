@@ -65,3 +65,15 @@ def test_apple_audit_finds_its_dm_templates():
     assert "dm" in texts
     assert 0.1 < result.templated_share < 0.6
     assert result.accounting.balanced
+
+
+@pytest.mark.parametrize("name", ["McDonalds", "AirAsiaSupport"])
+def test_no_template_member_below_the_threshold_on_real_replies(name):
+    result = replydiag.audit(realdata(f"twcs-brands/{name}.csv"))
+    assert (result.templates["min_similarity"].dropna() >= result.settings.threshold).all()
+
+
+def test_glued_signoffs_name_the_agent():
+    result = replydiag.audit(realdata("twcs-brands/AirAsiaSupport.csv"))
+    agents = set(result.replies["agent"])
+    assert {"AirAsiaSupport/Emir", "AirAsiaSupport/Anwar"} <= agents
