@@ -43,6 +43,8 @@ def analyze_replies(
     """Label every reply and recover the templates. Returns (replies, templates) frames."""
     replies = replies.reset_index(drop=True)
     n = len(replies)
+    if progress:
+        progress("normalising", 0, n)
     # Past a few pages a reply is no template anyway; comparing a 50 MB cell in full only costs.
     norm = normalize(replies["text"].astype("string").str.slice(0, MAX_ANALYSED_CHARS))
 
@@ -54,9 +56,9 @@ def analyze_replies(
         agent = agent.where(~signed, agent.fillna("").str.cat(norm.signoff, sep="/").str.lstrip("/"))
     agent = agent.fillna("unknown").replace("", "unknown")
 
-    def key_progress(done: int) -> None:
+    def key_progress(done: int, total: int) -> None:
         if progress:
-            progress("clustering", done, 0)
+            progress("clustering distinct replies", done, total)
 
     clustering, row_key = cluster_keys(
         norm.key,

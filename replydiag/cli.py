@@ -53,9 +53,30 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
     State.debug = debug
 
 
-def _progress(stage: str, done: int, total: int) -> None:
-    if done and done % 100000 == 0:
-        stderr.print(f"[dim]{stage}: {done:,} distinct replies…[/dim]")
+class _Progress:
+    """Stage progress on stderr, only for runs large enough to wait for."""
+
+    MIN_ITEMS = 50_000
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total < self.MIN_ITEMS:
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=stderr, transient=True)
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _run(exports: list[str], config: Config, *, column_map: list[str] | None, format: str | None,
@@ -67,9 +88,13 @@ def _run(exports: list[str], config: Config, *, column_map: list[str] | None, fo
         settings["threshold"] = threshold
     if min_support is not None:
         settings["min_support"] = min_support
-    return api.audit(exports, format=format or config.format, column_map=mapping,
-                     agent_aliases=config.agent_aliases, exclude_agents=config.exclude_agents,
-                     settings=api.Settings(**settings), progress=_progress)
+    progress = _Progress()
+    try:
+        return api.audit(exports, format=format or config.format, column_map=mapping,
+                         agent_aliases=config.agent_aliases, exclude_agents=config.exclude_agents,
+                         settings=api.Settings(**settings), progress=progress)
+    finally:
+        progress.close()
 
 
 CONFIG_HELP = "A replydiag.toml with column map, thresholds, agent aliases, excluded authors, period."

@@ -177,7 +177,7 @@ def cluster_keys(
     threshold: float,
     min_support: int,
     min_fuzzy_chars: int,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Clustering, np.ndarray]:
     """Cluster reply keys. Returns the clustering and, per input row, the index of its key.
 
@@ -207,7 +207,7 @@ def cluster_keys(
     index: dict[int, list[int]] = {}
     for i in range(n):
         if progress is not None and i % 20000 == 0:
-            progress(i)
+            progress(i, n)
         key = key_list[i]
         prefix = prefix_all[prefix_start[i]:prefix_start[i + 1]]
         if len(key) < min_fuzzy_chars or not prefix:
@@ -245,6 +245,8 @@ def cluster_keys(
             elif len(posting) < MAX_POSTING:
                 # Representatives arrive most used first, so a full list keeps the likeliest.
                 posting.append(i)
+    if progress is not None:
+        progress(n, n)
     return Clustering(key_list, count_arr, cluster, similarity, feats), row_key
 
 
