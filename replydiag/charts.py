@@ -52,7 +52,8 @@ def agents_stacked(by_agent: pd.DataFrame, top: int = 15, title: str = "Kinds of
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
     ax.set_title(title, loc="left")
-    ax.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.02 + 0.4 / max(len(data), 1)), frameon=False)
+    # Below the axis, where it never covers the title whatever the number of bars.
+    ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.6 / (len(data) + 2)), frameon=False)
     return fig
 
 
