@@ -47,13 +47,15 @@ def analyze_replies(
         progress("normalising", 0, n)
     # Past a few pages a reply is no template anyway; comparing a 50 MB cell in full only costs.
     norm = normalize(replies["text"].astype("string").str.slice(0, MAX_ANALYSED_CHARS))
+    signoff, masked, keys = norm.signoff, norm.masked, norm.key
+    del norm  # the cleaned bodies are not needed past this point: one copy of the text less
 
     agent = replies["agent"].astype("string")
     if settings.signoff_agents:
         # A brand account ("AppleSupport") signed "^MC" was written by agent MC of that brand.
         account = replies.get("agent_is_account", pd.Series(False, index=replies.index)).astype(bool)
-        signed = norm.signoff.notna() & account
-        agent = agent.where(~signed, agent.fillna("").str.cat(norm.signoff, sep="/").str.lstrip("/"))
+        signed = signoff.notna() & account
+        agent = agent.where(~signed, agent.fillna("").str.cat(signoff, sep="/").str.lstrip("/"))
     agent = agent.fillna("unknown").replace("", "unknown")
 
     def key_progress(done: int, total: int) -> None:
@@ -61,7 +63,7 @@ def analyze_replies(
             progress("clustering distinct replies", done, total)
 
     clustering, row_key = cluster_keys(
-        norm.key,
+        keys,
         threshold=settings.threshold,
         min_support=settings.min_support,
         min_fuzzy_chars=settings.min_fuzzy_chars,
@@ -95,9 +97,9 @@ def analyze_replies(
         "template_share": np.where(has_template, np.round(share, 3), np.nan),
         "text": replies["text"].astype("string"),
         "source": replies["source"].astype("string"),
-        "signoff": norm.signoff,
+        "signoff": signoff,
         "helpdesk_template": replies["helpdesk_template"].astype("string"),
-        "masked": norm.masked,
+        "masked": masked,
     })
     templates = _template_table(out, clustering, row_key, key_kind, key_template, ids)
     return out, templates
