@@ -244,9 +244,14 @@ def _canonicalise(raw: RawTable, *, source: str, format: str | None, column_map:
     blank = text.str.strip() == ""
     reason[reason.isna() & ~is_customer & blank] = "empty text"
     reason[reason.isna() & ~is_customer & text.str.match(_REDACTED.pattern, case=False)] = "redacted body"
-    agentish = reason.isna() & ~is_customer
-    duplicated = agentish & out.duplicated(subset=["reply_id", "text"], keep="first") & (reply_id is not None)
-    reason[duplicated] = "duplicate message id"
+    if reply_id is not None:
+        # The same message exported twice. Texts are compared only where an id repeats, so a
+        # million distinct ids never turn a million texts into Python objects.
+        agentish = reason.isna() & ~is_customer
+        repeated = agentish & out["reply_id"].duplicated(keep=False)
+        if repeated.any():
+            twice = out.loc[repeated, ["reply_id", "text"]].duplicated(keep="first")
+            reason[twice.index[twice.to_numpy()]] = "duplicate message id"
 
     customer_rows = is_customer & reason.isna()
     accounting.customer_messages = int(customer_rows.sum())
