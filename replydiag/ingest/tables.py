@@ -246,7 +246,7 @@ def _parse_json(text: str, path: Path | str) -> Any:
                     ) from exc
             return records
         raise InputError(
-            f"is not valid JSON ({whole_error.msg} at line {whole_error.lineno}, column {whole_error.colno})",
+            f"is not valid JSON ({whole_error.msg}: line {whole_error.lineno}, column {whole_error.colno})",
             path=path,
             hint="The file may be truncated; export it again",
         ) from whole_error
