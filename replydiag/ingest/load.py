@@ -79,13 +79,13 @@ def load_export(
     data = read_bytes(path)
     mixed_lines = 0
     fast = utf8_candidate(data, path=path)
-    if fast is not None and _is_json(fast[0].lstrip()[:64].decode("utf-8", "replace"), path):
+    if fast is not None and _is_json(fast[0][fast[1]:fast[1] + 4096].lstrip()[:64].decode("utf-8", "replace"), path):
         fast = None  # JSON is parsed from text
     raw = None
     if fast is not None:
         try:
-            raw = read_csv_bytes(fast[0], path=path)
-            encoding = fast[1]
+            raw = read_csv_bytes(fast[0], path=path, offset=fast[1])
+            encoding = fast[2]
         except NotUtf8:
             raw = None
     if raw is None:

@@ -92,16 +92,16 @@ class NotUtf8(Exception):
     """The bytes given as UTF-8 are not: decode them another way and try again."""
 
 
-def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = None) -> RawTable:
+def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = None, offset: int = 0) -> RawTable:
     """Parse UTF-8 CSV bytes with every column as string (Arrow's multi-threaded reader).
 
     Raises ``NotUtf8`` when a cell is not valid UTF-8, so the caller can decode the file as
     cp1252 / latin-1 first; the file is never held as one Python string on the fast path.
     """
-    head = data[:65536].decode("utf-8", errors="replace")
+    head = data[offset:offset + 65536].decode("utf-8", errors="replace")
     delimiter = delimiter or sniff_delimiter(head)
-    header_end = _header_length(data, delimiter)
-    first_line = next(csv.reader(io.StringIO(data[:header_end].decode("utf-8", errors="replace")),
+    header_end = offset + _header_length(data[offset:offset + 1_000_000], delimiter)
+    first_line = next(csv.reader(io.StringIO(data[offset:header_end].decode("utf-8", errors="replace")),
                                  delimiter=delimiter), None)
     if not first_line:
         raise InputError("is empty (no header row)", path=path)
@@ -183,7 +183,7 @@ def _refuse_unknown_delimiter(head: str, header: str, path: Path | str) -> None:
 def _header_length(data: bytes, delimiter: str) -> int:
     """Byte offset where the header row ends (a quoted header cell may hold a newline)."""
     in_quotes = False
-    for i, byte in enumerate(data[:1_000_000]):
+    for i, byte in enumerate(data):
         if byte == 0x22:  # '"'
             in_quotes = not in_quotes
         elif byte == 0x0A and not in_quotes:
