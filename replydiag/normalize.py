@@ -35,7 +35,10 @@ def _arrow(series: pd.Series) -> pa.Array:
 
 
 def _series(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
-    return pd.Series(array.cast(pa.string()).to_pandas(types_mapper=pd.ArrowDtype), index=index).astype(STRING)
+    """An Arrow result back as a Series on ``index``, by position (never aligned by label)."""
+    out = array.cast(pa.string()).to_pandas(types_mapper=pd.ArrowDtype)
+    out.index = index
+    return out.astype(STRING)
 
 
 def regex_replace(series: pd.Series, pattern: str, replacement: str) -> pd.Series:

@@ -108,3 +108,25 @@ def test_normalize_keeps_chinese_text():
 def test_glued_signoffs(reply, signoff):
     value = clean(pd.Series([reply])).iloc[0]["signoff"]
     assert (None if pd.isna(value) else value) == signoff
+
+
+def test_vectorised_steps_keep_rows_aligned_on_any_index():
+    from replydiag.normalize import regex_replace
+
+    s = pd.Series(["a1", "b2", "c3"], index=[5, 6, 7])
+    assert regex_replace(s, r"\d", "X").tolist() == ["aX", "bX", "cX"]
+    texts = pd.Series(["@a Thanks, done ^AB", "@b Your order 12345 shipped", "@c Sorry! /CD"], index=[10, 11, 12])
+    n = normalize(texts)
+    assert n.masked.tolist() == ["Thanks, done", "Your order {order} shipped", "Sorry!"]
+    assert n.signoff.fillna("").tolist() == ["AB", "", "CD"]
+
+
+def test_threaded_normalisation_equals_the_single_thread_result(monkeypatch):
+    import replydiag.normalize as nz
+
+    texts = pd.Series([f"@u{i} Hi Ann, order {10000 + i} shipped {'^KM' if i % 3 else ''}" for i in range(3000)])
+    single = nz.normalize(texts)
+    monkeypatch.setattr(nz, "PARALLEL_ROWS", 100)
+    threaded = nz.normalize(texts)
+    for name in ("masked", "key", "signoff"):
+        assert getattr(threaded, name).fillna("").tolist() == getattr(single, name).fillna("").tolist()

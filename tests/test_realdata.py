@@ -77,3 +77,12 @@ def test_glued_signoffs_name_the_agent():
     result = replydiag.audit(realdata("twcs-brands/AirAsiaSupport.csv"))
     agents = set(result.replies["agent"])
     assert {"AirAsiaSupport/Emir", "AirAsiaSupport/Anwar"} <= agents
+
+
+def test_masked_text_belongs_to_its_own_reply():
+    # Regression: vectorised steps once realigned rows by label and mixed replies up.
+    result = replydiag.audit(realdata("twcs-brands/SpotifyCares.csv"))
+    sample = result.replies.sample(300, random_state=1)
+    for text, masked in zip(sample["text"], sample["masked"]):
+        words = [w for w in str(masked).split() if "{" not in w][:4]
+        assert all(w in text for w in words), (text, masked)
