@@ -119,9 +119,13 @@ def word_pair_features(keys: list[str]) -> Features:
     del order
     per_key = np.bincount(owner, minlength=n)
     start = np.concatenate([[0], np.cumsum(per_key)])
-    rank = np.arange(len(owner)) - start[owner]
+    # A pair held by one key only links it to nothing: it is neither indexed nor looked up.
+    # Such pairs sort first within their key, so ranks among the shared ones are shifted.
+    shared = df_of_pair[pair] >= 2
+    unique_per_key = np.bincount(owner[~shared], minlength=n)
+    rank = np.arange(len(owner)) - start[owner] - unique_per_key[owner]
     size = np.minimum(np.maximum(3, np.ceil(per_key * PREFIX_SHARE)), QUERY_PAIRS).astype(np.int64)
-    keep = rank < size[owner]
+    keep = shared & (rank < size[owner])
     prefix = pair[keep]
     prefix_start = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=n))])
     ids, df = pair, df_of_pair[pair]
