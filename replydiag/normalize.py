@@ -272,7 +272,6 @@ def key(masked: pd.Series) -> pd.Series:
 class Normalized:
     """Per-reply columns the analysis needs, aligned with the input."""
 
-    body: pd.Series
     signoff: pd.Series
     masked: pd.Series
     key: pd.Series
@@ -281,7 +280,7 @@ class Normalized:
 def _normalize_chunk(text: pd.Series) -> Normalized:
     cleaned = clean(text)
     masked = mask(cleaned["body"])
-    return Normalized(body=cleaned["body"], signoff=cleaned["signoff"], masked=masked, key=key(masked))
+    return Normalized(signoff=cleaned["signoff"], masked=masked, key=key(masked))
 
 
 PARALLEL_ROWS = 200_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
@@ -300,4 +299,4 @@ def normalize(text: pd.Series) -> Normalized:
     bounds = [len(text) * k // workers for k in range(workers + 1)]
     with ThreadPoolExecutor(workers) as pool:
         parts = list(pool.map(_normalize_chunk, [text.iloc[a:b] for a, b in zip(bounds, bounds[1:])]))
-    return Normalized(*(pd.concat([getattr(p, name) for p in parts]) for name in ("body", "signoff", "masked", "key")))
+    return Normalized(*(pd.concat([getattr(p, name) for p in parts]) for name in ("signoff", "masked", "key")))
