@@ -46,7 +46,11 @@ def analyze_replies(
     if progress:
         progress("normalising", 0, n)
     # Past a few pages a reply is no template anyway; comparing a 50 MB cell in full only costs.
-    norm = normalize(replies["text"].astype("string").str.slice(0, MAX_ANALYSED_CHARS))
+    text = replies["text"].astype("string")
+    if (text.str.len() > MAX_ANALYSED_CHARS).any():
+        text = text.str.slice(0, MAX_ANALYSED_CHARS)
+    norm = normalize(text)
+    del text
     signoff, masked, keys = norm.signoff, norm.masked, norm.key
     del norm  # the cleaned bodies are not needed past this point: one copy of the text less
 
