@@ -284,6 +284,7 @@ def _normalize_chunk(text: pd.Series) -> Normalized:
 
 
 PARALLEL_ROWS = 200_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
+CHUNK_ROWS = 100_000
 
 
 def normalize(text: pd.Series) -> Normalized:
@@ -296,7 +297,14 @@ def normalize(text: pd.Series) -> Normalized:
     workers = min(os.cpu_count() or 1, 4)
     if len(text) < PARALLEL_ROWS or workers < 2:
         return _normalize_chunk(text)
-    bounds = [len(text) * k // workers for k in range(workers + 1)]
+    # Chunks of CHUNK_ROWS keep each step's temporary copies small; their results are joined
+    # as Arrow chunks, without copying the text once more.
+    bounds = list(range(0, len(text), CHUNK_ROWS)) + [len(text)]
     with ThreadPoolExecutor(workers) as pool:
         parts = list(pool.map(_normalize_chunk, [text.iloc[a:b] for a, b in zip(bounds, bounds[1:])]))
-    return Normalized(*(pd.concat([getattr(p, name) for p in parts]) for name in ("signoff", "masked", "key")))
+
+    def joined(name: str) -> pd.Series:
+        chunks = [c for p in parts for c in getattr(p, name).array.__arrow_array__().cast(pa.string()).chunks]
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.string())), index=text.index)
+
+    return Normalized(*(joined(name) for name in ("signoff", "masked", "key")))

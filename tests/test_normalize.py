@@ -127,6 +127,7 @@ def test_threaded_normalisation_equals_the_single_thread_result(monkeypatch):
     texts = pd.Series([f"@u{i} Hi Ann, order {10000 + i} shipped {'^KM' if i % 3 else ''}" for i in range(3000)])
     single = nz.normalize(texts)
     monkeypatch.setattr(nz, "PARALLEL_ROWS", 100)
+    monkeypatch.setattr(nz, "CHUNK_ROWS", 700)
     threaded = nz.normalize(texts)
     for name in ("masked", "key", "signoff"):
         assert getattr(threaded, name).fillna("").tolist() == getattr(single, name).fillna("").tolist()
