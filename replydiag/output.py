@@ -14,6 +14,8 @@ from typing import Any, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 REPLIES_CSV_COLUMNS = (
     "reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id", "similarity",
@@ -83,9 +85,11 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 
 def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[str, ...]) -> Path:
+    """CSV with a header, UTF-8, quoted only where needed (Arrow's writer: a million rows in seconds)."""
     present = [c for c in columns if c in frame.columns]
+    table = pa.Table.from_pandas(safe_frame(frame[present]), preserve_index=False)
     with atomic_path(path) as tmp:
-        safe_frame(frame[present]).to_csv(tmp, index=False, encoding="utf-8")
+        pacsv.write_csv(table, tmp, write_options=pacsv.WriteOptions(quoting_style="needed"))
     return path
 
 
