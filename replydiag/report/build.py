@@ -101,11 +101,18 @@ def build_report(
         previous.dropna(subset=["template_id"])["template_id"].value_counts()
         if previous is not None and len(previous) else None
     )
-    template_rows = []
-    for tid, members in used.groupby("template_id", sort=False):
+    # Only the templates the report shows are described, not the thousands of a large export.
+    counts = used["template_id"].value_counts()
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    top_ids = [tid for tid, _n in ranked[:top]]
+    new_ids = ([tid for tid, _n in ranked if tid not in earlier_template_ids][:top]
+               if earlier_template_ids is not None else [])
+    shown = used[used["template_id"].isin(set(top_ids) | set(new_ids))]
+    described = {}
+    for tid, members in shown.groupby("template_id", sort=False):
         example_col = "text" if show_raw else "masked"
         examples = tuple(str(t) for t in members[example_col].dropna().drop_duplicates().head(EXAMPLES_PER_TEMPLATE))
-        template_rows.append(TemplateRow(
+        described[tid] = TemplateRow(
             template_id=str(tid),
             template_text=str(texts.get(tid, members["masked"].iloc[0])),
             replies=len(members),
@@ -114,9 +121,9 @@ def build_report(
             last_seen=_day(members["created_at"].max()),
             change=None if prev_counts is None else int(len(members) - prev_counts.get(tid, 0)),
             examples=examples,
-        ))
-    template_rows.sort(key=lambda t: (-t.replies, t.template_id))
-    new = [t for t in template_rows if earlier_template_ids is not None and t.template_id not in earlier_template_ids]
+        )
+    top_rows = [described[tid] for tid in top_ids]
+    new = [described[tid] for tid in new_ids]
 
     by_agent = breakdown(rows, "agent")
     moves: list[AgentMove] = []
@@ -136,8 +143,8 @@ def build_report(
         templated_share=templated,
         templated_change_pp=None if templated_prev is None else round(100 * (templated - templated_prev), 1),
         kinds=kinds,
-        top_templates=template_rows[:top],
-        new_templates=new[:top],
+        top_templates=top_rows,
+        new_templates=new,
         agent_moves=moves,
         by_agent=by_agent,
         by_channel=breakdown(rows, "channel"),
