@@ -40,7 +40,7 @@ _CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
 _TOKEN = re.compile(r"\{\w+\}|[" + _CJK_RANGES + r"]|[^\s" + _CJK_RANGES + r"]+")
 _CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
 
-CANDIDATES_CHECKED = 4  # templates verified per reply when looking for edited templates
+CANDIDATES_CHECKED = 3  # templates verified per reply when looking for edited templates
 PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
 QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs
 ANCHORS = 6  # a representative is indexed under its rarest word pairs only
@@ -335,7 +335,7 @@ def find_contained_templates(
     for start in range(0, len(candidates), 50_000):
         hits = (by_key[start:start + 50_000] @ by_template.T).tocoo()
         # Enough shared pairs, and long enough to hold the covered part of the template.
-        plausible = (hits.data >= 0.4 * size[hits.col]) & (
+        plausible = (hits.data >= 0.5 * size[hits.col]) & (
             pairs_per_key[candidates[hits.row + start]] + 1 >= min_coverage * (pairs_per_key[usable[hits.col]] + 1))
         rows, cols, shared = hits.row[plausible] + start, hits.col[plausible], hits.data[plausible]
         order = np.lexsort((usable[cols], -shared, rows))  # per key: most shared, then the more used
