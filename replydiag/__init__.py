@@ -29,6 +29,7 @@ __all__ = [
     "ReplydiagError",
     "RowAccounting",
     "Settings",
+    "SettingsError",
     "analyze",
     "audit",
     "load",

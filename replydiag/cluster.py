@@ -21,7 +21,6 @@ and verifies.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field

@@ -1,7 +1,6 @@
 """The detection engine on hard cases: input lines next to the expected kinds and clusters."""
 
 import pandas as pd
-import pytest
 
 import replydiag
 from replydiag.cluster import cluster_keys

@@ -307,7 +307,6 @@ def _repair_mojibake(text: pd.Series, notes: list[str]) -> pd.Series:
 def _resolve_roles(frame: pd.DataFrame, fields: dict[str, FieldChoice], spec, notes: list[str]):
     """Role per row: direction flag, else author type/role, else brand handle vs customer id."""
     words = {**ROLE_WORDS, **(spec.role_words if spec else {})}
-    n = len(frame)
     role = pd.Series(pd.NA, index=frame.index, dtype="object")
     known = False
 
