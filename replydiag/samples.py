@@ -251,9 +251,9 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
             if made >= config.replies:
                 break
             agent = r.choice(agents)
-            kind, template, body = _agent_reply(g, template_rate[agent])
+            kind, template, body, verbatim = _agent_reply(g, template_rate[agent])
             if (kind == "template" and customer_at is not None and r.random() < config.instant_rate
-                    and body in _FILLED_VERBATIM):
+                    and verbatim):
                 # Pasted within seconds of the customer's message: an automatic reply.
                 t = customer_at + timedelta(seconds=r.randint(1, 6))
                 kind = "automatic"
@@ -287,23 +287,20 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
     return path
 
 
-_FILLED_VERBATIM: set[str] = set()  # template texts sent without any edit (may be sent instantly)
-
-
-def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str]:
+def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str, bool]:
+    """(true kind, template name, body, sent verbatim) of one agent reply."""
     r = g.r
     if r.random() >= template_rate:
         if r.random() < 0.06:
-            return "personal", "", g.short_personal()
-        return "personal", "", g.personal("it" if r.random() < 0.05 else "en")
+            return "personal", "", g.short_personal(), False
+        return "personal", "", g.personal("it" if r.random() < 0.05 else "en"), False
     template, _lang, text = r.choice(TEMPLATES)
     filled = g.fill(text)
     if r.random() < g.c.edited_rate and len(filled.split()) >= 10:
-        return "edited", template, g.edited(filled)
+        return "edited", template, g.edited(filled), False
     if r.random() < g.c.light_edit_rate and len(filled.split()) >= 10:
-        return "template", template, g.light_edit(filled)
-    _FILLED_VERBATIM.add(filled)
-    return "template", template, filled
+        return "template", template, g.light_edit(filled), False
+    return "template", template, filled, True
 
 
 def _row(cid: int, ticket: int, author_id: int, author: str, role: str, public: bool, when: datetime,
