@@ -3,13 +3,19 @@
 ``load_export(path)`` reads one file; ``load_frame(df)`` does the same for a DataFrame the
 user already has. Both return a ``LoadedExport`` whose ``replies`` are the agent and bot
 messages to analyse; customers, notes and unusable rows are counted in ``accounting``.
+
+A file is read in three steps: ``make_plan`` decides the layout and columns from its first
+rows, ``canonical_rows`` turns rows into canonical columns (chunk by chunk for big files),
+and ``finish`` runs what needs the whole file: dates, conversation threads, duplicate ids.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 import ftfy
 import numpy as np
@@ -17,15 +23,17 @@ import pandas as pd
 
 from ..errors import FormatError, InputError
 from ..models import Role, RowAccounting
-from .dates import dates_from_parts, parse_dates
-from .decode import decode_bytes, read_bytes, utf8_candidate
+from .dates import parse_dates
+from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
 from .formats import ROLE_WORDS, Detection, FieldChoice, detect, norm_header, truthy
-from .tables import NotUtf8, RawTable, read_csv_bytes, read_json_text
+from .tables import CsvChunks, NotUtf8, RawTable, read_csv_bytes, read_json_text
 
 CANONICAL_FIELDS = (
     "source", "row_number", "reply_id", "conversation_id", "agent", "channel", "created_at", "text",
     "role", "automatic_flag", "helpdesk_template", "agent_is_account",
 )
+STREAM_BYTES = 256 << 20  # CSV files above this are read in chunks when the caller can take them
+CHUNK_BYTES = 64 << 20  # bytes of CSV per chunk
 
 _MOJIBAKE = re.compile("Ã|Â|â€|â„|ðŸ|Ã©|Ã¨")
 _REDACTED = re.compile(
@@ -38,6 +46,9 @@ _AUTOMATION = re.compile(
 )
 _ROLE_STRIP = re.compile(r"[^a-z_]+")
 
+ChunkStep = Callable[[pd.DataFrame], pd.DataFrame]
+Progress = Callable[[str, int, int], None]
+
 
 @dataclass
 class LoadedExport:
@@ -45,7 +56,8 @@ class LoadedExport:
 
     ``replies`` holds one row per analysed agent/bot message (columns ``CANONICAL_FIELDS``);
     ``customer_times`` holds (conversation_id, created_at) of customer messages, used to spot
-    replies sent within seconds.
+    replies sent within seconds. A file read in chunks (``chunks`` is set) has no ``text``
+    column: whatever the chunk step kept instead, and ``reply_texts`` reads the text again.
     """
 
     replies: pd.DataFrame
@@ -60,6 +72,24 @@ class LoadedExport:
     shared_agent_account: bool = False
     direction_known: bool = True
     notes: list[str] = field(default_factory=list)
+    plan: "Plan | None" = None
+    chunks: CsvChunks | None = None
+
+    def reply_texts(self, row_numbers: np.ndarray) -> Iterator[pd.Series]:
+        """The exported text of the rows ``row_numbers`` (ascending), read again from the file
+        in chunks: one Series per chunk, in order."""
+        if self.chunks is None or self.plan is None:
+            by_row = pd.Series(self.replies["text"].to_numpy(), index=self.replies["row_number"].to_numpy())
+            yield by_row.loc[row_numbers].reset_index(drop=True)
+            return
+        first = 1
+        for raw in self.chunks:
+            last = first + len(raw.frame)
+            lo, hi = np.searchsorted(row_numbers, [first, last])
+            if hi > lo:
+                text = _text(raw.frame, self.plan, Notes())
+                yield text.iloc[row_numbers[lo:hi] - first].reset_index(drop=True)
+            first = last
 
 
 def load_export(
@@ -67,8 +97,17 @@ def load_export(
     *,
     format: str | None = None,
     column_map: dict[str, str] | None = None,
+    chunk_step: ChunkStep | None = None,
+    stream: bool | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+    progress: Progress | None = None,
 ) -> LoadedExport:
     """Read a CSV, TSV, JSON or NDJSON help-desk export.
+
+    With ``chunk_step``, a big CSV file (over ``STREAM_BYTES``, or any with ``stream=True``)
+    is read ``chunk_bytes`` at a time and each chunk's rows pass through ``chunk_step``, which
+    replaces their text with what the analysis needs: memory then holds one chunk of text,
+    not the file.
 
     >>> from replydiag.samples import sample_path
     >>> export = load_export(sample_path())
@@ -76,6 +115,11 @@ def load_export(
     ('zendesk', True)
     """
     path = Path(path)
+    if chunk_step is not None and (stream or (stream is None and _size(path) > STREAM_BYTES)):
+        chunks = _csv_chunks(path, chunk_bytes)
+        if chunks is not None:
+            return _load_chunks(chunks, format=format, column_map=column_map, chunk_step=chunk_step,
+                                progress=progress)
     data = read_bytes(path)
     mixed_lines = 0
     fast = utf8_candidate(data, path=path)
@@ -102,6 +146,68 @@ def load_export(
     export.encoding = encoding
     if mixed_lines:
         export.notes.append(f"{mixed_lines} lines were cp1252 inside a UTF-8 file; decoded line by line")
+    return export
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
+
+
+def _csv_chunks(path: Path, chunk_bytes: int) -> CsvChunks | None:
+    """A chunked reader for a UTF-8 or single-byte CSV file; None for JSON, UTF-16 and the
+    rest, which are read whole."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    if not head.strip() or looks_binary(head[:65536]):
+        return None  # the whole-file path says what is wrong
+    fast = utf8_candidate(head, path=path)
+    if fast is None:
+        if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00")) or b"\x00" in head[:4096]:
+            return None
+        encoding, offset = "cp1252", 0
+    else:
+        encoding, offset = fast[2], fast[1]
+    if _is_json(head[offset:offset + 4096].lstrip()[:64].decode("utf-8", "replace"), path) or b"\x00" in head:
+        return None
+    return CsvChunks(path, head=head, encoding=encoding, offset=offset, block_size=chunk_bytes)
+
+
+def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
+                 chunk_step: ChunkStep, progress: Progress | None) -> LoadedExport:
+    path = chunks.path
+    for attempt in range(3):
+        plan: Plan | None = None
+        notes = Notes()
+        parts: list[pd.DataFrame] = []
+        row = 1
+        try:
+            for raw in chunks:
+                if plan is None:
+                    plan = make_plan(raw, source=path.name, format=format, column_map=column_map, path=path)
+                rows = canonical_rows(raw.frame, plan, notes, first_row=row)
+                row += len(rows)
+                parts.append(chunk_step(rows))
+                if progress:
+                    progress("reading", chunks.bytes_read, chunks.size)
+            break
+        except NotUtf8:
+            # A block that is not UTF-8 after a first megabyte that was: the file is cp1252
+            # (any UTF-8 part is then repaired as mojibake, cell by cell).
+            if chunks.encoding == "cp1252":
+                raise
+            chunks.encoding = "cp1252"
+    if plan is None:
+        raise FormatError(f"has a header but no rows (columns: {', '.join(chunks.names)})", path=path,
+                          hint="Export again with the replies included")
+    chunks.check_ragged(row - 1)
+    accounting = RowAccounting(rows_read=row - 1 + chunks.ragged_rows)
+    accounting.skip("ragged row (wrong number of fields)", chunks.ragged_rows)
+    export = finish(pd.concat(parts, ignore_index=True), plan, notes, accounting)
+    export.encoding = chunks.encoding
+    export.chunks = chunks
     return export
 
 
@@ -140,6 +246,259 @@ def load_frame(
                          path=source)
 
 
+@dataclass
+class Plan:
+    """What was decided about one file from its first rows, applied to every later chunk so
+    that a file read in pieces is read exactly like a file read at once."""
+
+    detection: Detection
+    source: str
+    path: str | Path
+    delimiter: str | None
+    date_parts: dict[str, str] | None = None
+    role_columns: tuple[str, ...] | None = None  # role-like columns whose values are roles
+    direction_known: bool = False
+
+
+class Notes:
+    """Notes about a file; counted ones add up over chunks ("12 cells repaired")."""
+
+    def __init__(self) -> None:
+        self._order: list[str] = []
+        self._counts: dict[str, int] = {}
+
+    def add(self, text: str) -> None:
+        if text not in self._order:
+            self._order.append(text)
+
+    def count(self, template: str, n: int) -> None:
+        if n:
+            self.add(template)
+            self._counts[template] = self._counts.get(template, 0) + int(n)
+
+    def render(self) -> list[str]:
+        return [t.format(n=self._counts[t]) if t in self._counts else t for t in self._order]
+
+
+def make_plan(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
+              path: str | Path) -> Plan:
+    """Recognise the layout and choose the columns, from the first rows of a file."""
+    frame = raw.frame
+    detection = detect(frame, format_name=format, overrides=column_map, path=str(path))
+    fields = detection.fields
+    if "text" not in fields and "html" not in fields:
+        raise FormatError(
+            f"has no text-like column (columns: {', '.join(map(str, frame.columns))})",
+            path=path,
+            hint="Name the reply text column with --map text=COLUMN",
+        )
+    plan = Plan(detection=detection, source=source, path=path, delimiter=raw.delimiter)
+    text = _text(frame, plan, Notes())
+    if (text.str.strip() != "").any() and text.str.fullmatch(r"\s*[\d.,:/\-+ ]*\s*").all():
+        col = (fields.get("text") or fields.get("html")).column
+        raise FormatError(f"the text column {col!r} holds only numbers, not reply text",
+                          path=path, hint="Name the reply text column with --map text=COLUMN")
+    by_norm = {norm_header(c): c for c in frame.columns}
+    parts = {
+        "year": next((by_norm[k] for k in ("year", "anno", "ano", "jahr", "annee") if k in by_norm), None),
+        "month": next((by_norm[k] for k in ("month", "mese", "mes", "monat", "mois") if k in by_norm), None),
+        "day": next((by_norm[k] for k in ("date", "day", "giorno", "dia", "tag", "jour") if k in by_norm), None),
+    }
+    created = fields.get("created_at")
+    if all(parts.values()) and (created is None or created.column in parts.values()):
+        plan.date_parts = parts  # type: ignore[assignment]
+    _, plan.direction_known, plan.role_columns = _resolve_roles(frame, plan, Notes())
+    return plan
+
+
+def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: int = 1) -> pd.DataFrame:
+    """One row per input row (any role), with the canonical columns and ``reason``, the reason
+    a row is skipped (missing for replies and customer messages). Dates stay raw strings and
+    conversations unresolved: both need the whole file (see ``finish``)."""
+    fields = plan.detection.fields
+    spec = plan.detection.spec
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    text = _text(frame, plan, notes)
+    out = pd.DataFrame(index=frame.index)
+    out["row_number"] = np.arange(first_row, first_row + n)
+    reply_id = _column(frame, fields, "reply_id")
+    numbers = pd.Series(out["row_number"].astype(str), dtype="string")
+    out["reply_id"] = reply_id.astype("string").str.strip() if reply_id is not None else numbers
+    out["reply_id"] = out["reply_id"].where(~_blank(out["reply_id"]), numbers)
+
+    role, _, _ = _resolve_roles(frame, plan, notes)
+    out["role"] = role
+
+    agent = _column(frame, fields, "agent")
+    if agent is None and "agent_side" in fields:
+        agent = _column(frame, fields, "agent_side")
+    out["agent"] = agent.astype("string").str.strip() if agent is not None else pd.Series(pd.NA, index=frame.index,
+                                                                                           dtype="string")
+    channel = _column(frame, fields, "channel")
+    default_channel = (spec.channel if spec and spec.channel else None) or "unknown"
+    out["channel"] = channel.astype("string").str.strip().str.lower() if channel is not None else default_channel
+    out["channel"] = out["channel"].astype("string").fillna(default_channel).replace("", default_channel)
+    if plan.date_parts:
+        parts = plan.date_parts
+        out["created_raw"] = (frame[parts["year"]].astype("string") + " " + frame[parts["month"]].astype("string")
+                              + " " + frame[parts["day"]].astype("string"))
+    else:
+        created = _column(frame, fields, "created_at")
+        out["created_raw"] = created.astype("string") if created is not None else pd.Series(
+            pd.NA, index=frame.index, dtype="string")
+    conversation = _column(frame, fields, "conversation_id")
+    out["conversation_raw"] = conversation.astype("string").str.strip() if conversation is not None else pd.Series(
+        pd.NA, index=frame.index, dtype="string")
+    parent = _column(frame, fields, "in_reply_to")
+    if parent is not None and conversation is None:
+        parent = parent.astype("string").str.replace(r"\.0$", "", regex=True).str.strip()
+        out["parent"] = parent.where(~_blank(parent))
+    out["text"] = text
+
+    automation = _column(frame, fields, "automation")
+    auto = pd.Series(False, index=frame.index)
+    if automation is not None:
+        values = automation.astype("string").str.strip()
+        if norm_header(fields["automation"].column) in ("automationtype", "automation type"):
+            auto = ~_blank(values) & ~values.str.lower().isin(["false", "0", "none"])
+        else:
+            auto = values.str.match(_AUTOMATION.pattern, case=False).fillna(False).astype(bool)
+    out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy()
+    mark = _column(frame, fields, "template_mark")
+    out["helpdesk_template"] = mark.astype("string") if mark is not None else pd.Series(pd.NA, index=frame.index,
+                                                                                       dtype="string")
+
+    reason = pd.Series(pd.NA, index=frame.index, dtype="string")
+    reason[out["role"] == Role.NOTE.value] = "private note"
+    reason[out["role"] == Role.SYSTEM.value] = "system event"
+    is_customer = out["role"] == Role.CUSTOMER.value
+    blank = text.str.strip() == ""
+    reason[reason.isna() & ~is_customer & blank] = "empty text"
+    reason[reason.isna() & ~is_customer & text.str.match(_REDACTED.pattern, case=False)] = "redacted body"
+    out["reason"] = reason
+    if reply_id is not None:
+        # Enough to tell a message exported twice from two messages sharing an id, once the
+        # text itself is gone (a big file keeps only the normalised text past its chunk).
+        out["text_hash"] = pd.util.hash_pandas_object(text, index=False).to_numpy()
+    return out
+
+
+def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounting) -> LoadedExport:
+    """Whole-file steps over all rows: dates (one format per column), conversations (reply
+    chains), duplicate ids; then the split into replies, customer messages and skipped rows."""
+    rows = rows.reset_index(drop=True)
+    fields = plan.detection.fields
+    spec = plan.detection.spec
+    if plan.date_parts:
+        notes.add(f"dates built from the {plan.date_parts['year']}/{plan.date_parts['month']}/"
+                  f"{plan.date_parts['day']} columns")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            created = pd.to_datetime(rows["created_raw"], utc=True, errors="coerce", format="mixed")
+        rows["created_at"] = created.astype("datetime64[ns, UTC]")
+    elif "created_at" in fields:
+        rows["created_at"] = parse_dates(rows["created_raw"], dayfirst_hint=plan.delimiter == ";")
+    else:
+        rows["created_at"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]")
+    rows["conversation_id"] = _resolve_conversations(rows)
+    rows["source"] = plan.source
+    rows["agent_is_account"] = bool(spec and spec.shared_agent_account) or "agent" not in fields
+
+    reason = rows["reason"]
+    is_customer = rows["role"] == Role.CUSTOMER.value
+    if "text_hash" in rows:
+        # The same message exported twice. Only repeated ids are compared.
+        agentish = reason.isna() & ~is_customer
+        repeated = agentish & rows["reply_id"].duplicated(keep=False)
+        if repeated.any():
+            twice = rows.loc[repeated, ["reply_id", "text_hash"]].duplicated(keep="first")
+            reason = reason.copy()
+            reason[twice.index[twice.to_numpy()]] = "duplicate message id"
+
+    customer_rows = is_customer & reason.isna()
+    accounting.customer_messages = int(customer_rows.sum())
+    for why, count in reason.value_counts().items():
+        accounting.skip(str(why), int(count))
+    keep = reason.isna() & ~is_customer
+    accounting.replies_analysed = int(keep.sum())
+    if not plan.direction_known:
+        notes.add("no column says who wrote each row: every row is read as an agent reply")
+    missing = int(rows.loc[keep, "created_at"].isna().sum())
+    if missing:
+        notes.add(f"{missing} replies have no readable date (kept; left out of per-period figures)")
+    accounting.notes = notes.render()
+
+    internal = {"created_raw", "conversation_raw", "parent", "reason", "text_hash", "role_code"}
+    columns = list(CANONICAL_FIELDS) + [c for c in rows.columns if c not in CANONICAL_FIELDS and c not in internal]
+    replies = rows.loc[keep, [c for c in columns if c in rows.columns]].reset_index(drop=True)
+    customer_times = rows.loc[customer_rows, ["conversation_id", "created_at"]].dropna().reset_index(drop=True)
+    if accounting.replies_analysed == 0:
+        found = ", ".join(f"{k}: {v}" for k, v in accounting.skipped.items()) or "none skipped"
+        raise FormatError(
+            f"has no agent replies to analyse ({accounting.rows_read} rows: "
+            f"{accounting.customer_messages} customer messages, {found})",
+            path=plan.path,
+            hint="If the direction was misread, set it with --map direction=COLUMN or --map role=COLUMN",
+        )
+    return LoadedExport(
+        replies=replies,
+        customer_times=customer_times,
+        accounting=accounting,
+        format_name=plan.detection.format_name,
+        format_title=plan.detection.format_title,
+        fields=fields,
+        source=plan.source,
+        delimiter=plan.delimiter,
+        shared_agent_account=bool(spec and spec.shared_agent_account) or "agent" not in fields,
+        direction_known=plan.direction_known,
+        notes=accounting.notes,
+        plan=plan,
+    )
+
+
+def _canonicalise(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
+                  path: str | Path) -> LoadedExport:
+    raw.frame = raw.frame.reset_index(drop=True)
+    plan = make_plan(raw, source=source, format=format, column_map=column_map, path=path)
+    accounting = _raw_accounting(raw)
+    notes = Notes()
+    return finish(canonical_rows(raw.frame, plan, notes), plan, notes, accounting)
+
+
+def _raw_accounting(raw: RawTable) -> RowAccounting:
+    accounting = RowAccounting(rows_read=len(raw.frame) + raw.ragged_rows + sum(raw.extra_skips.values()))
+    accounting.skip("ragged row (wrong number of fields)", raw.ragged_rows)
+    for reason, count in raw.extra_skips.items():
+        accounting.skip(reason, count)
+    return accounting
+
+
+def _text(frame: pd.DataFrame, plan: Plan, notes: Notes) -> pd.Series:
+    """The reply text of each row: the text column, else the HTML body; mojibake repaired."""
+    fields = plan.detection.fields
+    text = _column(frame, fields, "text")
+    html = _column(frame, fields, "html")
+    if text is None:
+        text = html
+    elif html is not None:
+        text = text.where(~_blank(text), html)
+    text = text.astype("string").fillna("")
+    return _repair_mojibake(text, notes)
+
+
+def _repair_mojibake(text: pd.Series, notes: Notes) -> pd.Series:
+    suspect = text.str.contains(_MOJIBAKE.pattern, regex=True)
+    if not suspect.any():
+        return text
+    fixed = text[suspect].map(ftfy.fix_encoding)
+    changed = int((fixed != text[suspect]).sum())
+    notes.count("repaired mojibake (e.g. â€™ -> ’) in {n} cells", changed)
+    text = text.copy()
+    text[suspect] = fixed
+    return text
+
+
 def _column(frame: pd.DataFrame, fields: dict[str, FieldChoice], name: str) -> pd.Series | None:
     choice = fields.get(name)
     return None if choice is None else frame[choice.column]
@@ -161,154 +520,16 @@ def _roles_from_words(series: pd.Series, words: dict[str, Role]) -> pd.Series:
     return mapped.astype(object).where(mapped.notna(), None)
 
 
-def _canonicalise(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
-                  path: str | Path) -> LoadedExport:
-    frame = raw.frame.reset_index(drop=True)
-    detection: Detection = detect(frame, format_name=format, overrides=column_map, path=str(path))
-    fields = detection.fields
-    spec = detection.spec
-    accounting = RowAccounting(rows_read=len(frame) + raw.ragged_rows + sum(raw.extra_skips.values()))
-    accounting.skip("ragged row (wrong number of fields)", raw.ragged_rows)
-    for reason, count in raw.extra_skips.items():
-        accounting.skip(reason, count)
-    notes: list[str] = []
+def _resolve_roles(frame: pd.DataFrame, plan: Plan, notes: Notes) -> tuple[pd.Series, bool, tuple[str, ...]]:
+    """Role per row: direction flag, else author type/role, else brand handle vs customer id.
 
-    if "text" not in fields and "html" not in fields:
-        raise FormatError(
-            f"has no text-like column (columns: {', '.join(map(str, frame.columns))})",
-            path=path,
-            hint="Name the reply text column with --map text=COLUMN",
-        )
-    n = len(frame)
-    text = _column(frame, fields, "text")
-    html = _column(frame, fields, "html")
-    if text is None:
-        text = html
-    elif html is not None:
-        text = text.where(~_blank(text), html)
-    text = text.astype("string").fillna("")
-    text = _repair_mojibake(text, notes)
-    if (text.str.strip() != "").any() and text.str.fullmatch(r"\s*[\d.,:/\-+ ]*\s*").all():
-        col = (fields.get("text") or fields.get("html")).column
-        raise FormatError(f"the text column {col!r} holds only numbers, not reply text",
-                          path=path, hint="Name the reply text column with --map text=COLUMN")
-
-    out = pd.DataFrame(index=frame.index)
-    out["source"] = source
-    out["row_number"] = np.arange(1, n + 1)
-    reply_id = _column(frame, fields, "reply_id")
-    out["reply_id"] = (
-        reply_id.astype("string").str.strip() if reply_id is not None else pd.Series(out["row_number"].astype(str),
-                                                                                      dtype="string")
-    )
-    out["reply_id"] = out["reply_id"].where(~_blank(out["reply_id"]), out["row_number"].astype(str))
-
-    # --- who wrote each row -----------------------------------------------------------
-    role, direction_known = _resolve_roles(frame, fields, spec, notes)
-    out["role"] = role
-
-    # --- agent, channel, time, conversation --------------------------------------------
-    agent = _column(frame, fields, "agent")
-    if agent is None and "agent_side" in fields:
-        agent = _column(frame, fields, "agent_side")
-    out["agent"] = agent.astype("string").str.strip() if agent is not None else pd.Series(pd.NA, index=frame.index,
-                                                                                           dtype="string")
-    channel = _column(frame, fields, "channel")
-    default_channel = (spec.channel if spec and spec.channel else None) or "unknown"
-    out["channel"] = channel.astype("string").str.strip().str.lower() if channel is not None else default_channel
-    out["channel"] = out["channel"].astype("string").fillna(default_channel).replace("", default_channel)
-    out["created_at"] = _resolve_dates(frame, fields, raw, notes)
-    out["conversation_id"] = _resolve_conversations(frame, fields, out)
-    out["text"] = text
-
-    automation = _column(frame, fields, "automation")
-    auto = pd.Series(False, index=frame.index)
-    if automation is not None:
-        values = automation.astype("string").str.strip()
-        if norm_header(fields["automation"].column) in ("automationtype", "automation type"):
-            auto = ~_blank(values) & ~values.str.lower().isin(["false", "0", "none"])
-        else:
-            auto = values.str.match(_AUTOMATION.pattern, case=False).fillna(False).astype(bool)
-    out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy()
-    mark = _column(frame, fields, "template_mark")
-    out["helpdesk_template"] = mark.astype("string") if mark is not None else pd.Series(pd.NA, index=frame.index,
-                                                                                       dtype="string")
-
-    out["agent_is_account"] = bool(spec and spec.shared_agent_account) or "agent" not in fields
-
-    # --- accounting: every row lands in exactly one bucket ----------------------------
-    reason = pd.Series(pd.NA, index=frame.index, dtype="string")
-    reason[out["role"] == Role.NOTE.value] = "private note"
-    reason[out["role"] == Role.SYSTEM.value] = "system event"
-    is_customer = out["role"] == Role.CUSTOMER.value
-    blank = text.str.strip() == ""
-    reason[reason.isna() & ~is_customer & blank] = "empty text"
-    reason[reason.isna() & ~is_customer & text.str.match(_REDACTED.pattern, case=False)] = "redacted body"
-    if reply_id is not None:
-        # The same message exported twice. Texts are compared only where an id repeats, so a
-        # million distinct ids never turn a million texts into Python objects.
-        agentish = reason.isna() & ~is_customer
-        repeated = agentish & out["reply_id"].duplicated(keep=False)
-        if repeated.any():
-            twice = out.loc[repeated, ["reply_id", "text"]].duplicated(keep="first")
-            reason[twice.index[twice.to_numpy()]] = "duplicate message id"
-
-    customer_rows = is_customer & reason.isna()
-    accounting.customer_messages = int(customer_rows.sum())
-    for why, count in reason.value_counts().items():
-        accounting.skip(str(why), int(count))
-    keep = reason.isna() & ~is_customer
-    accounting.replies_analysed = int(keep.sum())
-    if not direction_known:
-        notes.append("no column says who wrote each row: every row is read as an agent reply")
-    if out.loc[keep, "created_at"].isna().any():
-        missing = int(out.loc[keep, "created_at"].isna().sum())
-        notes.append(f"{missing} replies have no readable date (kept; left out of per-period figures)")
-    accounting.notes = notes
-
-    replies = out.loc[keep, list(CANONICAL_FIELDS)].reset_index(drop=True)
-    customer_times = out.loc[customer_rows, ["conversation_id", "created_at"]].dropna().reset_index(drop=True)
-    if accounting.replies_analysed == 0:
-        found = ", ".join(f"{k}: {v}" for k, v in accounting.skipped.items()) or "none skipped"
-        raise FormatError(
-            f"has no agent replies to analyse ({accounting.rows_read} rows: "
-            f"{accounting.customer_messages} customer messages, {found})",
-            path=path,
-            hint="If the direction was misread, set it with --map direction=COLUMN or --map role=COLUMN",
-        )
-    return LoadedExport(
-        replies=replies,
-        customer_times=customer_times,
-        accounting=accounting,
-        format_name=detection.format_name,
-        format_title=detection.format_title,
-        fields=fields,
-        source=source,
-        delimiter=raw.delimiter,
-        shared_agent_account=bool(spec and spec.shared_agent_account) or "agent" not in fields,
-        direction_known=direction_known,
-        notes=notes,
-    )
-
-
-def _repair_mojibake(text: pd.Series, notes: list[str]) -> pd.Series:
-    suspect = text.str.contains(_MOJIBAKE.pattern, regex=True)
-    if not suspect.any():
-        return text
-    fixed = text[suspect].map(ftfy.fix_encoding)
-    changed = int((fixed != text[suspect]).sum())
-    if changed:
-        notes.append(f"repaired mojibake (e.g. â€™ -> ’) in {changed} cells")
-    text = text.copy()
-    text[suspect] = fixed
-    return text
-
-
-def _resolve_roles(frame: pd.DataFrame, fields: dict[str, FieldChoice], spec, notes: list[str]):
-    """Role per row: direction flag, else author type/role, else brand handle vs customer id."""
+    Returns the roles, whether any column told the direction, and the role-like columns
+    whose values were read as roles (decided on a file's first rows, then kept).
+    """
+    fields, spec = plan.detection.fields, plan.detection.spec
     words = {**ROLE_WORDS, **(spec.role_words if spec else {})}
     role = pd.Series(pd.NA, index=frame.index, dtype="object")
-    known = False
+    known = plan.direction_known
 
     inbound = _column(frame, fields, "inbound")
     if inbound is not None:
@@ -324,13 +545,18 @@ def _resolve_roles(frame: pd.DataFrame, fields: dict[str, FieldChoice], spec, no
         known = True
 
     overriding = []  # NOTE / SYSTEM / BOT found in any role-like column win over AGENT
+    accepted: list[str] = []
     for name in ("direction", "role", "event"):
         column = _column(frame, fields, name)
         if column is None:
             continue
         values = _roles_from_words(column, words)
-        if values.notna().mean() < 0.5 and fields[name].confidence not in ("given", "high"):
+        if plan.role_columns is not None:
+            if name not in plan.role_columns:
+                continue
+        elif values.notna().mean() < 0.5 and fields[name].confidence not in ("given", "high"):
             continue  # a synonym column ("type", "who") whose values are not roles
+        accepted.append(name)
         known = True
         fill = role.isna() & values.notna()
         role[fill] = values[fill]
@@ -369,39 +595,19 @@ def _resolve_roles(frame: pd.DataFrame, fields: dict[str, FieldChoice], spec, no
         if known:
             # Rows a direction column leaves blank: better counted than guessed.
             role[unknown] = Role.SYSTEM.value
-            notes.append(f"{int(unknown.sum())} rows have no readable direction/role (skipped as system events)")
+            notes.count("{n} rows have no readable direction/role (skipped as system events)", int(unknown.sum()))
         else:
             role[unknown] = Role.AGENT.value
-    return role.astype("string"), known
+    return role.astype("string"), known, tuple(accepted)
 
 
-def _resolve_dates(frame: pd.DataFrame, fields: dict[str, FieldChoice], raw: RawTable, notes: list[str]) -> pd.Series:
-    by_norm = {norm_header(c): c for c in frame.columns}
-    parts = {
-        "year": next((by_norm[k] for k in ("year", "anno", "ano", "jahr", "annee") if k in by_norm), None),
-        "month": next((by_norm[k] for k in ("month", "mese", "mes", "monat", "mois") if k in by_norm), None),
-        "day": next((by_norm[k] for k in ("date", "day", "giorno", "dia", "tag", "jour") if k in by_norm), None),
-    }
-    created = _column(frame, fields, "created_at")
-    if all(parts.values()) and (created is None or fields["created_at"].column in parts.values()):
-        notes.append(f"dates built from the {parts['year']}/{parts['month']}/{parts['day']} columns")
-        return dates_from_parts(frame, parts)  # type: ignore[arg-type]
-    if created is None:
-        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
-    return parse_dates(created, dayfirst_hint=raw.delimiter == ";")
-
-
-def _resolve_conversations(frame: pd.DataFrame, fields: dict[str, FieldChoice], out: pd.DataFrame) -> pd.Series:
-    conversation = _column(frame, fields, "conversation_id")
-    if conversation is not None:
-        return conversation.astype("string").str.strip().fillna(out["reply_id"])
-    parent = _column(frame, fields, "in_reply_to")
-    if parent is None:
-        return out["reply_id"].astype("string")
+def _resolve_conversations(rows: pd.DataFrame) -> pd.Series:
+    ids = rows["reply_id"].astype("string")
+    conversation = rows["conversation_raw"]
+    if conversation.notna().any() or "parent" not in rows:
+        return conversation.fillna(ids).astype("string")
     # twcs threads: follow in_response_to_tweet_id up to the first tweet we hold.
-    ids = out["reply_id"].astype("string")
-    parent = parent.astype("string").str.replace(r"\.0$", "", regex=True).str.strip()
-    parent = parent.where(~_blank(parent))
+    parent = rows["parent"]
     lookup = pd.Series(parent.to_numpy(), index=ids.to_numpy())
     lookup = lookup[~lookup.index.duplicated()]
     root = parent.fillna(ids)

@@ -355,3 +355,106 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     if empty_conversations:
         raw.extra_skips["conversation without turns"] = empty_conversations
     return raw
+
+
+# --- big CSV files, chunk by chunk --------------------------------------------------------
+
+
+class CsvChunks:
+    """A CSV file read as a sequence of ``RawTable`` chunks of about ``block_size`` bytes.
+
+    Arrow's streaming reader holds one block at a time, so a file far larger than memory can
+    be read; iterating again reads the file again (the second pass of a big audit). Raises
+    ``NotUtf8`` on iteration when a block is not valid in ``encoding``.
+    """
+
+    def __init__(self, path: Path, *, head: bytes, encoding: str, offset: int, block_size: int) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.block_size = block_size
+        self.size = path.stat().st_size
+        text = head[offset:].decode(_arrow_codec(encoding), errors="replace")
+        self.delimiter = sniff_delimiter(text[:65536])
+        self.header_end = offset + _header_length(head[offset:], self.delimiter)
+        first_line = next(csv.reader(io.StringIO(head[offset:self.header_end].decode(_arrow_codec(encoding),
+                                                                                        errors="replace")),
+                                     delimiter=self.delimiter), None)
+        if not first_line:
+            raise InputError("is empty (no header row)", path=path)
+        self.names = _clean_header(first_line)
+        if len(self.names) == 1:
+            _refuse_unknown_delimiter(text[:65536], self.names[0], path)
+        if not head[self.header_end:].strip() and self.size <= len(head):
+            raise FormatError(f"has a header but no rows (columns: {', '.join(self.names)})", path=path,
+                              hint="Export again with the replies included")
+        self.ragged_rows = 0
+        self.first_ragged: str | None = None
+        self.bytes_read = 0
+
+    def __iter__(self) -> Iterable[RawTable]:
+        self.ragged_rows, self.first_ragged, self.bytes_read = 0, None, 0
+        ragged: list[str] = []
+
+        def on_invalid(row: Any) -> str:
+            ragged.append(row.text)
+            return "skip"
+
+        with open(self.path, "rb") as handle:
+            handle.seek(self.header_end)
+            reader = pacsv.open_csv(
+                handle,
+                read_options=pacsv.ReadOptions(column_names=self.names, block_size=self.block_size,
+                                               encoding=_arrow_codec(self.encoding)),
+                parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
+                                                 invalid_row_handler=on_invalid),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in self.names}, strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except pa.ArrowInvalid as exc:
+                    if "utf8" in str(exc).lower():
+                        raise NotUtf8() from exc
+                    raise FormatError(f"cannot be parsed as CSV ({exc})", path=self.path,
+                                      hint="Check the delimiter and quoting") from exc
+                self.bytes_read = handle.tell()
+                frame = batch.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+                if ragged and self.first_ragged is None:
+                    self.first_ragged = ragged[0]
+                yield RawTable(frame=frame, kind="csv", delimiter=self.delimiter, ragged_rows=len(ragged))
+                self.ragged_rows += len(ragged)
+                ragged.clear()
+
+    def check_ragged(self, rows: int) -> None:
+        """Refuse the file when more rows are ragged than a few stray ones (see ``RAGGED_TOLERANCE``)."""
+        allowed = max(RAGGED_MIN_ALLOWED, int(RAGGED_TOLERANCE * (rows + self.ragged_rows)))
+        if self.ragged_rows > allowed:
+            raise FormatError(
+                f"{self.ragged_rows} rows do not have the {len(self.names)} fields of the header "
+                f"(first at line {self._line_of(self.first_ragged or '')}, delimiter {self.delimiter!r})",
+                path=self.path,
+                hint="Check the delimiter and that text cells with line breaks are quoted",
+            )
+
+    def _line_of(self, row_text: str) -> int | str:
+        """Line number of a row's text, found by scanning the file (only when reporting an error)."""
+        needle = row_text.encode(_arrow_codec(self.encoding), errors="replace")[:200]
+        lines, tail = 0, b""
+        with open(self.path, "rb") as handle:
+            while block := handle.read(1 << 24):
+                data = tail + block
+                where = data.find(needle) if needle else -1
+                if where >= 0:
+                    return lines + data.count(b"\n", 0, where) + 1 - tail.count(b"\n")
+                lines += block.count(b"\n")
+                tail = data[-len(needle):] if needle else b""
+        return "?"
+
+
+def _arrow_codec(encoding: str) -> str:
+    return "utf8" if encoding.startswith("utf-8") else encoding
