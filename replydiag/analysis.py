@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from .cluster import Clustering, cluster_keys, find_contained_templates
-from .models import Kind, Settings
+from .cluster import Clustering, cluster_codes, find_contained_templates
+from .models import Kind, Role, Settings
 from .normalize import normalize
 from .templates import recover_template, template_id
 
@@ -33,26 +33,76 @@ _KIND_NAMES = np.array([Kind.PERSONAL.value, Kind.TEMPLATE.value, Kind.EDITED.va
                        dtype=object)
 
 
+class ReplyKeys:
+    """The chunk step of a big export: normalise each chunk's replies as it is read and keep
+    only what the analysis needs — each reply's key code and sign-off, and each distinct key
+    once, with the masked text of its first reply. Memory then grows with the distinct
+    replies, not with the text of every one.
+    """
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.keys: list[str] = []
+        self.masked: list[str] = []
+
+    def __call__(self, rows: pd.DataFrame) -> pd.DataFrame:
+        replies = (rows["reason"].isna() & (rows["role"] != Role.CUSTOMER.value)).to_numpy()
+        norm = normalize(_analysed_text(rows.loc[replies, "text"]))
+        local, uniques = pd.factorize(norm.key.fillna(""), sort=False)
+        first = np.full(len(uniques), -1, dtype=np.int64)
+        first[local[::-1]] = np.arange(len(local))[::-1]  # first row of each local key
+        masked = norm.masked.fillna("").to_numpy()
+        to_global = np.empty(len(uniques), dtype=np.int64)
+        for i, found in enumerate(uniques):
+            code = self.codes.get(found)
+            if code is None:
+                code = self.codes[found] = len(self.keys)
+                self.keys.append(found)
+                self.masked.append(masked[first[i]])
+            to_global[i] = code
+        key_code = np.full(len(rows), -1, dtype=np.int64)
+        key_code[replies] = to_global[local]
+        signoff = pd.Series(pd.NA, index=rows.index, dtype="string")
+        signoff[replies] = norm.signoff.to_numpy()
+        return rows.drop(columns="text").assign(key_code=key_code, signoff=signoff)
+
+
+def _analysed_text(text: pd.Series) -> pd.Series:
+    # Past a few pages a reply is no template anyway; comparing a 50 MB cell in full only costs.
+    text = text.astype("string")
+    if (text.str.len() > MAX_ANALYSED_CHARS).any():
+        text = text.str.slice(0, MAX_ANALYSED_CHARS)
+    return text
+
+
 def analyze_replies(
     replies: pd.DataFrame,
     *,
     settings: Settings,
     customer_times: pd.DataFrame | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    keys: ReplyKeys | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Label every reply and recover the templates. Returns (replies, templates) frames."""
+    """Label every reply and recover the templates. Returns (replies, templates) frames.
+
+    ``replies`` has a ``text`` column, or (read in chunks through ``keys``) a ``key_code``
+    and a ``signoff`` column; the result's ``masked`` text is then that of the first reply
+    with the same key.
+    """
     replies = replies.reset_index(drop=True)
     n = len(replies)
     if progress:
         progress("normalising", 0, n)
-    # Past a few pages a reply is no template anyway; comparing a 50 MB cell in full only costs.
-    text = replies["text"].astype("string")
-    if (text.str.len() > MAX_ANALYSED_CHARS).any():
-        text = text.str.slice(0, MAX_ANALYSED_CHARS)
-    norm = normalize(text)
-    del text
-    signoff, masked, keys = norm.signoff, norm.masked, norm.key
-    del norm  # the cleaned bodies are not needed past this point: one copy of the text less
+    if keys is None:
+        norm = normalize(_analysed_text(replies["text"]))
+        signoff, masked = norm.signoff, norm.masked
+        codes, uniques = pd.factorize(norm.key.astype("string").fillna(""), sort=False)
+        uniques = list(uniques)
+        del norm  # the cleaned bodies are not needed past this point: one copy of the text less
+    else:
+        codes, uniques = replies["key_code"].to_numpy(), keys.keys
+        signoff = replies["signoff"].astype("string")
+        masked = pd.Series(pd.Categorical.from_codes(codes, categories=keys.masked))
 
     agent = replies["agent"].astype("string")
     if settings.signoff_agents:
@@ -66,8 +116,9 @@ def analyze_replies(
         if progress:
             progress("clustering distinct replies", done, total)
 
-    clustering, row_key = cluster_keys(
-        keys,
+    clustering, row_key = cluster_codes(
+        codes,
+        uniques,
         threshold=settings.threshold,
         min_support=settings.min_support,
         min_fuzzy_chars=settings.min_fuzzy_chars,
@@ -99,7 +150,8 @@ def analyze_replies(
         "template_id": pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string"),
         "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
         "template_share": np.where(has_template, np.round(share, 3), np.nan),
-        "text": replies["text"].astype("string"),
+        "text": replies["text"].astype("string") if "text" in replies else pd.Series(pd.NA, index=replies.index,
+                                                                                    dtype="string"),
         "source": replies["source"].astype("string"),
         "signoff": signoff,
         "helpdesk_template": replies["helpdesk_template"].astype("string"),

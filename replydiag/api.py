@@ -9,14 +9,16 @@ import glob
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
-from .analysis import analyze_replies
+from .analysis import ReplyKeys, analyze_replies
 from .errors import InputError
 from .ingest import LoadedExport, load_export, load_frame
+from .ingest.load import STREAM_BYTES
 from .metrics import PERIODS, breakdown, period_labels, row_shares, shares
 from .models import RowAccounting, Settings
 from .normalize import slot_values
@@ -31,9 +33,11 @@ class Export:
     customer_times: pd.DataFrame
     accounting: RowAccounting
     sources: list[dict[str, Any]] = field(default_factory=list)
+    parts: list[LoadedExport] = field(default_factory=list, repr=False)
+    keys: ReplyKeys | None = field(default=None, repr=False)  # set when read in chunks: no text in ``replies``
 
     @classmethod
-    def combine(cls, parts: list[LoadedExport]) -> "Export":
+    def combine(cls, parts: list[LoadedExport], keys: ReplyKeys | None = None) -> "Export":
         accounting = RowAccounting()
         for part in parts:
             accounting = accounting.merge(part.accounting)
@@ -47,10 +51,12 @@ class Export:
             for p in parts
         ]
         return cls(
-            replies=pd.concat([p.replies for p in parts], ignore_index=True),
+            replies=pd.concat([p.replies.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True),
             customer_times=pd.concat([p.customer_times for p in parts], ignore_index=True),
             accounting=accounting,
             sources=sources,
+            parts=parts,
+            keys=keys,
         )
 
 
@@ -70,8 +76,13 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
-         column_map: dict[str, str] | None = None) -> Export:
+         column_map: dict[str, str] | None = None, low_memory: bool | None = None,
+         progress: Callable[[str, int, int], None] | None = None) -> Export:
     """Read one or more exports (paths or globs) into canonical replies.
+
+    ``low_memory`` (on by default when the files add up to more than 256 MB) reads CSV files
+    in chunks and keeps each reply's normalised key instead of its text; the text is read
+    again from the files when ``replies.csv`` is written.
 
     >>> from replydiag.samples import sample_path
     >>> export = load(sample_path())
@@ -83,7 +94,12 @@ def load(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
     files = expand_paths(paths)
     if not files:
         raise InputError("no export files given", hint="Pass at least one CSV or JSON export")
-    return Export.combine([load_export(p, format=format, column_map=column_map) for p in files])
+    if low_memory is None:
+        low_memory = sum(p.stat().st_size for p in files if p.is_file()) > STREAM_BYTES
+    keys = ReplyKeys() if low_memory else None
+    parts = [load_export(p, format=format, column_map=column_map, chunk_step=keys, progress=progress)
+             for p in files]
+    return Export.combine(parts, keys=keys)
 
 
 def analyze(
@@ -118,6 +134,9 @@ def analyze(
     elif isinstance(data, LoadedExport):
         data = Export.combine([data])
     replies_in, accounting = data.replies, data.accounting
+    if "text" not in replies_in and data.keys is None:
+        raise InputError("the export was read without its text and without reply keys",
+                         hint="Pass the Export that replydiag.load returned")
     if exclude_agents:
         excluded = replies_in["agent"].isin(list(exclude_agents))
         if excluded.any():
@@ -127,25 +146,30 @@ def analyze(
             replies_in = replies_in[~excluded].reset_index(drop=True)
     if replies_in.empty:
         raise InputError("no agent replies left to analyse", hint="Check the excluded authors and the export")
+    origin = replies_in[["file_index", "row_number"]].to_numpy() if "file_index" in replies_in else None
     replies, templates = analyze_replies(
-        replies_in, settings=settings, customer_times=data.customer_times, progress=progress
+        replies_in, settings=settings, customer_times=data.customer_times, progress=progress, keys=data.keys
     )
+    del replies_in
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)
     return AuditResult(replies=replies, templates=templates, accounting=accounting, settings=settings,
-                       sources=data.sources)
+                       sources=data.sources, origin=origin, parts=data.parts if data.keys is not None else [])
 
 
 def audit(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
-          column_map: dict[str, str] | None = None, **options: Any) -> "AuditResult":
+          column_map: dict[str, str] | None = None, low_memory: bool | None = None,
+          **options: Any) -> "AuditResult":
     """``load`` then ``analyze``: what ``replydiag audit`` runs.
 
     >>> from replydiag.samples import sample_path
     >>> audit(sample_path()).summary()["accounting"]["rows_read"] > 0
     True
     """
-    return analyze(load(paths, format=format, column_map=column_map), **options)
+    data = load(paths, format=format, column_map=column_map, low_memory=low_memory,
+                progress=options.get("progress"))
+    return analyze(data, **options)
 
 
 @dataclass
@@ -161,6 +185,30 @@ class AuditResult:
     accounting: RowAccounting
     settings: Settings
     sources: list[dict[str, Any]] = field(default_factory=list)
+    origin: np.ndarray | None = field(default=None, repr=False)  # (file index, row number) of each reply
+    parts: list[LoadedExport] = field(default_factory=list, repr=False)  # files read in chunks, to read again
+
+    @property
+    def has_text(self) -> bool:
+        """False for exports read in chunks (``low_memory``): ``replies`` holds no ``text``
+        then, and ``reply_texts`` reads it again from the files."""
+        return not self.parts
+
+    def reply_texts(self) -> Iterator[tuple[int, pd.Series]]:
+        """The exported text of every reply, in the order of ``replies``, as (first position,
+        texts) chunks: from memory, or read again from the files chunk by chunk."""
+        if not self.parts:
+            yield 0, self.replies["text"]
+            return
+        assert self.origin is not None
+        files, rows = self.origin[:, 0], self.origin[:, 1]
+        position = 0
+        for index, part in enumerate(self.parts):
+            # A file's replies are one run of rows, in file order.
+            lo, hi = np.searchsorted(files, [index, index + 1])
+            for texts in part.reply_texts(rows[lo:hi]):
+                yield position, texts
+                position += len(texts)
 
     # --- figures -------------------------------------------------------------------
     @property
@@ -248,9 +296,9 @@ class AuditResult:
             "template_text": template_text,
             "similarity": None if pd.isna(row["similarity"]) else float(row["similarity"]),
             "template_share": None if pd.isna(row["template_share"]) else float(row["template_share"]),
-            "text": row["text"],
+            "text": None if pd.isna(row["text"]) else row["text"],
             "masked": row["masked"],
-            "slot_values": slot_values(str(row["text"])),
+            "slot_values": [] if pd.isna(row["text"]) else slot_values(str(row["text"])),
             "differences": differences,
         }
 

@@ -80,7 +80,7 @@ class _Progress:
 
 
 def _run(exports: list[str], config: Config, *, column_map: list[str] | None, format: str | None,
-         threshold: float | None, min_support: int | None):
+         threshold: float | None, min_support: int | None, low_memory: bool | None = None):
     """Load and analyse with command-line options taking precedence over the config file."""
     mapping = {**config.column_map, **_parse_map(column_map)}
     settings = {**config.settings}
@@ -92,12 +92,14 @@ def _run(exports: list[str], config: Config, *, column_map: list[str] | None, fo
     try:
         return api.audit(exports, format=format or config.format, column_map=mapping,
                          agent_aliases=config.agent_aliases, exclude_agents=config.exclude_agents,
-                         settings=api.Settings(**settings), progress=progress)
+                         settings=api.Settings(**settings), progress=progress, low_memory=low_memory)
     finally:
         progress.close()
 
 
 CONFIG_HELP = "A replydiag.toml with column map, thresholds, agent aliases, excluded authors, period."
+LOW_MEMORY_HELP = ("Read CSV exports in chunks and keep no reply text in memory (the default above 256 MB; "
+                   "--no-low-memory reads them whole).")
 SHOW_RAW_HELP = "Show example replies unmasked in reports (emails, phones and names are masked by default)."
 
 
@@ -113,6 +115,7 @@ def audit(
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout instead of tables."),
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     show_raw: bool = typer.Option(False, "--show-raw", help=SHOW_RAW_HELP),
+    low_memory: Optional[bool] = typer.Option(None, "--low-memory/--no-low-memory", help=LOW_MEMORY_HELP),
 ) -> None:
     """Analyse exports and print how templated the replies are; with --out, also write
     replies.csv, templates.csv, summary.json and report.html / report.md.
@@ -121,7 +124,7 @@ def audit(
     """
     try:
         result = _run(exports, load_config(config), column_map=column_map, format=format, threshold=threshold,
-                      min_support=min_support)
+                      min_support=min_support, low_memory=low_memory)
         written = {}
         if out:
             from .report.build import build_report
@@ -157,6 +160,7 @@ def report(
     min_support: Optional[int] = typer.Option(None, "--min-support", help="Replies a template needs [3]."),
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     show_raw: bool = typer.Option(False, "--show-raw", help=SHOW_RAW_HELP),
+    low_memory: Optional[bool] = typer.Option(None, "--low-memory/--no-low-memory", help=LOW_MEMORY_HELP),
 ) -> None:
     """Write one HTML and Markdown report per period, each compared with the period before,
     and an index. Run it on each new export: the folder keeps the history.
@@ -169,7 +173,7 @@ def report(
         if chosen not in ("day", "week", "month", "quarter"):
             raise MappingError(f"--period {chosen!r} is not one of week, month, quarter, day")
         result = _run(exports, settings, column_map=column_map, format=format, threshold=threshold,
-                      min_support=min_support)
+                      min_support=min_support, low_memory=low_memory)
         from .report.periodic import run_periodic
 
         periods = run_periodic(result, out, period=chosen, show_raw=show_raw)
@@ -201,8 +205,13 @@ def inspect(
     from .terminal import render_inspect
 
     sample = export.replies.head(3)
+    if "text" in sample:
+        texts = [str(t) for t in sample["text"]]
+    else:  # read in chunks: the text is gone, the masked text of its key is kept
+        texts = [export.keys.masked[code] for code in sample["key_code"]]
     examples = [
-        {"agent": str(r.agent), "created_at": str(r.created_at), "text": str(r.text)} for r in sample.itertuples()
+        {"agent": str(r.agent), "created_at": str(r.created_at), "text": text}
+        for r, text in zip(sample.itertuples(), texts)
     ]
     render_inspect(stdout, export, examples)
 

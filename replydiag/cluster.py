@@ -191,15 +191,32 @@ def cluster_keys(
     [True, True, True, True, False]
     """
     codes, uniques = pd.factorize(keys.astype("string").fillna(""), sort=False)
+    return cluster_codes(codes, list(uniques), threshold=threshold, min_support=min_support,
+                         min_fuzzy_chars=min_fuzzy_chars, progress=progress)
+
+
+def cluster_codes(
+    codes: np.ndarray,
+    uniques: list[str],
+    *,
+    threshold: float,
+    min_support: int,
+    min_fuzzy_chars: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Clustering, np.ndarray]:
+    """``cluster_keys`` for keys already factorised: row ``i`` has key ``uniques[codes[i]]``.
+    Keys no row uses are left out."""
     counts = np.bincount(codes, minlength=len(uniques))
     # Most used first; ties by text so the result does not depend on input order.
     frame = pd.DataFrame({"key": np.asarray(uniques, dtype=object), "count": counts})
     frame = frame.sort_values(["count", "key"], ascending=[False, True], kind="stable")
+    frame = frame[frame["count"] > 0]
     order = frame.index.to_numpy()
-    remap = np.empty(len(order), dtype=np.int64)
+    remap = np.full(len(uniques), -1, dtype=np.int64)
     remap[order] = np.arange(len(order))
     row_key = remap[codes]
-    key_list: list[str] = frame["key"].tolist()
+    del frame["key"]
+    key_list: list[str] = [uniques[i] for i in order]
     count_arr = frame["count"].to_numpy()
     feats = word_pair_features(key_list)
     prefix_all, prefix_start = feats.prefix.tolist(), feats.prefix_start

@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
@@ -93,6 +93,34 @@ def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[str, ...]) -> Path
     return path
 
 
+def write_csv_chunks(path: Path, frames: Iterable[pd.DataFrame], columns: tuple[str, ...]) -> Path:
+    """``write_csv`` for a table that arrives in pieces, so it is never whole in memory."""
+    with atomic_path(path) as tmp:
+        writer, schema = None, None
+        try:
+            for frame in frames:
+                present = [c for c in columns if c in frame.columns]
+                table = pa.Table.from_pandas(safe_frame(frame[present]), preserve_index=False)
+                if writer is None:
+                    schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                                        for f in table.schema])
+                    writer = pacsv.CSVWriter(tmp, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+                writer.write_table(table.cast(schema))
+        finally:
+            if writer is not None:
+                writer.close()
+    return path
+
+
+def _replies_with_text(result, columns: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+    """Slices of ``result.replies`` with their exported text, chunk by chunk."""
+    meta = [c for c in columns if c != "text"]
+    for start, texts in result.reply_texts():
+        piece = result.replies.iloc[start:start + len(texts)][meta].reset_index(drop=True)
+        piece["text"] = texts.reset_index(drop=True).astype("string")
+        yield piece
+
+
 def write_json(path: Path, data: Any) -> Path:
     return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
@@ -104,8 +132,12 @@ def write_audit(result, out_dir: str | Path, *, redact: bool = False) -> dict[st
     """
     out = Path(out_dir)
     columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text"))
+    if redact or result.has_text:
+        replies = write_csv(out / "replies.csv", result.replies, columns)
+    else:
+        replies = write_csv_chunks(out / "replies.csv", _replies_with_text(result, columns), columns)
     return {
-        "replies": write_csv(out / "replies.csv", result.replies, columns),
+        "replies": replies,
         "templates": write_csv(out / "templates.csv", result.templates, TEMPLATES_CSV_COLUMNS),
         "summary": write_json(out / "summary.json", result.summary()),
     }

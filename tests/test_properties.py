@@ -46,7 +46,12 @@ def test_reordering_the_input_does_not_change_the_clusters(lines, rnd):
 @given(st.lists(texts.filter(lambda t: len(t) > 30), min_size=1, max_size=10))
 def test_a_reply_sent_three_times_is_its_templates_member_with_similarity_100(lines):
     line = lines[0]
-    result = replydiag.analyze(pd.DataFrame({"text": [line] * 3 + lines[1:]}))
+    try:
+        result = replydiag.analyze(pd.DataFrame({"text": [line] * 3 + lines[1:]}))
+    except replydiag.FormatError:
+        # Refused only when there is nothing but numbers and dates (e.g. "12/03/2026").
+        assert all(re.fullmatch(r"\s*[\d.,:/\-+ ]*\s*", text) for text in lines)
+        return
     first = result.replies.iloc[:3]
     if key(mask(pd.Series([line]))).iloc[0]:
         assert (first["kind"] == "template").all()

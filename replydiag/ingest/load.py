@@ -26,7 +26,7 @@ from ..models import Role, RowAccounting
 from .dates import parse_dates
 from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
 from .formats import ROLE_WORDS, Detection, FieldChoice, detect, norm_header, truthy
-from .tables import CsvChunks, NotUtf8, RawTable, read_csv_bytes, read_json_text
+from .tables import BlockTooSmall, CsvChunks, NotUtf8, RawTable, read_csv_bytes, read_json_text
 
 CANONICAL_FIELDS = (
     "source", "row_number", "reply_id", "conversation_id", "agent", "channel", "created_at", "text",
@@ -74,13 +74,17 @@ class LoadedExport:
     notes: list[str] = field(default_factory=list)
     plan: "Plan | None" = None
     chunks: CsvChunks | None = None
+    chunks_read: int = 1
+    kept_texts: pd.Series | None = None  # by row number, when text left ``replies`` but the file was read whole
 
     def reply_texts(self, row_numbers: np.ndarray) -> Iterator[pd.Series]:
         """The exported text of the rows ``row_numbers`` (ascending), read again from the file
         in chunks: one Series per chunk, in order."""
         if self.chunks is None or self.plan is None:
-            by_row = pd.Series(self.replies["text"].to_numpy(), index=self.replies["row_number"].to_numpy())
-            yield by_row.loc[row_numbers].reset_index(drop=True)
+            by_row = self.kept_texts
+            if by_row is None:
+                by_row = pd.Series(self.replies["text"].to_numpy(), index=self.replies["row_number"].to_numpy())
+            yield pd.Series(by_row.loc[row_numbers].to_numpy(), dtype="string")
             return
         first = 1
         for raw in self.chunks:
@@ -98,16 +102,15 @@ def load_export(
     format: str | None = None,
     column_map: dict[str, str] | None = None,
     chunk_step: ChunkStep | None = None,
-    stream: bool | None = None,
-    chunk_bytes: int = CHUNK_BYTES,
+    chunk_bytes: int | None = None,
     progress: Progress | None = None,
 ) -> LoadedExport:
     """Read a CSV, TSV, JSON or NDJSON help-desk export.
 
-    With ``chunk_step``, a big CSV file (over ``STREAM_BYTES``, or any with ``stream=True``)
-    is read ``chunk_bytes`` at a time and each chunk's rows pass through ``chunk_step``, which
-    replaces their text with what the analysis needs: memory then holds one chunk of text,
-    not the file.
+    With ``chunk_step``, a CSV file is read ``chunk_bytes`` at a time and each chunk's rows
+    pass through ``chunk_step``, which replaces their text with what the analysis needs:
+    memory then holds one chunk of text, not the file. (JSON and UTF-16 files are read whole,
+    then their rows pass through ``chunk_step`` at once.)
 
     >>> from replydiag.samples import sample_path
     >>> export = load_export(sample_path())
@@ -115,8 +118,8 @@ def load_export(
     ('zendesk', True)
     """
     path = Path(path)
-    if chunk_step is not None and (stream or (stream is None and _size(path) > STREAM_BYTES)):
-        chunks = _csv_chunks(path, chunk_bytes)
+    if chunk_step is not None and _size(path) > 0:
+        chunks = _csv_chunks(path, chunk_bytes or CHUNK_BYTES)
         if chunks is not None:
             return _load_chunks(chunks, format=format, column_map=column_map, chunk_step=chunk_step,
                                 progress=progress)
@@ -142,7 +145,8 @@ def load_export(
             raw = read_csv_bytes(decoded.text.encode("utf-8"), path=path)
         del decoded, stripped
     del data, fast
-    export = _canonicalise(raw, source=path.name, format=format, column_map=column_map, path=path)
+    export = _canonicalise(raw, source=path.name, format=format, column_map=column_map, path=path,
+                           chunk_step=chunk_step)
     export.encoding = encoding
     if mixed_lines:
         export.notes.append(f"{mixed_lines} lines were cp1252 inside a UTF-8 file; decoded line by line")
@@ -178,13 +182,16 @@ def _csv_chunks(path: Path, chunk_bytes: int) -> CsvChunks | None:
 def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
                  chunk_step: ChunkStep, progress: Progress | None) -> LoadedExport:
     path = chunks.path
-    for attempt in range(3):
+    for attempt in range(8):
         plan: Plan | None = None
         notes = Notes()
         parts: list[pd.DataFrame] = []
-        row = 1
+        row, chunks_read = 1, 0
         try:
             for raw in chunks:
+                chunks_read += 1
+                if raw.frame.empty:
+                    continue  # a block of ragged rows only: counted by the reader
                 if plan is None:
                     plan = make_plan(raw, source=path.name, format=format, column_map=column_map, path=path)
                 rows = canonical_rows(raw.frame, plan, notes, first_row=row)
@@ -195,19 +202,23 @@ def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
             break
         except NotUtf8:
             # A block that is not UTF-8 after a first megabyte that was: the file is cp1252
-            # (any UTF-8 part is then repaired as mojibake, cell by cell).
+            # (any UTF-8 part is then repaired as mojibake, cell by cell). Keys the chunk step
+            # kept from the first attempt are used by no reply and drop out of the analysis.
             if chunks.encoding == "cp1252":
-                raise
+                raise FormatError("is neither UTF-8 nor cp1252", path=path, hint="Re-save the export as UTF-8")
             chunks.encoding = "cp1252"
+        except BlockTooSmall:
+            chunks.block_size *= 8  # one cell larger than a block (a pasted log): fewer, larger blocks
+    chunks.check_ragged(row - 1)
     if plan is None:
         raise FormatError(f"has a header but no rows (columns: {', '.join(chunks.names)})", path=path,
                           hint="Export again with the replies included")
-    chunks.check_ragged(row - 1)
     accounting = RowAccounting(rows_read=row - 1 + chunks.ragged_rows)
     accounting.skip("ragged row (wrong number of fields)", chunks.ragged_rows)
     export = finish(pd.concat(parts, ignore_index=True), plan, notes, accounting)
     export.encoding = chunks.encoding
     export.chunks = chunks
+    export.chunks_read = chunks_read
     return export
 
 
@@ -458,12 +469,18 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
 
 
 def _canonicalise(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
-                  path: str | Path) -> LoadedExport:
+                  path: str | Path, chunk_step: ChunkStep | None = None) -> LoadedExport:
     raw.frame = raw.frame.reset_index(drop=True)
     plan = make_plan(raw, source=source, format=format, column_map=column_map, path=path)
     accounting = _raw_accounting(raw)
     notes = Notes()
-    return finish(canonical_rows(raw.frame, plan, notes), plan, notes, accounting)
+    rows = canonical_rows(raw.frame, plan, notes)
+    if chunk_step is None:
+        return finish(rows, plan, notes, accounting)
+    texts = pd.Series(rows["text"].to_numpy(), index=rows["row_number"].to_numpy())
+    export = finish(chunk_step(rows), plan, notes, accounting)
+    export.kept_texts = texts.loc[export.replies["row_number"].to_numpy()]
+    return export
 
 
 def _raw_accounting(raw: RawTable) -> RowAccounting:

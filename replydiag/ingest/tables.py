@@ -12,7 +12,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -90,6 +91,10 @@ def _clean_header(names: list[str]) -> list[str]:
 
 class NotUtf8(Exception):
     """The bytes given as UTF-8 are not: decode them another way and try again."""
+
+
+class BlockTooSmall(Exception):
+    """A row is longer than the reader's block: read again with larger blocks."""
 
 
 def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = None, offset: int = 0) -> RawTable:
@@ -391,7 +396,7 @@ class CsvChunks:
         self.first_ragged: str | None = None
         self.bytes_read = 0
 
-    def __iter__(self) -> Iterable[RawTable]:
+    def __iter__(self) -> Iterator[RawTable]:
         self.ragged_rows, self.first_ragged, self.bytes_read = 0, None, 0
         ragged: list[str] = []
 
@@ -399,7 +404,7 @@ class CsvChunks:
             ragged.append(row.text)
             return "skip"
 
-        with open(self.path, "rb") as handle:
+        with open(self.path, "rb") as handle, self._errors():
             handle.seek(self.header_end)
             reader = pacsv.open_csv(
                 handle,
@@ -417,11 +422,6 @@ class CsvChunks:
                     batch = reader.read_next_batch()
                 except StopIteration:
                     break
-                except pa.ArrowInvalid as exc:
-                    if "utf8" in str(exc).lower():
-                        raise NotUtf8() from exc
-                    raise FormatError(f"cannot be parsed as CSV ({exc})", path=self.path,
-                                      hint="Check the delimiter and quoting") from exc
                 self.bytes_read = handle.tell()
                 frame = batch.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
                 if ragged and self.first_ragged is None:
@@ -429,6 +429,22 @@ class CsvChunks:
                 yield RawTable(frame=frame, kind="csv", delimiter=self.delimiter, ragged_rows=len(ragged))
                 self.ragged_rows += len(ragged)
                 ragged.clear()
+            if ragged and self.first_ragged is None:
+                self.first_ragged = ragged[0]
+            self.ragged_rows += len(ragged)  # ragged rows after the last batch
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except pa.ArrowInvalid as exc:
+            message = str(exc)
+            if "utf8" in message.lower():
+                raise NotUtf8() from exc
+            if "straddl" in message:
+                raise BlockTooSmall() from exc
+            raise FormatError(f"cannot be parsed as CSV ({message})", path=self.path,
+                              hint="Check the delimiter and quoting") from exc
 
     def check_ragged(self, rows: int) -> None:
         """Refuse the file when more rows are ragged than a few stray ones (see ``RAGGED_TOLERANCE``)."""

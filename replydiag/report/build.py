@@ -110,7 +110,8 @@ def build_report(
     shown = used[used["template_id"].isin(set(top_ids) | set(new_ids))]
     described = {}
     for tid, members in shown.groupby("template_id", sort=False):
-        example_col = "text" if show_raw else "masked"
+        # An export read in chunks keeps no raw text: its examples stay masked.
+        example_col = "text" if show_raw and members["text"].notna().any() else "masked"
         examples = tuple(str(t) for t in members[example_col].dropna().drop_duplicates().head(EXAMPLES_PER_TEMPLATE))
         described[tid] = TemplateRow(
             template_id=str(tid),
