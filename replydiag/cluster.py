@@ -63,31 +63,92 @@ def tokens(key: str) -> list[str]:
 @dataclass
 class Features:
     """Distinct word pairs of every key, flattened and grouped by key (rarest first): dense
-    pair ``ids`` of key ``owner``, with ``df`` (how many keys hold the pair).
+    pair ``ids`` of key ``owner`` (int32: they are most of an audit's memory).
     ``prefix``/``prefix_start``: each key's rarest pairs, the ones it is looked up by."""
 
     owner: np.ndarray
     ids: np.ndarray
-    df: np.ndarray
     prefix: np.ndarray
     prefix_start: np.ndarray
+
+
+FEATURE_CHUNK = 100_000  # keys tokenised at a time: the temporaries of a chunk, not of all keys
 
 
 def word_pair_features(keys: list[str]) -> Features:
     """Word pairs of each key (single words for one-word keys), computed for all keys at once.
 
+    Keys are taken ``FEATURE_CHUNK`` at a time, so the int64 temporaries are those of one
+    chunk; what is kept is two int32 numbers per pair.
+
     >>> f = word_pair_features(["your order shipped", "your order", "ok"])
-    >>> f.owner.tolist(), f.df.tolist()
-    ([0, 0, 1, 2], [1, 2, 2, 1])
+    >>> f.owner.tolist(), f.ids.tolist()
+    ([0, 0, 1, 2], [1, 0, 0, 2])
     """
     n = len(keys)
+    bounds = list(range(0, n, FEATURE_CHUNK)) + [n]
+    spans = list(zip(bounds, bounds[1:]))
+    # Tokens get ids in order of first appearance over all keys; pair ids then need the size
+    # of the whole vocabulary, so tokens are read in two passes.
+    tokenised = [_split_tokens(keys[a:b]) for a, b in spans]
+    vocabulary = pa.chunked_array([pc.unique(flat) for _offsets, flat in tokenised], type=pa.large_string())
+    vocabulary = pc.unique(vocabulary)
+    vocab = max(len(vocabulary), 1)
+    raw: list[tuple[np.ndarray, np.ndarray]] = []
+    for (a, _b), (offsets, flat) in zip(spans, tokenised):
+        tok = np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int64)
+        raw.append(_pairs_of_chunk(tok, offsets, vocab, first_key=a))
+    del tokenised
+    # Dense pair ids: ranks among all distinct pairs (pairs per chunk are already distinct).
+    distinct = _unique(np.concatenate([ids for _owner, ids in raw])) if raw else np.zeros(0, dtype=np.int64)
+    n_pairs = max(len(distinct), 1)
+    dense = [np.searchsorted(distinct, ids).astype(np.int32) for _owner, ids in raw]
+    df_of_pair = np.zeros(n_pairs, dtype=np.int64)
+    for ids in dense:
+        df_of_pair += np.bincount(ids, minlength=n_pairs)
+    # Each key's rarest pairs first: pairs ranked once by (df, id), then sorted within keys.
+    rarity_rank = np.empty(n_pairs, dtype=np.int64)
+    rarity_rank[np.lexsort((np.arange(n_pairs), df_of_pair))] = np.arange(n_pairs)
+    owners, pairs, prefixes, prefix_counts = [], [], [], []
+    for (a, b), (owner, _raw_ids), pair in zip(spans, raw, dense):
+        local = owner - a
+        order = np.lexsort((rarity_rank[pair], local))
+        local, pair = local[order], pair[order]
+        per_key = np.bincount(local, minlength=b - a)
+        start = np.concatenate([[0], np.cumsum(per_key)])
+        # A pair held by one key only links it to nothing: it is neither indexed nor looked up.
+        # Such pairs sort first within their key, so ranks among the shared ones are shifted.
+        shared = df_of_pair[pair] >= 2
+        unique_per_key = np.bincount(local[~shared], minlength=b - a)
+        rank = np.arange(len(local)) - start[local] - unique_per_key[local]
+        size = np.minimum(np.maximum(3, np.ceil(per_key * PREFIX_SHARE)), QUERY_PAIRS).astype(np.int64)
+        keep = shared & (rank < size[local])
+        owners.append((local + a).astype(np.int32))
+        pairs.append(pair)
+        prefixes.append(pair[keep])
+        prefix_counts.append(np.bincount(local[keep], minlength=b - a))
+    if not owners:
+        empty = np.zeros(0, dtype=np.int32)
+        return Features(owner=empty, ids=empty, prefix=empty, prefix_start=np.zeros(1, dtype=np.int64))
+    return Features(
+        owner=np.concatenate(owners),
+        ids=np.concatenate(pairs),
+        prefix=np.concatenate(prefixes),
+        prefix_start=np.concatenate([[0], np.cumsum(np.concatenate(prefix_counts))]),
+    )
+
+
+def _split_tokens(keys: list[str]) -> tuple[np.ndarray, pa.Array]:
+    """Offsets and flat tokens of keys (CJK characters split apart), via Arrow."""
     arr = pa.array(keys, type=pa.large_string())
     arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=_CJK_RE2, replacement=r" \1 "))
     lists = pc.utf8_split_whitespace(arr)
-    offsets = np.asarray(lists.offsets, dtype=np.int64)
-    encoded = pc.dictionary_encode(lists.flatten())
-    tok = np.asarray(encoded.indices, dtype=np.int64)
-    vocab = max(len(encoded.dictionary), 1)
+    return np.asarray(lists.offsets, dtype=np.int64), lists.flatten()
+
+
+def _pairs_of_chunk(tok: np.ndarray, offsets: np.ndarray, vocab: int, *, first_key: int):
+    """(owner, raw pair id) of each distinct pair of each key of one chunk of keys."""
+    n = len(offsets) - 1
     lengths = np.diff(offsets)
     key_of_token = np.repeat(np.arange(n, dtype=np.int64), lengths)
     # Pairs: token j with j+1 inside the same key; one-word keys keep their word (own id space).
@@ -101,34 +162,12 @@ def word_pair_features(keys: list[str]) -> Features:
     single = np.flatnonzero(lengths == 1)
     owner = np.concatenate([pair_owner, single])
     ids = np.concatenate([pair_ids, tok[offsets[single]] + vocab * vocab])
-    del tok, key_of_token
-    # Dense pair ids, then each pair once per key (one sort of owner * pairs + pair).
-    ids, dense = _unique(ids, return_inverse=True)
-    n_pairs = max(len(ids), 1)
-    combined = _unique(owner * n_pairs + dense)
-    del dense
-    owner, pair = combined // n_pairs, combined % n_pairs
-    del combined
-    df_of_pair = np.bincount(pair, minlength=n_pairs)
-    # Each key's rarest pairs first: rank pairs by (df, id) once, then sort within keys.
-    rarity_rank = np.empty(n_pairs, dtype=np.int64)
-    rarity_rank[np.lexsort((np.arange(n_pairs), df_of_pair))] = np.arange(n_pairs)
-    order = np.argsort(owner * n_pairs + rarity_rank[pair])
-    owner, pair = owner[order], pair[order]
-    del order
-    per_key = np.bincount(owner, minlength=n)
-    start = np.concatenate([[0], np.cumsum(per_key)])
-    # A pair held by one key only links it to nothing: it is neither indexed nor looked up.
-    # Such pairs sort first within their key, so ranks among the shared ones are shifted.
-    shared = df_of_pair[pair] >= 2
-    unique_per_key = np.bincount(owner[~shared], minlength=n)
-    rank = np.arange(len(owner)) - start[owner] - unique_per_key[owner]
-    size = np.minimum(np.maximum(3, np.ceil(per_key * PREFIX_SHARE)), QUERY_PAIRS).astype(np.int64)
-    keep = shared & (rank < size[owner])
-    prefix = pair[keep]
-    prefix_start = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=n))])
-    ids, df = pair, df_of_pair[pair]
-    return Features(owner=owner, ids=ids, df=df, prefix=prefix, prefix_start=prefix_start)
+    del tok, key_of_token, pair_owner, pair_ids
+    # Each pair once per key: sort (owner, pair) as one int64, pairs numbered within the chunk.
+    local_ids, local = _unique(ids, return_inverse=True)
+    span = max(len(local_ids), 1)
+    combined = _unique(owner * span + local)
+    return combined // span + first_key, local_ids[combined % span]
 
 
 def _unique(values: np.ndarray, return_inverse: bool = False):
@@ -319,9 +358,9 @@ def find_contained_templates(
     if not len(usable) or not len(candidates):
         return {}
     n_keys = len(clustering.keys)
-    template_row = np.full(n_keys, -1, dtype=np.int64)
+    template_row = np.full(n_keys, -1, dtype=np.int32)
     template_row[usable] = np.arange(len(usable))
-    candidate_row = np.full(n_keys, -1, dtype=np.int64)
+    candidate_row = np.full(n_keys, -1, dtype=np.int32)
     candidate_row[candidates] = np.arange(len(candidates))
 
     in_template = template_row[feats.owner] >= 0
@@ -335,15 +374,17 @@ def find_contained_templates(
         (np.ones(int(keep.sum()), dtype=np.float32), (t_owner[keep], pair_col[keep])),
         shape=(len(usable), len(pair_ids)),
     )
-    is_candidate = candidate_row[feats.owner] >= 0
-    c_owner, c_ids = candidate_row[feats.owner[is_candidate]], feats.ids[is_candidate]
-    position = np.searchsorted(pair_ids, c_ids)
-    position[position >= len(pair_ids)] = 0
-    known = pair_ids[position] == c_ids if len(pair_ids) else np.zeros(len(c_ids), dtype=bool)
+    # Candidates' pairs that some template holds (most pairs of most replies are in none).
+    pair_column = np.full(max(int(feats.ids.max(initial=0)) + 1, 1), -1, dtype=np.int32)
+    pair_column[pair_ids] = np.arange(len(pair_ids))
+    c_owner = candidate_row[feats.owner]
+    c_col = pair_column[feats.ids]
+    known = (c_owner >= 0) & (c_col >= 0)
     by_key = sparse.csr_matrix(
-        (np.ones(int(known.sum()), dtype=np.float32), (c_owner[known], position[known])),
+        (np.ones(int(known.sum()), dtype=np.float32), (c_owner[known], c_col[known])),
         shape=(len(candidates), len(pair_ids)),
     )
+    del c_owner, c_col, known
     pairs_per_key = np.bincount(feats.owner, minlength=n_keys)  # ~ words per key, minus one
     found: dict[int, Containment] = {}
     checked: dict[int, int] = {}
