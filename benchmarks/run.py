@@ -2,6 +2,7 @@
 
     python benchmarks/run.py quality --replies 5000 --seeds 1 2 3
     python benchmarks/run.py scale --sizes 100000 1000000
+    python benchmarks/run.py memory --replies 3000000        # a ~1.2 GB export
 
 Each method runs in a subprocess (``python benchmarks/run.py one ...``) so its wall time and
 peak RSS are its own; the parent prints one table and ratios against the named peers.
@@ -166,6 +167,50 @@ def scale(args) -> None:
         print(f"replydiag time grows {growth:.1f}x from {small:,} to {large:,} replies ({large // small}x the data)")
 
 
+MEMORY_METHODS = {
+    # An audit as a user runs it, the default (chunked above 256 MB) and forced whole-file.
+    "replydiag": ["audit", "--low-memory"],
+    "replydiag-whole": ["audit", "--no-low-memory"],
+}
+
+
+def run_memory_one(method: str, export: Path, out: Path) -> None:
+    start = time.perf_counter()
+    if method == "pandas-read_csv":
+        # The peer: only reading the file into a DataFrame, as any pandas-based tool must.
+        frame = pd.read_csv(export, dtype=str, engine="pyarrow")
+        assert len(frame)
+    else:
+        subprocess.run([sys.executable, "-m", "replydiag.cli", *MEMORY_METHODS[method], str(export),
+                        "--out", str(out / "audit")], check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    (out / "stats.json").write_text(json.dumps({"seconds": seconds, "peak_mb": max(children, own) / 1024}))
+
+
+def memory(args) -> None:
+    from replydiag.samples import SampleConfig, generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        export = args.export or generate(Path(tmp) / "memory.csv", SampleConfig(replies=args.replies, seed=8,
+                                                                                 weeks=26))
+        size_mb = export.stat().st_size / 2**20
+        rows = []
+        for method in ["pandas-read_csv", "replydiag", "replydiag-whole"]:
+            with tempfile.TemporaryDirectory() as run_dir:
+                subprocess.run([sys.executable, __file__, "memory-one", method, str(export), run_dir], check=True)
+                stats = json.loads((Path(run_dir) / "stats.json").read_text())
+            rows.append({"method": method, **stats, "peak_per_file_mb": stats["peak_mb"] / size_mb})
+            print(f"  {method:16s} {stats['seconds']:8.1f} s {stats['peak_mb']:8.0f} MB", flush=True)
+    table = pd.DataFrame(rows).set_index("method")
+    print(f"\nPeak memory on a {size_mb:,.0f} MB export ({export.name})\n")
+    print(table.round(2).to_string())
+    ours, peer = table.loc["replydiag"], table.loc["pandas-read_csv"]
+    print(f"replydiag audit peak / pandas.read_csv peak = {ours['peak_mb'] / peer['peak_mb']:.2f}x; "
+          f"/ whole-file audit = {ours['peak_mb'] / table.loc['replydiag-whole', 'peak_mb']:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -176,6 +221,13 @@ def main() -> None:
     s = sub.add_parser("scale")
     s.add_argument("--sizes", type=int, nargs="+", default=[100000, 1000000])
     s.add_argument("--cdist-max", type=int, default=20000)
+    m = sub.add_parser("memory")
+    m.add_argument("--replies", type=int, default=3_000_000)
+    m.add_argument("--export", type=Path, help="an existing export instead of a generated one")
+    mem_one = sub.add_parser("memory-one")
+    mem_one.add_argument("method")
+    mem_one.add_argument("export", type=Path)
+    mem_one.add_argument("out", type=Path)
     one = sub.add_parser("one")
     one.add_argument("method")
     one.add_argument("export", type=Path)
@@ -183,6 +235,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "one":
         run_one(args.method, args.export, args.out)
+    elif args.command == "memory-one":
+        run_memory_one(args.method, args.export, args.out)
+    elif args.command == "memory":
+        memory(args)
     elif args.command == "quality":
         quality(args)
     else:
