@@ -10,9 +10,11 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from rapidfuzz import fuzz
 
 from .cluster import Clustering, cluster_codes, find_contained_templates
+from .memory import release_memory
 from .models import Kind, Role, Settings
 from .normalize import normalize
 from .templates import recover_template, template_id
@@ -43,7 +45,18 @@ class ReplyKeys:
     def __init__(self) -> None:
         self.codes: dict[str, int] = {}
         self.keys: list[str] = []
-        self.masked: list[str] = []
+        self._masked: list[pa.Array] = []  # Arrow, not Python strings: a third of the memory
+
+    @property
+    def masked(self) -> pd.Series:
+        """The masked text of each distinct key (of the first reply that had it)."""
+        chunks = pa.chunked_array(self._masked, type=pa.string()) if self._masked else pa.chunked_array(
+            [], type=pa.string())
+        return pd.Series(pd.arrays.ArrowStringArray(chunks))
+
+    def done(self) -> None:
+        """Reading is over: the lookup from key to code is no longer needed."""
+        self.codes = {}
 
     def __call__(self, rows: pd.DataFrame) -> pd.DataFrame:
         replies = (rows["reason"].isna() & (rows["role"] != Role.CUSTOMER.value)).to_numpy()
@@ -51,15 +64,18 @@ class ReplyKeys:
         local, uniques = pd.factorize(norm.key.fillna(""), sort=False)
         first = np.full(len(uniques), -1, dtype=np.int64)
         first[local[::-1]] = np.arange(len(local))[::-1]  # first row of each local key
-        masked = norm.masked.fillna("").to_numpy()
         to_global = np.empty(len(uniques), dtype=np.int64)
+        new_rows: list[int] = []
         for i, found in enumerate(uniques):
             code = self.codes.get(found)
             if code is None:
                 code = self.codes[found] = len(self.keys)
                 self.keys.append(found)
-                self.masked.append(masked[first[i]])
+                new_rows.append(int(first[i]))
             to_global[i] = code
+        if new_rows:
+            masked = pa.chunked_array(norm.masked.fillna("").array.__arrow_array__()).cast(pa.string())
+            self._masked.append(masked.take(pa.array(new_rows, type=pa.int64())).combine_chunks())
         key_code = np.full(len(rows), -1, dtype=np.int64)
         key_code[replies] = to_global[local]
         signoff = pd.Series(pd.NA, index=rows.index, dtype="string")
@@ -102,7 +118,7 @@ def analyze_replies(
     else:
         codes, uniques = replies["key_code"].to_numpy(), keys.keys
         signoff = replies["signoff"].astype("string")
-        masked = pd.Series(pd.Categorical.from_codes(codes, categories=keys.masked))
+        masked = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(keys.masked.array)))
 
     agent = replies["agent"].astype("string")
     if settings.signoff_agents:
@@ -124,6 +140,7 @@ def analyze_replies(
         min_fuzzy_chars=settings.min_fuzzy_chars,
         progress=key_progress,
     )
+    release_memory()
     key_kind, key_template, key_similarity, key_share = _label_keys(clustering, settings)
 
     kind = key_kind[row_key].copy()
@@ -227,7 +244,8 @@ def _template_table(out: pd.DataFrame, clustering: Clustering, row_key: np.ndarr
     used = out["template_id"].notna()
     if not used.any():
         return pd.DataFrame(columns=list(TEMPLATE_COLUMNS))
-    members = out.loc[used]
+    members = out.loc[used, ["template_id", "agent", "created_at", "reply_id", "kind", "similarity",
+                             "helpdesk_template"]]
     grouped = members.groupby("template_id", observed=True)
     table = pd.DataFrame({
         "replies": grouped.size(),
@@ -249,10 +267,13 @@ def _template_table(out: pd.DataFrame, clustering: Clustering, row_key: np.ndarr
         table["helpdesk_template"] = pd.NA
 
     # Template text: align the distinct masked variants of each cluster with its representative.
-    unique_rows = pd.DataFrame({"key": row_key, "masked": out["masked"]}).drop_duplicates("key")
-    display = dict(zip(unique_rows["key"].to_numpy(), unique_rows["masked"].tolist()))
-    variants: dict[int, list[tuple[str, int]]] = {}
     member_keys = np.flatnonzero((key_template >= 0) & (key_kind != _KIND_CODES[Kind.EDITED]))
+    # The masked text of the first reply of each member key (only those: most keys are personal).
+    first_row = np.full(len(key_kind), -1, dtype=np.int64)
+    first_row[row_key[::-1]] = np.arange(len(row_key))[::-1]
+    needed = np.union1d(member_keys, key_template[member_keys])
+    display = dict(zip(needed.tolist(), out["masked"].take(first_row[needed]).astype(str).tolist()))
+    variants: dict[int, list[tuple[str, int]]] = {}
     for k in member_keys:
         variants.setdefault(int(key_template[k]), []).append((display[k], int(clustering.counts[k])))
     texts = {ids[rep]: recover_template(display[rep], vs) for rep, vs in variants.items() if rep in display}

@@ -99,6 +99,8 @@ def load(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
     keys = ReplyKeys() if low_memory else None
     parts = [load_export(p, format=format, column_map=column_map, chunk_step=keys, progress=progress)
              for p in files]
+    if keys is not None:
+        keys.done()
     return Export.combine(parts, keys=keys)
 
 

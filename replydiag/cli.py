@@ -208,7 +208,8 @@ def inspect(
     if "text" in sample:
         texts = [str(t) for t in sample["text"]]
     else:  # read in chunks: the text is gone, the masked text of its key is kept
-        texts = [export.keys.masked[code] for code in sample["key_code"]]
+        masked = export.keys.masked
+        texts = [masked.iloc[code] for code in sample["key_code"]]
     examples = [
         {"agent": str(r.agent), "created_at": str(r.created_at), "text": text}
         for r, text in zip(sample.itertuples(), texts)

@@ -34,6 +34,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq
 from scipy import sparse
 
+from .memory import release_memory
+
 _CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
 _TOKEN = re.compile(r"\{\w+\}|[" + _CJK_RANGES + r"]|[^\s" + _CJK_RANGES + r"]+")
@@ -78,8 +80,8 @@ FEATURE_CHUNK = 100_000  # keys tokenised at a time: the temporaries of a chunk,
 def word_pair_features(keys: list[str]) -> Features:
     """Word pairs of each key (single words for one-word keys), computed for all keys at once.
 
-    Keys are taken ``FEATURE_CHUNK`` at a time, so the int64 temporaries are those of one
-    chunk; what is kept is two int32 numbers per pair.
+    Keys are taken ``FEATURE_CHUNK`` at a time, so the temporaries are those of one chunk;
+    what is kept is two int32 numbers per pair.
 
     >>> f = word_pair_features(["your order shipped", "your order", "ok"])
     >>> f.owner.tolist(), f.ids.tolist()
@@ -88,29 +90,43 @@ def word_pair_features(keys: list[str]) -> Features:
     n = len(keys)
     bounds = list(range(0, n, FEATURE_CHUNK)) + [n]
     spans = list(zip(bounds, bounds[1:]))
-    # Tokens get ids in order of first appearance over all keys; pair ids then need the size
-    # of the whole vocabulary, so tokens are read in two passes.
-    tokenised = [_split_tokens(keys[a:b]) for a, b in spans]
-    vocabulary = pa.chunked_array([pc.unique(flat) for _offsets, flat in tokenised], type=pa.large_string())
-    vocabulary = pc.unique(vocabulary)
+    # Tokens get ids in order of first appearance over all keys, and pair ids need the size
+    # of the whole vocabulary: a first pass collects it (tokenising twice costs less memory
+    # than keeping every key's tokens).
+    vocabulary = pc.unique(pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans],
+                                            type=pa.large_string()))
     vocab = max(len(vocabulary), 1)
-    raw: list[tuple[np.ndarray, np.ndarray]] = []
-    for (a, _b), (offsets, flat) in zip(spans, tokenised):
+    owners: list[np.ndarray] = []
+    raw_ids: list[np.ndarray] = []
+    chunk_distinct: list[np.ndarray] = []
+    for a, b in spans:
+        offsets, flat = _split_tokens(keys[a:b])
         tok = np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int64)
-        raw.append(_pairs_of_chunk(tok, offsets, vocab, first_key=a))
-    del tokenised
-    # Dense pair ids: ranks among all distinct pairs (pairs per chunk are already distinct).
-    distinct = _unique(np.concatenate([ids for _owner, ids in raw])) if raw else np.zeros(0, dtype=np.int64)
+        owner, ids = _pairs_of_chunk(tok, offsets, vocab, first_key=a)
+        owners.append(owner.astype(np.int32))
+        raw_ids.append(ids)
+        chunk_distinct.append(_unique(ids))
+    del vocabulary
+    distinct = _unique(np.concatenate(chunk_distinct)) if chunk_distinct else np.zeros(0, dtype=np.int64)
+    del chunk_distinct
+    release_memory()
+    # Dense pair ids: ranks among all distinct pairs.
     n_pairs = max(len(distinct), 1)
-    dense = [np.searchsorted(distinct, ids).astype(np.int32) for _owner, ids in raw]
+    total = sum(len(o) for o in owners)
+    owner_out = np.empty(total, dtype=np.int32)
+    ids_out = np.empty(total, dtype=np.int32)
     df_of_pair = np.zeros(n_pairs, dtype=np.int64)
-    for ids in dense:
-        df_of_pair += np.bincount(ids, minlength=n_pairs)
+    at = 0
+    for i, ids in enumerate(raw_ids):
+        dense = np.searchsorted(distinct, ids).astype(np.int32)
+        raw_ids[i] = dense  # the int64 ids go as soon as they are ranked
+        df_of_pair += np.bincount(dense, minlength=n_pairs)
+    del distinct
     # Each key's rarest pairs first: pairs ranked once by (df, id), then sorted within keys.
     rarity_rank = np.empty(n_pairs, dtype=np.int64)
     rarity_rank[np.lexsort((np.arange(n_pairs), df_of_pair))] = np.arange(n_pairs)
-    owners, pairs, prefixes, prefix_counts = [], [], [], []
-    for (a, b), (owner, _raw_ids), pair in zip(spans, raw, dense):
+    prefixes, prefix_counts = [], []
+    for (a, b), owner, pair in zip(spans, owners, raw_ids):
         local = owner - a
         order = np.lexsort((rarity_rank[pair], local))
         local, pair = local[order], pair[order]
@@ -123,16 +139,18 @@ def word_pair_features(keys: list[str]) -> Features:
         rank = np.arange(len(local)) - start[local] - unique_per_key[local]
         size = np.minimum(np.maximum(3, np.ceil(per_key * PREFIX_SHARE)), QUERY_PAIRS).astype(np.int64)
         keep = shared & (rank < size[local])
-        owners.append((local + a).astype(np.int32))
-        pairs.append(pair)
+        owner_out[at:at + len(local)] = local + a
+        ids_out[at:at + len(local)] = pair
+        at += len(local)
         prefixes.append(pair[keep])
         prefix_counts.append(np.bincount(local[keep], minlength=b - a))
-    if not owners:
+    del owners, raw_ids
+    if not prefixes:
         empty = np.zeros(0, dtype=np.int32)
         return Features(owner=empty, ids=empty, prefix=empty, prefix_start=np.zeros(1, dtype=np.int64))
     return Features(
-        owner=np.concatenate(owners),
-        ids=np.concatenate(pairs),
+        owner=owner_out,
+        ids=ids_out,
         prefix=np.concatenate(prefixes),
         prefix_start=np.concatenate([[0], np.cumsum(np.concatenate(prefix_counts))]),
     )
@@ -246,19 +264,19 @@ def cluster_codes(
     """``cluster_keys`` for keys already factorised: row ``i`` has key ``uniques[codes[i]]``.
     Keys no row uses are left out."""
     counts = np.bincount(codes, minlength=len(uniques))
-    # Most used first; ties by text so the result does not depend on input order.
-    frame = pd.DataFrame({"key": np.asarray(uniques, dtype=object), "count": counts})
-    frame = frame.sort_values(["count", "key"], ascending=[False, True], kind="stable")
-    frame = frame[frame["count"] > 0]
-    order = frame.index.to_numpy()
+    used = np.flatnonzero(counts > 0)
+    # Most used first; ties by text so the result does not depend on input order. (Arrow
+    # sorts the texts in C++, by code point as Python would, without a frame of objects.)
+    table = pa.table({"count": counts[used], "key": pa.array([uniques[i] for i in used], type=pa.large_string())})
+    order = used[np.asarray(pc.sort_indices(table, sort_keys=[("count", "descending"), ("key", "ascending")]))]
+    del table
     remap = np.full(len(uniques), -1, dtype=np.int64)
     remap[order] = np.arange(len(order))
     row_key = remap[codes]
-    del frame["key"]
     key_list: list[str] = [uniques[i] for i in order]
-    count_arr = frame["count"].to_numpy()
+    count_arr = counts[order]
     feats = word_pair_features(key_list)
-    prefix_all, prefix_start = feats.prefix.tolist(), feats.prefix_start
+    prefix_all, prefix_start = feats.prefix, feats.prefix_start.tolist()
 
     n = len(key_list)
     cluster = np.arange(n, dtype=np.int64)
@@ -268,7 +286,7 @@ def cluster_codes(
         if progress is not None and i % 20000 == 0:
             progress(i, n)
         key = key_list[i]
-        prefix = prefix_all[prefix_start[i]:prefix_start[i + 1]]
+        prefix = prefix_all[prefix_start[i]:prefix_start[i + 1]].tolist()  # per key: no list of all
         if len(key) < min_fuzzy_chars or not prefix:
             continue  # short replies only ever match identical ones: a singleton here
         popular = count_arr[i] >= min_support

@@ -128,7 +128,7 @@ def test_inspect_of_a_big_file_shows_masked_examples(monkeypatch):
     run = CliRunner().invoke(app, ["inspect", str(sample_path())])
     assert run.exit_code == 0, run.output
     export = api.load(sample_path(), low_memory=True)
-    masked = [export.keys.masked[code] for code in export.replies["key_code"].head(3)]
+    masked = [export.keys.masked.iloc[code] for code in export.replies["key_code"].head(3)]
     shown = " ".join(run.output.split())
     assert "example 3" in shown
     assert all(" ".join(m.split())[:40] in shown for m in masked)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FormatError, InputError
+from ..memory import release_memory
 from ..models import Role, RowAccounting
 from .dates import parse_dates
 from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
@@ -197,6 +198,8 @@ def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
                 rows = canonical_rows(raw.frame, plan, notes, first_row=row)
                 row += len(rows)
                 parts.append(chunk_step(rows))
+                del rows, raw
+                release_memory()
                 if progress:
                     progress("reading", chunks.bytes_read, chunks.size)
             break
@@ -216,6 +219,8 @@ def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
     accounting = RowAccounting(rows_read=row - 1 + chunks.ragged_rows)
     accounting.skip("ragged row (wrong number of fields)", chunks.ragged_rows)
     export = finish(pd.concat(parts, ignore_index=True), plan, notes, accounting)
+    del parts
+    release_memory()
     export.encoding = chunks.encoding
     export.chunks = chunks
     export.chunks_read = chunks_read
