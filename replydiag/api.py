@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import glob
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -157,7 +157,13 @@ def analyze(
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)
     return AuditResult(replies=replies, templates=templates, accounting=accounting, settings=settings,
-                       sources=data.sources, origin=origin, parts=data.parts if data.keys is not None else [])
+                       sources=data.sources, origin=origin,
+                       parts=[_text_source(p) for p in data.parts] if data.keys is not None else [])
+
+
+def _text_source(part: LoadedExport) -> LoadedExport:
+    """The file of a part, to read its text again: without its rows, which the result holds."""
+    return replace(part, replies=part.replies.iloc[:0], customer_times=part.customer_times.iloc[:0])
 
 
 def audit(paths: str | Path | Iterable[str | Path], *, format: str | None = None,

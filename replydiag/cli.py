@@ -130,7 +130,11 @@ def audit(
             from .report.build import build_report
             from .report.write import write_report
 
-            written = write_audit(result, out, redact=redact)
+            progress = _Progress()
+            try:
+                written = write_audit(result, out, redact=redact, progress=progress)
+            finally:
+                progress.close()
             report = build_report(result.replies, result.templates, title="Customer care: templated vs personal",
                                   trend=result.by_period("month"), show_raw=show_raw,
                                   accounting=result.accounting.to_dict())

@@ -48,6 +48,7 @@ ANCHORS = 6  # a representative is indexed under its rarest word pairs only
 MAX_POSTING = 12  # representatives kept per word pair
 VARIANT_RATIO = 5  # a frequent key is a variant only of a representative used 5x as often
 POPULAR_THRESHOLD = 92.0  # ... and only when this close to it
+CONTAINMENT_SLICE = 50_000  # keys per sparse product when looking for edited templates
 MIN_RUN = 3  # words: shorter shared runs ("thanks for", "your order") are common phrasing
 
 
@@ -327,6 +328,13 @@ def cluster_codes(
     return Clustering(key_list, count_arr, cluster, similarity, feats), row_key
 
 
+def _positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Positions, in arrays grouped by key (key ``k`` at ``start[k]:start[k + 1]``), of ``keys``' items."""
+    lengths = start[keys + 1] - start[keys]
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(start[keys] - before, lengths) + np.arange(int(lengths.sum()))
+
+
 def verbatim_overlap(template: list[str], reply: list[str]) -> int:
     """Template words found in the reply, in order, within runs of at least ``MIN_RUN`` words.
 
@@ -367,7 +375,8 @@ def find_contained_templates(
     """For keys not matched as a whole, the template most of whose words they contain.
 
     This finds edited templates: a template reworded in part, or with a personal paragraph
-    added. Candidate pairs come from one sparse product (keys x word pairs x templates);
+    added. Candidate pairs come from sparse products (keys x word pairs x templates, a slice of
+    keys at a time);
     only pairs sharing enough word pairs are verified, by an in-order word alignment.
     """
     feats = clustering.features
@@ -375,14 +384,10 @@ def find_contained_templates(
                       dtype=np.int64)
     if not len(usable) or not len(candidates):
         return {}
-    n_keys = len(clustering.keys)
-    template_row = np.full(n_keys, -1, dtype=np.int32)
-    template_row[usable] = np.arange(len(usable))
-    candidate_row = np.full(n_keys, -1, dtype=np.int32)
-    candidate_row[candidates] = np.arange(len(candidates))
-
-    in_template = template_row[feats.owner] >= 0
-    t_owner, t_ids = template_row[feats.owner[in_template]], feats.ids[in_template]
+    pairs_per_key = np.bincount(feats.owner, minlength=len(clustering.keys))  # ~ words per key, minus one
+    key_start = np.concatenate([[0], np.cumsum(pairs_per_key)])  # features are grouped by key, in order
+    t_owner = np.repeat(np.arange(len(usable)), pairs_per_key[usable])
+    t_ids = feats.ids[_positions(key_start, usable)]
     pair_ids, pair_col = _unique(t_ids, return_inverse=True)
     # Pairs shared by many templates say nothing about which one a reply contains.
     spread = np.bincount(pair_col, minlength=len(pair_ids))
@@ -392,23 +397,22 @@ def find_contained_templates(
         (np.ones(int(keep.sum()), dtype=np.float32), (t_owner[keep], pair_col[keep])),
         shape=(len(usable), len(pair_ids)),
     )
-    # Candidates' pairs that some template holds (most pairs of most replies are in none).
     pair_column = np.full(max(int(feats.ids.max(initial=0)) + 1, 1), -1, dtype=np.int32)
     pair_column[pair_ids] = np.arange(len(pair_ids))
-    c_owner = candidate_row[feats.owner]
-    c_col = pair_column[feats.ids]
-    known = (c_owner >= 0) & (c_col >= 0)
-    by_key = sparse.csr_matrix(
-        (np.ones(int(known.sum()), dtype=np.float32), (c_owner[known], c_col[known])),
-        shape=(len(candidates), len(pair_ids)),
-    )
-    del c_owner, c_col, known
-    pairs_per_key = np.bincount(feats.owner, minlength=n_keys)  # ~ words per key, minus one
     found: dict[int, Containment] = {}
     checked: dict[int, int] = {}
-    # In slices of keys, so the product's memory stays bounded however large the export.
-    for start in range(0, len(candidates), 50_000):
-        hits = (by_key[start:start + 50_000] @ by_template.T).tocoo()
+    # In slices of keys, so the matrices' memory stays bounded however large the export.
+    for start in range(0, len(candidates), CONTAINMENT_SLICE):
+        block = candidates[start:start + CONTAINMENT_SLICE]
+        # The block's pairs that some template holds (most pairs of most replies are in none).
+        rows = np.repeat(np.arange(len(block)), pairs_per_key[block])
+        cols = pair_column[feats.ids[_positions(key_start, block)]]
+        known = cols >= 0
+        by_key = sparse.csr_matrix(
+            (np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols[known])),
+            shape=(len(block), len(pair_ids)),
+        )
+        hits = (by_key @ by_template.T).tocoo()
         # Enough shared pairs, and long enough to hold the covered part of the template.
         plausible = (hits.data >= 0.5 * size[hits.col]) & (
             pairs_per_key[candidates[hits.row + start]] + 1 >= min_coverage * (pairs_per_key[usable[hits.col]] + 1))

@@ -112,30 +112,34 @@ def write_csv_chunks(path: Path, frames: Iterable[pd.DataFrame], columns: tuple[
     return path
 
 
-def _replies_with_text(result, columns: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+def _replies_with_text(result, columns: tuple[str, ...], progress=None) -> Iterator[pd.DataFrame]:
     """Slices of ``result.replies`` with their exported text, chunk by chunk."""
     meta = [c for c in columns if c != "text"]
+    total = len(result.replies)
     for start, texts in result.reply_texts():
         piece = result.replies.iloc[start:start + len(texts)][meta].reset_index(drop=True)
         piece["text"] = texts.reset_index(drop=True).astype("string")
         yield piece
+        if progress:
+            progress("writing replies.csv", start + len(texts), total)
 
 
 def write_json(path: Path, data: Any) -> Path:
     return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def write_audit(result, out_dir: str | Path, *, redact: bool = False) -> dict[str, Path]:
+def write_audit(result, out_dir: str | Path, *, redact: bool = False, progress=None) -> dict[str, Path]:
     """Write the output contract of ``replydiag audit`` into ``out_dir``.
 
-    ``redact`` leaves the reply text out of ``replies.csv``.
+    ``redact`` leaves the reply text out of ``replies.csv``. For an export read in chunks,
+    the text is read again from the files (``progress(stage, done, total)`` follows it).
     """
     out = Path(out_dir)
     columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text"))
     if redact or result.has_text:
         replies = write_csv(out / "replies.csv", result.replies, columns)
     else:
-        replies = write_csv_chunks(out / "replies.csv", _replies_with_text(result, columns), columns)
+        replies = write_csv_chunks(out / "replies.csv", _replies_with_text(result, columns, progress), columns)
     return {
         "replies": replies,
         "templates": write_csv(out / "templates.csv", result.templates, TEMPLATES_CSV_COLUMNS),
