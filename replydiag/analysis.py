@@ -175,6 +175,8 @@ def analyze_replies(
         "masked": masked,
     })
     templates = _template_table(out, clustering, row_key, key_kind, key_template, ids)
+    del clustering
+    release_memory()
     return out, templates
 
 

@@ -48,7 +48,7 @@ ANCHORS = 6  # a representative is indexed under its rarest word pairs only
 MAX_POSTING = 12  # representatives kept per word pair
 VARIANT_RATIO = 5  # a frequent key is a variant only of a representative used 5x as often
 POPULAR_THRESHOLD = 92.0  # ... and only when this close to it
-CONTAINMENT_SLICE = 50_000  # keys per sparse product when looking for edited templates
+CONTAINMENT_SLICE = 10_000  # keys per sparse product (its hits can be keys x templates) when looking for edited templates
 MIN_RUN = 3  # words: shorter shared runs ("thanks for", "your order") are common phrasing
 
 
