@@ -329,7 +329,11 @@ def cluster_codes(
 
 
 def _positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Positions, in arrays grouped by key (key ``k`` at ``start[k]:start[k + 1]``), of ``keys``' items."""
+    """Positions, in arrays grouped by key (key ``k`` at ``start[k]:start[k + 1]``), of ``keys``' items.
+
+    >>> _positions(np.array([0, 2, 5, 6]), np.array([2, 0])).tolist()
+    [5, 0, 1]
+    """
     lengths = start[keys + 1] - start[keys]
     before = np.cumsum(lengths) - lengths
     return np.repeat(start[keys] - before, lengths) + np.arange(int(lengths.sum()))

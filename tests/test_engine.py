@@ -97,3 +97,20 @@ def test_bot_flag_makes_a_reply_automatic():
 def test_min_similarity_of_each_template_is_not_below_threshold():
     result = replydiag.audit(replydiag.sample_path())
     assert (result.templates["min_similarity"].dropna() >= result.settings.threshold).all()
+
+
+def test_results_do_not_depend_on_how_keys_are_sliced(monkeypatch):
+    """Word pairs are computed, and edited templates searched, a slice of keys at a time:
+    slices of 7 keys must give what one slice gives."""
+    from replydiag import cluster
+    from replydiag.samples import sample_path
+
+    export = replydiag.load(sample_path())
+    whole = replydiag.analyze(export)
+    monkeypatch.setattr(cluster, "FEATURE_CHUNK", 7)
+    monkeypatch.setattr(cluster, "CONTAINMENT_SLICE", 7)
+    sliced = replydiag.analyze(export)
+    for column in ("kind", "template_id", "similarity", "template_share"):
+        assert whole.replies[column].astype(str).tolist() == sliced.replies[column].astype(str).tolist()
+    assert (whole.replies["kind"] == "edited").sum() > 10  # the edited search had work to do
+    assert whole.templates["template_text"].tolist() == sliced.templates["template_text"].tolist()
