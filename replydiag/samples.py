@@ -221,14 +221,24 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
     """Write a labelled Zendesk-style export to ``path`` and its truth to ``*.truth.csv``."""
     path = Path(path)
     g = _Gen(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Rows are written as they are made, so an export of millions of replies never sits in memory.
+    with path.open("w", encoding="utf-8", newline="") as export_file, \
+            truth_path(path).open("w", encoding="utf-8", newline="") as truth_file:
+        rows = csv.DictWriter(export_file, fieldnames=EXPORT_COLUMNS)
+        truth = csv.DictWriter(truth_file, fieldnames=TRUTH_COLUMNS)
+        rows.writeheader()
+        truth.writeheader()
+        _write_replies(g, config, rows, truth)
+    return path
+
+
+def _write_replies(g: "_Gen", config: SampleConfig, rows: csv.DictWriter, truth: csv.DictWriter) -> None:
     r = g.r
     agents = [f"{FIRST[(i * 5) % len(FIRST)]} {LAST[(i * 3) % len(LAST)]}" for i in range(config.agents)]
     # Some agents lean on templates, some write their own: per-agent shares must differ.
     template_rate = {a: 0.25 + 0.6 * i / max(config.agents - 1, 1) for i, a in enumerate(agents)}
     span = timedelta(weeks=config.weeks).total_seconds()
-
-    rows: list[dict[str, str]] = []
-    truth: list[dict[str, str]] = []
     comment_id = 1000
     ticket = 50000
     made = 0
@@ -237,14 +247,14 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
         channel = r.choice(["email", "email", "web", "chat"])
         t = config.start + timedelta(seconds=r.random() * span)
         comment_id += 1
-        rows.append(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t, channel,
+        rows.writerow(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t, channel,
                          r.choice(_CUSTOMER)))
         if r.random() < 0.15 and made < config.replies:  # the bot answers first
             comment_id += 1
             made += 1
             t2 = t + timedelta(seconds=r.randint(1, 5))
-            rows.append(_row(comment_id, ticket, 1, "Support Bot", "agent", True, t2, "rule", g.fill(BOT_TEMPLATE[2])))
-            truth.append({"reply_id": str(comment_id), "kind": "automatic", "template": BOT_TEMPLATE[0],
+            rows.writerow(_row(comment_id, ticket, 1, "Support Bot", "agent", True, t2, "rule", g.fill(BOT_TEMPLATE[2])))
+            truth.writerow({"reply_id": str(comment_id), "kind": "automatic", "template": BOT_TEMPLATE[0],
                           "agent": "Support Bot"})
         customer_at: datetime | None = t  # the customer's message the next agent turn answers
         for _turn in range(r.randint(1, 2)):
@@ -262,29 +272,19 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
             comment_id += 1
             made += 1
             body = g.dress(body, channel, agent)
-            rows.append(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", True, t, channel, body))
-            truth.append({"reply_id": str(comment_id), "kind": kind, "template": template, "agent": agent})
+            rows.writerow(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", True, t, channel, body))
+            truth.writerow({"reply_id": str(comment_id), "kind": kind, "template": template, "agent": agent})
             customer_at = None
             if r.random() < 0.1:
                 comment_id += 1
-                rows.append(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", False,
+                rows.writerow(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", False,
                                  t + timedelta(minutes=1), channel, "Internal: checked with warehouse, see Jira."))
             if r.random() < 0.5:
                 comment_id += 1
                 t = t + timedelta(minutes=r.randint(5, 300))
-                rows.append(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t,
+                rows.writerow(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t,
                                  channel, r.choice(_CUSTOMER)))
                 customer_at = t
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    with truth_path(path).open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(truth[0]))
-        writer.writeheader()
-        writer.writerows(truth)
-    return path
 
 
 def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str, bool]:
@@ -301,6 +301,11 @@ def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str, bool]:
     if r.random() < g.c.light_edit_rate and len(filled.split()) >= 10:
         return "template", template, g.light_edit(filled), False
     return "template", template, filled, True
+
+
+EXPORT_COLUMNS = ["id", "ticket_id", "author_id", "author_name", "author_role", "public", "created_at", "via_channel",
+                  "body"]
+TRUTH_COLUMNS = ["reply_id", "kind", "template", "agent"]
 
 
 def _row(cid: int, ticket: int, author_id: int, author: str, role: str, public: bool, when: datetime,
