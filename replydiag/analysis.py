@@ -76,7 +76,7 @@ class ReplyKeys:
         if new_rows:
             masked = pa.chunked_array(norm.masked.fillna("").array.__arrow_array__()).cast(pa.string())
             self._masked.append(masked.take(pa.array(new_rows, type=pa.int64())).combine_chunks())
-        key_code = np.full(len(rows), -1, dtype=np.int64)
+        key_code = np.full(len(rows), -1, dtype=np.int32)
         key_code[replies] = to_global[local]
         signoff = pd.Series(pd.NA, index=rows.index, dtype="string")
         signoff[replies] = norm.signoff.to_numpy()

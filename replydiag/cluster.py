@@ -97,8 +97,8 @@ def word_pair_features(keys: list[str]) -> Features:
     vocabulary = pc.unique(pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans],
                                             type=pa.large_string()))
     vocab = max(len(vocabulary), 1)
-    owners: list[np.ndarray] = []
-    raw_ids: list[np.ndarray] = []
+    owners: list[np.ndarray | None] = []
+    raw_ids: list[np.ndarray | None] = []
     chunk_distinct: list[np.ndarray] = []
     for a, b in spans:
         offsets, flat = _split_tokens(keys[a:b])
@@ -127,8 +127,9 @@ def word_pair_features(keys: list[str]) -> Features:
     rarity_rank = np.empty(n_pairs, dtype=np.int64)
     rarity_rank[np.lexsort((np.arange(n_pairs), df_of_pair))] = np.arange(n_pairs)
     prefixes, prefix_counts = [], []
-    for (a, b), owner, pair in zip(spans, owners, raw_ids):
-        local = owner - a
+    for chunk, (a, b) in enumerate(spans):
+        local, pair = owners[chunk] - a, raw_ids[chunk]
+        owners[chunk] = raw_ids[chunk] = None  # type: ignore[call-overload]  # freed as the output fills
         order = np.lexsort((rarity_rank[pair], local))
         local, pair = local[order], pair[order]
         per_key = np.bincount(local, minlength=b - a)
