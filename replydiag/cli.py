@@ -79,6 +79,12 @@ class _Progress:
             self.bar.stop()
 
 
+def _warn_masked(show_raw: bool, result) -> None:
+    if show_raw and not result.has_text:
+        stderr.print("[dim]note: --show-raw has no raw text to show: the export was read in chunks "
+                     "(low-memory), so examples stay masked. Add --no-low-memory to keep the text.[/dim]")
+
+
 def _run(exports: list[str], config: Config, *, column_map: list[str] | None, format: str | None,
          threshold: float | None, min_support: int | None, low_memory: bool | None = None):
     """Load and analyse with command-line options taking precedence over the config file."""
@@ -130,13 +136,14 @@ def audit(
             from .report.build import build_report
             from .report.write import write_report
 
+            _warn_masked(show_raw, result)
             progress = _Progress()
             try:
                 written = write_audit(result, out, redact=redact, progress=progress)
             finally:
                 progress.close()
             report = build_report(result.replies, result.templates, title="Customer care: templated vs personal",
-                                  trend=result.by_period("month"), show_raw=show_raw,
+                                  trend=result.by_period("month"), show_raw=show_raw and result.has_text,
                                   accounting=result.accounting.to_dict())
             files = write_report(report, out)
             written.update({"html": files["html"], "markdown": files["markdown"]})
@@ -180,7 +187,8 @@ def report(
                       min_support=min_support, low_memory=low_memory)
         from .report.periodic import run_periodic
 
-        periods = run_periodic(result, out, period=chosen, show_raw=show_raw)
+        _warn_masked(show_raw, result)
+        periods = run_periodic(result, out, period=chosen, show_raw=show_raw and result.has_text)
     except ReplydiagError as error:
         _fail(error)
         return

@@ -132,3 +132,15 @@ def test_inspect_of_a_big_file_shows_masked_examples(monkeypatch):
     shown = " ".join(run.output.split())
     assert "example 3" in shown
     assert all(" ".join(m.split())[:40] in shown for m in masked)
+
+
+def test_show_raw_in_low_memory_says_examples_stay_masked(tmp_path):
+    from typer.testing import CliRunner
+
+    from replydiag.cli import app
+
+    run = CliRunner().invoke(app, ["audit", str(sample_path()), "--low-memory", "--show-raw", "--out",
+                                   str(tmp_path)])
+    assert run.exit_code == 0, run.output
+    assert "--show-raw has no raw text to show" in " ".join(run.output.split())
+    assert "{name}" in (tmp_path / "report.md").read_text(encoding="utf-8")
