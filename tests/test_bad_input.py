@@ -67,7 +67,7 @@ def test_bad_dates_are_kept_and_noted():
 
 def test_text_survives_nul_bytes_and_mixed_encodings():
     out = json.loads(runner.invoke(app, ["audit", str(BAD / "mixed_encodings.csv"), "--json"]).stdout)
-    assert out["accounting"]["notes"][-1].startswith("1 lines were cp1252")
+    assert out["accounting"]["notes"][-1].startswith("1 line was cp1252")
 
 
 def test_a_directory_is_refused(tmp_path):

@@ -150,7 +150,8 @@ def load_export(
                            chunk_step=chunk_step)
     export.encoding = encoding
     if mixed_lines:
-        export.notes.append(f"{mixed_lines} lines were cp1252 inside a UTF-8 file; decoded line by line")
+        were = "line was" if mixed_lines == 1 else "lines were"
+        export.notes.append(f"{mixed_lines} {were} cp1252 inside a UTF-8 file; decoded line by line")
     return export
 
 
