@@ -47,6 +47,11 @@ _AUTOMATION = re.compile(
 )
 _ROLE_STRIP = re.compile(r"[^a-z_]+")
 
+# Fixed categories, so the chunks of a big file concatenate without turning into objects.
+_ROLES = pd.CategoricalDtype([role.value for role in Role])
+_REASONS = pd.CategoricalDtype(["private note", "system event", "empty text", "redacted body",
+                                "duplicate message id"])
+
 ChunkStep = Callable[[pd.DataFrame], pd.DataFrame]
 Progress = Callable[[str, int, int], None]
 
@@ -345,7 +350,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     out["reply_id"] = out["reply_id"].where(~_blank(out["reply_id"]), numbers)
 
     role, _, _ = _resolve_roles(frame, plan, notes)
-    out["role"] = role
+    out["role"] = role.astype(_ROLES)  # one byte a row, and chunks concatenate as categories
 
     agent = _column(frame, fields, "agent")
     if agent is None and "agent_side" in fields:
@@ -386,7 +391,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     out["helpdesk_template"] = mark.astype("string") if mark is not None else pd.Series(pd.NA, index=frame.index,
                                                                                        dtype="string")
 
-    reason = pd.Series(pd.NA, index=frame.index, dtype="string")
+    reason = pd.Series(pd.NA, index=frame.index, dtype=_REASONS)
     reason[out["role"] == Role.NOTE.value] = "private note"
     reason[out["role"] == Role.SYSTEM.value] = "system event"
     is_customer = out["role"] == Role.CUSTOMER.value
