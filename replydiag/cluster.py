@@ -329,6 +329,26 @@ def cluster_codes(
     return Clustering(key_list, count_arr, cluster, similarity, feats), row_key
 
 
+def _prefix_matrix(feats: Features, owner: np.ndarray, column: np.ndarray, pair_ids: np.ndarray,
+                   size: np.ndarray) -> sparse.csr_matrix:
+    """Each template's prefix: its rarest ``S - ceil(S / 2) + 1`` of ``S`` pairs (templates x
+    pair columns). A key sharing at least half a template's pairs must hold one of them
+    (pigeonhole, as in the prefix filter of set-similarity joins), and rare pairs are held by
+    few keys, so the product with the prefixes stays small where the full one would not."""
+    held_by = np.bincount(feats.ids, minlength=int(pair_ids.max(initial=0)) + 1)[pair_ids[column]]
+    order = np.lexsort((column, held_by, owner))
+    owner, column = owner[order], column[order]
+    first = np.searchsorted(owner, np.arange(len(size)))
+    rank = np.arange(len(owner)) - first[owner]
+    pairs = size.astype(np.int64)
+    needed = pairs - np.ceil(0.5 * pairs).astype(np.int64) + 1
+    prefix = rank < needed[owner]
+    return sparse.csr_matrix(
+        (np.ones(int(prefix.sum()), dtype=np.float32), (owner[prefix], column[prefix])),
+        shape=(len(size), len(pair_ids)),
+    )
+
+
 def _positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Positions, in arrays grouped by key (key ``k`` at ``start[k]:start[k + 1]``), of ``keys``' items.
 
@@ -402,6 +422,7 @@ def find_contained_templates(
         (np.ones(int(keep.sum()), dtype=np.float32), (t_owner[keep], pair_col[keep])),
         shape=(len(usable), len(pair_ids)),
     )
+    by_prefix = _prefix_matrix(feats, t_owner[keep], pair_col[keep], pair_ids, size)
     pair_column = np.full(max(int(feats.ids.max(initial=0)) + 1, 1), -1, dtype=np.int32)
     pair_column[pair_ids] = np.arange(len(pair_ids))
     found: dict[int, Containment] = {}
@@ -417,11 +438,14 @@ def find_contained_templates(
             (np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols[known])),
             shape=(len(block), len(pair_ids)),
         )
-        hits = (by_key @ by_template.T).tocoo()
+        # Only a key holding one of a template's prefix pairs can share half its pairs; the
+        # exact count is then taken for those (key, template) pairs alone.
+        hits = (by_key @ by_prefix.T).tocoo()
+        shared_all = np.asarray(by_key[hits.row].multiply(by_template[hits.col]).sum(axis=1)).ravel()
         # Enough shared pairs, and long enough to hold the covered part of the template.
-        plausible = (hits.data >= 0.5 * size[hits.col]) & (
+        plausible = (shared_all >= 0.5 * size[hits.col]) & (
             pairs_per_key[candidates[hits.row + start]] + 1 >= min_coverage * (pairs_per_key[usable[hits.col]] + 1))
-        rows, cols, shared = hits.row[plausible] + start, hits.col[plausible], hits.data[plausible]
+        rows, cols, shared = hits.row[plausible] + start, hits.col[plausible], shared_all[plausible]
         order = np.lexsort((usable[cols], -shared, rows))  # per key: most shared, then the more used
         for k in order:
             i = int(candidates[rows[k]])
