@@ -424,7 +424,9 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     else:
         rows["created_at"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]")
     rows["conversation_id"] = _resolve_conversations(rows)
-    rows["source"] = plan.source
+    # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
+    rows = rows.drop(columns=[c for c in ("created_raw", "conversation_raw", "parent") if c in rows])
+    rows["source"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[plan.source])
     rows["agent_is_account"] = bool(spec and spec.shared_agent_account) or "agent" not in fields
 
     reason = rows["reason"]
