@@ -141,7 +141,11 @@ def analyze_replies(
         progress=key_progress,
     )
     release_memory()
-    key_kind, key_template, key_similarity, key_share = _label_keys(clustering, settings)
+    def edited_progress(done: int, total: int) -> None:
+        if progress:
+            progress("finding edited templates", done, total)
+
+    key_kind, key_template, key_similarity, key_share = _label_keys(clustering, settings, edited_progress)
 
     kind = key_kind[row_key].copy()
     rep = key_template[row_key]
@@ -180,7 +184,7 @@ def analyze_replies(
     return out, templates
 
 
-def _label_keys(clustering: Clustering, settings: Settings):
+def _label_keys(clustering: Clustering, settings: Settings, progress: Callable[[int, int], None] | None = None):
     """Kind, template representative, similarity and template share per distinct key."""
     n = len(clustering.keys)
     sizes = clustering.cluster_sizes()
@@ -201,7 +205,8 @@ def _label_keys(clustering: Clustering, settings: Settings):
 
     lengths = np.fromiter((len(k) for k in clustering.keys), dtype=np.int64, count=n)
     candidates = np.flatnonzero(~in_template & (lengths >= settings.min_fuzzy_chars))
-    contained = find_contained_templates(clustering, candidates, reps, min_coverage=settings.edited_coverage)
+    contained = find_contained_templates(clustering, candidates, reps, min_coverage=settings.edited_coverage,
+                                         progress=progress)
     for i, hit in contained.items():
         # Nearly all of the template and nearly nothing else: a light edit of a short template
         # (one dropped word moves a short text below the threshold), not an edited one.

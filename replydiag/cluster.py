@@ -396,6 +396,7 @@ def find_contained_templates(
     *,
     min_coverage: float,
     min_template_tokens: int = 5,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[int, Containment]:
     """For keys not matched as a whole, the template most of whose words they contain.
 
@@ -429,6 +430,8 @@ def find_contained_templates(
     checked: dict[int, int] = {}
     # In slices of keys, so the matrices' memory stays bounded however large the export.
     for start in range(0, len(candidates), CONTAINMENT_SLICE):
+        if progress is not None:
+            progress(start, len(candidates))
         block = candidates[start:start + CONTAINMENT_SLICE]
         # The block's pairs that some template holds (most pairs of most replies are in none).
         rows = np.repeat(np.arange(len(block)), pairs_per_key[block])
@@ -460,4 +463,6 @@ def find_contained_templates(
             best = found.get(i)
             if coverage >= min_coverage and (best is None or coverage > best.coverage):
                 found[i] = Containment(t, coverage, matched / max(len(reply_tokens), 1))
+    if progress is not None:
+        progress(len(candidates), len(candidates))
     return found

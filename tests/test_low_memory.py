@@ -144,3 +144,13 @@ def test_show_raw_in_low_memory_says_examples_stay_masked(tmp_path):
     assert run.exit_code == 0, run.output
     assert "--show-raw has no raw text to show" in " ".join(run.output.split())
     assert "{name}" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_progress_follows_reading_clustering_and_the_edited_search(tiny_chunks):
+    seen: list[tuple[str, int, int]] = []
+    api.audit(sample_path(), low_memory=True, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    stages = {stage for stage, _, _ in seen}
+    assert {"reading", "clustering distinct replies", "finding edited templates"} <= stages
+    last = {stage: (done, total) for stage, done, total in seen}
+    assert last["reading"] == (sample_path().stat().st_size, sample_path().stat().st_size)
+    assert last["finding edited templates"][0] == last["finding edited templates"][1]
