@@ -62,8 +62,7 @@ class ReplyKeys:
         replies = (rows["reason"].isna() & (rows["role"] != Role.CUSTOMER.value)).to_numpy()
         norm = normalize(_analysed_text(rows.loc[replies, "text"]))
         local, uniques = pd.factorize(norm.key.fillna(""), sort=False)
-        first = np.full(len(uniques), -1, dtype=np.int64)
-        first[local[::-1]] = np.arange(len(local))[::-1]  # first row of each local key
+        first = first_rows(local, len(uniques))
         to_global = np.empty(len(uniques), dtype=np.int64)
         new_rows: list[int] = []
         for i, found in enumerate(uniques):
@@ -81,6 +80,18 @@ class ReplyKeys:
         signoff = pd.Series(pd.NA, index=rows.index, dtype="string")
         signoff[replies] = norm.signoff.to_numpy()
         return rows.drop(columns="text").assign(key_code=key_code, signoff=signoff)
+
+
+def first_rows(codes: np.ndarray, n: int) -> np.ndarray:
+    """Position of the first row with each code ``0..n-1`` (-1 for codes no row has).
+
+    >>> first_rows(np.array([2, 0, 2, 0]), 3).tolist()
+    [1, -1, 0]
+    """
+    first = np.full(n, -1, dtype=np.int64)
+    # Written back to front, so the earliest position of a code is the one that stays.
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return first
 
 
 def _analysed_text(text: pd.Series) -> pd.Series:
@@ -276,8 +287,7 @@ def _template_table(out: pd.DataFrame, clustering: Clustering, row_key: np.ndarr
     # Template text: align the distinct masked variants of each cluster with its representative.
     member_keys = np.flatnonzero((key_template >= 0) & (key_kind != _KIND_CODES[Kind.EDITED]))
     # The masked text of the first reply of each member key (only those: most keys are personal).
-    first_row = np.full(len(key_kind), -1, dtype=np.int64)
-    first_row[row_key[::-1]] = np.arange(len(row_key))[::-1]
+    first_row = first_rows(row_key, len(key_kind))
     needed = np.union1d(member_keys, key_template[member_keys])
     display = dict(zip(needed.tolist(), out["masked"].take(first_row[needed]).astype(str).tolist()))
     variants: dict[int, list[tuple[str, int]]] = {}

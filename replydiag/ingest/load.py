@@ -80,8 +80,11 @@ class LoadedExport:
     notes: list[str] = field(default_factory=list)
     plan: "Plan | None" = None
     chunks: CsvChunks | None = None
-    chunks_read: int = 1
     kept_texts: pd.Series | None = None  # by row number, when text left ``replies`` but the file was read whole
+
+    @property
+    def chunks_read(self) -> int:
+        return self.chunks.chunks_read if self.chunks is not None else 1
 
     def reply_texts(self, row_numbers: np.ndarray) -> Iterator[pd.Series]:
         """The exported text of the rows ``row_numbers`` (ascending), read again from the file
@@ -189,25 +192,10 @@ def _csv_chunks(path: Path, chunk_bytes: int) -> CsvChunks | None:
 def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
                  chunk_step: ChunkStep, progress: Progress | None) -> LoadedExport:
     path = chunks.path
-    for attempt in range(8):
-        plan: Plan | None = None
-        notes = Notes()
-        parts: list[pd.DataFrame] = []
-        row, chunks_read = 1, 0
+    while True:
         try:
-            for raw in chunks:
-                chunks_read += 1
-                if raw.frame.empty:
-                    continue  # a block of ragged rows only: counted by the reader
-                if plan is None:
-                    plan = make_plan(raw, source=path.name, format=format, column_map=column_map, path=path)
-                rows = canonical_rows(raw.frame, plan, notes, first_row=row)
-                row += len(rows)
-                parts.append(chunk_step(rows))
-                del rows, raw
-                release_memory()
-                if progress:
-                    progress("reading", chunks.bytes_read, chunks.size)
+            plan, notes, parts, rows = _read_chunks(chunks, format=format, column_map=column_map,
+                                                    chunk_step=chunk_step, progress=progress)
             break
         except NotUtf8:
             # A block that is not UTF-8 after a first megabyte that was: the file is cp1252
@@ -217,20 +205,43 @@ def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
                 raise FormatError("is neither UTF-8 nor cp1252", path=path, hint="Re-save the export as UTF-8")
             chunks.encoding = "cp1252"
         except BlockTooSmall:
-            chunks.block_size *= 8  # one cell larger than a block (a pasted log): fewer, larger blocks
-    chunks.check_ragged(row - 1)
+            # One cell larger than a block (a pasted log): fewer, larger blocks. A block as
+            # large as the file holds any row, so this ends.
+            chunks.block_size = min(chunks.block_size * 8, chunks.size + 1)
+    chunks.check_ragged(rows)
     if plan is None:
         raise FormatError(f"has a header but no rows (columns: {', '.join(chunks.names)})", path=path,
                           hint="Export again with the replies included")
-    accounting = RowAccounting(rows_read=row - 1 + chunks.ragged_rows)
+    accounting = RowAccounting(rows_read=rows + chunks.ragged_rows)
     accounting.skip("ragged row (wrong number of fields)", chunks.ragged_rows)
     export = finish(pd.concat(parts, ignore_index=True), plan, notes, accounting)
     del parts
     release_memory()
     export.encoding = chunks.encoding
     export.chunks = chunks
-    export.chunks_read = chunks_read
     return export
+
+
+def _read_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
+                 chunk_step: ChunkStep, progress: Progress | None):
+    """One pass over the file: (plan, notes, each chunk's rows after ``chunk_step``, rows read)."""
+    plan: Plan | None = None
+    notes = Notes()
+    parts: list[pd.DataFrame] = []
+    row = 1
+    for raw in chunks:
+        if raw.frame.empty:
+            continue  # a block of ragged rows only: counted by the reader
+        if plan is None:
+            plan = make_plan(raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path)
+        rows = canonical_rows(raw.frame, plan, notes, first_row=row)
+        row += len(rows)
+        parts.append(chunk_step(rows))
+        del rows, raw
+        release_memory()
+        if progress:
+            progress("reading", chunks.bytes_read, chunks.size)
+    return plan, notes, parts, row - 1
 
 
 def _is_json(start: str, path: Path) -> bool:

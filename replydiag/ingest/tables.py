@@ -105,12 +105,7 @@ def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = Non
     """
     head = data[offset:offset + 65536].decode("utf-8", errors="replace")
     delimiter = delimiter or sniff_delimiter(head)
-    header_end = offset + _header_length(data[offset:offset + 1_000_000], delimiter)
-    first_line = next(csv.reader(io.StringIO(data[offset:header_end].decode("utf-8", errors="replace")),
-                                 delimiter=delimiter), None)
-    if not first_line:
-        raise InputError("is empty (no header row)", path=path)
-    names = _clean_header(first_line)
+    names, header_end = _header_names(data[:offset + 1_000_000], offset, delimiter, "utf-8", path)
     body = memoryview(data)[header_end:]
     if not bytes(body[:4096]).strip() and not bytes(body).strip():
         raise FormatError(
@@ -129,17 +124,7 @@ def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = Non
 
     def parse(block_size: int) -> pa.Table:
         ragged.clear()
-        return pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=block_size),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        return pacsv.read_csv(pa.py_buffer(body), **_arrow_options(names, delimiter, on_invalid, block_size))
 
     try:
         try:
@@ -169,6 +154,29 @@ def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = Non
                 hint="Check the delimiter and that text cells with line breaks are quoted",
             )
     return raw
+
+
+def _arrow_options(names: list[str], delimiter: str, on_invalid: Any, block_size: int,
+                   encoding: str = "utf8") -> dict[str, Any]:
+    """Arrow CSV options: the header's names, quoted line breaks, ragged rows to ``on_invalid``,
+    and every column a string (never null, so an empty cell stays "")."""
+    return {
+        "read_options": pacsv.ReadOptions(column_names=names, block_size=block_size, encoding=encoding),
+        "parse_options": pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                            invalid_row_handler=on_invalid),
+        "convert_options": pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+    }
+
+
+def _header_names(head: bytes, offset: int, delimiter: str, encoding: str, path: Path | str) -> tuple[list[str], int]:
+    """The cleaned column names of the header row, and the byte offset where it ends."""
+    end = offset + _header_length(head[offset:], delimiter)
+    first_line = next(csv.reader(io.StringIO(head[offset:end].decode(encoding, errors="replace")),
+                                 delimiter=delimiter), None)
+    if not first_line:
+        raise InputError("is empty (no header row)", path=path)
+    return _clean_header(first_line), end
 
 
 def _refuse_unknown_delimiter(head: str, header: str, path: Path | str) -> None:
@@ -380,13 +388,7 @@ class CsvChunks:
         self.size = path.stat().st_size
         text = head[offset:].decode(_arrow_codec(encoding), errors="replace")
         self.delimiter = sniff_delimiter(text[:65536])
-        self.header_end = offset + _header_length(head[offset:], self.delimiter)
-        first_line = next(csv.reader(io.StringIO(head[offset:self.header_end].decode(_arrow_codec(encoding),
-                                                                                        errors="replace")),
-                                     delimiter=self.delimiter), None)
-        if not first_line:
-            raise InputError("is empty (no header row)", path=path)
-        self.names = _clean_header(first_line)
+        self.names, self.header_end = _header_names(head, offset, self.delimiter, _arrow_codec(encoding), path)
         if len(self.names) == 1:
             _refuse_unknown_delimiter(text[:65536], self.names[0], path)
         if not head[self.header_end:].strip() and self.size <= len(head):
@@ -395,9 +397,10 @@ class CsvChunks:
         self.ragged_rows = 0
         self.first_ragged: str | None = None
         self.bytes_read = 0
+        self.chunks_read = 0
 
     def __iter__(self) -> Iterator[RawTable]:
-        self.ragged_rows, self.first_ragged, self.bytes_read = 0, None, 0
+        self.ragged_rows, self.first_ragged, self.bytes_read, self.chunks_read = 0, None, 0, 0
         ragged: list[str] = []
 
         def on_invalid(row: Any) -> str:
@@ -406,23 +409,15 @@ class CsvChunks:
 
         with open(self.path, "rb") as handle, self._errors():
             handle.seek(self.header_end)
-            reader = pacsv.open_csv(
-                handle,
-                read_options=pacsv.ReadOptions(column_names=self.names, block_size=self.block_size,
-                                               encoding=_arrow_codec(self.encoding)),
-                parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
-                                                 invalid_row_handler=on_invalid),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in self.names}, strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
+            reader = pacsv.open_csv(handle, **_arrow_options(self.names, self.delimiter, on_invalid, self.block_size,
+                                                             encoding=_arrow_codec(self.encoding)))
             while True:
                 try:
                     batch = reader.read_next_batch()
                 except StopIteration:
                     break
                 self.bytes_read = handle.tell()
+                self.chunks_read += 1
                 frame = batch.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
                 if ragged and self.first_ragged is None:
                     self.first_ragged = ragged[0]
