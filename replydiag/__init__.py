@@ -6,11 +6,11 @@
 True
 """
 
-__version__ = "0.1.0"
-
-from .api import AuditResult, Export, analyze, audit, load  # noqa: E402
-from .errors import FormatError, InputError, MappingError, ReplydiagError, SettingsError  # noqa: E402
-from .models import Kind, RowAccounting, Settings  # noqa: E402
+from .api import Export, analyze, audit, load
+from .errors import FormatError, InputError, MappingError, ReplydiagError, SettingsError
+from .models import Kind, RowAccounting, Settings
+from .result import AuditResult
+from .version import __version__
 
 
 def sample_path():
@@ -18,6 +18,7 @@ def sample_path():
     from .samples import sample_path as _sample_path
 
     return _sample_path()
+
 
 __all__ = [
     "AuditResult",

@@ -6,38 +6,41 @@ The CLI and the notebooks use only these functions, so both report the same numb
 from __future__ import annotations
 
 import glob
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
-import numpy as np
 import pandas as pd
 
-from . import __version__
-from .analysis import ReplyKeys, analyze_replies
+from .distinct import DistinctReplies
 from .errors import InputError
 from .ingest import LoadedExport, load_export, load_frame
 from .ingest.load import STREAM_BYTES
-from .metrics import PERIODS, breakdown, period_labels, row_shares, shares
 from .models import RowAccounting, Settings
-from .normalize import slot_values
+from .pipeline import analyze_replies
+from .result import AuditResult
+from .texts import InMemoryTexts, ReplyTexts, ReReadTexts
 
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
 class Export:
-    """One or more exports read into canonical replies, with their row accounting."""
+    """One or more exports read into canonical replies, with their row accounting.
+
+    Every reply was normalised as it was read (``distinct``); with ``low_memory`` its text was
+    then dropped, and ``parts`` know how to read it again.
+    """
 
     replies: pd.DataFrame
     customer_times: pd.DataFrame
     accounting: RowAccounting
+    distinct: DistinctReplies = field(repr=False)
     sources: list[dict[str, Any]] = field(default_factory=list)
     parts: list[LoadedExport] = field(default_factory=list, repr=False)
-    keys: ReplyKeys | None = field(default=None, repr=False)  # set when read in chunks: no text in ``replies``
 
     @classmethod
-    def combine(cls, parts: list[LoadedExport], keys: ReplyKeys | None = None) -> "Export":
+    def combine(cls, parts: list[LoadedExport], distinct: DistinctReplies) -> "Export":
         accounting = RowAccounting()
         for part in parts:
             accounting = accounting.merge(part.accounting)
@@ -54,10 +57,16 @@ class Export:
             replies=pd.concat([p.replies.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True),
             customer_times=pd.concat([p.customer_times for p in parts], ignore_index=True),
             accounting=accounting,
+            distinct=distinct,
             sources=sources,
             parts=parts,
-            keys=keys,
         )
+
+    def texts(self, replies: pd.DataFrame) -> ReplyTexts:
+        """Where the text of ``replies`` (rows of this export) comes from when files are written."""
+        if self.distinct.keep_text:
+            return InMemoryTexts()
+        return ReReadTexts.of(self.parts, replies[["file_index", "row_number"]].to_numpy())
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -77,8 +86,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 def load(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
          column_map: dict[str, str] | None = None, low_memory: bool | None = None,
-         progress: Callable[[str, int, int], None] | None = None) -> Export:
-    """Read one or more exports (paths or globs) into canonical replies.
+         progress: Progress | None = None) -> Export:
+    """Read one or more exports (paths or globs) into canonical, normalised replies.
 
     ``low_memory`` (on by default when the files add up to more than 256 MB) reads CSV files
     in chunks and keeps each reply's normalised key instead of its text; the text is read
@@ -96,29 +105,33 @@ def load(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
         raise InputError("no export files given", hint="Pass at least one CSV or JSON export")
     if low_memory is None:
         low_memory = sum(p.stat().st_size for p in files if p.is_file()) > STREAM_BYTES
-    keys = ReplyKeys() if low_memory else None
-    parts = [load_export(p, format=format, column_map=column_map, chunk_step=keys, progress=progress)
+    distinct = DistinctReplies(keep_text=not low_memory)
+    parts = [load_export(p, format=format, column_map=column_map, row_step=distinct.add, chunked=low_memory,
+                         progress=progress)
              for p in files]
-    if keys is not None:
-        keys.done()
-    return Export.combine(parts, keys=keys)
+    distinct.done()
+    return Export.combine(parts, distinct)
 
 
 def analyze(
-    data: Export | LoadedExport | pd.DataFrame,
+    data: Export | pd.DataFrame,
     *,
     settings: Settings | None = None,
     threshold: float | None = None,
     min_support: int | None = None,
     edited_coverage: float | None = None,
+    min_fuzzy_chars: int | None = None,
     automatic_seconds: float | None = None,
+    signoff_agents: bool | None = None,
     column_map: dict[str, str] | None = None,
     format: str | None = None,
     agent_aliases: dict[str, str] | None = None,
     exclude_agents: Iterable[str] | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> "AuditResult":
+    progress: Progress | None = None,
+) -> AuditResult:
     """Analyse replies: an ``Export`` from ``load``, or any DataFrame with a text column.
+
+    Every ``Settings`` field can be given by name; it overrides the same field of ``settings``.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"text": ["Your order {0} has shipped and will arrive soon!".format(i)
@@ -129,16 +142,13 @@ def analyze(
     """
     settings = (settings or Settings()).with_changes(
         threshold=threshold, min_support=min_support, edited_coverage=edited_coverage,
-        automatic_seconds=automatic_seconds,
+        min_fuzzy_chars=min_fuzzy_chars, automatic_seconds=automatic_seconds, signoff_agents=signoff_agents,
     )
     if isinstance(data, pd.DataFrame):
-        data = Export.combine([load_frame(data, column_map=column_map, format=format)])
-    elif isinstance(data, LoadedExport):
-        data = Export.combine([data])
+        distinct = DistinctReplies(keep_text=True)
+        data = Export.combine([load_frame(data, column_map=column_map, format=format, row_step=distinct.add)],
+                              distinct)
     replies_in, accounting = data.replies, data.accounting
-    if "text" not in replies_in and data.keys is None:
-        raise InputError("the export was read without its text and without reply keys",
-                         hint="Pass the Export that replydiag.load returned")
     if exclude_agents:
         excluded = replies_in["agent"].isin(list(exclude_agents))
         if excluded.any():
@@ -148,27 +158,20 @@ def analyze(
             replies_in = replies_in[~excluded].reset_index(drop=True)
     if replies_in.empty:
         raise InputError("no agent replies left to analyse", hint="Check the excluded authors and the export")
-    origin = replies_in[["file_index", "row_number"]].to_numpy() if "file_index" in replies_in else None
-    replies, templates = analyze_replies(
-        replies_in, settings=settings, customer_times=data.customer_times, progress=progress, keys=data.keys
-    )
+    texts = data.texts(replies_in)
+    replies, templates = analyze_replies(replies_in, settings=settings, distinct=data.distinct,
+                                         customer_times=data.customer_times, progress=progress)
     del replies_in
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)
     return AuditResult(replies=replies, templates=templates, accounting=accounting, settings=settings,
-                       sources=data.sources, origin=origin,
-                       parts=[_text_source(p) for p in data.parts] if data.keys is not None else [])
-
-
-def _text_source(part: LoadedExport) -> LoadedExport:
-    """The file of a part, to read its text again: without its rows, which the result holds."""
-    return replace(part, replies=part.replies.iloc[:0], customer_times=part.customer_times.iloc[:0])
+                       sources=data.sources, texts=texts)
 
 
 def audit(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
           column_map: dict[str, str] | None = None, low_memory: bool | None = None,
-          **options: Any) -> "AuditResult":
+          **options: Any) -> AuditResult:
     """``load`` then ``analyze``: what ``replydiag audit`` runs.
 
     >>> from replydiag.samples import sample_path
@@ -178,151 +181,3 @@ def audit(paths: str | Path | Iterable[str | Path], *, format: str | None = None
     data = load(paths, format=format, column_map=column_map, low_memory=low_memory,
                 progress=options.get("progress"))
     return analyze(data, **options)
-
-
-@dataclass
-class AuditResult:
-    """Everything an audit found. ``replies``: one row per reply; ``templates``: one per template.
-
-    Breakdowns (``by_agent``, ``by_channel``, ``by_period``) are DataFrames of counts and
-    shares; ``summary()`` is what ``summary.json`` holds.
-    """
-
-    replies: pd.DataFrame
-    templates: pd.DataFrame
-    accounting: RowAccounting
-    settings: Settings
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    origin: np.ndarray | None = field(default=None, repr=False)  # (file index, row number) of each reply
-    parts: list[LoadedExport] = field(default_factory=list, repr=False)  # files read in chunks, to read again
-
-    @property
-    def has_text(self) -> bool:
-        """False for exports read in chunks (``low_memory``): ``replies`` holds no ``text``
-        then, and ``reply_texts`` reads it again from the files."""
-        return not self.parts
-
-    def reply_texts(self) -> Iterator[tuple[int, pd.Series]]:
-        """The exported text of every reply, in the order of ``replies``, as (first position,
-        texts) chunks: from memory, or read again from the files chunk by chunk."""
-        if not self.parts:
-            yield 0, self.replies["text"]
-            return
-        assert self.origin is not None
-        files, rows = self.origin[:, 0], self.origin[:, 1]
-        position = 0
-        for index, part in enumerate(self.parts):
-            # A file's replies are one run of rows, in file order.
-            lo, hi = np.searchsorted(files, [index, index + 1])
-            for texts in part.reply_texts(rows[lo:hi]):
-                yield position, texts
-                position += len(texts)
-
-    # --- figures -------------------------------------------------------------------
-    @property
-    def templated_share(self) -> float:
-        """Share of replies that are automatic, template or edited (not personal)."""
-        return shares(self.replies)["templated_share"]
-
-    def shares(self) -> pd.Series:
-        """Share of each kind over all replies."""
-        return pd.Series(shares(self.replies)["shares"], name="share")
-
-    def breakdown(self, by: str | pd.Series) -> pd.DataFrame:
-        """Counts and shares of each kind per value of a column (``agent``, ``channel`` ...)."""
-        return breakdown(self.replies, by)
-
-    def by_agent(self) -> pd.DataFrame:
-        return self.breakdown("agent")
-
-    def by_channel(self) -> pd.DataFrame:
-        return self.breakdown("channel")
-
-    def by_period(self, period: str = "month") -> pd.DataFrame:
-        """Per calendar period (``day``, ``week``, ``month``, ``quarter``); undated replies are left out."""
-        if period not in PERIODS:
-            raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
-        dated = self.replies.dropna(subset=["created_at"])
-        if dated.empty:
-            return breakdown(self.replies.iloc[0:0], pd.Series([], dtype="string", name="period"))
-        labels = period_labels(dated["created_at"], period)
-        return breakdown(dated, labels.rename("period")).sort_index()
-
-    def summary(self) -> dict[str, Any]:
-        """The contents of ``summary.json``: accounting, settings and shares overall / per agent / per channel."""
-        by = {}
-        for name, frame in (("by_agent", self.by_agent()), ("by_channel", self.by_channel())):
-            by[name] = {str(idx): row_shares(row) for idx, row in frame.iterrows()}
-        periods = self.by_period("month")
-        return {
-            "replydiag_version": __version__,
-            "accounting": self.accounting.to_dict(),
-            "sources": self.sources,
-            "settings": self.settings.to_dict(),
-            "overall": shares(self.replies),
-            "templates": int(len(self.templates)),
-            **by,
-            "by_month": {str(idx): row_shares(row) for idx, row in periods.iterrows()},
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.summary(), indent=2, ensure_ascii=False, default=str)
-
-    # --- one reply ---------------------------------------------------------------------
-    def explain(self, reply_id: str) -> dict[str, Any]:
-        """Why a reply got its kind: its template, the words that differ, and its slot values.
-
-        >>> from replydiag.samples import sample_path
-        >>> r = audit(sample_path())
-        >>> sorted(r.explain(r.replies["reply_id"].iloc[0]))[:3]
-        ['agent', 'differences', 'kind']
-        """
-        from rapidfuzz.distance import Indel
-
-        match = self.replies[self.replies["reply_id"] == str(reply_id)]
-        if match.empty:
-            raise KeyError(f"no reply with reply_id {reply_id!r}")
-        row = match.iloc[0]
-        template_text = None
-        differences: list[dict[str, str]] = []
-        if pd.notna(row["template_id"]):
-            found = self.templates.loc[self.templates["template_id"] == row["template_id"], "template_text"]
-            template_text = str(found.iloc[0]) if len(found) else None
-        if template_text:
-            a, b = template_text.split(), str(row["masked"]).split()
-            for op in Indel.opcodes(a, b):
-                if op.tag != "equal":
-                    differences.append({
-                        "template": " ".join(a[op.src_start:op.src_end]),
-                        "reply": " ".join(b[op.dest_start:op.dest_end]),
-                    })
-        return {
-            "reply_id": str(row["reply_id"]),
-            "agent": row["agent"],
-            "kind": str(row["kind"]),
-            "template_id": None if pd.isna(row["template_id"]) else row["template_id"],
-            "template_text": template_text,
-            "similarity": None if pd.isna(row["similarity"]) else float(row["similarity"]),
-            "template_share": None if pd.isna(row["template_share"]) else float(row["template_share"]),
-            "text": None if pd.isna(row["text"]) else row["text"],
-            "masked": row["masked"],
-            "slot_values": [] if pd.isna(row["text"]) else slot_values(str(row["text"])),
-            "differences": differences,
-        }
-
-    # --- charts (matplotlib imported only when drawn) ------------------------------------
-    def plot_shares(self):
-        from .charts import shares_bar
-        return shares_bar(self.shares())
-
-    def plot_agents(self, top: int = 15):
-        from .charts import agents_stacked
-        return agents_stacked(self.by_agent(), top=top)
-
-    def plot_trend(self, period: str = "month"):
-        from .charts import trend_lines
-        return trend_lines(self.by_period(period))
-
-    def _repr_html_(self) -> str:
-        from .report.render import render_result_html_snippet
-        return render_result_html_snippet(self)

@@ -217,11 +217,8 @@ def inspect(
     from .terminal import render_inspect
 
     sample = export.replies.head(3)
-    if "text" in sample:
-        texts = [str(t) for t in sample["text"]]
-    else:  # read in chunks: the text is gone, the masked text of its key is kept
-        masked = export.keys.masked
-        texts = [masked.iloc[code] for code in sample["key_code"]]
+    # Read in chunks, the text is gone: the masked text of its key is kept.
+    texts = [str(t) for t in (sample["text"] if "text" in sample else export.distinct.masked_of(sample))]
     examples = [
         {"agent": str(r.agent), "created_at": str(r.created_at), "text": text}
         for r, text in zip(sample.itertuples(), texts)

@@ -7,18 +7,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .formatting import pct, shorten
 from .models import KINDS
 
 KIND_STYLE = {"automatic": "magenta", "template": "yellow", "edited": "cyan", "personal": "green"}
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.1f}%"
-
-
-def _short(text: str, width: int = 90) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -> None:
@@ -28,8 +20,8 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
     sources = ", ".join(f"{s['file']} ({s['format']})" for s in summary["sources"])
     console.print(f"[bold]replydiag audit[/bold] of {sources}")
     console.print(
-        f"{overall['replies']:,} agent replies analysed · templated {_pct(overall['templated_share'])} · "
-        f"personal {_pct(overall['shares']['personal'])} · {summary['templates']} templates"
+        f"{overall['replies']:,} agent replies analysed · templated {pct(overall['templated_share'])} · "
+        f"personal {pct(overall['shares']['personal'])} · {summary['templates']} templates"
     )
 
     kinds = Table(title="Replies by kind", title_justify="left")
@@ -37,7 +29,7 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
     kinds.add_column("replies", justify="right")
     kinds.add_column("share", justify="right")
     for kind in KINDS:
-        kinds.add_row(f"[{KIND_STYLE[kind]}]{kind}[/]", f"{overall['counts'][kind]:,}", _pct(overall["shares"][kind]))
+        kinds.add_row(f"[{KIND_STYLE[kind]}]{kind}[/]", f"{overall['counts'][kind]:,}", pct(overall["shares"][kind]))
     console.print(kinds)
 
     if len(result.templates):
@@ -46,7 +38,7 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
             table.add_column(col, justify=justify, overflow="fold")
         for _, row in result.templates.head(top).iterrows():
             table.add_row(row["template_id"], f"{row['replies']:,}", str(row["agents"]),
-                          _short(row["template_text"]))
+                          shorten(row["template_text"]))
         console.print(table)
 
     per_agent = result.by_agent()
@@ -58,8 +50,8 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
         table.add_column(kind, justify="right")
     table.add_column("templated", justify="right")
     for agent, row in per_agent.head(agents).iterrows():
-        table.add_row(str(agent), f"{int(row['replies']):,}", *[_pct(row[f'{k}_share']) for k in KINDS],
-                      _pct(row["templated_share"]))
+        table.add_row(str(agent), f"{int(row['replies']):,}", *[pct(row[f'{k}_share']) for k in KINDS],
+                      pct(row["templated_share"]))
     console.print(table)
     render_accounting(console, acc)
 
@@ -90,7 +82,7 @@ def render_inspect(console: Console, export, examples: list[dict[str, str]]) -> 
     render_accounting(console, export.accounting.to_dict())
     for i, example in enumerate(examples, 1):
         console.print(f"[bold]example {i}[/bold] · {example['agent']} · {example['created_at']}: "
-                      f"{_short(example['text'], 160)}")
+                      f"{shorten(example['text'], 160)}")
 
 
 def render_periods(console: Console, periods) -> None:
@@ -100,5 +92,5 @@ def render_periods(console: Console, periods) -> None:
         table.add_column(col, justify=justify)
     for p in periods:
         change = "—" if p.change_pp is None else f"{p.change_pp:+.1f} pp"
-        table.add_row(p.period, f"{p.replies:,}", _pct(p.templated_share), change, p.path)
+        table.add_row(p.period, f"{p.replies:,}", pct(p.templated_share), change, p.path)
     console.print(table)

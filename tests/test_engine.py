@@ -102,13 +102,13 @@ def test_min_similarity_of_each_template_is_not_below_threshold():
 def test_results_do_not_depend_on_how_keys_are_sliced(monkeypatch):
     """Word pairs are computed, and edited templates searched, a slice of keys at a time:
     slices of 7 keys must give what one slice gives."""
-    from replydiag import cluster
+    from replydiag import edited, features
     from replydiag.samples import sample_path
 
     export = replydiag.load(sample_path())
     whole = replydiag.analyze(export)
-    monkeypatch.setattr(cluster, "FEATURE_CHUNK", 7)
-    monkeypatch.setattr(cluster, "CONTAINMENT_SLICE", 7)
+    monkeypatch.setattr(features, "FEATURE_CHUNK", 7)
+    monkeypatch.setattr(edited, "CONTAINMENT_SLICE", 7)
     sliced = replydiag.analyze(export)
     for column in ("kind", "template_id", "similarity", "template_share"):
         assert whole.replies[column].astype(str).tolist() == sliced.replies[column].astype(str).tolist()

@@ -39,7 +39,7 @@ def _same_audit(paths, tmp_path):
 
 def test_sample_read_in_chunks_writes_the_same_files(tiny_chunks, tmp_path):
     whole, chunked = _same_audit(sample_path(), tmp_path)
-    assert chunked.parts[0].chunks_read > 20
+    assert chunked.texts.files[0].chunks_read > 20
     assert chunked.replies["text"].isna().all()
     # Masked examples still come with every reply (from the first reply sharing its key).
     assert chunked.replies["masked"].notna().all()
@@ -53,7 +53,7 @@ def test_formats_read_in_chunks_write_the_same_files(tiny_chunks, tmp_path, name
 
 def test_files_of_both_kinds_together(tiny_chunks, tmp_path):
     whole, chunked = _same_audit([sample_path(), FORMATS / "zendesk_comments.json"], tmp_path)
-    assert len(chunked.parts) == 2
+    assert len(chunked.texts.files) == 2
 
 
 @pytest.mark.parametrize("name", ["duplicate_ids.csv", "hostile.csv", "bad_dates.csv"])
@@ -115,7 +115,7 @@ def test_cli_low_memory_flag(tmp_path):
 def test_real_twitter_export_in_chunks(tmp_path, monkeypatch):
     monkeypatch.setattr(load_module, "CHUNK_BYTES", 1 << 16)
     whole, chunked = _same_audit(realdata("twcs-brands/SpotifyCares.csv"), tmp_path)
-    assert chunked.parts[0].chunks_read > 10
+    assert chunked.texts.files[0].chunks_read > 10
 
 
 
@@ -128,7 +128,7 @@ def test_inspect_of_a_big_file_shows_masked_examples(monkeypatch):
     run = CliRunner().invoke(app, ["inspect", str(sample_path())])
     assert run.exit_code == 0, run.output
     export = api.load(sample_path(), low_memory=True)
-    masked = [export.keys.masked.iloc[code] for code in export.replies["key_code"].head(3)]
+    masked = [export.distinct.masked.iloc[code] for code in export.replies["key_code"].head(3)]
     shown = " ".join(run.output.split())
     assert "example 3" in shown
     assert all(" ".join(m.split())[:40] in shown for m in masked)

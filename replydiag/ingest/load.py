@@ -52,7 +52,7 @@ _ROLES = pd.CategoricalDtype([role.value for role in Role])
 _REASONS = pd.CategoricalDtype(["private note", "system event", "empty text", "redacted body",
                                 "duplicate message id"])
 
-ChunkStep = Callable[[pd.DataFrame], pd.DataFrame]
+RowStep = Callable[[pd.DataFrame], pd.DataFrame]
 Progress = Callable[[str, int, int], None]
 
 
@@ -110,16 +110,16 @@ def load_export(
     *,
     format: str | None = None,
     column_map: dict[str, str] | None = None,
-    chunk_step: ChunkStep | None = None,
-    chunk_bytes: int | None = None,
+    row_step: RowStep | None = None,
+    chunked: bool = False,
     progress: Progress | None = None,
 ) -> LoadedExport:
     """Read a CSV, TSV, JSON or NDJSON help-desk export.
 
-    With ``chunk_step``, a CSV file is read ``chunk_bytes`` at a time and each chunk's rows
-    pass through ``chunk_step``, which replaces their text with what the analysis needs:
-    memory then holds one chunk of text, not the file. (JSON and UTF-16 files are read whole,
-    then their rows pass through ``chunk_step`` at once.)
+    Canonical rows pass through ``row_step`` (the analysis's normaliser) as they are made.
+    ``chunked`` reads a CSV file ``CHUNK_BYTES`` at a time: memory then holds one chunk of
+    text, not the file, when the step drops the text. (JSON and UTF-16 files are read whole,
+    then their rows pass through ``row_step`` at once.)
 
     >>> from replydiag.samples import sample_path
     >>> export = load_export(sample_path())
@@ -127,10 +127,10 @@ def load_export(
     ('zendesk', True)
     """
     path = Path(path)
-    if chunk_step is not None and _size(path) > 0:
-        chunks = _csv_chunks(path, chunk_bytes or CHUNK_BYTES)
+    if chunked and _size(path) > 0:
+        chunks = _csv_chunks(path, CHUNK_BYTES)
         if chunks is not None:
-            return _load_chunks(chunks, format=format, column_map=column_map, chunk_step=chunk_step,
+            return _load_chunks(chunks, format=format, column_map=column_map, row_step=row_step or _as_is,
                                 progress=progress)
     data = read_bytes(path)
     mixed_lines = 0
@@ -155,7 +155,7 @@ def load_export(
         del decoded, stripped
     del data, fast
     export = _canonicalise(raw, source=path.name, format=format, column_map=column_map, path=path,
-                           chunk_step=chunk_step)
+                           row_step=row_step)
     export.encoding = encoding
     if mixed_lines:
         were = "line was" if mixed_lines == 1 else "lines were"
@@ -190,12 +190,12 @@ def _csv_chunks(path: Path, chunk_bytes: int) -> CsvChunks | None:
 
 
 def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
-                 chunk_step: ChunkStep, progress: Progress | None) -> LoadedExport:
+                 row_step: RowStep, progress: Progress | None) -> LoadedExport:
     path = chunks.path
     while True:
         try:
             plan, notes, parts, rows = _read_chunks(chunks, format=format, column_map=column_map,
-                                                    chunk_step=chunk_step, progress=progress)
+                                                    row_step=row_step, progress=progress)
             break
         except NotUtf8:
             # A block that is not UTF-8 after a first megabyte that was: the file is cp1252
@@ -223,8 +223,8 @@ def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
 
 
 def _read_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
-                 chunk_step: ChunkStep, progress: Progress | None):
-    """One pass over the file: (plan, notes, each chunk's rows after ``chunk_step``, rows read)."""
+                 row_step: RowStep, progress: Progress | None):
+    """One pass over the file: (plan, notes, each chunk's rows after ``row_step``, rows read)."""
     plan: Plan | None = None
     notes = Notes()
     parts: list[pd.DataFrame] = []
@@ -236,7 +236,7 @@ def _read_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
             plan = make_plan(raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path)
         rows = canonical_rows(raw.frame, plan, notes, first_row=row)
         row += len(rows)
-        parts.append(chunk_step(rows))
+        parts.append(row_step(rows))
         del rows, raw
         release_memory()
         if progress:
@@ -258,6 +258,7 @@ def load_frame(
     source: str = "dataframe",
     format: str | None = None,
     column_map: dict[str, str] | None = None,
+    row_step: RowStep | None = None,
 ) -> LoadedExport:
     """Canonicalise a DataFrame you already have (e.g. from a database query).
 
@@ -276,7 +277,7 @@ def load_frame(
             strings[col] = strings[col].dt.strftime("%Y-%m-%dT%H:%M:%S%z")
         strings[col] = strings[col].astype("string")
     return _canonicalise(RawTable(strings, kind="frame"), source=source, format=format, column_map=column_map,
-                         path=source)
+                         path=source, row_step=row_step)
 
 
 @dataclass
@@ -493,18 +494,24 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
 
 
 def _canonicalise(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
-                  path: str | Path, chunk_step: ChunkStep | None = None) -> LoadedExport:
+                  path: str | Path, row_step: RowStep | None = None) -> LoadedExport:
     raw.frame = raw.frame.reset_index(drop=True)
     plan = make_plan(raw, source=source, format=format, column_map=column_map, path=path)
     accounting = _raw_accounting(raw)
     notes = Notes()
     rows = canonical_rows(raw.frame, plan, notes)
-    if chunk_step is None:
-        return finish(rows, plan, notes, accounting)
+    stepped = row_step(rows) if row_step is not None else rows
+    if "text" in stepped:
+        return finish(stepped, plan, notes, accounting)
+    # The step dropped the text of a file that cannot be read again in chunks: kept by row.
     texts = pd.Series(rows["text"].to_numpy(), index=rows["row_number"].to_numpy())
-    export = finish(chunk_step(rows), plan, notes, accounting)
+    export = finish(stepped, plan, notes, accounting)
     export.kept_texts = texts.loc[export.replies["row_number"].to_numpy()]
     return export
+
+
+def _as_is(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows
 
 
 def _raw_accounting(raw: RawTable) -> RowAccounting:

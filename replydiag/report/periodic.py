@@ -17,7 +17,7 @@ import pandas as pd
 from ..metrics import breakdown, period_labels, shares
 from ..output import atomic_path, safe_frame, write_text
 from .build import build_report
-from .render import md_escape
+from ..formatting import md_escape
 from .write import write_report
 
 HISTORY_COLUMNS = ("reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id", "masked")

@@ -1,0 +1,113 @@
+"""Classification: a kind per distinct reply, from its cluster and the edited-template search.
+
+A key in a cluster of at least ``min_support`` replies is a template; a key that contains most
+of a template's words in order is an edited template, or a light edit of a short template
+when it holds nearly all of it and little else. A verbatim template sent within
+``automatic_seconds`` of the customer's message, or a row the export flags as a bot's, is
+automatic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+
+from .cluster import Clustering
+from .edited import find_contained_templates
+from .models import Kind, Settings
+
+LIGHT_EDIT_SHARE = 0.85
+KIND_CODES = {Kind.PERSONAL: 0, Kind.TEMPLATE: 1, Kind.EDITED: 2, Kind.AUTOMATIC: 3}
+KIND_NAMES = np.array([Kind.PERSONAL.value, Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value],
+                      dtype=object)
+
+
+@dataclass(frozen=True)
+class KeyLabels:
+    """Per distinct key: kind code, template (index of its representative key, -1 for none),
+    similarity (0-100) to it, and the share of the reply the template covers."""
+
+    kind: np.ndarray
+    template: np.ndarray
+    similarity: np.ndarray
+    share: np.ndarray
+
+
+def label_keys(clustering: Clustering, settings: Settings,
+               progress: Callable[[int, int], None] | None = None) -> KeyLabels:
+    """Kind, template representative, similarity and template share per distinct key."""
+    n = len(clustering.keys)
+    sizes = clustering.cluster_sizes()
+    reps = sizes[sizes >= settings.min_support].index.to_numpy()
+    reps = np.array([r for r in reps if clustering.keys[r]], dtype=np.int64)
+    is_template_rep = np.zeros(n, dtype=bool)
+    is_template_rep[reps] = True
+
+    kind = np.zeros(n, dtype=np.int8)
+    template = np.full(n, -1, dtype=np.int64)
+    similarity = np.zeros(n)
+    share = np.zeros(n)
+    in_template = is_template_rep[clustering.cluster]
+    kind[in_template] = KIND_CODES[Kind.TEMPLATE]
+    template[in_template] = clustering.cluster[in_template]
+    similarity[in_template] = clustering.similarity[in_template]
+    share[in_template] = 1.0
+
+    lengths = np.fromiter((len(k) for k in clustering.keys), dtype=np.int64, count=n)
+    candidates = np.flatnonzero(~in_template & (lengths >= settings.min_fuzzy_chars))
+    contained = find_contained_templates(clustering, candidates, reps, min_coverage=settings.edited_coverage,
+                                         progress=progress)
+    for i, hit in contained.items():
+        # Nearly all of the template and nearly nothing else: a light edit of a short template
+        # (one dropped word moves a short text below the threshold), not an edited one.
+        # Its similarity is then the word-level one, which clears the threshold by construction.
+        word_similarity = 100 * min(hit.coverage, hit.share)
+        light = word_similarity >= max(settings.threshold, 100 * LIGHT_EDIT_SHARE)
+        kind[i] = KIND_CODES[Kind.TEMPLATE if light else Kind.EDITED]
+        template[i] = hit.template
+        similarity[i] = word_similarity if light else fuzz.ratio(clustering.keys[i], clustering.keys[hit.template])
+        share[i] = min(hit.share, 1.0)
+    return KeyLabels(kind, template, similarity, share)
+
+
+def seconds_since_customer(replies: pd.DataFrame, customer_times: pd.DataFrame) -> np.ndarray:
+    """Seconds between each reply and the latest earlier customer message of its conversation."""
+    left = pd.DataFrame({
+        "position": np.arange(len(replies)),
+        "conversation_id": replies["conversation_id"].astype("string"),
+        "created_at": replies["created_at"],
+    }).dropna(subset=["created_at"])
+    right = customer_times.rename(columns={"created_at": "customer_at"}).dropna()
+    right["conversation_id"] = right["conversation_id"].astype("string")
+    delay = np.full(len(replies), np.inf)
+    if left.empty or right.empty:
+        return delay
+    merged = pd.merge_asof(
+        left.sort_values("created_at"),
+        right.sort_values("customer_at"),
+        left_on="created_at",
+        right_on="customer_at",
+        by="conversation_id",
+        direction="backward",
+    )
+    seconds = (merged["created_at"] - merged["customer_at"]).dt.total_seconds().to_numpy()
+    ok = ~np.isnan(seconds)
+    delay[merged["position"].to_numpy()[ok]] = seconds[ok]
+    return delay
+
+
+
+def automatic(replies: pd.DataFrame, customer_times: pd.DataFrame | None, kind: np.ndarray,
+              similarity: np.ndarray, settings: Settings) -> np.ndarray:
+    """Which replies are automatic: flagged as a bot's by the export, or a verbatim template
+    sent within ``automatic_seconds`` of the customer's message."""
+    flagged = replies["automatic_flag"].to_numpy(dtype=bool).copy()
+    if customer_times is not None and len(customer_times) and settings.automatic_seconds > 0:
+        delay = seconds_since_customer(replies, customer_times)
+        verbatim = (kind == KIND_CODES[Kind.TEMPLATE]) & (similarity >= 100.0)
+        flagged |= verbatim & (delay <= settings.automatic_seconds)
+    return flagged

@@ -1,0 +1,193 @@
+"""Word-pair features of distinct replies: what clustering and the edited-template search index.
+
+Every distinct key gets its distinct word pairs (one-word keys their word) as dense int32 ids,
+grouped by key with the rarest first, and its *prefix*: the few rarest pairs it is indexed
+and looked up by (prefix filtering, as in similarity joins). Computed for all keys at once
+with Arrow and NumPy, ``FEATURE_CHUNK`` keys at a time, so the per-key Python loops of the
+later stages only look up and verify.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .memory import release_memory
+
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
+_TOKEN = re.compile(r"\{\w+\}|[" + _CJK_RANGES + r"]|[^\s" + _CJK_RANGES + r"]+")
+_CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
+PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
+QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs
+
+
+def tokens(key: str) -> list[str]:
+    """Words, with each CJK character its own token (Chinese and Japanese have no spaces).
+
+    >>> tokens("订单 {order} 已发货 ok")
+    ['订', '单', '{order}', '已', '发', '货', 'ok']
+    """
+    if _CJK_CHAR.search(key):
+        return _TOKEN.findall(key)
+    return key.split()
+
+
+@dataclass
+class Features:
+    """Distinct word pairs of every key, flattened and grouped by key (rarest first): dense
+    pair ``ids`` of key ``owner`` (int32: they are most of an audit's memory).
+    ``prefix``/``prefix_start``: each key's rarest pairs, the ones it is looked up by."""
+
+    owner: np.ndarray
+    ids: np.ndarray
+    prefix: np.ndarray
+    prefix_start: np.ndarray
+
+
+FEATURE_CHUNK = 100_000  # keys tokenised at a time: the temporaries of a chunk, not of all keys
+
+
+def word_pair_features(keys: list[str]) -> Features:
+    """Word pairs of each key (single words for one-word keys), computed for all keys at once.
+
+    Keys are taken ``FEATURE_CHUNK`` at a time, so the temporaries are those of one chunk;
+    what is kept is two int32 numbers per pair.
+
+    >>> f = word_pair_features(["your order shipped", "your order", "ok"])
+    >>> f.owner.tolist(), f.ids.tolist()
+    ([0, 0, 1, 2], [1, 0, 0, 2])
+    """
+    n = len(keys)
+    bounds = list(range(0, n, FEATURE_CHUNK)) + [n]
+    spans = list(zip(bounds, bounds[1:]))
+    # Tokens get ids in order of first appearance over all keys, and pair ids need the size
+    # of the whole vocabulary: a first pass collects it (tokenising twice costs less memory
+    # than keeping every key's tokens).
+    vocabulary = pc.unique(pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans],
+                                            type=pa.large_string()))
+    vocab = max(len(vocabulary), 1)
+    owners: list[np.ndarray | None] = []
+    raw_ids: list[np.ndarray | None] = []
+    chunk_distinct: list[np.ndarray] = []
+    for a, b in spans:
+        offsets, flat = _split_tokens(keys[a:b])
+        tok = np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int64)
+        owner, ids = _pairs_of_chunk(tok, offsets, vocab, first_key=a)
+        owners.append(owner.astype(np.int32))
+        raw_ids.append(ids)
+        chunk_distinct.append(unique_sorted(ids))
+    del vocabulary
+    distinct = unique_sorted(np.concatenate(chunk_distinct)) if chunk_distinct else np.zeros(0, dtype=np.int64)
+    del chunk_distinct
+    release_memory()
+    # Dense pair ids: ranks among all distinct pairs.
+    n_pairs = max(len(distinct), 1)
+    total = sum(len(o) for o in owners)
+    owner_out = np.empty(total, dtype=np.int32)
+    ids_out = np.empty(total, dtype=np.int32)
+    df_of_pair = np.zeros(n_pairs, dtype=np.int64)
+    at = 0
+    for i, ids in enumerate(raw_ids):
+        dense = np.searchsorted(distinct, ids).astype(np.int32)
+        raw_ids[i] = dense  # the int64 ids go as soon as they are ranked
+        df_of_pair += np.bincount(dense, minlength=n_pairs)
+    del distinct
+    # Each key's rarest pairs first: pairs ranked once by (df, id), then sorted within keys.
+    rarity_rank = np.empty(n_pairs, dtype=np.int64)
+    rarity_rank[np.lexsort((np.arange(n_pairs), df_of_pair))] = np.arange(n_pairs)
+    prefixes, prefix_counts = [], []
+    for chunk, (a, b) in enumerate(spans):
+        local, pair = owners[chunk] - a, raw_ids[chunk]
+        owners[chunk] = raw_ids[chunk] = None  # type: ignore[call-overload]  # freed as the output fills
+        order = np.lexsort((rarity_rank[pair], local))
+        local, pair = local[order], pair[order]
+        per_key = np.bincount(local, minlength=b - a)
+        start = np.concatenate([[0], np.cumsum(per_key)])
+        # A pair held by one key only links it to nothing: it is neither indexed nor looked up.
+        # Such pairs sort first within their key, so ranks among the shared ones are shifted.
+        shared = df_of_pair[pair] >= 2
+        unique_per_key = np.bincount(local[~shared], minlength=b - a)
+        rank = np.arange(len(local)) - start[local] - unique_per_key[local]
+        size = np.minimum(np.maximum(3, np.ceil(per_key * PREFIX_SHARE)), QUERY_PAIRS).astype(np.int64)
+        keep = shared & (rank < size[local])
+        owner_out[at:at + len(local)] = local + a
+        ids_out[at:at + len(local)] = pair
+        at += len(local)
+        prefixes.append(pair[keep])
+        prefix_counts.append(np.bincount(local[keep], minlength=b - a))
+    del owners, raw_ids
+    if not prefixes:
+        empty = np.zeros(0, dtype=np.int32)
+        return Features(owner=empty, ids=empty, prefix=empty, prefix_start=np.zeros(1, dtype=np.int64))
+    return Features(
+        owner=owner_out,
+        ids=ids_out,
+        prefix=np.concatenate(prefixes),
+        prefix_start=np.concatenate([[0], np.cumsum(np.concatenate(prefix_counts))]),
+    )
+
+
+def _split_tokens(keys: list[str]) -> tuple[np.ndarray, pa.Array]:
+    """Offsets and flat tokens of keys (CJK characters split apart), via Arrow."""
+    arr = pa.array(keys, type=pa.large_string())
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=_CJK_RE2, replacement=r" \1 "))
+    lists = pc.utf8_split_whitespace(arr)
+    return np.asarray(lists.offsets, dtype=np.int64), lists.flatten()
+
+
+def _pairs_of_chunk(tok: np.ndarray, offsets: np.ndarray, vocab: int, *, first_key: int):
+    """(owner, raw pair id) of each distinct pair of each key of one chunk of keys."""
+    n = len(offsets) - 1
+    lengths = np.diff(offsets)
+    key_of_token = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    # Pairs: token j with j+1 inside the same key; one-word keys keep their word (own id space).
+    if len(tok) > 1:
+        same = key_of_token[:-1] == key_of_token[1:]
+        pair_owner = key_of_token[:-1][same]
+        pair_ids = tok[:-1][same] * vocab + tok[1:][same]
+    else:
+        pair_owner = np.zeros(0, dtype=np.int64)
+        pair_ids = np.zeros(0, dtype=np.int64)
+    single = np.flatnonzero(lengths == 1)
+    owner = np.concatenate([pair_owner, single])
+    ids = np.concatenate([pair_ids, tok[offsets[single]] + vocab * vocab])
+    del tok, key_of_token, pair_owner, pair_ids
+    # Each pair once per key: sort (owner, pair) as one int64, pairs numbered within the chunk.
+    local_ids, local = unique_sorted(ids, return_inverse=True)
+    span = max(len(local_ids), 1)
+    combined = unique_sorted(owner * span + local)
+    return combined // span + first_key, local_ids[combined % span]
+
+
+def unique_sorted(values: np.ndarray, return_inverse: bool = False):
+    """``np.unique`` by sorting (NumPy's own can fall back to a much slower hash table)."""
+    if not return_inverse:
+        ordered = np.sort(values)
+        flag = np.ones(len(ordered), dtype=bool)
+        flag[1:] = ordered[1:] != ordered[:-1]
+        return ordered[flag]
+    order = np.argsort(values)
+    ordered = values[order]
+    flag = np.ones(len(ordered), dtype=bool)
+    flag[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(flag) - 1
+    return ordered[flag], inverse
+
+
+
+def grouped_positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Positions, in arrays grouped by key (key ``k`` at ``start[k]:start[k + 1]``), of ``keys``' items.
+
+    >>> grouped_positions(np.array([0, 2, 5, 6]), np.array([2, 0])).tolist()
+    [5, 0, 1]
+    """
+    lengths = start[keys + 1] - start[keys]
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(start[keys] - before, lengths) + np.arange(int(lengths.sum()))
+

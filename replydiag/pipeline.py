@@ -1,0 +1,147 @@
+"""The analysis, stage after stage: distinct replies -> clusters -> kinds -> templates.
+
+``analyze_replies`` is pure (frames in, frames out); ``replydiag.api`` wraps it with loading
+and the typed result. Each stage is a module of its own: ``features`` (word pairs),
+``cluster`` (near-duplicates), ``edited`` (edited-template search), ``classify`` (a kind per
+reply) and ``slots`` (template text with slots).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
+from .cluster import Clustering, cluster_codes
+from .distinct import DistinctReplies, first_rows
+from .memory import release_memory
+from .models import Kind, Settings
+from .slots import recover_template, template_id
+
+TEMPLATE_COLUMNS = (
+    "template_id", "template_text", "replies", "agents", "first_seen", "last_seen", "example_reply_id",
+    "template", "edited", "automatic", "min_similarity", "helpdesk_template",
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+def analyze_replies(
+    replies: pd.DataFrame,
+    *,
+    settings: Settings,
+    distinct: DistinctReplies,
+    customer_times: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Label every reply and recover the templates. Returns (replies, templates) frames.
+
+    ``replies`` carry the ``key_code`` and ``signoff`` that ``distinct`` gave them as they
+    were read (and their ``text`` and ``masked`` text, when it kept them).
+    """
+    replies = replies.reset_index(drop=True)
+    codes = replies["key_code"].to_numpy()
+    signoff = replies["signoff"].astype("string")
+    agent = _agents(replies, signoff, settings)
+
+    def stage(name: str) -> Callable[[int, int], None]:
+        return lambda done, total: progress(name, done, total) if progress else None
+
+    clustering, row_key = cluster_codes(
+        codes,
+        distinct.keys,
+        threshold=settings.threshold,
+        min_support=settings.min_support,
+        min_fuzzy_chars=settings.min_fuzzy_chars,
+        progress=stage("clustering distinct replies"),
+    )
+    release_memory()
+    labels = label_keys(clustering, settings, stage("finding edited templates"))
+
+    kind = labels.kind[row_key].copy()
+    rep = labels.template[row_key]
+    similarity = labels.similarity[row_key]
+    share = labels.share[row_key]
+    kind[automatic(replies, customer_times, kind, similarity, settings)] = KIND_CODES[Kind.AUTOMATIC]
+
+    ids = np.array([template_id(k) for k in clustering.keys], dtype=object)
+    has_template = rep >= 0
+    no_text = pd.Series(pd.NA, index=replies.index, dtype="string")
+    out = pd.DataFrame({
+        "reply_id": replies["reply_id"].astype("string"),
+        "conversation_id": replies["conversation_id"].astype("string"),
+        "agent": agent,
+        "channel": replies["channel"].astype("string"),
+        "created_at": replies["created_at"],
+        "kind": pd.Categorical(KIND_NAMES[kind], categories=[k.value for k in Kind]),
+        "template_id": pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string"),
+        "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
+        "template_share": np.where(has_template, np.round(share, 3), np.nan),
+        "text": replies["text"].astype("string") if "text" in replies else no_text,
+        "source": replies["source"].astype("string"),
+        "signoff": signoff,
+        "helpdesk_template": replies["helpdesk_template"].astype("string"),
+        "masked": distinct.masked_of(replies),
+    })
+    templates = _template_table(out, clustering, row_key, labels, ids)
+    del clustering
+    release_memory()
+    return out, templates
+
+
+def _agents(replies: pd.DataFrame, signoff: pd.Series, settings: Settings) -> pd.Series:
+    """Who wrote each reply: the export's author, or brand account/sign-off initials."""
+    agent = replies["agent"].astype("string")
+    if settings.signoff_agents:
+        # A brand account ("AppleSupport") signed "^MC" was written by agent MC of that brand.
+        account = replies.get("agent_is_account", pd.Series(False, index=replies.index)).astype(bool)
+        signed = signoff.notna() & account
+        agent = agent.where(~signed, agent.fillna("").str.cat(signoff, sep="/").str.lstrip("/"))
+    return agent.fillna("unknown").replace("", "unknown")
+
+
+def _template_table(out: pd.DataFrame, clustering: Clustering, row_key: np.ndarray, labels: KeyLabels,
+                    ids: np.ndarray) -> pd.DataFrame:
+    """One row per template: its replies, agents, dates, kinds and its text with slots."""
+    key_kind, key_template = labels.kind, labels.template
+    used = out["template_id"].notna()
+    if not used.any():
+        return pd.DataFrame(columns=list(TEMPLATE_COLUMNS))
+    members = out.loc[used, ["template_id", "agent", "created_at", "reply_id", "kind", "similarity",
+                             "helpdesk_template"]]
+    grouped = members.groupby("template_id", observed=True)
+    table = pd.DataFrame({
+        "replies": grouped.size(),
+        "agents": grouped["agent"].nunique(),
+        "first_seen": grouped["created_at"].min(),
+        "last_seen": grouped["created_at"].max(),
+        "example_reply_id": grouped["reply_id"].first(),
+    })
+    kinds = pd.crosstab(members["template_id"], members["kind"])
+    for name in (Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value):
+        table[name] = kinds[name] if name in kinds else 0
+    whole = members[members["kind"] != Kind.EDITED.value]
+    table["min_similarity"] = whole.groupby("template_id", observed=True)["similarity"].min()
+    marks = members.dropna(subset=["helpdesk_template"])
+    if len(marks):
+        table["helpdesk_template"] = marks.groupby("template_id")["helpdesk_template"].agg(
+            lambda s: s.value_counts().index[0])
+    else:
+        table["helpdesk_template"] = pd.NA
+
+    # Template text: align the distinct masked variants of each cluster with its representative.
+    member_keys = np.flatnonzero((key_template >= 0) & (key_kind != KIND_CODES[Kind.EDITED]))
+    # The masked text of the first reply of each member key (only those: most keys are personal).
+    first_row = first_rows(row_key, len(key_kind))
+    needed = np.union1d(member_keys, key_template[member_keys])
+    display = dict(zip(needed.tolist(), out["masked"].take(first_row[needed]).astype(str).tolist()))
+    variants: dict[int, list[tuple[str, int]]] = {}
+    for k in member_keys:
+        variants.setdefault(int(key_template[k]), []).append((display[k], int(clustering.counts[k])))
+    texts = {ids[rep]: recover_template(display[rep], vs) for rep, vs in variants.items() if rep in display}
+    table["template_text"] = pd.Series(texts)
+    table = table.reset_index(names="template_id")
+    table = table.sort_values(["replies", "template_id"], ascending=[False, True], kind="stable")
+    return table[list(TEMPLATE_COLUMNS)].reset_index(drop=True)

@@ -1,0 +1,156 @@
+"""``AuditResult``: everything an audit found, as DataFrames and typed values.
+
+The figures (shares, breakdowns, periods) come from ``metrics``; ``summary()`` is what
+``summary.json`` holds, so a notebook and the CLI report the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import pandas as pd
+
+from .metrics import PERIODS, breakdown, period_labels, row_shares, shares
+from .models import RowAccounting, Settings
+from .normalize import slot_values
+from .texts import InMemoryTexts, ReplyTexts
+from .version import __version__
+
+
+@dataclass
+class AuditResult:
+    """Everything an audit found. ``replies``: one row per reply; ``templates``: one per template.
+
+    Breakdowns (``by_agent``, ``by_channel``, ``by_period``) are DataFrames of counts and
+    shares; ``summary()`` is what ``summary.json`` holds.
+    """
+
+    replies: pd.DataFrame
+    templates: pd.DataFrame
+    accounting: RowAccounting
+    settings: Settings
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    texts: ReplyTexts = field(default_factory=InMemoryTexts, repr=False)
+
+    @property
+    def has_text(self) -> bool:
+        """False for exports read in chunks (``low_memory``): ``replies`` holds no ``text``
+        then, and ``reply_texts`` reads it again from the files."""
+        return self.texts.in_memory
+
+    def reply_texts(self) -> Iterator[tuple[int, pd.Series]]:
+        """The exported text of every reply, in the order of ``replies``, as (first position,
+        texts) chunks: from memory, or read again from the files chunk by chunk."""
+        return self.texts.chunks(self.replies)
+
+    # --- figures -------------------------------------------------------------------
+    @property
+    def templated_share(self) -> float:
+        """Share of replies that are automatic, template or edited (not personal)."""
+        return shares(self.replies)["templated_share"]
+
+    def shares(self) -> pd.Series:
+        """Share of each kind over all replies."""
+        return pd.Series(shares(self.replies)["shares"], name="share")
+
+    def breakdown(self, by: str | pd.Series) -> pd.DataFrame:
+        """Counts and shares of each kind per value of a column (``agent``, ``channel`` ...)."""
+        return breakdown(self.replies, by)
+
+    def by_agent(self) -> pd.DataFrame:
+        return self.breakdown("agent")
+
+    def by_channel(self) -> pd.DataFrame:
+        return self.breakdown("channel")
+
+    def by_period(self, period: str = "month") -> pd.DataFrame:
+        """Per calendar period (``day``, ``week``, ``month``, ``quarter``); undated replies are left out."""
+        if period not in PERIODS:
+            raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+        dated = self.replies.dropna(subset=["created_at"])
+        if dated.empty:
+            return breakdown(self.replies.iloc[0:0], pd.Series([], dtype="string", name="period"))
+        labels = period_labels(dated["created_at"], period)
+        return breakdown(dated, labels.rename("period")).sort_index()
+
+    def summary(self) -> dict[str, Any]:
+        """The contents of ``summary.json``: accounting, settings and shares overall / per agent / per channel."""
+        by = {}
+        for name, frame in (("by_agent", self.by_agent()), ("by_channel", self.by_channel())):
+            by[name] = {str(idx): row_shares(row) for idx, row in frame.iterrows()}
+        periods = self.by_period("month")
+        return {
+            "replydiag_version": __version__,
+            "accounting": self.accounting.to_dict(),
+            "sources": self.sources,
+            "settings": self.settings.to_dict(),
+            "overall": shares(self.replies),
+            "templates": int(len(self.templates)),
+            **by,
+            "by_month": {str(idx): row_shares(row) for idx, row in periods.iterrows()},
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.summary(), indent=2, ensure_ascii=False, default=str)
+
+    # --- one reply ---------------------------------------------------------------------
+    def explain(self, reply_id: str) -> dict[str, Any]:
+        """Why a reply got its kind: its template, the words that differ, and its slot values.
+
+        >>> from replydiag import audit, sample_path
+        >>> r = audit(sample_path())
+        >>> sorted(r.explain(r.replies["reply_id"].iloc[0]))[:3]
+        ['agent', 'differences', 'kind']
+        """
+        from rapidfuzz.distance import Indel
+
+        match = self.replies[self.replies["reply_id"] == str(reply_id)]
+        if match.empty:
+            raise KeyError(f"no reply with reply_id {reply_id!r}")
+        row = match.iloc[0]
+        template_text = None
+        differences: list[dict[str, str]] = []
+        if pd.notna(row["template_id"]):
+            found = self.templates.loc[self.templates["template_id"] == row["template_id"], "template_text"]
+            template_text = str(found.iloc[0]) if len(found) else None
+        if template_text:
+            a, b = template_text.split(), str(row["masked"]).split()
+            for op in Indel.opcodes(a, b):
+                if op.tag != "equal":
+                    differences.append({
+                        "template": " ".join(a[op.src_start:op.src_end]),
+                        "reply": " ".join(b[op.dest_start:op.dest_end]),
+                    })
+        return {
+            "reply_id": str(row["reply_id"]),
+            "agent": row["agent"],
+            "kind": str(row["kind"]),
+            "template_id": None if pd.isna(row["template_id"]) else row["template_id"],
+            "template_text": template_text,
+            "similarity": None if pd.isna(row["similarity"]) else float(row["similarity"]),
+            "template_share": None if pd.isna(row["template_share"]) else float(row["template_share"]),
+            "text": None if pd.isna(row["text"]) else row["text"],
+            "masked": row["masked"],
+            "slot_values": [] if pd.isna(row["text"]) else slot_values(str(row["text"])),
+            "differences": differences,
+        }
+
+    # --- charts (matplotlib imported only when drawn) ------------------------------------
+    def plot_shares(self):
+        from .charts import shares_bar
+        return shares_bar(self.shares())
+
+    def plot_agents(self, top: int = 15):
+        from .charts import agents_stacked
+        return agents_stacked(self.by_agent(), top=top)
+
+    def plot_trend(self, period: str = "month"):
+        from .charts import trend_lines
+        return trend_lines(self.by_period(period))
+
+    def _repr_html_(self) -> str:
+        from .notebook import result_html
+
+        return result_html(self)
