@@ -15,7 +15,7 @@ import pandas as pd
 from .distinct import DistinctReplies
 from .errors import InputError
 from .ingest import LoadedExport, load_export, load_frame
-from .ingest.load import STREAM_BYTES
+from .ingest import STREAM_BYTES
 from .models import RowAccounting, Settings
 from .pipeline import analyze_replies
 from .result import AuditResult

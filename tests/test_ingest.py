@@ -9,7 +9,7 @@ from replydiag.errors import FormatError, InputError
 from replydiag.ingest import load_export, load_frame
 from replydiag.ingest.dates import parse_dates
 from replydiag.ingest.decode import decode_bytes
-from replydiag.ingest.tables import sniff_delimiter
+from replydiag.ingest.csv_table import sniff_delimiter
 
 FORMATS = Path(__file__).parent / "data" / "formats"
 

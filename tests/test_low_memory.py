@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import replydiag.ingest.load as load_module
+import replydiag.ingest.read as load_module
 from replydiag import api
 from replydiag.errors import FormatError
 from replydiag.output import write_audit

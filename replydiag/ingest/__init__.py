@@ -1,10 +1,13 @@
 """Read help-desk exports into one canonical table of messages.
 
-Stages, each a module: ``decode`` (bytes to text), ``tables`` (CSV / JSON to a raw table),
-``formats`` (which vendor layout, which column is which field), ``dates`` (column-wise date
-parsing) and ``load`` (the canonical messages table with its row accounting).
+One module per question: ``decode`` (bytes to text), ``csv_table`` and ``json_table`` (text to
+a raw table of strings, in ``raw``), ``formats`` (which vendor layout, which column is which
+field), ``roles`` (who wrote each row), ``plan`` (what is decided once per file), ``dates``
+(column-wise date parsing), ``rows`` (canonical rows and the whole-file steps) and ``read``
+(which reading path a file takes).
 """
 
-from .load import CANONICAL_FIELDS, LoadedExport, load_export, load_frame
+from .read import CHUNK_BYTES, STREAM_BYTES, load_export, load_frame
+from .rows import CANONICAL_FIELDS, LoadedExport
 
-__all__ = ["CANONICAL_FIELDS", "LoadedExport", "load_export", "load_frame"]
+__all__ = ["CANONICAL_FIELDS", "CHUNK_BYTES", "LoadedExport", "STREAM_BYTES", "load_export", "load_frame"]

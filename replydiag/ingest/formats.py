@@ -24,42 +24,12 @@ FIELDS = (
     "template_mark", "inbound", "outbound", "direction", "role", "event", "public", "private",
     "automation", "in_reply_to", "agent_side", "customer_side",
 )
-MAPPABLE_FIELDS = FIELDS
 
 
 def norm_header(name: str) -> str:
     """Lower-case, accents and punctuation removed: ``"ID Messaggio"`` -> ``"id messaggio"``."""
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
-# Role words, across vendors and languages. A layout may override some (Help Scout's "user"
-# is an agent, Intercom's "user" is a customer).
-ROLE_WORDS: dict[str, Role] = {
-    **dict.fromkeys(
-        "customer client end user enduser end_user requester visitor contact lead consumer user_customer "
-        "cliente kunde kundin clienta usuario utente".split(), Role.CUSTOMER),
-    **dict.fromkeys(
-        "agent admin teammate operator staff support helpdesk brand company outgoing outbound out "
-        "operatore agente bearbeiter mitarbeiter operador atendente conseiller agent_reply".split(), Role.AGENT),
-    **dict.fromkeys("bot automation auto autoreply workflow rule ai ai_agent chatbot".split(), Role.BOT),
-    **dict.fromkeys("note internal private comment internal_note nota notiz".split(), Role.NOTE),
-    **dict.fromkeys("system event lineitem line_item welcome_message".split(), Role.SYSTEM),
-    **dict.fromkeys("incoming inbound in".split(), Role.CUSTOMER),
-    "end-user": Role.CUSTOMER,
-}
-
-TRUE_WORDS = {"true", "t", "yes", "y", "1", "si", "sì", "ja", "oui", "sim", "vero", "wahr", "x"}
-FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non", "nao", "não", "falso", "falsch"}
-
-
-def truthy(series: pd.Series) -> pd.Series:
-    """Boolean-ish cells (TRUE/FALSE, 1/0, yes/no, in/out ...) to a nullable boolean."""
-    lowered = series.astype("string").str.strip().str.lower()
-    out = pd.Series(pd.NA, index=series.index, dtype="boolean")
-    out[lowered.isin(TRUE_WORDS)] = True
-    out[lowered.isin(FALSE_WORDS)] = False
-    return out
 
 
 @dataclass(frozen=True)
@@ -281,9 +251,9 @@ def detect(frame: pd.DataFrame, *, format_name: str | None = None, overrides: di
 
     fields: dict[str, FieldChoice] = {}
     for name, column in (overrides or {}).items():
-        if name not in MAPPABLE_FIELDS:
+        if name not in FIELDS:
             raise MappingError(f"--map names unknown field {name!r}", path=path,
-                               hint=f"Fields are: {', '.join(MAPPABLE_FIELDS)}")
+                               hint=f"Fields are: {', '.join(FIELDS)}")
         if column not in frame.columns:
             match = by_norm.get(norm_header(column))
             if match is None:
@@ -338,3 +308,13 @@ def _guess_text_column(frame: pd.DataFrame, exclude: set[str]) -> str | None:
         if wordy >= 0.5 and mean_len > best_len:
             best, best_len = col, mean_len
     return best if best_len >= 8 else None
+
+
+def column_of(frame: pd.DataFrame, fields: dict[str, FieldChoice], name: str) -> pd.Series | None:
+    """The column chosen for field ``name``, or None when the export has none."""
+    choice = fields.get(name)
+    return None if choice is None else frame[choice.column]
+
+
+def is_blank(series: pd.Series) -> pd.Series:
+    return series.isna() | (series.astype("string").str.strip() == "")

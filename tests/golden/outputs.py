@@ -46,7 +46,7 @@ def audit_hashes(path: Path, *, low_memory: bool) -> dict[str, str]:
     """sha256 of every file ``replydiag audit PATH --out DIR`` writes, in one memory mode."""
     from typer.testing import CliRunner
 
-    import replydiag.ingest.load as load_module
+    import replydiag.ingest.read as load_module
     from replydiag.cli import app
 
     saved = load_module.CHUNK_BYTES

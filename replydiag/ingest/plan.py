@@ -1,0 +1,93 @@
+"""The read plan: what is decided about one file from its first rows, then kept.
+
+Layout and columns (``formats.detect``), dates built from split columns, and the role columns
+(``roles.choose_role_columns``) are decided once, from the first chunk, and applied to every
+later chunk: a file read in pieces is read exactly like a file read at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import ftfy
+import pandas as pd
+
+from ..errors import FormatError
+from .formats import Detection, column_of, detect, is_blank, norm_header
+from .notes import Notes
+from .raw import RawTable
+from .roles import RoleChoice, choose_role_columns
+
+
+_MOJIBAKE = re.compile("Ã|Â|â€|â„|ðŸ|Ã©|Ã¨")
+
+
+@dataclass
+class Plan:
+    """What was decided about one file from its first rows, applied to every later chunk so
+    that a file read in pieces is read exactly like a file read at once."""
+
+    detection: Detection
+    source: str
+    path: str | Path
+    delimiter: str | None
+    roles: RoleChoice
+    date_parts: dict[str, str] | None = None
+
+
+def make_plan(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
+              path: str | Path) -> Plan:
+    """Recognise the layout and choose the columns, from the first rows of a file."""
+    frame = raw.frame
+    detection = detect(frame, format_name=format, overrides=column_map, path=str(path))
+    fields = detection.fields
+    if "text" not in fields and "html" not in fields:
+        raise FormatError(
+            f"has no text-like column (columns: {', '.join(map(str, frame.columns))})",
+            path=path,
+            hint="Name the reply text column with --map text=COLUMN",
+        )
+    plan = Plan(detection=detection, source=source, path=path, delimiter=raw.delimiter,
+                roles=choose_role_columns(frame, detection))
+    text = reply_text(frame, plan, Notes())
+    if (text.str.strip() != "").any() and text.str.fullmatch(r"\s*[\d.,:/\-+ ]*\s*").all():
+        col = (fields.get("text") or fields.get("html")).column
+        raise FormatError(f"the text column {col!r} holds only numbers, not reply text",
+                          path=path, hint="Name the reply text column with --map text=COLUMN")
+    by_norm = {norm_header(c): c for c in frame.columns}
+    parts = {
+        "year": next((by_norm[k] for k in ("year", "anno", "ano", "jahr", "annee") if k in by_norm), None),
+        "month": next((by_norm[k] for k in ("month", "mese", "mes", "monat", "mois") if k in by_norm), None),
+        "day": next((by_norm[k] for k in ("date", "day", "giorno", "dia", "tag", "jour") if k in by_norm), None),
+    }
+    created = fields.get("created_at")
+    if all(parts.values()) and (created is None or created.column in parts.values()):
+        plan.date_parts = parts  # type: ignore[assignment]
+    return plan
+
+
+def reply_text(frame: pd.DataFrame, plan: Plan, notes: Notes) -> pd.Series:
+    """The reply text of each row: the text column, else the HTML body; mojibake repaired."""
+    fields = plan.detection.fields
+    text = column_of(frame, fields, "text")
+    html = column_of(frame, fields, "html")
+    if text is None:
+        text = html
+    elif html is not None:
+        text = text.where(~is_blank(text), html)
+    text = text.astype("string").fillna("")
+    return _repair_mojibake(text, notes)
+
+
+def _repair_mojibake(text: pd.Series, notes: Notes) -> pd.Series:
+    suspect = text.str.contains(_MOJIBAKE.pattern, regex=True)
+    if not suspect.any():
+        return text
+    fixed = text[suspect].map(ftfy.fix_encoding)
+    changed = int((fixed != text[suspect]).sum())
+    notes.count("repaired mojibake (e.g. â€™ -> ’) in {n} cells", changed)
+    text = text.copy()
+    text[suspect] = fixed
+    return text

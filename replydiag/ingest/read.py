@@ -1,0 +1,237 @@
+"""Reading one export: which path (whole, or CSV in chunks; CSV or JSON), then plan, rows, finish.
+
+``load_export(path)`` reads one file; ``load_frame(df)`` does the same for a DataFrame the
+user already has. Both return a ``LoadedExport`` whose ``replies`` are the agent and bot
+messages to analyse; customers, notes and unusable rows are counted in ``accounting``.
+A file is read in three steps: ``make_plan`` decides the layout and columns from its first
+rows, ``canonical_rows`` turns rows into canonical columns (chunk by chunk for big files),
+and ``finish`` runs what needs the whole file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from ..errors import FormatError, InputError
+from ..memory import release_memory
+from ..models import RowAccounting
+from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, read_csv_bytes
+from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
+from .json_table import read_json_text
+from .notes import Notes
+from .plan import Plan, make_plan
+from .raw import RawTable
+from .rows import LoadedExport, canonical_rows, finish
+
+STREAM_BYTES = 256 << 20  # CSV files above this are read in chunks when the caller can take them
+CHUNK_BYTES = 64 << 20  # bytes of CSV per chunk
+
+RowStep = Callable[[pd.DataFrame], pd.DataFrame]
+Progress = Callable[[str, int, int], None]
+
+
+def load_export(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    column_map: dict[str, str] | None = None,
+    row_step: RowStep | None = None,
+    chunked: bool = False,
+    progress: Progress | None = None,
+) -> LoadedExport:
+    """Read a CSV, TSV, JSON or NDJSON help-desk export.
+
+    Canonical rows pass through ``row_step`` (the analysis's normaliser) as they are made.
+    ``chunked`` reads a CSV file ``CHUNK_BYTES`` at a time: memory then holds one chunk of
+    text, not the file, when the step drops the text. (JSON and UTF-16 files are read whole,
+    then their rows pass through ``row_step`` at once.)
+
+    >>> from replydiag.samples import sample_path
+    >>> export = load_export(sample_path())
+    >>> export.format_name, export.accounting.balanced
+    ('zendesk', True)
+    """
+    path = Path(path)
+    if chunked and _size(path) > 0:
+        chunks = _csv_chunks(path, CHUNK_BYTES)
+        if chunks is not None:
+            return _load_chunks(chunks, format=format, column_map=column_map, row_step=row_step or _as_is,
+                                progress=progress)
+    data = read_bytes(path)
+    mixed_lines = 0
+    fast = utf8_candidate(data, path=path)
+    if fast is not None and _is_json(fast[0][fast[1]:fast[1] + 4096].lstrip()[:64].decode("utf-8", "replace"), path):
+        fast = None  # JSON is parsed from text
+    raw = None
+    if fast is not None:
+        try:
+            raw = read_csv_bytes(fast[0], path=path, offset=fast[1])
+            encoding = fast[2]
+        except NotUtf8:
+            raw = None
+    if raw is None:
+        decoded = decode_bytes(data, path=path)
+        encoding, mixed_lines = decoded.encoding, decoded.mixed_lines
+        stripped = decoded.text.lstrip()
+        if _is_json(stripped[:64], path):
+            raw = read_json_text(stripped, path=path)
+        else:
+            raw = read_csv_bytes(decoded.text.encode("utf-8"), path=path)
+        del decoded, stripped
+    del data, fast
+    export = _canonicalise(raw, source=path.name, format=format, column_map=column_map, path=path,
+                           row_step=row_step)
+    export.encoding = encoding
+    if mixed_lines:
+        were = "line was" if mixed_lines == 1 else "lines were"
+        export.notes.append(f"{mixed_lines} {were} cp1252 inside a UTF-8 file; decoded line by line")
+    return export
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
+
+
+def _csv_chunks(path: Path, chunk_bytes: int) -> CsvChunks | None:
+    """A chunked reader for a UTF-8 or single-byte CSV file; None for JSON, UTF-16 and the
+    rest, which are read whole."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    if not head.strip() or looks_binary(head[:65536]):
+        return None  # the whole-file path says what is wrong
+    fast = utf8_candidate(head, path=path)
+    if fast is None:
+        if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00")) or b"\x00" in head[:4096]:
+            return None
+        encoding, offset = "cp1252", 0
+    else:
+        encoding, offset = fast[2], fast[1]
+    if _is_json(head[offset:offset + 4096].lstrip()[:64].decode("utf-8", "replace"), path) or b"\x00" in head:
+        return None
+    return CsvChunks(path, head=head, encoding=encoding, offset=offset, block_size=chunk_bytes)
+
+
+def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
+                 row_step: RowStep, progress: Progress | None) -> LoadedExport:
+    path = chunks.path
+    while True:
+        try:
+            plan, notes, parts, rows = _read_chunks(chunks, format=format, column_map=column_map,
+                                                    row_step=row_step, progress=progress)
+            break
+        except NotUtf8:
+            # A block that is not UTF-8 after a first megabyte that was: the file is cp1252
+            # (any UTF-8 part is then repaired as mojibake, cell by cell). Keys the chunk step
+            # kept from the first attempt are used by no reply and drop out of the analysis.
+            if chunks.encoding == "cp1252":
+                raise FormatError("is neither UTF-8 nor cp1252", path=path, hint="Re-save the export as UTF-8")
+            chunks.encoding = "cp1252"
+        except BlockTooSmall:
+            # One cell larger than a block (a pasted log): fewer, larger blocks. A block as
+            # large as the file holds any row, so this ends.
+            chunks.block_size = min(chunks.block_size * 8, chunks.size + 1)
+    chunks.check_ragged(rows)
+    if plan is None:
+        raise FormatError(f"has a header but no rows (columns: {', '.join(chunks.names)})", path=path,
+                          hint="Export again with the replies included")
+    accounting = RowAccounting(rows_read=rows + chunks.ragged_rows)
+    accounting.skip("ragged row (wrong number of fields)", chunks.ragged_rows)
+    export = finish(pd.concat(parts, ignore_index=True), plan, notes, accounting)
+    del parts
+    release_memory()
+    export.encoding = chunks.encoding
+    export.chunks = chunks
+    return export
+
+
+def _read_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
+                 row_step: RowStep, progress: Progress | None):
+    """One pass over the file: (plan, notes, each chunk's rows after ``row_step``, rows read)."""
+    plan: Plan | None = None
+    notes = Notes()
+    parts: list[pd.DataFrame] = []
+    row = 1
+    for raw in chunks:
+        if raw.frame.empty:
+            continue  # a block of ragged rows only: counted by the reader
+        if plan is None:
+            plan = make_plan(raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path)
+        rows = canonical_rows(raw.frame, plan, notes, first_row=row)
+        row += len(rows)
+        parts.append(row_step(rows))
+        del rows, raw
+        release_memory()
+        if progress:
+            progress("reading", chunks.bytes_read, chunks.size)
+    return plan, notes, parts, row - 1
+
+
+def _is_json(start: str, path: Path) -> bool:
+    return start[:1] in "[{" and (path.suffix.lower() in (".json", ".ndjson", ".jsonl", "") or _looks_json(start))
+
+
+def _looks_json(text: str) -> bool:
+    return text.startswith("[{") or text.startswith('{"') or text.startswith("[\n") or text.startswith("{\n")
+
+
+def load_frame(
+    frame: pd.DataFrame,
+    *,
+    source: str = "dataframe",
+    format: str | None = None,
+    column_map: dict[str, str] | None = None,
+    row_step: RowStep | None = None,
+) -> LoadedExport:
+    """Canonicalise a DataFrame you already have (e.g. from a database query).
+
+    >>> df = pd.DataFrame({"body": ["Hi Ann, your order 123 has shipped."], "agent": ["Tom"]})
+    >>> load_frame(df).replies[["agent", "text"]].iloc[0].tolist()
+    ['Tom', 'Hi Ann, your order 123 has shipped.']
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"expected a pandas DataFrame, got {type(frame).__name__}", path=source)
+    if frame.empty:
+        raise InputError("the DataFrame has no rows", path=source)
+    strings = frame.copy()
+    strings.columns = [str(c) for c in strings.columns]
+    for col in strings.columns:
+        if pd.api.types.is_datetime64_any_dtype(strings[col]):
+            strings[col] = strings[col].dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+        strings[col] = strings[col].astype("string")
+    return _canonicalise(RawTable(strings, kind="frame"), source=source, format=format, column_map=column_map,
+                         path=source, row_step=row_step)
+
+
+def _canonicalise(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
+                  path: str | Path, row_step: RowStep | None = None) -> LoadedExport:
+    raw.frame = raw.frame.reset_index(drop=True)
+    plan = make_plan(raw, source=source, format=format, column_map=column_map, path=path)
+    accounting = _raw_accounting(raw)
+    notes = Notes()
+    rows = canonical_rows(raw.frame, plan, notes)
+    stepped = row_step(rows) if row_step is not None else rows
+    if "text" in stepped:
+        return finish(stepped, plan, notes, accounting)
+    # The step dropped the text of a file that cannot be read again in chunks: kept by row.
+    texts = pd.Series(rows["text"].to_numpy(), index=rows["row_number"].to_numpy())
+    export = finish(stepped, plan, notes, accounting)
+    export.kept_texts = texts.loc[export.replies["row_number"].to_numpy()]
+    return export
+
+
+def _as_is(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows
+
+
+def _raw_accounting(raw: RawTable) -> RowAccounting:
+    accounting = RowAccounting(rows_read=len(raw.frame) + raw.ragged_rows + sum(raw.extra_skips.values()))
+    accounting.skip("ragged row (wrong number of fields)", raw.ragged_rows)
+    for reason, count in raw.extra_skips.items():
+        accounting.skip(reason, count)
+    return accounting

@@ -1,0 +1,160 @@
+"""Who wrote each row: the role vocabulary, and the role columns chosen once per file.
+
+A row's role comes from a direction flag (inbound/outbound), else from role-like columns
+(author type, role, event) whose values read as role words in any of the languages below,
+else from brand handle vs customer id (twcs). Which role-like columns count is chosen from a
+file's first rows (``choose_role_columns``) and then applied to every chunk (``assign_roles``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..models import Role
+from .formats import Detection, column_of, is_blank
+from .notes import Notes
+
+# Role words across vendors and languages; a layout may override some (Help Scout's "user" is
+# an agent, Intercom's "user" a customer).
+ROLE_WORDS: dict[str, Role] = {
+    **dict.fromkeys(
+        "customer client end user enduser end_user requester visitor contact lead consumer user_customer "
+        "cliente kunde kundin clienta usuario utente".split(), Role.CUSTOMER),
+    **dict.fromkeys(
+        "agent admin teammate operator staff support helpdesk brand company outgoing outbound out "
+        "operatore agente bearbeiter mitarbeiter operador atendente conseiller agent_reply".split(), Role.AGENT),
+    **dict.fromkeys("bot automation auto autoreply workflow rule ai ai_agent chatbot".split(), Role.BOT),
+    **dict.fromkeys("note internal private comment internal_note nota notiz".split(), Role.NOTE),
+    **dict.fromkeys("system event lineitem line_item welcome_message".split(), Role.SYSTEM),
+    **dict.fromkeys("incoming inbound in".split(), Role.CUSTOMER),
+    "end-user": Role.CUSTOMER,
+}
+
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "si", "sì", "ja", "oui", "sim", "vero", "wahr", "x"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non", "nao", "não", "falso", "falsch"}
+_ROLE_STRIP = re.compile(r"[^a-z_]+")
+
+
+@dataclass(frozen=True)
+class RoleChoice:
+    """Decided once per file: the role-like columns whose values are roles, and whether any
+    column tells who wrote a row (if none does, every row is read as an agent's)."""
+
+    columns: tuple[str, ...]
+    direction_known: bool
+
+
+def choose_role_columns(frame: pd.DataFrame, detection: Detection) -> RoleChoice:
+    """The role columns of a file, chosen from its first rows."""
+    return _roles(frame, detection, None, Notes())[1]
+
+
+def assign_roles(frame: pd.DataFrame, detection: Detection, choice: RoleChoice, notes: Notes) -> pd.Series:
+    """The role of each row, reading the columns ``choice`` names."""
+    return _roles(frame, detection, choice, notes)[0]
+
+
+def truthy(series: pd.Series) -> pd.Series:
+    """Boolean-ish cells (TRUE/FALSE, 1/0, yes/no, in/out ...) to a nullable boolean."""
+    lowered = series.astype("string").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    out[lowered.isin(TRUE_WORDS)] = True
+    out[lowered.isin(FALSE_WORDS)] = False
+    return out
+
+
+def _roles_from_words(series: pd.Series, words: dict[str, Role]) -> pd.Series:
+    """Role values ("agent", "customer" ...) read from a column of role words, or missing."""
+    table = {word: role.value for word, role in words.items()}
+    lowered = series.astype("string").str.strip().str.lower()
+    mapped = lowered.map(table)
+    # Values like "End-user" or "AGENT_REPLY" are retried on letters only.
+    missing = mapped.isna() & lowered.notna()
+    if missing.any():
+        mapped[missing] = lowered[missing].str.replace(_ROLE_STRIP.pattern, "", regex=True).map(table)
+    return mapped.astype(object).where(mapped.notna(), None)
+
+
+def _roles(frame: pd.DataFrame, detection: Detection, choice: RoleChoice | None,
+           notes: Notes) -> tuple[pd.Series, RoleChoice]:
+    """Role per row: direction flag, else author type/role, else brand handle vs customer id.
+
+    Without a ``choice`` (a file's first rows), the role-like columns whose values read as
+    roles are chosen here; with one, exactly its columns are read.
+    """
+    fields, spec = detection.fields, detection.spec
+    words = {**ROLE_WORDS, **(spec.role_words if spec else {})}
+    role = pd.Series(pd.NA, index=frame.index, dtype="object")
+    known = choice.direction_known if choice is not None else False
+
+    inbound = column_of(frame, fields, "inbound")
+    if inbound is not None:
+        flag = truthy(inbound)
+        role[flag == True] = Role.CUSTOMER.value  # noqa: E712 - nullable boolean
+        role[flag == False] = Role.AGENT.value  # noqa: E712
+        known = True
+    outbound = column_of(frame, fields, "outbound")
+    if outbound is not None:
+        flag = truthy(outbound)
+        role[role.isna() & (flag == True)] = Role.AGENT.value  # noqa: E712
+        role[role.isna() & (flag == False)] = Role.CUSTOMER.value  # noqa: E712
+        known = True
+
+    overriding = []  # NOTE / SYSTEM / BOT found in any role-like column win over AGENT
+    accepted: list[str] = []
+    for name in ("direction", "role", "event"):
+        column = column_of(frame, fields, name)
+        if column is None:
+            continue
+        values = _roles_from_words(column, words)
+        if choice is not None:
+            if name not in choice.columns:
+                continue
+        elif values.notna().mean() < 0.5 and fields[name].confidence not in ("given", "high"):
+            continue  # a synonym column ("type", "who") whose values are not roles
+        accepted.append(name)
+        known = True
+        fill = role.isna() & values.notna()
+        role[fill] = values[fill]
+        overriding.append(values)
+
+    agent_side, customer_side = column_of(frame, fields, "agent_side"), column_of(frame, fields, "customer_side")
+    if agent_side is not None or customer_side is not None:
+        if agent_side is not None:
+            role[role.isna() & ~is_blank(agent_side)] = Role.AGENT.value
+        if customer_side is not None:
+            role[role.isna() & ~is_blank(customer_side)] = Role.CUSTOMER.value
+        known = True
+
+    if role.isna().any() and spec is not None and spec.shared_agent_account and "agent" in fields:
+        # twcs: the company writes as its handle (letters); customers are anonymised numbers.
+        author = frame[fields["agent"].column].astype("string").str.strip()
+        numeric = author.str.fullmatch(r"\d+").fillna(False).astype(bool)
+        handle = author.notna() & ~numeric
+        role[role.isna() & numeric] = Role.CUSTOMER.value
+        role[role.isna() & handle] = Role.AGENT.value
+        known = known or bool(numeric.any())
+
+    for values in overriding:
+        for special in (Role.NOTE.value, Role.SYSTEM.value):
+            role[(values == special) & (role != Role.CUSTOMER.value)] = special
+        role[(values == Role.BOT.value) & (role == Role.AGENT.value)] = Role.BOT.value
+    for name, hidden in (("public", False), ("private", True)):
+        column = column_of(frame, fields, name)
+        if column is not None:
+            flag = truthy(column)
+            if name == "private" and flag.isna().all():  # Zoho: visibility = private/public
+                flag = column.astype("string").str.lower().map({"private": True, "public": False}).astype("boolean")
+            role[(flag == hidden).fillna(False) & (role != Role.CUSTOMER.value)] = Role.NOTE.value
+    unknown = role.isna()
+    if unknown.any():
+        if known:
+            # Rows a direction column leaves blank: better counted than guessed.
+            role[unknown] = Role.SYSTEM.value
+            notes.count("{n} rows have no readable direction/role (skipped as system events)", int(unknown.sum()))
+        else:
+            role[unknown] = Role.AGENT.value
+    return role.astype("string"), RoleChoice(tuple(accepted), known)

@@ -1,0 +1,259 @@
+"""Canonical rows: one row per input row with the canonical columns, then the whole-file steps.
+
+``canonical_rows`` runs per chunk; ``finish`` runs over all of a file's rows what needs them
+all (the date format of a column, twcs reply threads, duplicate ids) and splits them into
+agent replies, customer messages and skipped rows, every row accounted for.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FormatError
+from ..models import Role, RowAccounting
+from .csv_table import CsvChunks
+from .dates import parse_dates
+from .formats import FieldChoice, column_of, is_blank, norm_header
+from .notes import Notes
+from .plan import Plan, reply_text
+from .roles import assign_roles
+
+CANONICAL_FIELDS = (
+    "source", "row_number", "reply_id", "conversation_id", "agent", "channel", "created_at", "text",
+    "role", "automatic_flag", "helpdesk_template", "agent_is_account",
+)
+
+_REDACTED = re.compile(
+    r"^\s*(\[?redacted\]?|we've removed this part|this (message|tweet) (has been|was) (deleted|removed)"
+    r"|message deleted|\[removed\])",
+    re.IGNORECASE,
+)
+_AUTOMATION = re.compile(
+    r"^(rule|rules|trigger|workflow|automation|automatic|automated|auto.?reply|bot|b-.*|true|yes|1|y)$", re.I
+)
+# Fixed categories, so the chunks of a big file concatenate without turning into objects.
+_ROLES = pd.CategoricalDtype([role.value for role in Role])
+_REASONS = pd.CategoricalDtype(["private note", "system event", "empty text", "redacted body",
+                                "duplicate message id"])
+
+
+@dataclass
+class LoadedExport:
+    """An export read into canonical columns.
+
+    ``replies`` holds one row per analysed agent/bot message (columns ``CANONICAL_FIELDS``);
+    ``customer_times`` holds (conversation_id, created_at) of customer messages, used to spot
+    replies sent within seconds. A file read in chunks (``chunks`` is set) has no ``text``
+    column: whatever the chunk step kept instead, and ``reply_texts`` reads the text again.
+    """
+
+    replies: pd.DataFrame
+    customer_times: pd.DataFrame
+    accounting: RowAccounting
+    format_name: str
+    format_title: str
+    fields: dict[str, FieldChoice]
+    source: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    shared_agent_account: bool = False
+    direction_known: bool = True
+    notes: list[str] = field(default_factory=list)
+    plan: "Plan | None" = None
+    chunks: CsvChunks | None = None
+    kept_texts: pd.Series | None = None  # by row number, when text left ``replies`` but the file was read whole
+
+    @property
+    def chunks_read(self) -> int:
+        return self.chunks.chunks_read if self.chunks is not None else 1
+
+    def reply_texts(self, row_numbers: np.ndarray) -> Iterator[pd.Series]:
+        """The exported text of the rows ``row_numbers`` (ascending), read again from the file
+        in chunks: one Series per chunk, in order."""
+        if self.chunks is None or self.plan is None:
+            by_row = self.kept_texts
+            if by_row is None:
+                by_row = pd.Series(self.replies["text"].to_numpy(), index=self.replies["row_number"].to_numpy())
+            yield pd.Series(by_row.loc[row_numbers].to_numpy(), dtype="string")
+            return
+        first = 1
+        for raw in self.chunks:
+            last = first + len(raw.frame)
+            lo, hi = np.searchsorted(row_numbers, [first, last])
+            if hi > lo:
+                text = reply_text(raw.frame, self.plan, Notes())
+                yield text.iloc[row_numbers[lo:hi] - first].reset_index(drop=True)
+            first = last
+
+
+def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: int = 1) -> pd.DataFrame:
+    """One row per input row (any role), with the canonical columns and ``reason``, the reason
+    a row is skipped (missing for replies and customer messages). Dates stay raw strings and
+    conversations unresolved: both need the whole file (see ``finish``)."""
+    fields = plan.detection.fields
+    spec = plan.detection.spec
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    text = reply_text(frame, plan, notes)
+    out = pd.DataFrame(index=frame.index)
+    out["row_number"] = np.arange(first_row, first_row + n)
+    reply_id = column_of(frame, fields, "reply_id")
+    numbers = pd.Series(out["row_number"].astype(str), dtype="string")
+    out["reply_id"] = reply_id.astype("string").str.strip() if reply_id is not None else numbers
+    out["reply_id"] = out["reply_id"].where(~is_blank(out["reply_id"]), numbers)
+
+    role = assign_roles(frame, plan.detection, plan.roles, notes)
+    out["role"] = role.astype(_ROLES)  # one byte a row, and chunks concatenate as categories
+
+    agent = column_of(frame, fields, "agent")
+    if agent is None and "agent_side" in fields:
+        agent = column_of(frame, fields, "agent_side")
+    out["agent"] = agent.astype("string").str.strip() if agent is not None else pd.Series(pd.NA, index=frame.index,
+                                                                                           dtype="string")
+    channel = column_of(frame, fields, "channel")
+    default_channel = (spec.channel if spec and spec.channel else None) or "unknown"
+    out["channel"] = channel.astype("string").str.strip().str.lower() if channel is not None else default_channel
+    out["channel"] = out["channel"].astype("string").fillna(default_channel).replace("", default_channel)
+    if plan.date_parts:
+        parts = plan.date_parts
+        out["created_raw"] = (frame[parts["year"]].astype("string") + " " + frame[parts["month"]].astype("string")
+                              + " " + frame[parts["day"]].astype("string"))
+    else:
+        created = column_of(frame, fields, "created_at")
+        out["created_raw"] = created.astype("string") if created is not None else pd.Series(
+            pd.NA, index=frame.index, dtype="string")
+    conversation = column_of(frame, fields, "conversation_id")
+    out["conversation_raw"] = conversation.astype("string").str.strip() if conversation is not None else pd.Series(
+        pd.NA, index=frame.index, dtype="string")
+    parent = column_of(frame, fields, "in_reply_to")
+    if parent is not None and conversation is None:
+        parent = parent.astype("string").str.replace(r"\.0$", "", regex=True).str.strip()
+        out["parent"] = parent.where(~is_blank(parent))
+    out["text"] = text
+
+    automation = column_of(frame, fields, "automation")
+    auto = pd.Series(False, index=frame.index)
+    if automation is not None:
+        values = automation.astype("string").str.strip()
+        if norm_header(fields["automation"].column) in ("automationtype", "automation type"):
+            auto = ~is_blank(values) & ~values.str.lower().isin(["false", "0", "none"])
+        else:
+            auto = values.str.match(_AUTOMATION.pattern, case=False).fillna(False).astype(bool)
+    out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy()
+    mark = column_of(frame, fields, "template_mark")
+    out["helpdesk_template"] = mark.astype("string") if mark is not None else pd.Series(pd.NA, index=frame.index,
+                                                                                       dtype="string")
+
+    reason = pd.Series(pd.NA, index=frame.index, dtype=_REASONS)
+    reason[out["role"] == Role.NOTE.value] = "private note"
+    reason[out["role"] == Role.SYSTEM.value] = "system event"
+    is_customer = out["role"] == Role.CUSTOMER.value
+    blank = text.str.strip() == ""
+    reason[reason.isna() & ~is_customer & blank] = "empty text"
+    reason[reason.isna() & ~is_customer & text.str.match(_REDACTED.pattern, case=False)] = "redacted body"
+    out["reason"] = reason
+    if reply_id is not None:
+        # Enough to tell a message exported twice from two messages sharing an id, once the
+        # text itself is gone (a big file keeps only the normalised text past its chunk).
+        out["text_hash"] = pd.util.hash_pandas_object(text, index=False).to_numpy()
+    return out
+
+
+def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounting) -> LoadedExport:
+    """Whole-file steps over all rows: dates (one format per column), conversations (reply
+    chains), duplicate ids; then the split into replies, customer messages and skipped rows."""
+    rows = rows.reset_index(drop=True)
+    fields = plan.detection.fields
+    spec = plan.detection.spec
+    if plan.date_parts:
+        notes.add(f"dates built from the {plan.date_parts['year']}/{plan.date_parts['month']}/"
+                  f"{plan.date_parts['day']} columns")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            created = pd.to_datetime(rows["created_raw"], utc=True, errors="coerce", format="mixed")
+        rows["created_at"] = created.astype("datetime64[ns, UTC]")
+    elif "created_at" in fields:
+        rows["created_at"] = parse_dates(rows["created_raw"], dayfirst_hint=plan.delimiter == ";")
+    else:
+        rows["created_at"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]")
+    rows["conversation_id"] = _resolve_conversations(rows)
+    # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
+    rows = rows.drop(columns=[c for c in ("created_raw", "conversation_raw", "parent") if c in rows])
+    rows["source"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[plan.source])
+    rows["agent_is_account"] = bool(spec and spec.shared_agent_account) or "agent" not in fields
+
+    reason = rows["reason"]
+    is_customer = rows["role"] == Role.CUSTOMER.value
+    if "text_hash" in rows:
+        # The same message exported twice. Only repeated ids are compared.
+        agentish = reason.isna() & ~is_customer
+        repeated = agentish & rows["reply_id"].duplicated(keep=False)
+        if repeated.any():
+            twice = rows.loc[repeated, ["reply_id", "text_hash"]].duplicated(keep="first")
+            reason = reason.copy()
+            reason[twice.index[twice.to_numpy()]] = "duplicate message id"
+
+    customer_rows = is_customer & reason.isna()
+    accounting.customer_messages = int(customer_rows.sum())
+    for why, count in reason.value_counts().items():
+        accounting.skip(str(why), int(count))
+    keep = reason.isna() & ~is_customer
+    accounting.replies_analysed = int(keep.sum())
+    if not plan.roles.direction_known:
+        notes.add("no column says who wrote each row: every row is read as an agent reply")
+    missing = int(rows.loc[keep, "created_at"].isna().sum())
+    if missing:
+        notes.add(f"{missing} replies have no readable date (kept; left out of per-period figures)")
+    accounting.notes = notes.render()
+
+    internal = {"created_raw", "conversation_raw", "parent", "reason", "text_hash", "role_code"}
+    columns = list(CANONICAL_FIELDS) + [c for c in rows.columns if c not in CANONICAL_FIELDS and c not in internal]
+    replies = rows.loc[keep, [c for c in columns if c in rows.columns]].reset_index(drop=True)
+    customer_times = rows.loc[customer_rows, ["conversation_id", "created_at"]].dropna().reset_index(drop=True)
+    if accounting.replies_analysed == 0:
+        found = ", ".join(f"{k}: {v}" for k, v in accounting.skipped.items()) or "none skipped"
+        raise FormatError(
+            f"has no agent replies to analyse ({accounting.rows_read} rows: "
+            f"{accounting.customer_messages} customer messages, {found})",
+            path=plan.path,
+            hint="If the direction was misread, set it with --map direction=COLUMN or --map role=COLUMN",
+        )
+    return LoadedExport(
+        replies=replies,
+        customer_times=customer_times,
+        accounting=accounting,
+        format_name=plan.detection.format_name,
+        format_title=plan.detection.format_title,
+        fields=fields,
+        source=plan.source,
+        delimiter=plan.delimiter,
+        shared_agent_account=bool(spec and spec.shared_agent_account) or "agent" not in fields,
+        direction_known=plan.roles.direction_known,
+        notes=accounting.notes,
+        plan=plan,
+    )
+
+
+def _resolve_conversations(rows: pd.DataFrame) -> pd.Series:
+    ids = rows["reply_id"].astype("string")
+    conversation = rows["conversation_raw"]
+    if conversation.notna().any() or "parent" not in rows:
+        return conversation.fillna(ids).astype("string")
+    # twcs threads: follow in_response_to_tweet_id up to the first tweet we hold.
+    parent = rows["parent"]
+    lookup = pd.Series(parent.to_numpy(), index=ids.to_numpy())
+    lookup = lookup[~lookup.index.duplicated()]
+    root = parent.fillna(ids)
+    for _ in range(64):
+        up = root.map(lookup)
+        step = up.notna() & (up != root)
+        if not step.any():
+            break
+        root = root.where(~step, up)
+    return root.astype("string")
