@@ -165,8 +165,10 @@ def analyze(
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)
+    rules = {"aliases": dict(agent_aliases or {}), "excluded": list(exclude_agents or [])}
     return AuditResult(replies=replies, templates=templates, accounting=accounting, settings=settings,
-                       sources=data.sources, texts=texts)
+                       sources=data.sources, texts=texts,
+                       agent_rules=rules if rules["aliases"] or rules["excluded"] else {})
 
 
 def audit(paths: str | Path | Iterable[str | Path], *, format: str | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 from rich.console import Console
@@ -12,7 +12,8 @@ from rich.console import Console
 from . import api
 from .config import Config, load_config
 from .errors import MappingError, ReplydiagError
-from .output import write_audit
+from .metrics import PERIODS
+from .report.audit import write_audit
 
 app = typer.Typer(
     add_completion=False,
@@ -23,8 +24,23 @@ app = typer.Typer(
 stdout = Console()
 stderr = Console(stderr=True)
 
-MAP_HELP = "Override a detected column, e.g. --map text=Body (repeatable)."
-FORMAT_HELP = "Force the export layout instead of detecting it (zendesk, freshdesk, intercom, twcs, generic ...)."
+# Options shared by the commands, declared once.
+Exports = Annotated[List[str], typer.Argument(help="CSV / JSON export files or globs.")]
+ColumnMap = Annotated[Optional[List[str]], typer.Option(
+    "--map", help="Override a detected column, e.g. --map text=Body (repeatable).")]
+Format = Annotated[Optional[str], typer.Option(
+    "--format", help="Force the export layout instead of detecting it (zendesk, freshdesk, intercom, twcs, generic ...).")]
+Threshold = Annotated[Optional[float], typer.Option(
+    "--threshold", help="Similarity 0-100 to join a template [85].")]
+MinSupport = Annotated[Optional[int], typer.Option("--min-support", help="Replies a template needs [3].")]
+ConfigFile = Annotated[Optional[Path], typer.Option(
+    "--config", help="A replydiag.toml with column map, thresholds, agent aliases, excluded authors, period.")]
+ShowRaw = Annotated[bool, typer.Option(
+    "--show-raw", help="Show example replies unmasked in reports (emails, phones and names are masked by default).")]
+LowMemory = Annotated[Optional[bool], typer.Option(
+    "--low-memory/--no-low-memory",
+    help="Read CSV exports in chunks and keep no reply text in memory (the default above 256 MB; "
+         "--no-low-memory reads them whole).")]
 
 
 class State:
@@ -79,112 +95,87 @@ class _Progress:
             self.bar.stop()
 
 
-def _warn_masked(show_raw: bool, result) -> None:
+def _warn_masked(show_raw: bool, result: api.AuditResult) -> None:
     if show_raw and not result.has_text:
         stderr.print("[dim]note: --show-raw has no raw text to show: the export was read in chunks "
                      "(low-memory), so examples stay masked. Add --no-low-memory to keep the text.[/dim]")
 
 
-def _run(exports: list[str], config: Config, *, column_map: list[str] | None, format: str | None,
-         threshold: float | None, min_support: int | None, low_memory: bool | None = None):
-    """Load and analyse with command-line options taking precedence over the config file."""
-    mapping = {**config.column_map, **_parse_map(column_map)}
-    settings = {**config.settings}
-    if threshold is not None:
-        settings["threshold"] = threshold
-    if min_support is not None:
-        settings["min_support"] = min_support
-    progress = _Progress()
-    try:
-        return api.audit(exports, format=format or config.format, column_map=mapping,
-                         agent_aliases=config.agent_aliases, exclude_agents=config.exclude_agents,
-                         settings=api.Settings(**settings), progress=progress, low_memory=low_memory)
-    finally:
-        progress.close()
-
-
-CONFIG_HELP = "A replydiag.toml with column map, thresholds, agent aliases, excluded authors, period."
-LOW_MEMORY_HELP = ("Read CSV exports in chunks and keep no reply text in memory (the default above 256 MB; "
-                   "--no-low-memory reads them whole).")
-SHOW_RAW_HELP = "Show example replies unmasked in reports (emails, phones and names are masked by default)."
+def _audit(exports: list[str], config: Config, progress: _Progress, low_memory: bool | None) -> api.AuditResult:
+    return api.audit(exports, **config.audit_options(), low_memory=low_memory, progress=progress)
 
 
 @app.command()
 def audit(
-    exports: List[str] = typer.Argument(..., help="CSV / JSON export files or globs."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for replies.csv, templates.csv, summary.json."),
-    column_map: Optional[List[str]] = typer.Option(None, "--map", help=MAP_HELP),
-    format: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help="Similarity 0-100 to join a template [85]."),
-    min_support: Optional[int] = typer.Option(None, "--min-support", help="Replies a template needs [3]."),
+    exports: Exports,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for replies.csv, templates.csv, "
+                                                                 "summary.json and the report."),
+    column_map: ColumnMap = None,
+    format: Format = None,
+    threshold: Threshold = None,
+    min_support: MinSupport = None,
     redact: bool = typer.Option(False, "--redact", help="Leave reply text out of replies.csv."),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout instead of tables."),
-    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
-    show_raw: bool = typer.Option(False, "--show-raw", help=SHOW_RAW_HELP),
-    low_memory: Optional[bool] = typer.Option(None, "--low-memory/--no-low-memory", help=LOW_MEMORY_HELP),
+    config: ConfigFile = None,
+    show_raw: ShowRaw = False,
+    low_memory: LowMemory = None,
 ) -> None:
     """Analyse exports and print how templated the replies are; with --out, also write
     replies.csv, templates.csv, summary.json and report.html / report.md.
 
     Example: replydiag audit sample_exports/zendesk_sample.csv --out audit/
     """
+    progress = _Progress()
     try:
-        result = _run(exports, load_config(config), column_map=column_map, format=format, threshold=threshold,
-                      min_support=min_support, low_memory=low_memory)
+        options = load_config(config).overridden(column_map=_parse_map(column_map), format=format,
+                                                 threshold=threshold, min_support=min_support)
+        result = _audit(exports, options, progress, low_memory)
         written = {}
         if out:
-            from .report.build import build_report
-            from .report.write import write_report
-
             _warn_masked(show_raw, result)
-            progress = _Progress()
-            try:
-                written = write_audit(result, out, redact=redact, progress=progress)
-            finally:
-                progress.close()
-            report = build_report(result.replies, result.templates, title="Customer care: templated vs personal",
-                                  trend=result.by_period("month"), show_raw=show_raw and result.has_text,
-                                  accounting=result.accounting.to_dict())
-            files = write_report(report, out)
-            written.update({"html": files["html"], "markdown": files["markdown"]})
+            written = write_audit(result, out, report=True, redact=redact, show_raw=show_raw, progress=progress)
     except ReplydiagError as error:
         _fail(error)
         return
+    finally:
+        progress.close()
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:
         from .terminal import render_audit
 
         render_audit(stdout, result)
-    for path in written.values():
-        stderr.print(f"[dim]wrote {path}[/dim]")
+    for name in ("replies", "templates", "summary", "html", "markdown"):
+        if name in written:
+            stderr.print(f"[dim]wrote {written[name]}[/dim]")
 
 
 @app.command()
 def report(
-    exports: List[str] = typer.Argument(..., help="CSV / JSON export files or globs."),
+    exports: Exports,
     out: Path = typer.Option(..., "--out", "-o", help="Report folder; keeps the history between runs."),
     period: Optional[str] = typer.Option(None, "--period", help="week, month or quarter (default week)."),
-    column_map: Optional[List[str]] = typer.Option(None, "--map", help=MAP_HELP),
-    format: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help="Similarity 0-100 to join a template [85]."),
-    min_support: Optional[int] = typer.Option(None, "--min-support", help="Replies a template needs [3]."),
-    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
-    show_raw: bool = typer.Option(False, "--show-raw", help=SHOW_RAW_HELP),
-    low_memory: Optional[bool] = typer.Option(None, "--low-memory/--no-low-memory", help=LOW_MEMORY_HELP),
+    column_map: ColumnMap = None,
+    format: Format = None,
+    threshold: Threshold = None,
+    min_support: MinSupport = None,
+    config: ConfigFile = None,
+    show_raw: ShowRaw = False,
+    low_memory: LowMemory = None,
 ) -> None:
     """Write one HTML and Markdown report per period, each compared with the period before,
     and an index. Run it on each new export: the folder keeps the history.
 
     Example: replydiag report sample_exports/zendesk_sample.csv --period week --out reports/
     """
+    progress = _Progress()
     try:
-        settings = load_config(config)
-        chosen = period or settings.period or "week"
-        if chosen not in ("day", "week", "month", "quarter"):
+        options = load_config(config).overridden(column_map=_parse_map(column_map), format=format, period=period,
+                                                 threshold=threshold, min_support=min_support)
+        chosen = options.period or "week"
+        if chosen not in PERIODS:
             raise MappingError(f"--period {chosen!r} is not one of week, month, quarter, day")
-        result = _run(exports, settings, column_map=column_map, format=format, threshold=threshold,
-                      min_support=min_support, low_memory=low_memory)
+        result = _audit(exports, options, progress, low_memory)
         from .report.periodic import run_periodic
 
         _warn_masked(show_raw, result)
@@ -192,6 +183,8 @@ def report(
     except ReplydiagError as error:
         _fail(error)
         return
+    finally:
+        progress.close()
     from .terminal import render_periods
 
     render_periods(stdout, periods)
@@ -199,11 +192,7 @@ def report(
 
 
 @app.command()
-def inspect(
-    exports: List[str] = typer.Argument(..., help="CSV / JSON export files or globs."),
-    column_map: Optional[List[str]] = typer.Option(None, "--map", help=MAP_HELP),
-    format: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
-) -> None:
+def inspect(exports: Exports, column_map: ColumnMap = None, format: Format = None) -> None:
     """Show the detected layout, the column chosen for each field, the row accounting and
     three example replies, without analysing.
 

@@ -33,6 +33,7 @@ class AuditResult:
     settings: Settings
     sources: list[dict[str, Any]] = field(default_factory=list)
     texts: ReplyTexts = field(default_factory=InMemoryTexts, repr=False)
+    agent_rules: dict[str, Any] = field(default_factory=dict)  # aliases and excluded authors, when given
 
     @property
     def has_text(self) -> bool:
@@ -86,6 +87,7 @@ class AuditResult:
             "accounting": self.accounting.to_dict(),
             "sources": self.sources,
             "settings": self.settings.to_dict(),
+            **({"agents": self.agent_rules} if self.agent_rules else {}),
             "overall": shares(self.replies),
             "templates": int(len(self.templates)),
             **by,

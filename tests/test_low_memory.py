@@ -13,7 +13,7 @@ import pytest
 import replydiag.ingest.read as load_module
 from replydiag import api
 from replydiag.errors import FormatError
-from replydiag.output import write_audit
+from replydiag import write_audit
 from replydiag.samples import sample_path
 from tests.conftest import realdata
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..metrics import breakdown, period_labels, shares
-from ..output import atomic_path, safe_frame, write_text
+from ..files import atomic_path, safe_frame, write_text
 from .build import build_report
-from ..formatting import md_escape
+from .render import render_index_html, render_index_markdown
 from .write import write_report
 
 HISTORY_COLUMNS = ("reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id", "masked")
@@ -120,33 +120,3 @@ def run_periodic(result, out_dir: str | Path, *, period: str = "week", show_raw:
     write_text(out / "index.md", render_index_markdown(title, summaries))
     write_text(out / "index.html", render_index_html(title, summaries))
     return summaries
-
-
-def _change(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1f} pp"
-
-
-def render_index_markdown(title: str, periods: list[PeriodSummary]) -> str:
-    lines = [f"# {md_escape(title)}", "", "| period | replies | templated | change | report |", "|---|---:|---:|---:|---|"]
-    for p in reversed(periods):
-        lines.append(f"| {p.period} | {p.replies:,} | {100 * p.templated_share:.1f}% | {_change(p.change_pp)} | "
-                     f"[{p.period}]({p.period}/report.md) |")
-    return "\n".join(lines) + "\n"
-
-
-def render_index_html(title: str, periods: list[PeriodSummary]) -> str:
-    from markupsafe import escape
-
-    rows = "".join(
-        f"<tr><td>{escape(p.period)}</td><td style='text-align:right'>{p.replies:,}</td>"
-        f"<td style='text-align:right'>{100 * p.templated_share:.1f}%</td><td style='text-align:right'>{_change(p.change_pp)}</td>"
-        f"<td><a href='{escape(p.path)}'>report</a></td></tr>"
-        for p in reversed(periods)
-    )
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
-        f"{escape(title)}</title><style>body{{font-family:system-ui,sans-serif;max-width:800px;margin:2rem auto}}"
-        "table{border-collapse:collapse;width:100%}td,th{padding:.3rem .6rem;border-bottom:1px solid #eee}</style>"
-        f"</head><body><h1>{escape(title)}</h1><table><tr><th>period</th><th>replies</th><th>templated</th>"
-        f"<th>change</th><th></th></tr>{rows}</table></body></html>\n"
-    )

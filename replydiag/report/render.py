@@ -53,3 +53,22 @@ def render_html(report: Report, charts: dict[str, bytes] | None = None) -> str:
     """One self-contained HTML page; ``charts`` are PNG bytes, embedded as data URIs."""
     encoded = {name: base64.b64encode(png).decode("ascii") for name, png in (charts or {}).items()}
     return _ENV.get_template("report.html.j2").render(**_context(report, encoded))
+
+
+def _change(value: float | None) -> str:
+    return "—" if value is None else pp(value)
+
+
+def _index_context(title: str, periods: list) -> dict:
+    # Newest period first; ``periods`` are ``PeriodSummary`` values in time order.
+    return {"title": title, "periods": list(reversed(periods)), "pct": pct, "change": _change, "md": md_escape}
+
+
+def render_index_markdown(title: str, periods: list) -> str:
+    """The Markdown index of a report folder: one line per period, newest first."""
+    return _ENV.get_template("index.md.j2").render(**_index_context(title, periods))
+
+
+def render_index_html(title: str, periods: list) -> str:
+    """The HTML index of a report folder: one line per period, newest first."""
+    return _ENV.get_template("index.html.j2").render(**_index_context(title, periods))

@@ -7,7 +7,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..charts import agents_stacked, channels_bar, png_bytes, shares_bar, trend_lines
-from ..output import write_bytes, write_text
+from ..files import write_bytes, write_text
 from .build import Report
 from .render import render_html, render_markdown
 

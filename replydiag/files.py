@@ -1,4 +1,4 @@
-"""Files an audit writes: ``replies.csv``, ``templates.csv``, ``summary.json``.
+"""Writing files safely: atomic, UTF-8, formula-safe CSV and JSON.
 
 Every file is written to a temporary name and renamed into place, so an interrupted run never
 leaves half a file. CSV cells that a spreadsheet would run as a formula are neutralised.
@@ -10,33 +10,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-REPLIES_CSV_COLUMNS = (
-    "reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id", "similarity",
-    "template_share", "helpdesk_template", "source", "text",
-)
-TEMPLATES_CSV_COLUMNS = (
-    "template_id", "template_text", "replies", "agents", "first_seen", "last_seen", "example_reply_id",
-    "template", "edited", "automatic", "min_similarity", "helpdesk_template",
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: Any) -> Any:
-    """Prefix a quote to text a spreadsheet would evaluate (CSV injection).
-
-    >>> neutralise_formula("=HYPERLINK(\\"http://x\\")"), neutralise_formula("ok")
-    ('\\'=HYPERLINK("http://x")', 'ok')
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_START = r"^[=+\-@\t\r]"
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +32,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = series.astype("string")
         elif pd.api.types.is_string_dtype(series) or series.dtype == object:
             text = series.astype("string")
-            risky = text.str.match(r"^[=+\-@\t\r]").fillna(False).astype(bool)
+            risky = text.str.match(_FORMULA_START).fillna(False).astype(bool)
             if risky.any():
                 text = text.where(~risky, "'" + text)
             out[col] = text
@@ -108,36 +90,5 @@ def write_csv_chunks(path: Path, frames: Iterable[pd.DataFrame], columns: tuple[
     return path
 
 
-def _replies_with_text(result, columns: tuple[str, ...], progress=None) -> Iterator[pd.DataFrame]:
-    """Slices of ``result.replies`` with their exported text, chunk by chunk."""
-    meta = [c for c in columns if c != "text"]
-    total = len(result.replies)
-    for start, texts in result.reply_texts():
-        piece = result.replies.iloc[start:start + len(texts)][meta].reset_index(drop=True)
-        piece["text"] = texts.reset_index(drop=True).astype("string")
-        yield piece
-        if progress:
-            progress("writing replies.csv", start + len(texts), total)
-
-
 def write_json(path: Path, data: Any) -> Path:
     return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-def write_audit(result, out_dir: str | Path, *, redact: bool = False, progress=None) -> dict[str, Path]:
-    """Write the output contract of ``replydiag audit`` into ``out_dir``.
-
-    ``redact`` leaves the reply text out of ``replies.csv``. For an export read in chunks,
-    the text is read again from the files (``progress(stage, done, total)`` follows it).
-    """
-    out = Path(out_dir)
-    columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text"))
-    if redact or result.has_text:
-        replies = write_csv(out / "replies.csv", result.replies, columns)
-    else:
-        replies = write_csv_chunks(out / "replies.csv", _replies_with_text(result, columns, progress), columns)
-    return {
-        "replies": replies,
-        "templates": write_csv(out / "templates.csv", result.templates, TEMPLATES_CSV_COLUMNS),
-        "summary": write_json(out / "summary.json", result.summary()),
-    }
