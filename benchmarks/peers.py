@@ -20,7 +20,9 @@ def drain3_clusters(texts: list[str]) -> np.ndarray:
 def cdist_clusters(texts: list[str], threshold: float = 85) -> np.ndarray:
     from rapidfuzz import fuzz, process
 
-    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=-1)
+    scores = process.cdist(
+        texts, texts, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=-1
+    )
     graph = sparse.csr_matrix(scores > 0)
     return connected_components(graph, directed=False)[1]
 
@@ -32,7 +34,7 @@ def minhash_clusters(texts: list[str], threshold: float = 0.6, num_perm: int = 1
     rows, cols = [], []
     for i, text in enumerate(texts):
         words = text.split()
-        shingles = {" ".join(words[j:j + 3]) for j in range(max(len(words) - 2, 1))}
+        shingles = {" ".join(words[j : j + 3]) for j in range(max(len(words) - 2, 1))}
         m = MinHash(num_perm=num_perm)
         m.update_batch([s.encode("utf-8") for s in shingles])
         for j in lsh.query(m):

@@ -35,14 +35,26 @@ def run_one(method: str, export: Path, out: Path) -> None:
     start = time.perf_counter()
     if method == "replydiag":
         # End to end, as a user runs it: read -> analyse -> files written.
-        subprocess.run([sys.executable, "-m", "replydiag.cli", "audit", str(export), "--out", str(out / "audit")],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        replies = pd.read_csv(out / "audit" / "replies.csv", dtype=str, usecols=["reply_id", "kind", "template_id"])
-        labels = pd.DataFrame({"reply_id": replies["reply_id"], "kind": replies["kind"],
-                               "cluster": replies["template_id"].fillna("")})
+        subprocess.run(
+            [sys.executable, "-m", "replydiag.cli", "audit", str(export), "--out", str(out / "audit")],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        replies = pd.read_csv(
+            out / "audit" / "replies.csv", dtype=str, usecols=["reply_id", "kind", "template_id"]
+        )
+        labels = pd.DataFrame(
+            {
+                "reply_id": replies["reply_id"],
+                "kind": replies["kind"],
+                "cluster": replies["template_id"].fillna(""),
+            }
+        )
     else:
-        import replydiag
         from peers import PEERS
+
+        import replydiag
         from replydiag.normalize import clean, mask
 
         export_data = replydiag.load(export)
@@ -51,10 +63,17 @@ def run_one(method: str, export: Path, out: Path) -> None:
         clusters = PEERS[method](texts)
         sizes = np.bincount(clusters)
         templated = sizes[clusters] >= MIN_SUPPORT
-        automatic = replies["automatic_flag"].to_numpy(dtype=bool)  # every peer may read the export's bot flag
+        automatic = replies["automatic_flag"].to_numpy(
+            dtype=bool
+        )  # every peer may read the export's bot flag
         kind = np.where(automatic, "automatic", np.where(templated, "template", "personal"))
-        labels = pd.DataFrame({"reply_id": replies["reply_id"], "kind": kind,
-                               "cluster": np.where(templated | automatic, clusters.astype(str), "")})
+        labels = pd.DataFrame(
+            {
+                "reply_id": replies["reply_id"],
+                "kind": kind,
+                "cluster": np.where(templated | automatic, clusters.astype(str), ""),
+            }
+        )
         pd.DataFrame({"reply_id": replies["reply_id"]}).to_csv(out / "written.csv", index=False)
     seconds = time.perf_counter() - start
     labels.to_csv(out / "labels.csv", index=False)
@@ -68,7 +87,8 @@ def measure(method: str, export: Path) -> tuple[pd.DataFrame, dict]:
         out = Path(tmp)
         subprocess.run([sys.executable, __file__, "one", method, str(export), str(out)], check=True)
         return pd.read_csv(out / "labels.csv", dtype=str, keep_default_na=False), json.loads(
-            (out / "stats.json").read_text())
+            (out / "stats.json").read_text()
+        )
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -104,8 +124,12 @@ def score(labels: pd.DataFrame, truth: pd.DataFrame) -> dict[str, float]:
     return {
         "share_err_pp": 100 * abs(pred_t.mean() - true_t.mean()),
         "agent_mae_pp": 100 * float((per_agent["p"] - per_agent["t"]).abs().mean()),
-        "reply_p": precision, "reply_r": recall, "reply_f1": f1,
-        "pair_p": pp, "pair_r": pr, "pair_f1": 2 * pp * pr / max(pp + pr, 1e-9),
+        "reply_p": precision,
+        "reply_r": recall,
+        "reply_f1": f1,
+        "pair_p": pp,
+        "pair_r": pr,
+        "pair_f1": 2 * pp * pr / max(pp + pr, 1e-9),
         "edited_recall": float((m.loc[edited, "kind"] == "edited").mean()) if edited.any() else float("nan"),
     }
 
@@ -119,7 +143,9 @@ def quality(args) -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:
-            export = generate(Path(tmp) / f"labelled-{seed}.csv", SampleConfig(replies=args.replies, seed=seed))
+            export = generate(
+                Path(tmp) / f"labelled-{seed}.csv", SampleConfig(replies=args.replies, seed=seed)
+            )
             truth = pd.read_csv(truth_path(export), dtype=str, keep_default_na=False)
             for method in ["replydiag", "drain3", "cdist-cc", "minhash-lsh"]:
                 if method == "cdist-cc" and args.replies > args.cdist_max:
@@ -152,19 +178,26 @@ def scale(args) -> None:
             for method in ["replydiag", "drain3"] + (["cdist-cc"] if size <= args.cdist_max else []):
                 _labels, stats = measure(method, export)
                 rows.append({"replies": size, "method": method, **stats})
-                print(f"  {size:>9,} {method:12s} {stats['seconds']:8.1f} s {stats['peak_mb']:8.0f} MB", flush=True)
+                print(
+                    f"  {size:>9,} {method:12s} {stats['seconds']:8.1f} s {stats['peak_mb']:8.0f} MB",
+                    flush=True,
+                )
     table = pd.DataFrame(rows).set_index(["replies", "method"])
     print("\nTime and peak memory (end to end: read -> labels written)\n")
     print(table.round(1).to_string())
     for size in args.sizes:
         ours = table.loc[(size, "replydiag")]
         peer = table.loc[(size, "drain3")]
-        print(f"{size:>9,} replies: replydiag {ours['seconds']:.1f} s / Drain3 {peer['seconds']:.1f} s = "
-              f"{ours['seconds'] / peer['seconds']:.2f}x the time; memory {ours['peak_mb'] / peer['peak_mb']:.2f}x")
+        print(
+            f"{size:>9,} replies: replydiag {ours['seconds']:.1f} s / Drain3 {peer['seconds']:.1f} s = "
+            f"{ours['seconds'] / peer['seconds']:.2f}x the time; memory {ours['peak_mb'] / peer['peak_mb']:.2f}x"
+        )
     if len(args.sizes) >= 2:
         small, large = min(args.sizes), max(args.sizes)
         growth = table.loc[(large, "replydiag"), "seconds"] / table.loc[(small, "replydiag"), "seconds"]
-        print(f"replydiag time grows {growth:.1f}x from {small:,} to {large:,} replies ({large // small}x the data)")
+        print(
+            f"replydiag time grows {growth:.1f}x from {small:,} to {large:,} replies ({large // small}x the data)"
+        )
 
 
 MEMORY_METHODS = {
@@ -181,8 +214,19 @@ def run_memory_one(method: str, export: Path, out: Path) -> None:
         frame = pd.read_csv(export, dtype=str)  # the C engine: the pyarrow one refuses line breaks in cells
         assert len(frame)
     else:
-        subprocess.run([sys.executable, "-m", "replydiag.cli", *MEMORY_METHODS[method], str(export),
-                        "--out", str(out / "audit")], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "replydiag.cli",
+                *MEMORY_METHODS[method],
+                str(export),
+                "--out",
+                str(out / "audit"),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     seconds = time.perf_counter() - start
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -193,13 +237,16 @@ def memory(args) -> None:
     from replydiag.samples import SampleConfig, generate
 
     with tempfile.TemporaryDirectory() as tmp:
-        export = args.export or generate(Path(tmp) / "memory.csv", SampleConfig(replies=args.replies, seed=8,
-                                                                                 weeks=26))
+        export = args.export or generate(
+            Path(tmp) / "memory.csv", SampleConfig(replies=args.replies, seed=8, weeks=26)
+        )
         size_mb = export.stat().st_size / 2**20
         rows = []
         for method in ["pandas-read_csv", "replydiag", "replydiag-whole"]:
             with tempfile.TemporaryDirectory() as run_dir:
-                subprocess.run([sys.executable, __file__, "memory-one", method, str(export), run_dir], check=True)
+                subprocess.run(
+                    [sys.executable, __file__, "memory-one", method, str(export), run_dir], check=True
+                )
                 stats = json.loads((Path(run_dir) / "stats.json").read_text())
             rows.append({"method": method, **stats, "peak_per_file_mb": stats["peak_mb"] / size_mb})
             print(f"  {method:16s} {stats['seconds']:8.1f} s {stats['peak_mb']:8.0f} MB", flush=True)
@@ -207,8 +254,10 @@ def memory(args) -> None:
     print(f"\nPeak memory on a {size_mb:,.0f} MB export ({export.name})\n")
     print(table.round(2).to_string())
     ours, peer = table.loc["replydiag"], table.loc["pandas-read_csv"]
-    print(f"replydiag audit peak / pandas.read_csv peak = {ours['peak_mb'] / peer['peak_mb']:.2f}x; "
-          f"/ whole-file audit = {ours['peak_mb'] / table.loc['replydiag-whole', 'peak_mb']:.2f}x")
+    print(
+        f"replydiag audit peak / pandas.read_csv peak = {ours['peak_mb'] / peer['peak_mb']:.2f}x; "
+        f"/ whole-file audit = {ours['peak_mb'] / table.loc['replydiag-whole', 'peak_mb']:.2f}x"
+    )
 
 
 def main() -> None:

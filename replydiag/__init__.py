@@ -45,10 +45,10 @@ __all__ = [
     "RowAccounting",
     "Settings",
     "SettingsError",
+    "__version__",
     "analyze",
     "audit",
     "load",
     "sample_path",
     "write_audit",
-    "__version__",
 ]

@@ -6,16 +6,16 @@ The CLI and the notebooks use only these functions, so both report the same numb
 from __future__ import annotations
 
 import glob
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
 from .distinct import DistinctReplies
 from .errors import InputError
-from .ingest import LoadedExport, load_export, load_frame
-from .ingest import STREAM_BYTES
+from .ingest import STREAM_BYTES, LoadedExport, load_export, load_frame
 from .models import RowAccounting, Settings
 from .pipeline import analyze_replies
 from .result import AuditResult
@@ -40,21 +40,28 @@ class Export:
     parts: list[LoadedExport] = field(default_factory=list, repr=False)
 
     @classmethod
-    def combine(cls, parts: list[LoadedExport], distinct: DistinctReplies) -> "Export":
+    def combine(cls, parts: list[LoadedExport], distinct: DistinctReplies) -> Export:
         accounting = RowAccounting()
         for part in parts:
             accounting = accounting.merge(part.accounting)
         sources = [
             {
-                "file": p.source, "format": p.format_name, "format_title": p.format_title,
-                "encoding": p.encoding, "delimiter": p.delimiter,
-                "fields": {name: {"column": c.column, "confidence": c.confidence} for name, c in p.fields.items()},
+                "file": p.source,
+                "format": p.format_name,
+                "format_title": p.format_title,
+                "encoding": p.encoding,
+                "delimiter": p.delimiter,
+                "fields": {
+                    name: {"column": c.column, "confidence": c.confidence} for name, c in p.fields.items()
+                },
                 **p.accounting.to_dict(),
             }
             for p in parts
         ]
         return cls(
-            replies=pd.concat([p.replies.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True),
+            replies=pd.concat(
+                [p.replies.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True
+            ),
             customer_times=pd.concat([p.customer_times for p in parts], ignore_index=True),
             accounting=accounting,
             distinct=distinct,
@@ -76,7 +83,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         text = str(item)
         matches = sorted(glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
         if not matches:
-            raise InputError("no file matches this pattern", path=text, hint="Check the folder and the pattern")
+            raise InputError(
+                "no file matches this pattern", path=text, hint="Check the folder and the pattern"
+            )
         for match in matches:
             path = Path(match)
             if path not in out:
@@ -84,9 +93,14 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def load(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
-         column_map: dict[str, str] | None = None, low_memory: bool | None = None,
-         progress: Progress | None = None) -> Export:
+def load(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    format: str | None = None,
+    column_map: dict[str, str] | None = None,
+    low_memory: bool | None = None,
+    progress: Progress | None = None,
+) -> Export:
     """Read one or more exports (paths or globs) into canonical, normalised replies.
 
     ``low_memory`` (on by default when the files add up to more than 256 MB) reads CSV files
@@ -106,9 +120,17 @@ def load(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
     if low_memory is None:
         low_memory = sum(p.stat().st_size for p in files if p.is_file()) > STREAM_BYTES
     distinct = DistinctReplies(keep_text=not low_memory)
-    parts = [load_export(p, format=format, column_map=column_map, row_step=distinct.add, chunked=low_memory,
-                         progress=progress)
-             for p in files]
+    parts = [
+        load_export(
+            p,
+            format=format,
+            column_map=column_map,
+            row_step=distinct.add,
+            chunked=low_memory,
+            progress=progress,
+        )
+        for p in files
+    ]
     distinct.done()
     return Export.combine(parts, distinct)
 
@@ -141,13 +163,18 @@ def analyze(
     ['template', 'template', 'template', 'personal']
     """
     settings = (settings or Settings()).with_changes(
-        threshold=threshold, min_support=min_support, edited_coverage=edited_coverage,
-        min_fuzzy_chars=min_fuzzy_chars, automatic_seconds=automatic_seconds, signoff_agents=signoff_agents,
+        threshold=threshold,
+        min_support=min_support,
+        edited_coverage=edited_coverage,
+        min_fuzzy_chars=min_fuzzy_chars,
+        automatic_seconds=automatic_seconds,
+        signoff_agents=signoff_agents,
     )
     if isinstance(data, pd.DataFrame):
         distinct = DistinctReplies(keep_text=True)
-        data = Export.combine([load_frame(data, column_map=column_map, format=format, row_step=distinct.add)],
-                              distinct)
+        data = Export.combine(
+            [load_frame(data, column_map=column_map, format=format, row_step=distinct.add)], distinct
+        )
     replies_in, accounting = data.replies, data.accounting
     if exclude_agents:
         excluded = replies_in["agent"].isin(list(exclude_agents))
@@ -159,27 +186,44 @@ def analyze(
     if replies_in.empty:
         raise InputError("no agent replies left to analyse", hint="Check the excluded authors and the export")
     texts = data.texts(replies_in)
-    replies, templates = analyze_replies(replies_in, settings=settings, distinct=data.distinct,
-                                         customer_times=data.customer_times, progress=progress)
+    replies, templates = analyze_replies(
+        replies_in,
+        settings=settings,
+        distinct=data.distinct,
+        customer_times=data.customer_times,
+        progress=progress,
+    )
     del replies_in
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)
     rules = {"aliases": dict(agent_aliases or {}), "excluded": list(exclude_agents or [])}
-    return AuditResult(replies=replies, templates=templates, accounting=accounting, settings=settings,
-                       sources=data.sources, texts=texts,
-                       agent_rules=rules if rules["aliases"] or rules["excluded"] else {})
+    return AuditResult(
+        replies=replies,
+        templates=templates,
+        accounting=accounting,
+        settings=settings,
+        sources=data.sources,
+        texts=texts,
+        agent_rules=rules if rules["aliases"] or rules["excluded"] else {},
+    )
 
 
-def audit(paths: str | Path | Iterable[str | Path], *, format: str | None = None,
-          column_map: dict[str, str] | None = None, low_memory: bool | None = None,
-          **options: Any) -> AuditResult:
+def audit(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    format: str | None = None,
+    column_map: dict[str, str] | None = None,
+    low_memory: bool | None = None,
+    **options: Any,
+) -> AuditResult:
     """``load`` then ``analyze``: what ``replydiag audit`` runs.
 
     >>> from replydiag.samples import sample_path
     >>> audit(sample_path()).summary()["accounting"]["rows_read"] > 0
     True
     """
-    data = load(paths, format=format, column_map=column_map, low_memory=low_memory,
-                progress=options.get("progress"))
+    data = load(
+        paths, format=format, column_map=column_map, low_memory=low_memory, progress=options.get("progress")
+    )
     return analyze(data, **options)

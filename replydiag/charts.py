@@ -63,15 +63,24 @@ def trend_lines(by_period: pd.DataFrame, title: str = "Share of replies by kind 
     if len(by_period):
         x = [str(p) for p in by_period.index]
         for kind in KINDS:
-            ax.plot(x, by_period[f"{kind}_share"].astype(float), marker="o", color=KIND_COLORS[kind], label=kind)
-        ax.plot(x, by_period["templated_share"].astype(float), linestyle="--", color="#444444", label="templated")
+            ax.plot(
+                x, by_period[f"{kind}_share"].astype(float), marker="o", color=KIND_COLORS[kind], label=kind
+            )
+        ax.plot(
+            x, by_period["templated_share"].astype(float), linestyle="--", color="#444444", label="templated"
+        )
         if len(x) > 8:
             ax.tick_params(axis="x", labelrotation=45)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(lambda y, _pos: f"{y:.0%}")
     ax.set_title(title, loc="left")
-    ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.15 if len(by_period) <= 8 else -0.3),
-              frameon=False, fontsize=9)
+    ax.legend(
+        ncols=5,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.15 if len(by_period) <= 8 else -0.3),
+        frameon=False,
+        fontsize=9,
+    )
     return fig
 
 

@@ -9,8 +9,8 @@ automatic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -22,8 +22,9 @@ from .models import Kind, Settings
 
 LIGHT_EDIT_SHARE = 0.85
 KIND_CODES = {Kind.PERSONAL: 0, Kind.TEMPLATE: 1, Kind.EDITED: 2, Kind.AUTOMATIC: 3}
-KIND_NAMES = np.array([Kind.PERSONAL.value, Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value],
-                      dtype=object)
+KIND_NAMES = np.array(
+    [Kind.PERSONAL.value, Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value], dtype=object
+)
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class KeyLabels:
     share: np.ndarray
 
 
-def label_keys(clustering: Clustering, settings: Settings,
-               progress: Callable[[int, int], None] | None = None) -> KeyLabels:
+def label_keys(
+    clustering: Clustering, settings: Settings, progress: Callable[[int, int], None] | None = None
+) -> KeyLabels:
     """Kind, template representative, similarity and template share per distinct key."""
     n = len(clustering.keys)
     sizes = clustering.cluster_sizes()
@@ -59,8 +61,9 @@ def label_keys(clustering: Clustering, settings: Settings,
 
     lengths = np.fromiter((len(k) for k in clustering.keys), dtype=np.int64, count=n)
     candidates = np.flatnonzero(~in_template & (lengths >= settings.min_fuzzy_chars))
-    contained = find_contained_templates(clustering, candidates, reps, min_coverage=settings.edited_coverage,
-                                         progress=progress)
+    contained = find_contained_templates(
+        clustering, candidates, reps, min_coverage=settings.edited_coverage, progress=progress
+    )
     for i, hit in contained.items():
         # Nearly all of the template and nearly nothing else: a light edit of a short template
         # (one dropped word moves a short text below the threshold), not an edited one.
@@ -69,18 +72,22 @@ def label_keys(clustering: Clustering, settings: Settings,
         light = word_similarity >= max(settings.threshold, 100 * LIGHT_EDIT_SHARE)
         kind[i] = KIND_CODES[Kind.TEMPLATE if light else Kind.EDITED]
         template[i] = hit.template
-        similarity[i] = word_similarity if light else fuzz.ratio(clustering.keys[i], clustering.keys[hit.template])
+        similarity[i] = (
+            word_similarity if light else fuzz.ratio(clustering.keys[i], clustering.keys[hit.template])
+        )
         share[i] = min(hit.share, 1.0)
     return KeyLabels(kind, template, similarity, share)
 
 
 def seconds_since_customer(replies: pd.DataFrame, customer_times: pd.DataFrame) -> np.ndarray:
     """Seconds between each reply and the latest earlier customer message of its conversation."""
-    left = pd.DataFrame({
-        "position": np.arange(len(replies)),
-        "conversation_id": replies["conversation_id"].astype("string"),
-        "created_at": replies["created_at"],
-    }).dropna(subset=["created_at"])
+    left = pd.DataFrame(
+        {
+            "position": np.arange(len(replies)),
+            "conversation_id": replies["conversation_id"].astype("string"),
+            "created_at": replies["created_at"],
+        }
+    ).dropna(subset=["created_at"])
     right = customer_times.rename(columns={"created_at": "customer_at"}).dropna()
     right["conversation_id"] = right["conversation_id"].astype("string")
     delay = np.full(len(replies), np.inf)
@@ -100,9 +107,13 @@ def seconds_since_customer(replies: pd.DataFrame, customer_times: pd.DataFrame) 
     return delay
 
 
-
-def automatic(replies: pd.DataFrame, customer_times: pd.DataFrame | None, kind: np.ndarray,
-              similarity: np.ndarray, settings: Settings) -> np.ndarray:
+def automatic(
+    replies: pd.DataFrame,
+    customer_times: pd.DataFrame | None,
+    kind: np.ndarray,
+    similarity: np.ndarray,
+    settings: Settings,
+) -> np.ndarray:
     """Which replies are automatic: flagged as a bot's by the export, or a verbatim template
     sent within ``automatic_seconds`` of the customer's message."""
     flagged = replies["automatic_flag"].to_numpy(dtype=bool).copy()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -25,22 +25,44 @@ stdout = Console()
 stderr = Console(stderr=True)
 
 # Options shared by the commands, declared once.
-Exports = Annotated[List[str], typer.Argument(help="CSV / JSON export files or globs.")]
-ColumnMap = Annotated[Optional[List[str]], typer.Option(
-    "--map", help="Override a detected column, e.g. --map text=Body (repeatable).")]
-Format = Annotated[Optional[str], typer.Option(
-    "--format", help="Force the export layout instead of detecting it (zendesk, freshdesk, intercom, twcs, generic ...).")]
-Threshold = Annotated[Optional[float], typer.Option(
-    "--threshold", help="Similarity 0-100 to join a template [85].")]
-MinSupport = Annotated[Optional[int], typer.Option("--min-support", help="Replies a template needs [3].")]
-ConfigFile = Annotated[Optional[Path], typer.Option(
-    "--config", help="A replydiag.toml with column map, thresholds, agent aliases, excluded authors, period.")]
-ShowRaw = Annotated[bool, typer.Option(
-    "--show-raw", help="Show example replies unmasked in reports (emails, phones and names are masked by default).")]
-LowMemory = Annotated[Optional[bool], typer.Option(
-    "--low-memory/--no-low-memory",
-    help="Read CSV exports in chunks and keep no reply text in memory (the default above 256 MB; "
-         "--no-low-memory reads them whole).")]
+Exports = Annotated[list[str], typer.Argument(help="CSV / JSON export files or globs.")]
+ColumnMap = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="Override a detected column, e.g. --map text=Body (repeatable)."),
+]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Force the export layout instead of detecting it (zendesk, freshdesk, intercom, twcs, generic ...).",
+    ),
+]
+Threshold = Annotated[
+    float | None, typer.Option("--threshold", help="Similarity 0-100 to join a template [85].")
+]
+MinSupport = Annotated[int | None, typer.Option("--min-support", help="Replies a template needs [3].")]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="A replydiag.toml with column map, thresholds, agent aliases, excluded authors, period.",
+    ),
+]
+ShowRaw = Annotated[
+    bool,
+    typer.Option(
+        "--show-raw",
+        help="Show example replies unmasked in reports (emails, phones and names are masked by default).",
+    ),
+]
+LowMemory = Annotated[
+    bool | None,
+    typer.Option(
+        "--low-memory/--no-low-memory",
+        help="Read CSV exports in chunks and keep no reply text in memory (the default above 256 MB; "
+        "--no-low-memory reads them whole).",
+    ),
+]
 
 
 class State:
@@ -97,19 +119,24 @@ class _Progress:
 
 def _warn_masked(show_raw: bool, result: api.AuditResult) -> None:
     if show_raw and not result.has_text:
-        stderr.print("[dim]note: --show-raw has no raw text to show: the export was read in chunks "
-                     "(low-memory), so examples stay masked. Add --no-low-memory to keep the text.[/dim]")
+        stderr.print(
+            "[dim]note: --show-raw has no raw text to show: the export was read in chunks "
+            "(low-memory), so examples stay masked. Add --no-low-memory to keep the text.[/dim]"
+        )
 
 
-def _audit(exports: list[str], config: Config, progress: _Progress, low_memory: bool | None) -> api.AuditResult:
+def _audit(
+    exports: list[str], config: Config, progress: _Progress, low_memory: bool | None
+) -> api.AuditResult:
     return api.audit(exports, **config.audit_options(), low_memory=low_memory, progress=progress)
 
 
 @app.command()
 def audit(
     exports: Exports,
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for replies.csv, templates.csv, "
-                                                                 "summary.json and the report."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Folder for replies.csv, templates.csv, summary.json and the report."
+    ),
     column_map: ColumnMap = None,
     format: Format = None,
     threshold: Threshold = None,
@@ -127,13 +154,16 @@ def audit(
     """
     progress = _Progress()
     try:
-        options = load_config(config).overridden(column_map=_parse_map(column_map), format=format,
-                                                 threshold=threshold, min_support=min_support)
+        options = load_config(config).overridden(
+            column_map=_parse_map(column_map), format=format, threshold=threshold, min_support=min_support
+        )
         result = _audit(exports, options, progress, low_memory)
         written = {}
         if out:
             _warn_masked(show_raw, result)
-            written = write_audit(result, out, report=True, redact=redact, show_raw=show_raw, progress=progress)
+            written = write_audit(
+                result, out, report=True, redact=redact, show_raw=show_raw, progress=progress
+            )
     except ReplydiagError as error:
         _fail(error)
         return
@@ -154,7 +184,7 @@ def audit(
 def report(
     exports: Exports,
     out: Path = typer.Option(..., "--out", "-o", help="Report folder; keeps the history between runs."),
-    period: Optional[str] = typer.Option(None, "--period", help="week, month or quarter (default week)."),
+    period: str | None = typer.Option(None, "--period", help="week, month or quarter (default week)."),
     column_map: ColumnMap = None,
     format: Format = None,
     threshold: Threshold = None,
@@ -170,8 +200,13 @@ def report(
     """
     progress = _Progress()
     try:
-        options = load_config(config).overridden(column_map=_parse_map(column_map), format=format, period=period,
-                                                 threshold=threshold, min_support=min_support)
+        options = load_config(config).overridden(
+            column_map=_parse_map(column_map),
+            format=format,
+            period=period,
+            threshold=threshold,
+            min_support=min_support,
+        )
         chosen = options.period or "week"
         if chosen not in PERIODS:
             raise MappingError(f"--period {chosen!r} is not one of week, month, quarter, day")

@@ -21,8 +21,8 @@ once, so the per-key Python loop here only looks up and verifies.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -82,8 +82,14 @@ def cluster_keys(
     [True, True, True, True, False]
     """
     codes, uniques = pd.factorize(keys.astype("string").fillna(""), sort=False)
-    return cluster_codes(codes, list(uniques), threshold=threshold, min_support=min_support,
-                         min_fuzzy_chars=min_fuzzy_chars, progress=progress)
+    return cluster_codes(
+        codes,
+        list(uniques),
+        threshold=threshold,
+        min_support=min_support,
+        min_fuzzy_chars=min_fuzzy_chars,
+        progress=progress,
+    )
 
 
 def cluster_codes(
@@ -101,8 +107,12 @@ def cluster_codes(
     used = np.flatnonzero(counts > 0)
     # Most used first; ties by text so the result does not depend on input order. (Arrow
     # sorts the texts in C++, by code point as Python would, without a frame of objects.)
-    table = pa.table({"count": counts[used], "key": pa.array([uniques[i] for i in used], type=pa.large_string())})
-    order = used[np.asarray(pc.sort_indices(table, sort_keys=[("count", "descending"), ("key", "ascending")]))]
+    table = pa.table(
+        {"count": counts[used], "key": pa.array([uniques[i] for i in used], type=pa.large_string())}
+    )
+    order = used[
+        np.asarray(pc.sort_indices(table, sort_keys=[("count", "descending"), ("key", "ascending")]))
+    ]
     del table
     remap = np.full(len(uniques), -1, dtype=np.int64)
     remap[order] = np.arange(len(order))
@@ -120,7 +130,7 @@ def cluster_codes(
         if progress is not None and i % 20000 == 0:
             progress(i, n)
         key = key_list[i]
-        prefix = prefix_all[prefix_start[i]:prefix_start[i + 1]].tolist()  # per key: no list of all
+        prefix = prefix_all[prefix_start[i] : prefix_start[i + 1]].tolist()  # per key: no list of all
         if len(key) < min_fuzzy_chars or not prefix:
             continue  # short replies only ever match identical ones: a singleton here
         popular = count_arr[i] >= min_support
@@ -143,8 +153,9 @@ def cluster_codes(
                 candidates = [c for c in candidates if count_arr[i] * VARIANT_RATIO <= count_arr[c]]
             if candidates:
                 cutoff = max(threshold, POPULAR_THRESHOLD) if popular else threshold
-                match = process.extractOne(key, [key_list[c] for c in candidates], scorer=fuzz.ratio,
-                                           score_cutoff=cutoff)
+                match = process.extractOne(
+                    key, [key_list[c] for c in candidates], scorer=fuzz.ratio, score_cutoff=cutoff
+                )
                 if match is not None:
                     cluster[i] = candidates[match[2]]
                     similarity[i] = match[1]
@@ -159,4 +170,3 @@ def cluster_codes(
     if progress is not None:
         progress(n, n)
     return Clustering(key_list, count_arr, cluster, similarity, feats), row_key
-

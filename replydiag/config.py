@@ -48,8 +48,14 @@ class Config:
     exclude_agents: tuple[str, ...] = ()
     period: str | None = None
 
-    def overridden(self, *, column_map: dict[str, str] | None = None, format: str | None = None,
-                   period: str | None = None, **settings: Any) -> "Config":
+    def overridden(
+        self,
+        *,
+        column_map: dict[str, str] | None = None,
+        format: str | None = None,
+        period: str | None = None,
+        **settings: Any,
+    ) -> Config:
         """This config with the values given here taking precedence (``None`` keeps the file's).
 
         >>> Config(column_map={"text": "Body"}).overridden(column_map={"agent": "Who"}, threshold=90).settings.threshold
@@ -65,8 +71,13 @@ class Config:
 
     def audit_options(self) -> dict[str, Any]:
         """Keyword arguments of ``replydiag.audit`` for this config."""
-        return {"format": self.format, "column_map": self.column_map, "settings": self.settings,
-                "agent_aliases": self.agent_aliases, "exclude_agents": self.exclude_agents}
+        return {
+            "format": self.format,
+            "column_map": self.column_map,
+            "settings": self.settings,
+            "agent_aliases": self.agent_aliases,
+            "exclude_agents": self.exclude_agents,
+        }
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -83,20 +94,29 @@ def load_config(path: str | Path | None) -> Config:
     known = {"map", "format", "settings", "agents", "period"}
     unknown = set(data) - known
     if unknown:
-        raise SettingsError(f"unknown config keys: {', '.join(sorted(unknown))}", path=path,
-                            hint=f"Known keys are: {', '.join(sorted(known))}")
+        raise SettingsError(
+            f"unknown config keys: {', '.join(sorted(unknown))}",
+            path=path,
+            hint=f"Known keys are: {', '.join(sorted(known))}",
+        )
     settings = dict(data.get("settings", {}))
     bad = set(settings) - _SETTING_NAMES
     if bad:
-        raise SettingsError(f"unknown settings: {', '.join(sorted(bad))}", path=path,
-                            hint=f"Settings are: {', '.join(sorted(_SETTING_NAMES))}")
+        raise SettingsError(
+            f"unknown settings: {', '.join(sorted(bad))}",
+            path=path,
+            hint=f"Settings are: {', '.join(sorted(_SETTING_NAMES))}",
+        )
     try:
         validated = Settings(**settings)
     except SettingsError as exc:
         raise SettingsError(exc.message, path=path, hint=exc.hint) from exc
     except (TypeError, ValueError) as exc:  # e.g. threshold = "high"
-        raise SettingsError(f"a setting has a value of the wrong type ({exc})", path=path,
-                            hint="Write numbers as numbers: threshold = 85") from exc
+        raise SettingsError(
+            f"a setting has a value of the wrong type ({exc})",
+            path=path,
+            hint="Write numbers as numbers: threshold = 85",
+        ) from exc
     agents = data.get("agents", {})
     period = data.get("period")
     if period is not None and period not in PERIODS:

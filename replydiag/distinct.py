@@ -59,8 +59,11 @@ class DistinctReplies:
     @property
     def masked(self) -> pd.Series:
         """The masked text of each distinct key (of the first reply that had it)."""
-        chunks = pa.chunked_array(self._masked, type=pa.string()) if self._masked else pa.chunked_array(
-            [], type=pa.string())
+        chunks = (
+            pa.chunked_array(self._masked, type=pa.string())
+            if self._masked
+            else pa.chunked_array([], type=pa.string())
+        )
         return pd.Series(pd.arrays.ArrowStringArray(chunks))
 
     def masked_of(self, replies: pd.DataFrame) -> pd.Series:

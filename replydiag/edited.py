@@ -9,8 +9,8 @@ are verified by an in-order word alignment (``verbatim_overlap``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from rapidfuzz.distance import Indel, LCSseq
@@ -20,12 +20,15 @@ from .cluster import Clustering
 from .features import Features, grouped_positions, tokens, unique_sorted
 
 CANDIDATES_CHECKED = 3  # templates verified per reply when looking for edited templates
-CONTAINMENT_SLICE = 10_000  # keys per sparse product (its hits can be keys x templates) when looking for edited templates
+CONTAINMENT_SLICE = (
+    10_000  # keys per sparse product (its hits can be keys x templates) when looking for edited templates
+)
 MIN_RUN = 3  # words: shorter shared runs ("thanks for", "your order") are common phrasing
 
 
-def _prefix_matrix(feats: Features, owner: np.ndarray, column: np.ndarray, pair_ids: np.ndarray,
-                   size: np.ndarray) -> sparse.csr_matrix:
+def _prefix_matrix(
+    feats: Features, owner: np.ndarray, column: np.ndarray, pair_ids: np.ndarray, size: np.ndarray
+) -> sparse.csr_matrix:
     """Each template's prefix: its rarest ``S - ceil(S / 2) + 1`` of ``S`` pairs (templates x
     pair columns). A key sharing at least half a template's pairs must hold one of them
     (pigeonhole, as in the prefix filter of set-similarity joins), and rare pairs are held by
@@ -42,7 +45,6 @@ def _prefix_matrix(feats: Features, owner: np.ndarray, column: np.ndarray, pair_
         (np.ones(int(prefix.sum()), dtype=np.float32), (owner[prefix], column[prefix])),
         shape=(len(size), len(pair_ids)),
     )
-
 
 
 def verbatim_overlap(template: list[str], reply: list[str]) -> int:
@@ -91,8 +93,9 @@ def find_contained_templates(
     only pairs sharing enough word pairs are verified, by an in-order word alignment.
     """
     feats = clustering.features
-    usable = np.array([t for t in templates if len(clustering.tokens(int(t))) >= min_template_tokens],
-                      dtype=np.int64)
+    usable = np.array(
+        [t for t in templates if len(clustering.tokens(int(t))) >= min_template_tokens], dtype=np.int64
+    )
     if not len(usable) or not len(candidates):
         return {}
     pairs_per_key = np.bincount(feats.owner, minlength=len(clustering.keys))  # ~ words per key, minus one
@@ -117,7 +120,7 @@ def find_contained_templates(
     for start in range(0, len(candidates), CONTAINMENT_SLICE):
         if progress is not None:
             progress(start, len(candidates))
-        block = candidates[start:start + CONTAINMENT_SLICE]
+        block = candidates[start : start + CONTAINMENT_SLICE]
         # The block's pairs that some template holds (most pairs of most replies are in none).
         rows = np.repeat(np.arange(len(block)), pairs_per_key[block])
         cols = pair_column[feats.ids[grouped_positions(key_start, block)]]
@@ -132,7 +135,9 @@ def find_contained_templates(
         shared_all = np.asarray(by_key[hits.row].multiply(by_template[hits.col]).sum(axis=1)).ravel()
         # Enough shared pairs, and long enough to hold the covered part of the template.
         plausible = (shared_all >= 0.5 * size[hits.col]) & (
-            pairs_per_key[candidates[hits.row + start]] + 1 >= min_coverage * (pairs_per_key[usable[hits.col]] + 1))
+            pairs_per_key[candidates[hits.row + start]] + 1
+            >= min_coverage * (pairs_per_key[usable[hits.col]] + 1)
+        )
         rows, cols, shared = hits.row[plausible] + start, hits.col[plausible], shared_all[plausible]
         order = np.lexsort((usable[cols], -shared, rows))  # per key: most shared, then the more used
         for k in order:

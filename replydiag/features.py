@@ -68,8 +68,9 @@ def word_pair_features(keys: list[str]) -> Features:
     # Tokens get ids in order of first appearance over all keys, and pair ids need the size
     # of the whole vocabulary: a first pass collects it (tokenising twice costs less memory
     # than keeping every key's tokens).
-    vocabulary = pc.unique(pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans],
-                                            type=pa.large_string()))
+    vocabulary = pc.unique(
+        pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans], type=pa.large_string())
+    )
     vocab = max(len(vocabulary), 1)
     owners: list[np.ndarray | None] = []
     raw_ids: list[np.ndarray | None] = []
@@ -82,7 +83,9 @@ def word_pair_features(keys: list[str]) -> Features:
         raw_ids.append(ids)
         chunk_distinct.append(unique_sorted(ids))
     del vocabulary
-    distinct = unique_sorted(np.concatenate(chunk_distinct)) if chunk_distinct else np.zeros(0, dtype=np.int64)
+    distinct = (
+        unique_sorted(np.concatenate(chunk_distinct)) if chunk_distinct else np.zeros(0, dtype=np.int64)
+    )
     del chunk_distinct
     release_memory()
     # Dense pair ids: ranks among all distinct pairs.
@@ -115,8 +118,8 @@ def word_pair_features(keys: list[str]) -> Features:
         rank = np.arange(len(local)) - start[local] - unique_per_key[local]
         size = np.minimum(np.maximum(3, np.ceil(per_key * PREFIX_SHARE)), QUERY_PAIRS).astype(np.int64)
         keep = shared & (rank < size[local])
-        owner_out[at:at + len(local)] = local + a
-        ids_out[at:at + len(local)] = pair
+        owner_out[at : at + len(local)] = local + a
+        ids_out[at : at + len(local)] = pair
         at += len(local)
         prefixes.append(pair[keep])
         prefix_counts.append(np.bincount(local[keep], minlength=b - a))
@@ -180,7 +183,6 @@ def unique_sorted(values: np.ndarray, return_inverse: bool = False):
     return ordered[flag], inverse
 
 
-
 def grouped_positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Positions, in arrays grouped by key (key ``k`` at ``start[k]:start[k + 1]``), of ``keys``' items.
 
@@ -190,4 +192,3 @@ def grouped_positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
     lengths = start[keys + 1] - start[keys]
     before = np.cumsum(lengths) - lengths
     return np.repeat(start[keys] - before, lengths) + np.arange(int(lengths.sum()))
-

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -80,9 +81,12 @@ def write_csv_chunks(path: Path, frames: Iterable[pd.DataFrame], columns: tuple[
                 present = [c for c in columns if c in frame.columns]
                 table = pa.Table.from_pandas(safe_frame(frame[present]), preserve_index=False)
                 if writer is None:
-                    schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
-                                        for f in table.schema])
-                    writer = pacsv.CSVWriter(tmp, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+                    schema = pa.schema(
+                        [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+                    )
+                    writer = pacsv.CSVWriter(
+                        tmp, schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+                    )
                 writer.write_table(table.cast(schema))
         finally:
             if writer is not None:

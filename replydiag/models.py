@@ -73,7 +73,7 @@ class Settings:
         if self.min_fuzzy_chars < 0 or self.automatic_seconds < 0:
             raise SettingsError("min_fuzzy_chars and automatic_seconds cannot be negative")
 
-    def with_changes(self, **changes: Any) -> "Settings":
+    def with_changes(self, **changes: Any) -> Settings:
         """A copy with some settings changed (``None`` values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -108,7 +108,7 @@ class RowAccounting:
     def balanced(self) -> bool:
         return self.rows_read == self.replies_analysed + self.customer_messages + self.rows_skipped
 
-    def merge(self, other: "RowAccounting") -> "RowAccounting":
+    def merge(self, other: RowAccounting) -> RowAccounting:
         merged = RowAccounting(
             rows_read=self.rows_read + other.rows_read,
             replies_analysed=self.replies_analysed + other.replies_analysed,

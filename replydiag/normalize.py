@@ -31,7 +31,11 @@ STRING = "string[pyarrow]"
 
 
 def _arrow(series: pd.Series) -> pa.Array:
-    return pa.array(series.astype(STRING), type=pa.large_string()) if len(series) else pa.array([], pa.large_string())
+    return (
+        pa.array(series.astype(STRING), type=pa.large_string())
+        if len(series)
+        else pa.array([], pa.large_string())
+    )
 
 
 def _series(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
@@ -43,8 +47,10 @@ def _series(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
 
 def regex_replace(series: pd.Series, pattern: str, replacement: str) -> pd.Series:
     """``series.str.replace(pattern, replacement, regex=True)`` run by RE2 in Arrow, never by Python."""
-    return _series(pc.replace_substring_regex(_arrow(series), pattern=pattern, replacement=replacement),
-                   series.index)
+    return _series(
+        pc.replace_substring_regex(_arrow(series), pattern=pattern, replacement=replacement), series.index
+    )
+
 
 # --- 1. clean -------------------------------------------------------------------------
 
@@ -185,22 +191,55 @@ MASK_RULES: tuple[tuple[str, str, str, int], ...] = (
     ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "{email}", 0),
     ("url", r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]", "{url}", 0),
     ("handle", r"[@＠]\w+", "{handle}", 0),
-    ("name", r"(?i:\b(" + _GREETING_WORDS + r"))\s+(?:(?i:mr|mrs|ms|miss|dr|sig|sig\.ra|señor|señora|herr|frau|mme|m)\.?\s+)?(" + _NAME + ")",
-     r"\1 {name}", 2),
-    ("name", r"(?i:\b(thanks|thank you|thx|grazie|gracias|danke|merci|obrigad[oa]))(,?)\s+(" + _NAME + r")(\s*[,.!?])",
-     r"\1\2 {name}\4", 3),
+    (
+        "name",
+        r"(?i:\b("
+        + _GREETING_WORDS
+        + r"))\s+(?:(?i:mr|mrs|ms|miss|dr|sig|sig\.ra|señor|señora|herr|frau|mme|m)\.?\s+)?("
+        + _NAME
+        + ")",
+        r"\1 {name}",
+        2,
+    ),
+    (
+        "name",
+        r"(?i:\b(thanks|thank you|thx|grazie|gracias|danke|merci|obrigad[oa]))(,?)\s+("
+        + _NAME
+        + r")(\s*[,.!?])",
+        r"\1\2 {name}\4",
+        3,
+    ),
     # A name addressed mid-sentence: "Thanks for your patience, Sarah." / "..., Tom!"
     ("name", r"(,\s*)(" + _NAME + r")(\s*[.!?])", r"\1{name}\3", 2),
     ("card", _LEFT + r"((?:\d{4}[ -]){3}\d{1,7}|\d{15,16})", r"\1{card}", 2),
     ("phone", _LEFT + r"((?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,5})", r"\1{phone}", 2),
-    ("amount", r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|rs\.?)\s?)\s?\d[\d,.]*\d|\b\d[\d,.]*\s?(?:€|\$|£|(?i:usd|eur|gbp|euro|euros|dollars|pounds)\b)", "{amount}", 0),
-    ("date", _LEFT + r"(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
-             r"|(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?)"
-             r"|(?i:\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?))",
-     r"\1{date}", 2),
-    ("time", _LEFT + r"((?i:\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?))", r"\1{time}", 2),
-    ("order", _LEFT + r"(#\s?[A-Za-z0-9-]*\d[A-Za-z0-9-]*|[A-Za-z]{1,5}-?\d{4,}[A-Za-z0-9-]*|\d{5,}|[A-Z]{2,}\d+[A-Z0-9]*)",
-     r"\1{order}", 2),
+    (
+        "amount",
+        r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|rs\.?)\s?)\s?\d[\d,.]*\d|\b\d[\d,.]*\s?(?:€|\$|£|(?i:usd|eur|gbp|euro|euros|dollars|pounds)\b)",
+        "{amount}",
+        0,
+    ),
+    (
+        "date",
+        _LEFT + r"(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+        r"|(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?)"
+        r"|(?i:\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?))",
+        r"\1{date}",
+        2,
+    ),
+    (
+        "time",
+        _LEFT + r"((?i:\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?))",
+        r"\1{time}",
+        2,
+    ),
+    (
+        "order",
+        _LEFT
+        + r"(#\s?[A-Za-z0-9-]*\d[A-Za-z0-9-]*|[A-Za-z]{1,5}-?\d{4,}[A-Za-z0-9-]*|\d{5,}|[A-Z]{2,}\d+[A-Z0-9]*)",
+        r"\1{order}",
+        2,
+    ),
     ("number", _LEFT + r"(\d+(?:[.,]\d+)*)", r"\1{number}", 2),
 )
 SLOT_NAMES = tuple(dict.fromkeys(rule[0] for rule in MASK_RULES))
@@ -237,8 +276,14 @@ def slot_values(body: str) -> list[tuple[str, str]]:
         for match in regex.finditer(text):
             found.append((match.start(group), slot, match.group(group)))
         # Blank out what this rule took, so later rules do not take it again.
-        text = regex.sub(lambda m: m.group(0)[: m.start(group) - m.start(0)] + " " * len(m.group(group))
-                         + m.group(0)[m.end(group) - m.start(0):], text)
+        text = regex.sub(
+            lambda m, g=group: (
+                m.group(0)[: m.start(g) - m.start(0)]
+                + " " * len(m.group(g))
+                + m.group(0)[m.end(g) - m.start(0) :]
+            ),
+            text,
+        )
     return [(slot, value) for _pos, slot, value in sorted(found)]
 
 
@@ -263,8 +308,12 @@ def key(masked: pd.Series) -> pd.Series:
     k = _series(pc.utf8_lower(_arrow(k)), k.index)
     # One pass turns every run of punctuation, emoji and white space into one space; RE2's
     # classes keep letters and digits of every script.
-    k = _series(pc.utf8_trim_whitespace(pc.replace_substring_regex(_arrow(k), pattern=r"[^\pL\pN{}]+",
-                                                                   replacement=" ")), k.index)
+    k = _series(
+        pc.utf8_trim_whitespace(
+            pc.replace_substring_regex(_arrow(k), pattern=r"[^\pL\pN{}]+", replacement=" ")
+        ),
+        k.index,
+    )
     return k
 
 
@@ -305,6 +354,8 @@ def normalize(text: pd.Series) -> Normalized:
 
     def joined(name: str) -> pd.Series:
         chunks = [c for p in parts for c in getattr(p, name).array.__arrow_array__().cast(pa.string()).chunks]
-        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.string())), index=text.index)
+        return pd.Series(
+            pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.string())), index=text.index
+        )
 
     return Normalized(*(joined(name) for name in ("signoff", "masked", "key")))

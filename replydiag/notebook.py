@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .result import AuditResult
 
 
-def result_html(result: "AuditResult") -> str:
+def result_html(result: AuditResult) -> str:
     """A compact HTML summary of an ``AuditResult`` (reply and template text escaped)."""
     summary = result.summary()
     overall = summary["overall"]

@@ -8,7 +8,7 @@ reply) and ``slots`` (template text with slots).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,8 +21,18 @@ from .models import Kind, Settings
 from .slots import recover_template, template_id
 
 TEMPLATE_COLUMNS = (
-    "template_id", "template_text", "replies", "agents", "first_seen", "last_seen", "example_reply_id",
-    "template", "edited", "automatic", "min_similarity", "helpdesk_template",
+    "template_id",
+    "template_text",
+    "replies",
+    "agents",
+    "first_seen",
+    "last_seen",
+    "example_reply_id",
+    "template",
+    "edited",
+    "automatic",
+    "min_similarity",
+    "helpdesk_template",
 )
 
 Progress = Callable[[str, int, int], None]
@@ -69,22 +79,24 @@ def analyze_replies(
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)
     has_template = rep >= 0
     no_text = pd.Series(pd.NA, index=replies.index, dtype="string")
-    out = pd.DataFrame({
-        "reply_id": replies["reply_id"].astype("string"),
-        "conversation_id": replies["conversation_id"].astype("string"),
-        "agent": agent,
-        "channel": replies["channel"].astype("string"),
-        "created_at": replies["created_at"],
-        "kind": pd.Categorical(KIND_NAMES[kind], categories=[k.value for k in Kind]),
-        "template_id": pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string"),
-        "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
-        "template_share": np.where(has_template, np.round(share, 3), np.nan),
-        "text": replies["text"].astype("string") if "text" in replies else no_text,
-        "source": replies["source"].astype("string"),
-        "signoff": signoff,
-        "helpdesk_template": replies["helpdesk_template"].astype("string"),
-        "masked": distinct.masked_of(replies),
-    })
+    out = pd.DataFrame(
+        {
+            "reply_id": replies["reply_id"].astype("string"),
+            "conversation_id": replies["conversation_id"].astype("string"),
+            "agent": agent,
+            "channel": replies["channel"].astype("string"),
+            "created_at": replies["created_at"],
+            "kind": pd.Categorical(KIND_NAMES[kind], categories=[k.value for k in Kind]),
+            "template_id": pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string"),
+            "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
+            "template_share": np.where(has_template, np.round(share, 3), np.nan),
+            "text": replies["text"].astype("string") if "text" in replies else no_text,
+            "source": replies["source"].astype("string"),
+            "signoff": signoff,
+            "helpdesk_template": replies["helpdesk_template"].astype("string"),
+            "masked": distinct.masked_of(replies),
+        }
+    )
     templates = _template_table(out, clustering, row_key, labels, ids)
     del clustering
     release_memory()
@@ -102,32 +114,37 @@ def _agents(replies: pd.DataFrame, signoff: pd.Series, settings: Settings) -> pd
     return agent.fillna("unknown").replace("", "unknown")
 
 
-def _template_table(out: pd.DataFrame, clustering: Clustering, row_key: np.ndarray, labels: KeyLabels,
-                    ids: np.ndarray) -> pd.DataFrame:
+def _template_table(
+    out: pd.DataFrame, clustering: Clustering, row_key: np.ndarray, labels: KeyLabels, ids: np.ndarray
+) -> pd.DataFrame:
     """One row per template: its replies, agents, dates, kinds and its text with slots."""
     key_kind, key_template = labels.kind, labels.template
     used = out["template_id"].notna()
     if not used.any():
         return pd.DataFrame(columns=list(TEMPLATE_COLUMNS))
-    members = out.loc[used, ["template_id", "agent", "created_at", "reply_id", "kind", "similarity",
-                             "helpdesk_template"]]
+    members = out.loc[
+        used, ["template_id", "agent", "created_at", "reply_id", "kind", "similarity", "helpdesk_template"]
+    ]
     grouped = members.groupby("template_id", observed=True)
-    table = pd.DataFrame({
-        "replies": grouped.size(),
-        "agents": grouped["agent"].nunique(),
-        "first_seen": grouped["created_at"].min(),
-        "last_seen": grouped["created_at"].max(),
-        "example_reply_id": grouped["reply_id"].first(),
-    })
+    table = pd.DataFrame(
+        {
+            "replies": grouped.size(),
+            "agents": grouped["agent"].nunique(),
+            "first_seen": grouped["created_at"].min(),
+            "last_seen": grouped["created_at"].max(),
+            "example_reply_id": grouped["reply_id"].first(),
+        }
+    )
     kinds = pd.crosstab(members["template_id"], members["kind"])
     for name in (Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value):
-        table[name] = kinds[name] if name in kinds else 0
+        table[name] = kinds.get(name, 0)
     whole = members[members["kind"] != Kind.EDITED.value]
     table["min_similarity"] = whole.groupby("template_id", observed=True)["similarity"].min()
     marks = members.dropna(subset=["helpdesk_template"])
     if len(marks):
         table["helpdesk_template"] = marks.groupby("template_id")["helpdesk_template"].agg(
-            lambda s: s.value_counts().index[0])
+            lambda s: s.value_counts().index[0]
+        )
     else:
         table["helpdesk_template"] = pd.NA
 

@@ -7,8 +7,9 @@ The figures (shares, breakdowns, periods) come from ``metrics``; ``summary()`` i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -89,7 +90,7 @@ class AuditResult:
             "settings": self.settings.to_dict(),
             **({"agents": self.agent_rules} if self.agent_rules else {}),
             "overall": shares(self.replies),
-            "templates": int(len(self.templates)),
+            "templates": len(self.templates),
             **by,
             "by_month": {str(idx): row_shares(row) for idx, row in periods.iterrows()},
         }
@@ -121,10 +122,12 @@ class AuditResult:
             a, b = template_text.split(), str(row["masked"]).split()
             for op in Indel.opcodes(a, b):
                 if op.tag != "equal":
-                    differences.append({
-                        "template": " ".join(a[op.src_start:op.src_end]),
-                        "reply": " ".join(b[op.dest_start:op.dest_end]),
-                    })
+                    differences.append(
+                        {
+                            "template": " ".join(a[op.src_start : op.src_end]),
+                            "reply": " ".join(b[op.dest_start : op.dest_end]),
+                        }
+                    )
         return {
             "reply_id": str(row["reply_id"]),
             "agent": row["agent"],
@@ -142,14 +145,17 @@ class AuditResult:
     # --- charts (matplotlib imported only when drawn) ------------------------------------
     def plot_shares(self):
         from .charts import shares_bar
+
         return shares_bar(self.shares())
 
     def plot_agents(self, top: int = 15):
         from .charts import agents_stacked
+
         return agents_stacked(self.by_agent(), top=top)
 
     def plot_trend(self, period: str = "month"):
         from .charts import trend_lines
+
         return trend_lines(self.by_period(period))
 
     def _repr_html_(self) -> str:

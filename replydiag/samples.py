@@ -21,94 +21,382 @@ from pathlib import Path
 
 SAMPLE_NAME = "zendesk_sample.csv"
 
-FIRST = ["Anna", "Marco", "Sarah", "James", "Lucia", "Tom", "Priya", "Chen", "Olivia", "Mateo", "Fatima", "Noah",
-         "Giulia", "Liam", "Sofia", "Ethan", "Maya", "Lukas", "Chloe", "Omar", "Elena", "Hugo", "Zoe", "Ravi"]
-LAST = ["Rossi", "Smith", "García", "Müller", "Dubois", "Kim", "Patel", "Bianchi", "Nguyen", "Brown", "Silva",
-        "Kowalski", "van Dijk", "O'Brien", "Jensen", "Costa"]
+FIRST = [
+    "Anna",
+    "Marco",
+    "Sarah",
+    "James",
+    "Lucia",
+    "Tom",
+    "Priya",
+    "Chen",
+    "Olivia",
+    "Mateo",
+    "Fatima",
+    "Noah",
+    "Giulia",
+    "Liam",
+    "Sofia",
+    "Ethan",
+    "Maya",
+    "Lukas",
+    "Chloe",
+    "Omar",
+    "Elena",
+    "Hugo",
+    "Zoe",
+    "Ravi",
+]
+LAST = [
+    "Rossi",
+    "Smith",
+    "García",
+    "Müller",
+    "Dubois",
+    "Kim",
+    "Patel",
+    "Bianchi",
+    "Nguyen",
+    "Brown",
+    "Silva",
+    "Kowalski",
+    "van Dijk",
+    "O'Brien",
+    "Jensen",
+    "Costa",
+]
 
 # (template id, language, text). Slots: {name} {order} {amount} {date} {url} {email} {phone}
 TEMPLATES: list[tuple[str, str, str]] = [
-    ("refund", "en", "Hi {name}, thanks for reaching out! Your refund of {amount} for order {order} has been "
-                     "processed and should appear on your statement within 5-7 business days."),
-    ("replacement", "en", "Hi {name}, thanks for reaching out! Your replacement for order {order} has been shipped "
-                          "and should arrive within 5-7 business days."),
-    ("investigation", "en", "Hello {name}, I'm sorry to hear your package hasn't arrived yet. I've opened an "
-                            "investigation with the carrier for order {order} and we'll update you by {date}."),
-    ("photo", "en", "Thanks for your patience, {name}. Could you send us a photo of the damaged item and the "
-                    "packaging so we can look into this for you?"),
-    ("password", "en", "To reset your password, open {url} and follow the instructions in the email we send to "
-                       "{email}. The link is valid for 24 hours."),
-    ("billing", "en", "I've escalated this to our billing team. They will call you at {phone} within two business "
-                      "days to sort out the charge."),
+    (
+        "refund",
+        "en",
+        "Hi {name}, thanks for reaching out! Your refund of {amount} for order {order} has been "
+        "processed and should appear on your statement within 5-7 business days.",
+    ),
+    (
+        "replacement",
+        "en",
+        "Hi {name}, thanks for reaching out! Your replacement for order {order} has been shipped "
+        "and should arrive within 5-7 business days.",
+    ),
+    (
+        "investigation",
+        "en",
+        "Hello {name}, I'm sorry to hear your package hasn't arrived yet. I've opened an "
+        "investigation with the carrier for order {order} and we'll update you by {date}.",
+    ),
+    (
+        "photo",
+        "en",
+        "Thanks for your patience, {name}. Could you send us a photo of the damaged item and the "
+        "packaging so we can look into this for you?",
+    ),
+    (
+        "password",
+        "en",
+        "To reset your password, open {url} and follow the instructions in the email we send to "
+        "{email}. The link is valid for 24 hours.",
+    ),
+    (
+        "billing",
+        "en",
+        "I've escalated this to our billing team. They will call you at {phone} within two business "
+        "days to sort out the charge.",
+    ),
     ("glad", "en", "Glad I could help! Is there anything else I can do for you today?"),
     ("welcome", "en", "You're welcome!"),
     ("thanks_short", "en", "Thanks for letting us know."),
-    ("it_shipped", "it", "Ciao {name}, grazie per averci contattato. Il tuo ordine {order} è stato spedito e "
-                         "arriverà entro 3 giorni lavorativi."),
-    ("es_received", "es", "Hola {name}, gracias por escribirnos. Hemos recibido tu solicitud y un agente te "
-                          "responderá en menos de 24 horas."),
-    ("zh_shipped", "zh", "您好，您的订单{order}已经发货，预计三天内送达，请注意查收。如有问题请随时联系我们。"),
+    (
+        "it_shipped",
+        "it",
+        "Ciao {name}, grazie per averci contattato. Il tuo ordine {order} è stato spedito e "
+        "arriverà entro 3 giorni lavorativi.",
+    ),
+    (
+        "es_received",
+        "es",
+        "Hola {name}, gracias por escribirnos. Hemos recibido tu solicitud y un agente te "
+        "responderá en menos de 24 horas.",
+    ),
+    (
+        "zh_shipped",
+        "zh",
+        "您好，您的订单{order}已经发货，预计三天内送达，请注意查收。如有问题请随时联系我们。",
+    ),
 ]
-BOT_TEMPLATE = ("bot_ack", "en", "We've received your request (ticket {order}). A member of our team will get back "
-                                 "to you within 24 hours. In the meantime, our help center is at {url}.")
+BOT_TEMPLATE = (
+    "bot_ack",
+    "en",
+    "We've received your request (ticket {order}). A member of our team will get back "
+    "to you within 24 hours. In the meantime, our help center is at {url}.",
+)
 GREETINGS = ["Hi", "Hello", "Hey", "Dear"]
 EMOJI = [" 🙂", " 😊", " 👍", " 🙏"]
 
-_OPEN = ["I checked your account and", "I looked into this and", "I had a word with our warehouse and",
-         "After reviewing the ticket history,", "Good news:", "I'm sorry for the mix-up;", "Just to follow up,",
-         "I spoke with the courier and", "Looking at the photos you sent,", "From what I can see,",
-         "Thanks for the screenshots;", "Unfortunately", "I double-checked with my manager and",
-         "I called the depot this morning and", "Having gone through the order notes,", "Quick update:",
-         "Our logistics partner confirmed that", "I can confirm that", "It turns out that", "As promised,",
-         "I've been digging into this and", "My colleague in returns told me that", "Apologies for the wait;",
-         "I reran the payment check and", "The tracking history shows that", "Bad news, I'm afraid:"]
-_ADJECTIVE = ["blue", "oversized", "refurbished", "limited-edition", "bamboo", "stainless", "left-handed", "vintage",
-              "waterproof", "cordless", "organic", "foldable", "kids'", "ceramic", "wool", "matte black", "walnut",
-              "cotton", "portable", "smart", "heated", "ergonomic", "travel", "leather"]
-_ITEM = ["jacket", "espresso machine", "parcel", "gift card", "subscription", "voucher", "hoodie", "bike", "desk",
-         "earbuds", "rug", "phone case", "adapter", "pre-order", "screws", "blender", "lamp", "backpack",
-         "kettle", "mattress topper", "running shoes", "baby monitor", "keyboard", "suitcase", "yoga mat",
-         "coffee grinder", "winter boots", "air fryer", "desk chair", "picture frame", "water bottle", "tent"]
-_VERB = ["was left", "got stuck", "was split", "was charged", "was marked", "was packed", "was returned",
-         "got delayed", "was rerouted", "was flagged", "was rebooked", "got swapped", "was held", "was scanned",
-         "was refunded", "was relabelled", "got damaged", "was priced", "was shipped", "was collected",
-         "was cancelled", "got misplaced", "was approved", "was upgraded"]
-_COMPLEMENT = ["at the neighbour's door", "at the sorting centre", "into two shipments", "twice by mistake",
-               "as delivered too early", "without the manual", "to the billing address", "by the fraud filter",
-               "with the wrong plug", "in the weekend backlog", "at the pickup locker", "by the night shift",
-               "with an older model", "under the wrong name", "for customs clearance", "at the regional hub",
-               "after the cut-off", "on the wrong van", "with a cracked lid", "by our supplier",
-               "in the returns queue", "for a partial credit", "at the front desk", "in the wrong colour"]
-_WHEN = ["", "", "", " on Monday", " last night", " this morning", " yesterday afternoon", " over the weekend",
-         " before the holiday", " two days ago", " earlier today", " on Friday", " late last week", " at noon"]
-_PLACE = ["Leeds", "Milan", "Lyon", "Porto", "Rotterdam", "Graz", "Cork", "Valencia", "Brno", "Aarhus", "Turin",
-          "Nantes", "Bilbao", "Ghent", "Malmo", "Poznan", "Bristol", "Utrecht", "Seville", "Bologna"]
-_FOLLOW = ["I've added a note so the next driver calls you first.", "I'll keep an eye on it over the weekend.",
-           "Could you tell me which day suits you best?", "I've put a small credit on your account for the hassle.",
-           "Let me know if the colour matters and I'll swap it.", "Would a store pickup work better for you?",
-           "I asked the team to prioritise it.", "If it still fails, try holding the button for ten seconds.",
-           "You don't need to send anything back.", "I'll email you the new tracking as soon as I have it.",
-           "Sorry again, that's not the experience we want you to have.", "Does that sound okay?",
-           "Feel free to reply here if anything looks off.", "I've flagged it to our quality team too.",
-           "Keep the old one, it's on us.", "Shall I book the collection for you?", "I've asked for a photo from the driver.",
-           "The refund will show once your bank processes it.", "Tell me if you'd rather have store credit.",
-           "I'll check back with you on Thursday.", "That should sort it, but shout if not.",
-           "I've escalated it so it won't happen again."]
-_IT_PERSONAL = ["Ho controllato con il magazzino di", "Ho sentito il corriere di", "Ho parlato con il negozio di",
-                "Ho verificato con l'ufficio di", "Mi sono sentito con il deposito di"]
-_SUBJECT_IT = ["la giacca", "la macchina del caffè", "il secondo pacco", "la carta regalo", "l'abbonamento",
-               "il codice sconto", "la felpa", "il vecchio indirizzo", "la bici", "la scrivania", "la lampada",
-               "lo zaino", "il bollitore", "le scarpe", "la valigia", "il materasso", "la tastiera", "la sedia"]
-_PREDICATE_IT = ["serve la firma alla consegna", "c'è un ritardo di qualche giorno", "il pagamento risulta doppio",
-                 "la garanzia copre tutto", "il colore non era quello giusto", "la consegna è stata divisa in due",
-                 "il reso è gratuito", "manca il manuale nella scatola", "l'etichetta si è rovinata",
-                 "il prezzo sull'app era sbagliato", "il pacco è in dogana", "è finita nel ritiro in armadietto"]
-_IT_CLOSE = ["ti aggiorno io appena so qualcosa.", "fammi sapere se va bene così.", "scusa ancora per il disagio.",
-             "ti ho lasciato un piccolo credito sul conto.", "preferisci il ritiro in negozio?",
-             "ci penso io entro domani.", "tienilo pure, è un omaggio.", "ti richiamo giovedì."]
-_CUSTOMER = ["Where is my order?", "I was charged twice for the same thing.", "My package arrived damaged.",
-             "How do I reset my password?", "Can I change the delivery address?", "Thanks a lot!",
-             "The item is the wrong colour.", "Nobody has answered me for three days."]
+_OPEN = [
+    "I checked your account and",
+    "I looked into this and",
+    "I had a word with our warehouse and",
+    "After reviewing the ticket history,",
+    "Good news:",
+    "I'm sorry for the mix-up;",
+    "Just to follow up,",
+    "I spoke with the courier and",
+    "Looking at the photos you sent,",
+    "From what I can see,",
+    "Thanks for the screenshots;",
+    "Unfortunately",
+    "I double-checked with my manager and",
+    "I called the depot this morning and",
+    "Having gone through the order notes,",
+    "Quick update:",
+    "Our logistics partner confirmed that",
+    "I can confirm that",
+    "It turns out that",
+    "As promised,",
+    "I've been digging into this and",
+    "My colleague in returns told me that",
+    "Apologies for the wait;",
+    "I reran the payment check and",
+    "The tracking history shows that",
+    "Bad news, I'm afraid:",
+]
+_ADJECTIVE = [
+    "blue",
+    "oversized",
+    "refurbished",
+    "limited-edition",
+    "bamboo",
+    "stainless",
+    "left-handed",
+    "vintage",
+    "waterproof",
+    "cordless",
+    "organic",
+    "foldable",
+    "kids'",
+    "ceramic",
+    "wool",
+    "matte black",
+    "walnut",
+    "cotton",
+    "portable",
+    "smart",
+    "heated",
+    "ergonomic",
+    "travel",
+    "leather",
+]
+_ITEM = [
+    "jacket",
+    "espresso machine",
+    "parcel",
+    "gift card",
+    "subscription",
+    "voucher",
+    "hoodie",
+    "bike",
+    "desk",
+    "earbuds",
+    "rug",
+    "phone case",
+    "adapter",
+    "pre-order",
+    "screws",
+    "blender",
+    "lamp",
+    "backpack",
+    "kettle",
+    "mattress topper",
+    "running shoes",
+    "baby monitor",
+    "keyboard",
+    "suitcase",
+    "yoga mat",
+    "coffee grinder",
+    "winter boots",
+    "air fryer",
+    "desk chair",
+    "picture frame",
+    "water bottle",
+    "tent",
+]
+_VERB = [
+    "was left",
+    "got stuck",
+    "was split",
+    "was charged",
+    "was marked",
+    "was packed",
+    "was returned",
+    "got delayed",
+    "was rerouted",
+    "was flagged",
+    "was rebooked",
+    "got swapped",
+    "was held",
+    "was scanned",
+    "was refunded",
+    "was relabelled",
+    "got damaged",
+    "was priced",
+    "was shipped",
+    "was collected",
+    "was cancelled",
+    "got misplaced",
+    "was approved",
+    "was upgraded",
+]
+_COMPLEMENT = [
+    "at the neighbour's door",
+    "at the sorting centre",
+    "into two shipments",
+    "twice by mistake",
+    "as delivered too early",
+    "without the manual",
+    "to the billing address",
+    "by the fraud filter",
+    "with the wrong plug",
+    "in the weekend backlog",
+    "at the pickup locker",
+    "by the night shift",
+    "with an older model",
+    "under the wrong name",
+    "for customs clearance",
+    "at the regional hub",
+    "after the cut-off",
+    "on the wrong van",
+    "with a cracked lid",
+    "by our supplier",
+    "in the returns queue",
+    "for a partial credit",
+    "at the front desk",
+    "in the wrong colour",
+]
+_WHEN = [
+    "",
+    "",
+    "",
+    " on Monday",
+    " last night",
+    " this morning",
+    " yesterday afternoon",
+    " over the weekend",
+    " before the holiday",
+    " two days ago",
+    " earlier today",
+    " on Friday",
+    " late last week",
+    " at noon",
+]
+_PLACE = [
+    "Leeds",
+    "Milan",
+    "Lyon",
+    "Porto",
+    "Rotterdam",
+    "Graz",
+    "Cork",
+    "Valencia",
+    "Brno",
+    "Aarhus",
+    "Turin",
+    "Nantes",
+    "Bilbao",
+    "Ghent",
+    "Malmo",
+    "Poznan",
+    "Bristol",
+    "Utrecht",
+    "Seville",
+    "Bologna",
+]
+_FOLLOW = [
+    "I've added a note so the next driver calls you first.",
+    "I'll keep an eye on it over the weekend.",
+    "Could you tell me which day suits you best?",
+    "I've put a small credit on your account for the hassle.",
+    "Let me know if the colour matters and I'll swap it.",
+    "Would a store pickup work better for you?",
+    "I asked the team to prioritise it.",
+    "If it still fails, try holding the button for ten seconds.",
+    "You don't need to send anything back.",
+    "I'll email you the new tracking as soon as I have it.",
+    "Sorry again, that's not the experience we want you to have.",
+    "Does that sound okay?",
+    "Feel free to reply here if anything looks off.",
+    "I've flagged it to our quality team too.",
+    "Keep the old one, it's on us.",
+    "Shall I book the collection for you?",
+    "I've asked for a photo from the driver.",
+    "The refund will show once your bank processes it.",
+    "Tell me if you'd rather have store credit.",
+    "I'll check back with you on Thursday.",
+    "That should sort it, but shout if not.",
+    "I've escalated it so it won't happen again.",
+]
+_IT_PERSONAL = [
+    "Ho controllato con il magazzino di",
+    "Ho sentito il corriere di",
+    "Ho parlato con il negozio di",
+    "Ho verificato con l'ufficio di",
+    "Mi sono sentito con il deposito di",
+]
+_SUBJECT_IT = [
+    "la giacca",
+    "la macchina del caffè",
+    "il secondo pacco",
+    "la carta regalo",
+    "l'abbonamento",
+    "il codice sconto",
+    "la felpa",
+    "il vecchio indirizzo",
+    "la bici",
+    "la scrivania",
+    "la lampada",
+    "lo zaino",
+    "il bollitore",
+    "le scarpe",
+    "la valigia",
+    "il materasso",
+    "la tastiera",
+    "la sedia",
+]
+_PREDICATE_IT = [
+    "serve la firma alla consegna",
+    "c'è un ritardo di qualche giorno",
+    "il pagamento risulta doppio",
+    "la garanzia copre tutto",
+    "il colore non era quello giusto",
+    "la consegna è stata divisa in due",
+    "il reso è gratuito",
+    "manca il manuale nella scatola",
+    "l'etichetta si è rovinata",
+    "il prezzo sull'app era sbagliato",
+    "il pacco è in dogana",
+    "è finita nel ritiro in armadietto",
+]
+_IT_CLOSE = [
+    "ti aggiorno io appena so qualcosa.",
+    "fammi sapere se va bene così.",
+    "scusa ancora per il disagio.",
+    "ti ho lasciato un piccolo credito sul conto.",
+    "preferisci il ritiro in negozio?",
+    "ci penso io entro domani.",
+    "tienilo pure, è un omaggio.",
+    "ti richiamo giovedì.",
+]
+_CUSTOMER = [
+    "Where is my order?",
+    "I was charged twice for the same thing.",
+    "My package arrived damaged.",
+    "How do I reset my password?",
+    "Can I change the delivery address?",
+    "Thanks a lot!",
+    "The item is the wrong colour.",
+    "Nobody has answered me for three days.",
+]
 
 
 @dataclass(frozen=True)
@@ -156,7 +444,7 @@ class _Gen:
             i = r.choice(long_words)
             w = words[i]
             k = r.randint(1, len(w) - 2)
-            words[i] = w[:k] + w[k + 1] + w[k] + w[k + 2:]
+            words[i] = w[:k] + w[k + 1] + w[k] + w[k + 2 :]
         elif choice == "drop" and len(words) > 8:
             words.pop(r.randint(2, len(words) - 2))
         elif choice == "swap" and len(words) > 8:
@@ -172,15 +460,19 @@ class _Gen:
         r = self.r
         if language == "it":
             parts = r.sample(_PREDICATE_IT, 3)
-            return (f"{r.choice(_IT_PERSONAL)} {r.choice(_PLACE)}: per {r.choice(_SUBJECT_IT)} {parts[0]}, "
-                    f"mentre per {r.choice(_SUBJECT_IT)} {parts[1]} e {parts[2]}. {r.choice(_IT_CLOSE).capitalize()}")
+            return (
+                f"{r.choice(_IT_PERSONAL)} {r.choice(_PLACE)}: per {r.choice(_SUBJECT_IT)} {parts[0]}, "
+                f"mentre per {r.choice(_SUBJECT_IT)} {parts[1]} e {parts[2]}. {r.choice(_IT_CLOSE).capitalize()}"
+            )
         # Several independent choices per sentence and two or more sentences, so that even a
         # million personal replies almost never repeat or nearly repeat one another.
         sentences = []
         for _ in range(r.randint(2, 3)):
             where = f" in {r.choice(_PLACE)}" if r.random() < 0.5 else ""
-            sentences.append(f"{r.choice(_OPEN)} the {r.choice(_ADJECTIVE)} {r.choice(_ITEM)}{where} "
-                             f"{r.choice(_VERB)} {r.choice(_COMPLEMENT)}{r.choice(_WHEN)}.")
+            sentences.append(
+                f"{r.choice(_OPEN)} the {r.choice(_ADJECTIVE)} {r.choice(_ITEM)}{where} "
+                f"{r.choice(_VERB)} {r.choice(_COMPLEMENT)}{r.choice(_WHEN)}."
+            )
         sentences.append(r.choice(_FOLLOW))
         text = " ".join(sentences)
         return text[0].upper() + text[1:]
@@ -188,9 +480,11 @@ class _Gen:
     def short_personal(self) -> str:
         """A short reply of the agent's own ("Sure, the walnut lamp ships Friday.")."""
         r = self.r
-        return (f"{r.choice(['Sure,', 'Yes,', 'Done:', 'Right,', 'Ok,', 'Hmm,'])} the {r.choice(_ADJECTIVE)} "
-                f"{r.choice(_ITEM)} {r.choice(['ships', 'left', 'is ready', 'is back', 'arrives', 'was fixed'])}"
-                f"{r.choice(_WHEN) or ' today'}.")
+        return (
+            f"{r.choice(['Sure,', 'Yes,', 'Done:', 'Right,', 'Ok,', 'Hmm,'])} the {r.choice(_ADJECTIVE)} "
+            f"{r.choice(_ITEM)} {r.choice(['ships', 'left', 'is ready', 'is back', 'arrives', 'was fixed'])}"
+            f"{r.choice(_WHEN) or ' today'}."
+        )
 
     def dress(self, body: str, channel: str, agent: str) -> str:
         """What the help desk stores around a reply: e-mail signature, quoted history, HTML."""
@@ -199,8 +493,10 @@ class _Gen:
             if r.random() < 0.4:
                 body += f"\n\n{r.choice(['Best regards,', 'Kind regards,', 'Cheers,', 'Thanks,'])}\n{agent.split()[0]}\nACME Support"
             if r.random() < 0.3:
-                body += (f"\n\nOn {r.choice(['Mon', 'Tue', 'Wed'])}, {r.randint(1, 28)} Feb 2026 at 10:{r.randint(10, 59)}, "
-                         f"{r.choice(FIRST)} <{r.choice(FIRST).lower()}@example.org> wrote:\n> {r.choice(_CUSTOMER)}\n> Thanks")
+                body += (
+                    f"\n\nOn {r.choice(['Mon', 'Tue', 'Wed'])}, {r.randint(1, 28)} Feb 2026 at 10:{r.randint(10, 59)}, "
+                    f"{r.choice(FIRST)} <{r.choice(FIRST).lower()}@example.org> wrote:\n> {r.choice(_CUSTOMER)}\n> Thanks"
+                )
         elif channel == "web" and r.random() < 0.3:
             paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n\n"))
             body = f"<div>{paragraphs}</div>"
@@ -223,8 +519,10 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
     g = _Gen(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Rows are written as they are made, so an export of millions of replies never sits in memory.
-    with path.open("w", encoding="utf-8", newline="") as export_file, \
-            truth_path(path).open("w", encoding="utf-8", newline="") as truth_file:
+    with (
+        path.open("w", encoding="utf-8", newline="") as export_file,
+        truth_path(path).open("w", encoding="utf-8", newline="") as truth_file,
+    ):
         rows = csv.DictWriter(export_file, fieldnames=EXPORT_COLUMNS)
         truth = csv.DictWriter(truth_file, fieldnames=TRUTH_COLUMNS)
         rows.writeheader()
@@ -233,7 +531,7 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
     return path
 
 
-def _write_replies(g: "_Gen", config: SampleConfig, rows: csv.DictWriter, truth: csv.DictWriter) -> None:
+def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: csv.DictWriter) -> None:
     r = g.r
     agents = [f"{FIRST[(i * 5) % len(FIRST)]} {LAST[(i * 3) % len(LAST)]}" for i in range(config.agents)]
     # Some agents lean on templates, some write their own: per-agent shares must differ.
@@ -247,23 +545,46 @@ def _write_replies(g: "_Gen", config: SampleConfig, rows: csv.DictWriter, truth:
         channel = r.choice(["email", "email", "web", "chat"])
         t = config.start + timedelta(seconds=r.random() * span)
         comment_id += 1
-        rows.writerow(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t, channel,
-                         r.choice(_CUSTOMER)))
+        rows.writerow(
+            _row(
+                comment_id,
+                ticket,
+                900000 + r.randint(1, 5000),
+                g.name(),
+                "end-user",
+                True,
+                t,
+                channel,
+                r.choice(_CUSTOMER),
+            )
+        )
         if r.random() < 0.15 and made < config.replies:  # the bot answers first
             comment_id += 1
             made += 1
             t2 = t + timedelta(seconds=r.randint(1, 5))
-            rows.writerow(_row(comment_id, ticket, 1, "Support Bot", "agent", True, t2, "rule", g.fill(BOT_TEMPLATE[2])))
-            truth.writerow({"reply_id": str(comment_id), "kind": "automatic", "template": BOT_TEMPLATE[0],
-                          "agent": "Support Bot"})
+            rows.writerow(
+                _row(comment_id, ticket, 1, "Support Bot", "agent", True, t2, "rule", g.fill(BOT_TEMPLATE[2]))
+            )
+            truth.writerow(
+                {
+                    "reply_id": str(comment_id),
+                    "kind": "automatic",
+                    "template": BOT_TEMPLATE[0],
+                    "agent": "Support Bot",
+                }
+            )
         customer_at: datetime | None = t  # the customer's message the next agent turn answers
         for _turn in range(r.randint(1, 2)):
             if made >= config.replies:
                 break
             agent = r.choice(agents)
             kind, template, body, verbatim = _agent_reply(g, template_rate[agent])
-            if (kind == "template" and customer_at is not None and r.random() < config.instant_rate
-                    and verbatim):
+            if (
+                kind == "template"
+                and customer_at is not None
+                and r.random() < config.instant_rate
+                and verbatim
+            ):
                 # Pasted within seconds of the customer's message: an automatic reply.
                 t = customer_at + timedelta(seconds=r.randint(1, 6))
                 kind = "automatic"
@@ -272,18 +593,42 @@ def _write_replies(g: "_Gen", config: SampleConfig, rows: csv.DictWriter, truth:
             comment_id += 1
             made += 1
             body = g.dress(body, channel, agent)
-            rows.writerow(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", True, t, channel, body))
+            rows.writerow(
+                _row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", True, t, channel, body)
+            )
             truth.writerow({"reply_id": str(comment_id), "kind": kind, "template": template, "agent": agent})
             customer_at = None
             if r.random() < 0.1:
                 comment_id += 1
-                rows.writerow(_row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", False,
-                                 t + timedelta(minutes=1), channel, "Internal: checked with warehouse, see Jira."))
+                rows.writerow(
+                    _row(
+                        comment_id,
+                        ticket,
+                        100 + agents.index(agent),
+                        agent,
+                        "agent",
+                        False,
+                        t + timedelta(minutes=1),
+                        channel,
+                        "Internal: checked with warehouse, see Jira.",
+                    )
+                )
             if r.random() < 0.5:
                 comment_id += 1
                 t = t + timedelta(minutes=r.randint(5, 300))
-                rows.writerow(_row(comment_id, ticket, 900000 + r.randint(1, 5000), g.name(), "end-user", True, t,
-                                 channel, r.choice(_CUSTOMER)))
+                rows.writerow(
+                    _row(
+                        comment_id,
+                        ticket,
+                        900000 + r.randint(1, 5000),
+                        g.name(),
+                        "end-user",
+                        True,
+                        t,
+                        channel,
+                        r.choice(_CUSTOMER),
+                    )
+                )
                 customer_at = t
 
 
@@ -303,17 +648,41 @@ def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str, bool]:
     return "template", template, filled, True
 
 
-EXPORT_COLUMNS = ["id", "ticket_id", "author_id", "author_name", "author_role", "public", "created_at", "via_channel",
-                  "body"]
+EXPORT_COLUMNS = [
+    "id",
+    "ticket_id",
+    "author_id",
+    "author_name",
+    "author_role",
+    "public",
+    "created_at",
+    "via_channel",
+    "body",
+]
 TRUTH_COLUMNS = ["reply_id", "kind", "template", "agent"]
 
 
-def _row(cid: int, ticket: int, author_id: int, author: str, role: str, public: bool, when: datetime,
-         channel: str, body: str) -> dict[str, str]:
+def _row(
+    cid: int,
+    ticket: int,
+    author_id: int,
+    author: str,
+    role: str,
+    public: bool,
+    when: datetime,
+    channel: str,
+    body: str,
+) -> dict[str, str]:
     return {
-        "id": str(cid), "ticket_id": str(ticket), "author_id": str(author_id), "author_name": author,
-        "author_role": role, "public": "true" if public else "false",
-        "created_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "via_channel": channel, "body": body,
+        "id": str(cid),
+        "ticket_id": str(ticket),
+        "author_id": str(author_id),
+        "author_name": author,
+        "author_role": role,
+        "public": "true" if public else "false",
+        "created_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "via_channel": channel,
+        "body": body,
     }
 
 

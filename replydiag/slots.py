@@ -77,7 +77,7 @@ def recover_template(representative: str, variants: list[tuple[str, int]]) -> st
                 for k in range(op.src_start, op.src_end):
                     kept[k] += count
             elif op.tag in ("replace", "delete") or op.src_start < op.src_end:
-                value = " ".join(other[op.dest_start:op.dest_end]).strip(" ,.!?;:")
+                value = " ".join(other[op.dest_start : op.dest_end]).strip(" ,.!?;:")
                 for k in range(op.src_start, op.src_end):
                     replaced[k].append(value)
     varying = [

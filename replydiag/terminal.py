@@ -29,7 +29,9 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
     kinds.add_column("replies", justify="right")
     kinds.add_column("share", justify="right")
     for kind in KINDS:
-        kinds.add_row(f"[{KIND_STYLE[kind]}]{kind}[/]", f"{overall['counts'][kind]:,}", pct(overall["shares"][kind]))
+        kinds.add_row(
+            f"[{KIND_STYLE[kind]}]{kind}[/]", f"{overall['counts'][kind]:,}", pct(overall["shares"][kind])
+        )
     console.print(kinds)
 
     if len(result.templates):
@@ -37,21 +39,28 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
         for col, justify in (("id", "left"), ("replies", "right"), ("agents", "right"), ("template", "left")):
             table.add_column(col, justify=justify, overflow="fold")
         for _, row in result.templates.head(top).iterrows():
-            table.add_row(row["template_id"], f"{row['replies']:,}", str(row["agents"]),
-                          shorten(row["template_text"]))
+            table.add_row(
+                row["template_id"], f"{row['replies']:,}", str(row["agents"]), shorten(row["template_text"])
+            )
         console.print(table)
 
     per_agent = result.by_agent()
-    table = Table(title=f"Per agent (top {min(agents, len(per_agent))} of {len(per_agent)} by replies)",
-                  title_justify="left")
+    table = Table(
+        title=f"Per agent (top {min(agents, len(per_agent))} of {len(per_agent)} by replies)",
+        title_justify="left",
+    )
     table.add_column("agent")
     table.add_column("replies", justify="right")
     for kind in KINDS:
         table.add_column(kind, justify="right")
     table.add_column("templated", justify="right")
     for agent, row in per_agent.head(agents).iterrows():
-        table.add_row(str(agent), f"{int(row['replies']):,}", *[pct(row[f'{k}_share']) for k in KINDS],
-                      pct(row["templated_share"]))
+        table.add_row(
+            str(agent),
+            f"{int(row['replies']):,}",
+            *[pct(row[f"{k}_share"]) for k in KINDS],
+            pct(row["templated_share"]),
+        )
     console.print(table)
     render_accounting(console, acc)
 
@@ -69,9 +78,11 @@ def render_accounting(console: Console, acc: dict[str, Any]) -> None:
 
 def render_inspect(console: Console, export, examples: list[dict[str, str]]) -> None:
     for source in export.sources:
-        console.print(f"[bold]{source['file']}[/bold]: {source['format_title']} ({source['format']}), "
-                      f"encoding {source['encoding']}"
-                      + (f", delimiter {source['delimiter']!r}" if source.get("delimiter") else ""))
+        console.print(
+            f"[bold]{source['file']}[/bold]: {source['format_title']} ({source['format']}), "
+            f"encoding {source['encoding']}"
+            + (f", delimiter {source['delimiter']!r}" if source.get("delimiter") else "")
+        )
         table = Table(title="Columns chosen", title_justify="left")
         table.add_column("field")
         table.add_column("column")
@@ -81,14 +92,21 @@ def render_inspect(console: Console, export, examples: list[dict[str, str]]) -> 
         console.print(table)
     render_accounting(console, export.accounting.to_dict())
     for i, example in enumerate(examples, 1):
-        console.print(f"[bold]example {i}[/bold] · {example['agent']} · {example['created_at']}: "
-                      f"{shorten(example['text'], 160)}")
+        console.print(
+            f"[bold]example {i}[/bold] · {example['agent']} · {example['created_at']}: "
+            f"{shorten(example['text'], 160)}"
+        )
 
 
 def render_periods(console: Console, periods) -> None:
     table = Table(title="Periods", title_justify="left")
-    for col, justify in (("period", "left"), ("replies", "right"), ("templated", "right"), ("change", "right"),
-                         ("report", "left")):
+    for col, justify in (
+        ("period", "left"),
+        ("replies", "right"),
+        ("templated", "right"),
+        ("change", "right"),
+        ("report", "left"),
+    ):
         table.add_column(col, justify=justify)
     for p in periods:
         change = "—" if p.change_pp is None else f"{p.change_pp:+.1f} pp"

@@ -8,8 +8,9 @@ the text of every reply, in the order of ``replies``, as (first position, texts)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -42,10 +43,11 @@ class ReReadTexts:
     in_memory: bool = False
 
     @classmethod
-    def of(cls, parts: list[LoadedExport], origin: np.ndarray) -> "ReReadTexts":
+    def of(cls, parts: list[LoadedExport], origin: np.ndarray) -> ReReadTexts:
         # Each file without its rows, which the result holds: only what reads the text again.
-        emptied = tuple(replace(p, replies=p.replies.iloc[:0], customer_times=p.customer_times.iloc[:0])
-                        for p in parts)
+        emptied = tuple(
+            replace(p, replies=p.replies.iloc[:0], customer_times=p.customer_times.iloc[:0]) for p in parts
+        )
         return cls(emptied, origin)
 
     def chunks(self, replies: pd.DataFrame) -> Iterator[tuple[int, pd.Series]]:

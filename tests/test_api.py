@@ -32,7 +32,9 @@ def test_importing_replydiag_does_not_import_matplotlib_typer_or_rich():
     import subprocess
     import sys
 
-    code = "import sys, replydiag; print(sorted(m for m in ('matplotlib', 'typer', 'rich') if m in sys.modules))"
+    code = (
+        "import sys, replydiag; print(sorted(m for m in ('matplotlib', 'typer', 'rich') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -68,15 +70,22 @@ def test_settings_are_validated():
 
 
 def test_agent_aliases_and_exclusions():
-    df = pd.DataFrame({"text": ["Your parcel left the depot today, tracking follows."] * 3 + ["Auto: we got it"],
-                       "agent": ["Tom B.", "tbaker", "Ann", "Bot"]})
-    result = replydiag.analyze(df, agent_aliases={"Tom B.": "Tom Baker", "tbaker": "Tom Baker"},
-                               exclude_agents=["Bot"])
+    df = pd.DataFrame(
+        {
+            "text": ["Your parcel left the depot today, tracking follows."] * 3 + ["Auto: we got it"],
+            "agent": ["Tom B.", "tbaker", "Ann", "Bot"],
+        }
+    )
+    result = replydiag.analyze(
+        df, agent_aliases={"Tom B.": "Tom Baker", "tbaker": "Tom Baker"}, exclude_agents=["Bot"]
+    )
     assert sorted(result.replies["agent"].unique()) == ["Ann", "Tom Baker"]
     assert result.accounting.skipped["excluded author"] == 1 and result.accounting.balanced
 
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(replydiag.__path__, "replydiag.") if not m.name.endswith("__main__"))
+MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(replydiag.__path__, "replydiag.") if not m.name.endswith("__main__")
+)
 
 
 @pytest.mark.parametrize("module", MODULES)

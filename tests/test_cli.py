@@ -16,8 +16,17 @@ def test_audit_writes_the_output_contract(tmp_path):
     assert "agent replies analysed" in result.output and "Top templates" in result.output
 
     replies = pd.read_csv(tmp_path / "replies.csv", dtype=str)
-    for col in ("reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id",
-                "similarity", "text"):
+    for col in (
+        "reply_id",
+        "conversation_id",
+        "agent",
+        "channel",
+        "created_at",
+        "kind",
+        "template_id",
+        "similarity",
+        "text",
+    ):
         assert col in replies.columns
     assert set(replies["kind"]) <= {"automatic", "template", "edited", "personal"}
     assert replies.loc[replies["kind"] == "personal", "template_id"].isna().all()
@@ -28,7 +37,15 @@ def test_audit_writes_the_output_contract(tmp_path):
     assert set(replies["reply_id"]) <= set(source["id"])
 
     templates = pd.read_csv(tmp_path / "templates.csv", dtype=str)
-    for col in ("template_id", "template_text", "replies", "agents", "first_seen", "last_seen", "example_reply_id"):
+    for col in (
+        "template_id",
+        "template_text",
+        "replies",
+        "agents",
+        "first_seen",
+        "last_seen",
+        "example_reply_id",
+    ):
         assert col in templates.columns
     assert set(replies["template_id"].dropna()) == set(templates["template_id"])
 
@@ -93,7 +110,9 @@ def test_no_text_column_error_names_the_fix(tmp_path):
 
 def test_map_overrides_detection_and_unknown_column_is_an_error(tmp_path):
     path = tmp_path / "export.csv"
-    path.write_text("id,notes,reply\n1,internal,Your order shipped today.\n2,internal,Your order shipped today.\n")
+    path.write_text(
+        "id,notes,reply\n1,internal,Your order shipped today.\n2,internal,Your order shipped today.\n"
+    )
     ok = runner.invoke(app, ["audit", str(path), "--map", "text=reply", "--json"])
     assert ok.exit_code == 0, ok.output
     bad = runner.invoke(app, ["audit", str(path), "--map", "text=nope"])

@@ -43,7 +43,9 @@ def test_no_chaining_members_join_the_representative_only():
     a = "please restart the router and wait two minutes before trying again"
     b = "please restart the router and wait five minutes before you try it again later"
     c = "please unplug the modem and wait five minutes before you try it again later today"
-    clustering, rows = cluster_keys(pd.Series([a] * 3 + [b, c]), threshold=85, min_support=3, min_fuzzy_chars=10)
+    clustering, rows = cluster_keys(
+        pd.Series([a] * 3 + [b, c]), threshold=85, min_support=3, min_fuzzy_chars=10
+    )
     rep = clustering.cluster[rows]
     assert rep[0] == rep[1] == rep[2]
     assert rep[4] != rep[0]
@@ -51,16 +53,27 @@ def test_no_chaining_members_join_the_representative_only():
 
 
 def test_short_stock_phrases_are_templates_but_distinct_short_replies_never_merge():
-    lines = ["You're welcome!", "You're welcome!", "You're welcome!", "Thanks, done.", "Thanks, gone.", "Thanks, dome."]
+    lines = [
+        "You're welcome!",
+        "You're welcome!",
+        "You're welcome!",
+        "Thanks, done.",
+        "Thanks, gone.",
+        "Thanks, dome.",
+    ]
     _result, got = kinds(lines)
     assert got == ["template", "template", "template", "personal", "personal", "personal"]
 
 
 def test_template_with_personal_paragraph_is_edited_with_its_share():
-    template = ("To reset your password, open the link in the email we send you and follow the steps. "
-                "The link is valid for 24 hours.")
-    personal = ("I can see you tried three times this morning from the Milan office and the account locked itself, "
-                "so I unlocked it for you just now and removed the old phone number.")
+    template = (
+        "To reset your password, open the link in the email we send you and follow the steps. "
+        "The link is valid for 24 hours."
+    )
+    personal = (
+        "I can see you tried three times this morning from the Milan office and the account locked itself, "
+        "so I unlocked it for you just now and removed the old phone number."
+    )
     lines = [template] * 4 + [personal + " " + template]
     result, got = kinds(lines)
     assert got == ["template"] * 4 + ["edited"]
@@ -70,26 +83,38 @@ def test_template_with_personal_paragraph_is_edited_with_its_share():
 
 
 def test_personal_reply_sharing_greeting_and_signature_stays_personal():
-    template = "Hi {}, your order {} has shipped and will arrive on Friday.\n\nBest regards,\nAnna\nACME Support"
+    template = (
+        "Hi {}, your order {} has shipped and will arrive on Friday.\n\nBest regards,\nAnna\nACME Support"
+    )
     lines = [template.format(n, o) for n, o in (("Ann", 123456), ("Bo", 654321), ("Cy", 777777))]
-    lines.append("Hi Dora, the blender you asked about only comes in red this season, sorry.\n\nBest regards,\nAnna\nACME Support")
+    lines.append(
+        "Hi Dora, the blender you asked about only comes in red this season, sorry.\n\nBest regards,\nAnna\nACME Support"
+    )
     _result, got = kinds(lines)
     assert got == ["template", "template", "template", "personal"]
 
 
 def test_chinese_replies_without_spaces():
-    lines = ["您好，您的订单{}已经发货，预计三天内送达，请注意查收。".format(o) for o in (884213, 123456, 998877)]
-    lines += ["亲，这个问题我帮您问一下仓库的同事，稍后回复您。", "您好，麻烦提供一下您的手机型号和系统版本号，我们帮您查询。"]
+    lines = [f"您好，您的订单{o}已经发货，预计三天内送达，请注意查收。" for o in (884213, 123456, 998877)]
+    lines += [
+        "亲，这个问题我帮您问一下仓库的同事，稍后回复您。",
+        "您好，麻烦提供一下您的手机型号和系统版本号，我们帮您查询。",
+    ]
     _result, got = kinds(lines)
     assert got == ["template", "template", "template", "personal", "personal"]
 
 
 def test_bot_flag_makes_a_reply_automatic():
-    df = pd.DataFrame({
-        "body": ["We got your request and will reply within 24 hours.", "Sure, I moved your delivery to Friday."],
-        "via": ["rule", "email"],
-        "agent": ["Bot", "Ann"],
-    })
+    df = pd.DataFrame(
+        {
+            "body": [
+                "We got your request and will reply within 24 hours.",
+                "Sure, I moved your delivery to Friday.",
+            ],
+            "via": ["rule", "email"],
+            "agent": ["Bot", "Ann"],
+        }
+    )
     result = replydiag.analyze(df, column_map={"automation": "via"})
     assert result.replies["kind"].astype(str).tolist() == ["automatic", "personal"]
 

@@ -7,17 +7,31 @@ import pytest
 
 from replydiag.errors import FormatError, InputError
 from replydiag.ingest import load_export, load_frame
+from replydiag.ingest.csv_table import sniff_delimiter
 from replydiag.ingest.dates import parse_dates
 from replydiag.ingest.decode import decode_bytes
-from replydiag.ingest.csv_table import sniff_delimiter
 
 FORMATS = Path(__file__).parent / "data" / "formats"
 
 # file: (format, replies, customers, skipped by reason, agents of the replies, automatic flags)
 EXPECTED = {
-    "zendesk_comments.json": ("zendesk", 2, 1, {"private note": 1}, ["Support Bot", "Tom Agent"], [True, False]),
+    "zendesk_comments.json": (
+        "zendesk",
+        2,
+        1,
+        {"private note": 1},
+        ["Support Bot", "Tom Agent"],
+        [True, False],
+    ),
     "freshdesk_conversations.json": ("freshdesk", 1, 1, {"private note": 1}, ["12"], [False]),
-    "intercom_parts.json": ("intercom", 2, 1, {"private note": 1, "system event": 1}, ["Fin", "Tom"], [True, False]),
+    "intercom_parts.json": (
+        "intercom",
+        2,
+        1,
+        {"private note": 1, "system event": 1},
+        ["Fin", "Tom"],
+        [True, False],
+    ),
     "helpscout_threads.json": ("helpscout", 1, 1, {"private note": 1, "system event": 1}, ["Tom"], [False]),
     "front_messages.json": ("front", 1, 1, {}, ["tom@acme.io"], [False]),
     "gorgias_messages.json": ("gorgias", 2, 1, {"private note": 1}, ["Acme", "Tom"], [True, False]),
@@ -81,8 +95,8 @@ def test_twcs_threads_are_followed_to_their_first_tweet():
 @pytest.mark.parametrize(
     "raw, encoding",
     [
-        ("Perché".encode("utf-8"), "utf-8"),
-        (b"\xef\xbb\xbf" + "Perché".encode("utf-8"), "utf-8-sig"),
+        ("Perché".encode(), "utf-8"),
+        (b"\xef\xbb\xbf" + "Perché".encode(), "utf-8-sig"),
         ("Perché".encode("cp1252"), "cp1252"),
         (b"\xff\xfe" + "Perché".encode("utf-16-le"), "utf-16-le"),
         ("Perché no".encode("utf-16-le"), "utf-16-le (no BOM)"),
@@ -95,22 +109,28 @@ def test_decode(raw, encoding):
 
 
 def test_mixed_encodings_in_one_file_are_decoded_line_by_line():
-    data = "text\nCaffè pronto\n".encode("utf-8") + "Perché no\n".encode("cp1252")
+    data = "text\nCaffè pronto\n".encode() + "Perché no\n".encode("cp1252")
     decoded = decode_bytes(data)
     assert "Caffè" in decoded.text and "Perché" in decoded.text and decoded.mixed_lines == 1
 
 
 def test_mojibake_is_repaired(write):
-    path = write("m.csv", "text,agent\n\"We\u00e2\u20ac\u2122re on it \u00f0\u0178\u02dc\u2030\",Tom\n")
+    path = write("m.csv", 'text,agent\n"We\u00e2\u20ac\u2122re on it \u00f0\u0178\u02dc\u2030",Tom\n')
     export = load_export(path)
     assert export.replies["text"].iloc[0] == "We’re on it 😉"
     assert any("mojibake" in note for note in export.notes)
 
 
-@pytest.mark.parametrize("sample, delimiter", [
-    ("a,b,c\n1,2,3\n", ","), ("a;b;c\n1;2,5;3\n", ";"), ("a\tb\n1\t2\n", "\t"), ("a|b|c\n1|2|3\n", "|"),
-    ("Testo;Operatore\nCiao, come va;Anna\n", ";"),
-])
+@pytest.mark.parametrize(
+    "sample, delimiter",
+    [
+        ("a,b,c\n1,2,3\n", ","),
+        ("a;b;c\n1;2,5;3\n", ";"),
+        ("a\tb\n1\t2\n", "\t"),
+        ("a|b|c\n1|2|3\n", "|"),
+        ("Testo;Operatore\nCiao, come va;Anna\n", ";"),
+    ],
+)
 def test_sniff_delimiter_among_the_four(sample, delimiter):
     assert sniff_delimiter(sample) == delimiter
 
@@ -120,7 +140,10 @@ def test_sniff_delimiter_among_the_four(sample, delimiter):
     [
         (["2026-03-25T14:05:00Z"], "2026-03-25 14:05"),
         (["Tue Oct 31 22:10:47 +0000 2017"], "2017-10-31 22:10:47"),
-        (["03/04/2026 10:00", "25/03/2026 14:05"], "2026-04-03 10:00"),  # a day > 12 makes the column day-first
+        (
+            ["03/04/2026 10:00", "25/03/2026 14:05"],
+            "2026-04-03 10:00",
+        ),  # a day > 12 makes the column day-first
         (["03/04/2026 10:00", "12/25/2026 2:05 PM"], "2026-03-04 10:00"),  # a second field > 12: month-first
         (["25.03.2026 14:05"], "2026-03-25 14:05"),
         (["1772442000"], "2026-03-02 09:00"),
@@ -186,6 +209,8 @@ def test_directory_is_not_a_file(tmp_path):
 
 
 def test_load_frame_accepts_a_dataframe_with_timestamps():
-    df = pd.DataFrame({"body": ["Hi, all sorted."], "sent": pd.to_datetime(["2026-03-02 10:00"]), "agent": ["Tom"]})
+    df = pd.DataFrame(
+        {"body": ["Hi, all sorted."], "sent": pd.to_datetime(["2026-03-02 10:00"]), "agent": ["Tom"]}
+    )
     export = load_frame(df, column_map={"created_at": "sent"})
     assert export.replies["created_at"].iloc[0] == pd.Timestamp("2026-03-02 10:00", tz="UTC")

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 import replydiag.ingest.read as load_module
-from replydiag import api
+from replydiag import api, write_audit
 from replydiag.errors import FormatError
-from replydiag import write_audit
 from replydiag.samples import sample_path
 from tests.conftest import realdata
 
@@ -45,8 +44,9 @@ def test_sample_read_in_chunks_writes_the_same_files(tiny_chunks, tmp_path):
     assert chunked.replies["masked"].notna().all()
 
 
-@pytest.mark.parametrize("name", ["italian_sme.csv", "twcs_index.csv", "salesforce_emailmessage.csv",
-                                  "zendesk_comments.json"])
+@pytest.mark.parametrize(
+    "name", ["italian_sme.csv", "twcs_index.csv", "salesforce_emailmessage.csv", "zendesk_comments.json"]
+)
 def test_formats_read_in_chunks_write_the_same_files(tiny_chunks, tmp_path, name):
     _same_audit(FORMATS / name, tmp_path)
 
@@ -65,7 +65,9 @@ def test_bad_inputs_are_accounted_for_alike(tiny_chunks, tmp_path, name):
 def test_a_cp1252_row_after_the_first_megabyte(tmp_path):
     """The first megabyte decides UTF-8; a later cp1252 cell makes the reader start over as cp1252."""
     path = tmp_path / "late_cp1252.csv"
-    rows = ["id,text,agent"] + [f"{i},Your order {i} has shipped and will arrive soon,Tom" for i in range(30000)]
+    rows = ["id,text,agent"] + [
+        f"{i},Your order {i} has shipped and will arrive soon,Tom" for i in range(30000)
+    ]
     rows.append("30000,Perché il pacco è in ritardo? Lo verifico subito,Anna")
     path.write_bytes("\n".join(rows).encode("cp1252") + b"\n")
     assert path.stat().st_size > 1 << 20
@@ -118,7 +120,6 @@ def test_real_twitter_export_in_chunks(tmp_path, monkeypatch):
     assert chunked.texts.files[0].chunks_read > 10
 
 
-
 def test_inspect_of_a_big_file_shows_masked_examples(monkeypatch):
     from typer.testing import CliRunner
 
@@ -139,8 +140,9 @@ def test_show_raw_in_low_memory_says_examples_stay_masked(tmp_path):
 
     from replydiag.cli import app
 
-    run = CliRunner().invoke(app, ["audit", str(sample_path()), "--low-memory", "--show-raw", "--out",
-                                   str(tmp_path)])
+    run = CliRunner().invoke(
+        app, ["audit", str(sample_path()), "--low-memory", "--show-raw", "--out", str(tmp_path)]
+    )
     assert run.exit_code == 0, run.output
     assert "--show-raw has no raw text to show" in " ".join(run.output.split())
     assert "{name}" in (tmp_path / "report.md").read_text(encoding="utf-8")
@@ -148,7 +150,9 @@ def test_show_raw_in_low_memory_says_examples_stay_masked(tmp_path):
 
 def test_progress_follows_reading_clustering_and_the_edited_search(tiny_chunks):
     seen: list[tuple[str, int, int]] = []
-    api.audit(sample_path(), low_memory=True, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    api.audit(
+        sample_path(), low_memory=True, progress=lambda stage, done, total: seen.append((stage, done, total))
+    )
     stages = {stage for stage, _, _ in seen}
     assert {"reading", "clustering distinct replies", "finding edited templates"} <= stages
     last = {stage: (done, total) for stage, done, total in seen}

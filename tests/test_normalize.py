@@ -1,19 +1,34 @@
 import pandas as pd
 import pytest
 
-from replydiag.normalize import clean, key, mask, mask_one, normalize, slot_values, strip_quoted_history, strip_signature
+from replydiag.normalize import (
+    clean,
+    key,
+    mask,
+    mask_one,
+    normalize,
+    slot_values,
+    strip_quoted_history,
+    strip_signature,
+)
 
 
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Done, refund sent.\n\nOn Mon, Mar 3, 2026 at 10:00 AM Ann <ann@x.com> wrote:\n> where is it?", "Done, refund sent."),
+        (
+            "Done, refund sent.\n\nOn Mon, Mar 3, 2026 at 10:00 AM Ann <ann@x.com> wrote:\n> where is it?",
+            "Done, refund sent.",
+        ),
         ("Fatto.\n\nIl giorno 3 mar 2026, Anna ha scritto:\n> dov'è?", "Fatto."),
         ("Erledigt.\n\nAm 03.03.2026 um 10:00 schrieb Anna <a@b.de>:\n> wo?", "Erledigt."),
         ("Hecho.\n\nEl lun, 3 mar 2026, Ana escribió:\n> ¿dónde?", "Hecho."),
         ("C'est fait.\n\nLe lun. 3 mars 2026, Anne a écrit :\n> où ?", "C'est fait."),
         ("Sent it.\n\n-----Original Message-----\nFrom: Ann\nSent: Monday\nwhere?", "Sent it."),
-        ("Sent it.\n\nFrom: Ann Lee <ann@x.com>\nSent: Monday, March 3\nTo: support\nSubject: order", "Sent it."),
+        (
+            "Sent it.\n\nFrom: Ann Lee <ann@x.com>\nSent: Monday, March 3\nTo: support\nSubject: order",
+            "Sent it.",
+        ),
         ("Sure thing.\n> quoted line\n> another", "Sure thing."),
         ("Reply here.\n##- Please type your reply above this line -##\nold thread", "Reply here."),
     ],
@@ -44,7 +59,11 @@ def test_strip_signature(text, expected):
         ("@sam Terribly sorry for the wait.  *AA", "Terribly sorry for the wait.", "AA"),
         ("@jo Check the carrier link please /KM", "Check the carrier link please", "KM"),
         ("@jo That's on us, sorry! - Ed", "That's on us, sorry!", "Ed"),
-        ("@nealaa ...Alerts, pls check here: http://t.co/0jlcZnT95Q *JH 3/3", "...Alerts, pls check here: http://t.co/0jlcZnT95Q", "JH"),
+        (
+            "@nealaa ...Alerts, pls check here: http://t.co/0jlcZnT95Q *JH 3/3",
+            "...Alerts, pls check here: http://t.co/0jlcZnT95Q",
+            "JH",
+        ),
         ("@jo Sure, happy to help.", "Sure, happy to help.", None),
     ],
 )
@@ -55,8 +74,10 @@ def test_clean_twitter_signoffs(reply, body, signoff):
 
 
 def test_html_body_is_text_without_quoted_history():
-    html = ('<div><p>Hi Ann,</p><p>Your order&nbsp;#4411 shipped.</p></div>'
-            '<div class="gmail_quote">On Mon Ann wrote:<blockquote>where?</blockquote></div>')
+    html = (
+        "<div><p>Hi Ann,</p><p>Your order&nbsp;#4411 shipped.</p></div>"
+        '<div class="gmail_quote">On Mon Ann wrote:<blockquote>where?</blockquote></div>'
+    )
     body = clean(pd.Series([html])).iloc[0]["body"]
     assert "where?" not in body and "Your order #4411 shipped." in body
 
@@ -66,7 +87,10 @@ def test_html_body_is_text_without_quoted_history():
     [
         ("Hi Sarah Jones, order #A12345 ships 25/03/2026", "Hi {name}, order {order} ships {date}"),
         ("Email me at ann.lee@example.com or call +44 20 7946 0958.", "Email me at {email} or call {phone}."),
-        ("Your refund of $25.00 is done, see https://x.co/t/1.", "Your refund of {amount} is done, see {url}."),
+        (
+            "Your refund of $25.00 is done, see https://x.co/t/1.",
+            "Your refund of {amount} is done, see {url}.",
+        ),
         ("Thanks for your patience, Maria. We're on it.", "Thanks for your patience, {name}. We're on it."),
         ("Ciao Giulia, il tuo ordine 884213 è partito.", "Ciao {name}, il tuo ordine {order} è partito."),
         ("Ping @AskSupport at 10:30am on March 3", "Ping {handle} at {time} on {date}"),
@@ -85,12 +109,18 @@ def test_mask_is_idempotent_on_examples():
 
 def test_slot_values_in_order():
     assert slot_values("Hi Ann Lee, your refund of €25,00 for order #889123 ships May 3.") == [
-        ("name", "Ann Lee"), ("amount", "€25,00"), ("order", "#889123"), ("date", "May 3"),
+        ("name", "Ann Lee"),
+        ("amount", "€25,00"),
+        ("order", "#889123"),
+        ("date", "May 3"),
     ]
 
 
 def test_key_drops_greeting_case_punctuation_and_emoji():
-    assert key(pd.Series(["Hello {name}! Your order {order} has SHIPPED 🙂"])).iloc[0] == "your order {order} has shipped"
+    assert (
+        key(pd.Series(["Hello {name}! Your order {order} has SHIPPED 🙂"])).iloc[0]
+        == "your order {order} has shipped"
+    )
     # A reply that is only a greeting keeps it, so it is not an empty key.
     assert key(pd.Series(["Hello!"])).iloc[0] == "hello"
 
@@ -100,11 +130,14 @@ def test_normalize_keeps_chinese_text():
     assert n.key.iloc[0] == "您好 您的订单 {order} 已经发货"
 
 
-@pytest.mark.parametrize("reply, signoff", [
-    ("@1 we have replied you via DM.Thanks-Emir", "Emir"),
-    ("@3 see you there!- Anwar", "Anwar"),
-    ("@4 I love the x-ray thing", None),
-])
+@pytest.mark.parametrize(
+    "reply, signoff",
+    [
+        ("@1 we have replied you via DM.Thanks-Emir", "Emir"),
+        ("@3 see you there!- Anwar", "Anwar"),
+        ("@4 I love the x-ray thing", None),
+    ],
+)
 def test_glued_signoffs(reply, signoff):
     value = clean(pd.Series([reply])).iloc[0]["signoff"]
     assert (None if pd.isna(value) else value) == signoff
@@ -115,7 +148,9 @@ def test_vectorised_steps_keep_rows_aligned_on_any_index():
 
     s = pd.Series(["a1", "b2", "c3"], index=[5, 6, 7])
     assert regex_replace(s, r"\d", "X").tolist() == ["aX", "bX", "cX"]
-    texts = pd.Series(["@a Thanks, done ^AB", "@b Your order 12345 shipped", "@c Sorry! /CD"], index=[10, 11, 12])
+    texts = pd.Series(
+        ["@a Thanks, done ^AB", "@b Your order 12345 shipped", "@c Sorry! /CD"], index=[10, 11, 12]
+    )
     n = normalize(texts)
     assert n.masked.tolist() == ["Thanks, done", "Your order {order} shipped", "Sorry!"]
     assert n.signoff.fillna("").tolist() == ["AB", "", "CD"]
@@ -124,7 +159,9 @@ def test_vectorised_steps_keep_rows_aligned_on_any_index():
 def test_threaded_normalisation_equals_the_single_thread_result(monkeypatch):
     import replydiag.normalize as nz
 
-    texts = pd.Series([f"@u{i} Hi Ann, order {10000 + i} shipped {'^KM' if i % 3 else ''}" for i in range(3000)])
+    texts = pd.Series(
+        [f"@u{i} Hi Ann, order {10000 + i} shipped {'^KM' if i % 3 else ''}" for i in range(3000)]
+    )
     single = nz.normalize(texts)
     monkeypatch.setattr(nz, "PARALLEL_ROWS", 100)
     monkeypatch.setattr(nz, "CHUNK_ROWS", 700)

@@ -11,9 +11,38 @@ from replydiag.cluster import cluster_keys
 from replydiag.ingest import load_frame
 from replydiag.normalize import key, mask
 
-WORDS = ["your", "order", "refund", "shipped", "today", "sorry", "wait", "thanks", "the", "parcel", "we",
-         "will", "call", "you", "tomorrow", "Anna", "Tom", "#88123", "$25.00", "https://x.co/a", "ann@x.com",
-         "订单", "已发货", "🙂", "—", "<b>", "=SUM(A1)", "\n", "Perché", "12/03/2026"]
+WORDS = [
+    "your",
+    "order",
+    "refund",
+    "shipped",
+    "today",
+    "sorry",
+    "wait",
+    "thanks",
+    "the",
+    "parcel",
+    "we",
+    "will",
+    "call",
+    "you",
+    "tomorrow",
+    "Anna",
+    "Tom",
+    "#88123",
+    "$25.00",
+    "https://x.co/a",
+    "ann@x.com",
+    "订单",
+    "已发货",
+    "🙂",
+    "—",
+    "<b>",
+    "=SUM(A1)",
+    "\n",
+    "Perché",
+    "12/03/2026",
+]
 texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=14).map(" ".join)
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -31,7 +60,9 @@ def test_reordering_the_input_does_not_change_the_clusters(lines, rnd):
     keys = key(mask(pd.Series(lines)))
 
     def groups(series):
-        clustering, rows = cluster_keys(series.reset_index(drop=True), threshold=85, min_support=3, min_fuzzy_chars=10)
+        clustering, rows = cluster_keys(
+            series.reset_index(drop=True), threshold=85, min_support=3, min_fuzzy_chars=10
+        )
         members: dict[str, set] = {}
         for position, k in enumerate(rows):
             rep = clustering.keys[clustering.cluster[k]]
@@ -77,7 +108,11 @@ flags = st.sampled_from(["true", "false", "TRUE", "0", "1", "", None, "maybe"])
 
 
 @PROFILE
-@given(st.lists(st.tuples(texts, roles, flags, st.sampled_from(["1", "2", "2", "x", ""])), min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(texts, roles, flags, st.sampled_from(["1", "2", "2", "x", ""])), min_size=1, max_size=40
+    )
+)
 def test_row_accounting_always_adds_up(rows):
     frame = pd.DataFrame(rows, columns=["body", "author_role", "public", "id"])
     frame["ticket_id"] = "T1"

@@ -35,7 +35,10 @@ def test_real_exports_are_read_with_the_right_split(name):
 def test_ibm_conversations_keep_every_agent_turn():
     dev, test = (replydiag.load(realdata(f"ibm-twitter-care/{n}.json")) for n in ("dev", "test"))
     # 1,139 agent turns in the two files (SOURCES.md), incl. the agentURL reply of each conversation
-    assert dev.accounting.replies_analysed + test.accounting.replies_analysed + dev.accounting.rows_skipped >= 1139
+    assert (
+        dev.accounting.replies_analysed + test.accounting.replies_analysed + dev.accounting.rows_skipped
+        >= 1139
+    )
     assert dev.accounting.balanced and test.accounting.balanced
 
 

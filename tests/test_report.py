@@ -20,10 +20,16 @@ runner = CliRunner()
 
 def sample_report_markdown() -> str:
     result = replydiag.audit(SAMPLE)
-    report = build_report(result.replies, result.templates, title="Customer care: templated vs personal",
-                          trend=result.by_period("month"), accounting=result.accounting.to_dict())
-    return render_markdown(report, {"shares": "charts/shares.png", "trend": "charts/trend.png",
-                                    "agents": "charts/agents.png"})
+    report = build_report(
+        result.replies,
+        result.templates,
+        title="Customer care: templated vs personal",
+        trend=result.by_period("month"),
+        accounting=result.accounting.to_dict(),
+    )
+    return render_markdown(
+        report, {"shares": "charts/shares.png", "trend": "charts/trend.png", "agents": "charts/agents.png"}
+    )
 
 
 def test_markdown_report_of_the_sample_matches_the_golden_file():
@@ -35,13 +41,14 @@ HOSTILE = [
     "Your order is on its way <script>document.title='pwned'</script> thanks!",
     "Your order is on its way <img src=x onerror=\"document.title='pwned'\"> thanks!",
     "Your order is on its way <b>bold</b> | pipe thanks!",
-    "=HYPERLINK(\"http://evil\",\"click\") Your order is on its way thanks!",
+    '=HYPERLINK("http://evil","click") Your order is on its way thanks!',
 ]
 
 
 def hostile_result():
-    return replydiag.analyze(pd.DataFrame({"text": HOSTILE, "agent": ["<b>Eve</b>", "Tom", "Tom", "Ann"]}),
-                             min_support=2)
+    return replydiag.analyze(
+        pd.DataFrame({"text": HOSTILE, "agent": ["<b>Eve</b>", "Tom", "Tom", "Ann"]}), min_support=2
+    )
 
 
 def test_reply_text_is_escaped_in_html():
@@ -60,7 +67,9 @@ def test_markdown_cells_escape_html_and_pipes():
 
 def test_csv_outputs_neutralise_formulas(tmp_path):
     path = tmp_path / "hostile.csv"
-    pd.DataFrame({"text": HOSTILE, "agent": ["=cmd|' /C calc'!A0", "+Tom", "-Tom", "@Ann"]}).to_csv(path, index=False)
+    pd.DataFrame({"text": HOSTILE, "agent": ["=cmd|' /C calc'!A0", "+Tom", "-Tom", "@Ann"]}).to_csv(
+        path, index=False
+    )
     result = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     for name in ("replies.csv", "templates.csv"):
@@ -70,8 +79,10 @@ def test_csv_outputs_neutralise_formulas(tmp_path):
 
 
 def test_examples_mask_personal_data_unless_asked(tmp_path):
-    lines = [f"Hi {n}, we emailed {n.lower()}@example.com and will call +44 20 7946 {1000 + i} about order #88{i}231."
-             for i, n in enumerate(["Alice", "Bruno", "Chiara"])]
+    lines = [
+        f"Hi {n}, we emailed {n.lower()}@example.com and will call +44 20 7946 {1000 + i} about order #88{i}231."
+        for i, n in enumerate(["Alice", "Bruno", "Chiara"])
+    ]
     result = replydiag.analyze(pd.DataFrame({"text": lines}))
     masked = render_markdown(build_report(result.replies, result.templates, title="t"))
     raw = render_markdown(build_report(result.replies, result.templates, title="t", show_raw=True))
@@ -126,8 +137,16 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed")
@@ -145,6 +164,9 @@ def test_html_report_renders_in_headless_chromium_with_charts_and_no_script(tmp_
     assert "pwned" not in dom.stdout.split("<body>")[0]
     assert dom.stdout.count('src="data:image/png;base64,') >= 2
     shot = tmp_path / "shot.png"
-    subprocess.run([*common, "--window-size=1000,1400", f"--screenshot={shot}", page.as_uri()],
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [*common, "--window-size=1000,1400", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.exists() and shot.stat().st_size > 20000

@@ -22,7 +22,9 @@ def scores(path):
         "f1": 2 * precision * recall / (precision + recall),
         "share_error_pp": 100 * abs(predicted.mean() - actual.mean()),
         "edited_recall": (edited["kind"].astype(str) == "edited").mean(),
-        "automatic_recall": (merged.loc[merged["kind_true"] == "automatic", "kind"].astype(str) == "automatic").mean(),
+        "automatic_recall": (
+            merged.loc[merged["kind_true"] == "automatic", "kind"].astype(str) == "automatic"
+        ).mean(),
     }
 
 

@@ -10,4 +10,4 @@ field), ``roles`` (who wrote each row), ``plan`` (what is decided once per file)
 from .read import CHUNK_BYTES, STREAM_BYTES, load_export, load_frame
 from .rows import CANONICAL_FIELDS, LoadedExport
 
-__all__ = ["CANONICAL_FIELDS", "CHUNK_BYTES", "LoadedExport", "STREAM_BYTES", "load_export", "load_frame"]
+__all__ = ["CANONICAL_FIELDS", "CHUNK_BYTES", "STREAM_BYTES", "LoadedExport", "load_export", "load_frame"]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -19,7 +20,6 @@ import pyarrow.csv as pacsv
 
 from ..errors import FormatError, InputError
 from .raw import RawTable
-
 
 DELIMITERS = ",;\t|"
 # Ragged rows are skipped (and counted) up to this share of the file; beyond it the delimiter
@@ -78,15 +78,17 @@ def _clean_header(names: list[str]) -> list[str]:
     return out
 
 
-def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = None, offset: int = 0) -> RawTable:
+def read_csv_bytes(
+    data: bytes, *, path: Path | str, delimiter: str | None = None, offset: int = 0
+) -> RawTable:
     """Parse UTF-8 CSV bytes with every column as string (Arrow's multi-threaded reader).
 
     Raises ``NotUtf8`` when a cell is not valid UTF-8, so the caller can decode the file as
     cp1252 / latin-1 first; the file is never held as one Python string on the fast path.
     """
-    head = data[offset:offset + 65536].decode("utf-8", errors="replace")
+    head = data[offset : offset + 65536].decode("utf-8", errors="replace")
     delimiter = delimiter or sniff_delimiter(head)
-    names, header_end = _header_names(data[:offset + 1_000_000], offset, delimiter, "utf-8", path)
+    names, header_end = _header_names(data[: offset + 1_000_000], offset, delimiter, "utf-8", path)
     body = memoryview(data)[header_end:]
     if not bytes(body[:4096]).strip() and not bytes(body).strip():
         raise FormatError(
@@ -118,7 +120,9 @@ def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = Non
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
             raise NotUtf8() from exc
-        raise FormatError(f"cannot be parsed as CSV ({exc})", path=path, hint="Check the delimiter and quoting") from exc
+        raise FormatError(
+            f"cannot be parsed as CSV ({exc})", path=path, hint="Check the delimiter and quoting"
+        ) from exc
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     del table
     raw = RawTable(frame=frame, kind="csv", delimiter=delimiter, ragged_rows=len(ragged))
@@ -137,24 +141,33 @@ def read_csv_bytes(data: bytes, *, path: Path | str, delimiter: str | None = Non
     return raw
 
 
-def _arrow_options(names: list[str], delimiter: str, on_invalid: Any, block_size: int,
-                   encoding: str = "utf8") -> dict[str, Any]:
+def _arrow_options(
+    names: list[str], delimiter: str, on_invalid: Any, block_size: int, encoding: str = "utf8"
+) -> dict[str, Any]:
     """Arrow CSV options: the header's names, quoted line breaks, ragged rows to ``on_invalid``,
     and every column a string (never null, so an empty cell stays "")."""
     return {
         "read_options": pacsv.ReadOptions(column_names=names, block_size=block_size, encoding=encoding),
-        "parse_options": pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                            invalid_row_handler=on_invalid),
-        "convert_options": pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        "parse_options": pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+        ),
+        "convert_options": pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     }
 
 
-def _header_names(head: bytes, offset: int, delimiter: str, encoding: str, path: Path | str) -> tuple[list[str], int]:
+def _header_names(
+    head: bytes, offset: int, delimiter: str, encoding: str, path: Path | str
+) -> tuple[list[str], int]:
     """The cleaned column names of the header row, and the byte offset where it ends."""
     end = offset + _header_length(head[offset:], delimiter)
-    first_line = next(csv.reader(io.StringIO(head[offset:end].decode(encoding, errors="replace")),
-                                 delimiter=delimiter), None)
+    first_line = next(
+        csv.reader(io.StringIO(head[offset:end].decode(encoding, errors="replace")), delimiter=delimiter),
+        None,
+    )
     if not first_line:
         raise InputError("is empty (no header row)", path=path)
     return _clean_header(first_line), end
@@ -200,12 +213,17 @@ class CsvChunks:
         self.size = path.stat().st_size
         text = head[offset:].decode(_arrow_codec(encoding), errors="replace")
         self.delimiter = sniff_delimiter(text[:65536])
-        self.names, self.header_end = _header_names(head, offset, self.delimiter, _arrow_codec(encoding), path)
+        self.names, self.header_end = _header_names(
+            head, offset, self.delimiter, _arrow_codec(encoding), path
+        )
         if len(self.names) == 1:
             _refuse_unknown_delimiter(text[:65536], self.names[0], path)
-        if not head[self.header_end:].strip() and self.size <= len(head):
-            raise FormatError(f"has a header but no rows (columns: {', '.join(self.names)})", path=path,
-                              hint="Export again with the replies included")
+        if not head[self.header_end :].strip() and self.size <= len(head):
+            raise FormatError(
+                f"has a header but no rows (columns: {', '.join(self.names)})",
+                path=path,
+                hint="Export again with the replies included",
+            )
         self.ragged_rows = 0
         self.first_ragged: str | None = None
         self.bytes_read = 0
@@ -221,8 +239,16 @@ class CsvChunks:
 
         with open(self.path, "rb") as handle, self._errors():
             handle.seek(self.header_end)
-            reader = pacsv.open_csv(handle, **_arrow_options(self.names, self.delimiter, on_invalid, self.block_size,
-                                                             encoding=_arrow_codec(self.encoding)))
+            reader = pacsv.open_csv(
+                handle,
+                **_arrow_options(
+                    self.names,
+                    self.delimiter,
+                    on_invalid,
+                    self.block_size,
+                    encoding=_arrow_codec(self.encoding),
+                ),
+            )
             while True:
                 try:
                     batch = reader.read_next_batch()
@@ -250,8 +276,9 @@ class CsvChunks:
                 raise NotUtf8() from exc
             if "straddl" in message:
                 raise BlockTooSmall() from exc
-            raise FormatError(f"cannot be parsed as CSV ({message})", path=self.path,
-                              hint="Check the delimiter and quoting") from exc
+            raise FormatError(
+                f"cannot be parsed as CSV ({message})", path=self.path, hint="Check the delimiter and quoting"
+            ) from exc
 
     def check_ragged(self, rows: int) -> None:
         """Refuse the file when more rows are ragged than a few stray ones (see ``RAGGED_TOLERANCE``)."""
@@ -275,7 +302,7 @@ class CsvChunks:
                 if where >= 0:
                     return lines + data.count(b"\n", 0, where) + 1 - tail.count(b"\n")
                 lines += block.count(b"\n")
-                tail = data[-len(needle):] if needle else b""
+                tail = data[-len(needle) :] if needle else b""
         return "?"
 
 

@@ -54,8 +54,13 @@ def parse_dates(values: pd.Series, *, dayfirst_hint: bool = False) -> pd.Series:
             dayfirst = dayfirst_hint
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(text.str.replace(".", "/", n=2, regex=False), dayfirst=dayfirst,
-                                    utc=True, errors="coerce", format="mixed")
+            parsed = pd.to_datetime(
+                text.str.replace(".", "/", n=2, regex=False),
+                dayfirst=dayfirst,
+                utc=True,
+                errors="coerce",
+                format="mixed",
+            )
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -69,7 +74,10 @@ def parse_dates(values: pd.Series, *, dayfirst_hint: bool = False) -> pd.Series:
 def dates_from_parts(frame: pd.DataFrame, columns: dict[str, str]) -> pd.Series:
     """A date from separate ``year``/``month``/``date`` columns (e.g. ``Thu, Oct, 1, 2015``)."""
     text = (
-        frame[columns["year"]].astype("string") + " " + frame[columns["month"]].astype("string") + " "
+        frame[columns["year"]].astype("string")
+        + " "
+        + frame[columns["month"]].astype("string")
+        + " "
         + frame[columns["day"]].astype("string")
     )
     with warnings.catch_warnings():

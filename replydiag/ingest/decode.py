@@ -34,14 +34,18 @@ def read_bytes(path: Path) -> bytes:
         raise InputError("file not found", path=path, hint="Check the path, or quote a glob")
     if path.is_dir():
         raise InputError(
-            "is a directory, not an export file", path=path, hint=f"Pass the files inside, e.g. '{path}/*.csv'"
+            "is a directory, not an export file",
+            path=path,
+            hint=f"Pass the files inside, e.g. '{path}/*.csv'",
         )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", path=path) from exc
     if not data[:65536].strip() and not data.strip():  # strip() copies: only when the head is blank
-        raise InputError("is empty (0 rows)", path=path, hint="Export the replies again; the file has no content")
+        raise InputError(
+            "is empty (0 rows)", path=path, hint="Export the replies again; the file has no content"
+        )
     return data
 
 
@@ -106,7 +110,7 @@ def decode_bytes(data: bytes, *, path: Path | str = "<data>") -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return Decoded(data[len(bom):].decode(encoding.replace("-sig", "")), encoding)
+                return Decoded(data[len(bom) :].decode(encoding.replace("-sig", "")), encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(
                     f"starts with a {encoding} byte-order mark but is not valid {encoding} (byte {exc.start})",

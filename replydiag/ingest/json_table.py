@@ -8,19 +8,28 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
 from ..errors import FormatError, InputError
 from .raw import RawTable
 
-
 # Keys under which exports nest their list of records or turns.
 TURN_KEYS = (
-    "dialogContent", "turns", "messages", "conversation_parts", "comments", "threads",
-    "parts", "utterances_list", "dialog", "dialogue", "conversation",
+    "dialogContent",
+    "turns",
+    "messages",
+    "conversation_parts",
+    "comments",
+    "threads",
+    "parts",
+    "utterances_list",
+    "dialog",
+    "dialogue",
+    "conversation",
 )
 
 
@@ -40,7 +49,9 @@ def _scalar(value: Any) -> str | None:
     return str(value)
 
 
-def flatten_record(record: dict[str, Any], prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
+def flatten_record(
+    record: dict[str, Any], prefix: str = "", out: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Nested keys become dotted columns; a list of objects contributes its first object.
 
     >>> flatten_record({"author": {"type": "admin"}, "senders": [{"name": "Ann"}]})
@@ -87,11 +98,17 @@ def _find_records(data: Any, path: Path | str) -> list[dict[str, Any]]:
         records = [r for r in data if isinstance(r, dict)]
         if not records:
             raise FormatError(
-                "is a JSON list but holds no objects", path=path, hint="Expected a list of messages or conversations"
+                "is a JSON list but holds no objects",
+                path=path,
+                hint="Expected a list of messages or conversations",
             )
         return records
     if isinstance(data, dict):
-        lists = [(k, v) for k, v in data.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        lists = [
+            (k, v)
+            for k, v in data.items()
+            if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+        ]
         if lists:
             return max(lists, key=lambda kv: len(kv[1]))[1]
         for value in data.values():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
@@ -116,9 +133,17 @@ def _turn_key(records: Iterable[dict[str, Any]]) -> str | None:
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
                 return key
         for key, value in record.items():
-            if isinstance(value, list) and len(value) > 1 and all(isinstance(v, dict) for v in value):
-                if any(isinstance(v.get(k), str) for v in value for k in ("message", "text", "body", "utterances")):
-                    return key
+            if (
+                isinstance(value, list)
+                and len(value) > 1
+                and all(isinstance(v, dict) for v in value)
+                and any(
+                    isinstance(v.get(k), str)
+                    for v in value
+                    for k in ("message", "text", "body", "utterances")
+                )
+            ):
+                return key
         return None
     return None
 
@@ -143,12 +168,18 @@ def _side_turns(conversation: dict[str, Any], turn_key: str, conversation_id: st
         if key == turn_key or not isinstance(value, dict):
             continue
         speaker = next((s for s in ("agent", "client", "customer") if s in key.lower()), None)
-        text_key = next((k for k in value if k.endswith("utterance") or k in ("message", "text", "body")), None)
+        text_key = next(
+            (k for k in value if k.endswith("utterance") or k in ("message", "text", "body")), None
+        )
         if speaker is None or text_key is None or not isinstance(value[text_key], str):
             continue
         name = header.get("company") or value.get(speaker) or speaker
-        row = {"conversation_id": conversation_id, "turn_index": str(after + len(extra)),
-               "message": value[text_key], ("agent" if speaker == "agent" else "client"): name}
+        row = {
+            "conversation_id": conversation_id,
+            "turn_index": str(after + len(extra)),
+            "message": value[text_key],
+            ("agent" if speaker == "agent" else "client"): name,
+        }
         for id_key in ("tweet_ID", "id", "datetime"):
             if id_key in value:
                 row[id_key] = _scalar(value[id_key])

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 
-
-
 class Notes:
     """Notes about a file; counted ones add up over chunks ("12 cells repaired")."""
 

@@ -20,7 +20,6 @@ from .notes import Notes
 from .raw import RawTable
 from .roles import RoleChoice, choose_role_columns
 
-
 _MOJIBAKE = re.compile("Ã|Â|â€|â„|ðŸ|Ã©|Ã¨")
 
 
@@ -37,8 +36,9 @@ class Plan:
     date_parts: dict[str, str] | None = None
 
 
-def make_plan(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
-              path: str | Path) -> Plan:
+def make_plan(
+    raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None, path: str | Path
+) -> Plan:
     """Recognise the layout and choose the columns, from the first rows of a file."""
     frame = raw.frame
     detection = detect(frame, format_name=format, overrides=column_map, path=str(path))
@@ -49,18 +49,28 @@ def make_plan(raw: RawTable, *, source: str, format: str | None, column_map: dic
             path=path,
             hint="Name the reply text column with --map text=COLUMN",
         )
-    plan = Plan(detection=detection, source=source, path=path, delimiter=raw.delimiter,
-                roles=choose_role_columns(frame, detection))
+    plan = Plan(
+        detection=detection,
+        source=source,
+        path=path,
+        delimiter=raw.delimiter,
+        roles=choose_role_columns(frame, detection),
+    )
     text = reply_text(frame, plan, Notes())
     if (text.str.strip() != "").any() and text.str.fullmatch(r"\s*[\d.,:/\-+ ]*\s*").all():
         col = (fields.get("text") or fields.get("html")).column
-        raise FormatError(f"the text column {col!r} holds only numbers, not reply text",
-                          path=path, hint="Name the reply text column with --map text=COLUMN")
+        raise FormatError(
+            f"the text column {col!r} holds only numbers, not reply text",
+            path=path,
+            hint="Name the reply text column with --map text=COLUMN",
+        )
     by_norm = {norm_header(c): c for c in frame.columns}
     parts = {
         "year": next((by_norm[k] for k in ("year", "anno", "ano", "jahr", "annee") if k in by_norm), None),
         "month": next((by_norm[k] for k in ("month", "mese", "mes", "monat", "mois") if k in by_norm), None),
-        "day": next((by_norm[k] for k in ("date", "day", "giorno", "dia", "tag", "jour") if k in by_norm), None),
+        "day": next(
+            (by_norm[k] for k in ("date", "day", "giorno", "dia", "tag", "jour") if k in by_norm), None
+        ),
     }
     created = fields.get("created_at")
     if all(parts.values()) and (created is None or created.column in parts.values()):

@@ -10,8 +10,8 @@ and ``finish`` runs what needs the whole file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -58,12 +58,15 @@ def load_export(
     if chunked and _size(path) > 0:
         chunks = _csv_chunks(path, CHUNK_BYTES)
         if chunks is not None:
-            return _load_chunks(chunks, format=format, column_map=column_map, row_step=row_step or _as_is,
-                                progress=progress)
+            return _load_chunks(
+                chunks, format=format, column_map=column_map, row_step=row_step or _as_is, progress=progress
+            )
     data = read_bytes(path)
     mixed_lines = 0
     fast = utf8_candidate(data, path=path)
-    if fast is not None and _is_json(fast[0][fast[1]:fast[1] + 4096].lstrip()[:64].decode("utf-8", "replace"), path):
+    if fast is not None and _is_json(
+        fast[0][fast[1] : fast[1] + 4096].lstrip()[:64].decode("utf-8", "replace"), path
+    ):
         fast = None  # JSON is parsed from text
     raw = None
     if fast is not None:
@@ -82,8 +85,9 @@ def load_export(
             raw = read_csv_bytes(decoded.text.encode("utf-8"), path=path)
         del decoded, stripped
     del data, fast
-    export = _canonicalise(raw, source=path.name, format=format, column_map=column_map, path=path,
-                           row_step=row_step)
+    export = _canonicalise(
+        raw, source=path.name, format=format, column_map=column_map, path=path, row_step=row_step
+    )
     export.encoding = encoding
     if mixed_lines:
         were = "line was" if mixed_lines == 1 else "lines were"
@@ -112,25 +116,37 @@ def _csv_chunks(path: Path, chunk_bytes: int) -> CsvChunks | None:
         encoding, offset = "cp1252", 0
     else:
         encoding, offset = fast[2], fast[1]
-    if _is_json(head[offset:offset + 4096].lstrip()[:64].decode("utf-8", "replace"), path) or b"\x00" in head:
+    if (
+        _is_json(head[offset : offset + 4096].lstrip()[:64].decode("utf-8", "replace"), path)
+        or b"\x00" in head
+    ):
         return None
     return CsvChunks(path, head=head, encoding=encoding, offset=offset, block_size=chunk_bytes)
 
 
-def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
-                 row_step: RowStep, progress: Progress | None) -> LoadedExport:
+def _load_chunks(
+    chunks: CsvChunks,
+    *,
+    format: str | None,
+    column_map: dict[str, str] | None,
+    row_step: RowStep,
+    progress: Progress | None,
+) -> LoadedExport:
     path = chunks.path
     while True:
         try:
-            plan, notes, parts, rows = _read_chunks(chunks, format=format, column_map=column_map,
-                                                    row_step=row_step, progress=progress)
+            plan, notes, parts, rows = _read_chunks(
+                chunks, format=format, column_map=column_map, row_step=row_step, progress=progress
+            )
             break
-        except NotUtf8:
+        except NotUtf8 as exc:
             # A block that is not UTF-8 after a first megabyte that was: the file is cp1252
-            # (any UTF-8 part is then repaired as mojibake, cell by cell). Keys the chunk step
+            # (any UTF-8 part is then repaired as mojibake, cell by cell). Keys the row step
             # kept from the first attempt are used by no reply and drop out of the analysis.
             if chunks.encoding == "cp1252":
-                raise FormatError("is neither UTF-8 nor cp1252", path=path, hint="Re-save the export as UTF-8")
+                raise FormatError(
+                    "is neither UTF-8 nor cp1252", path=path, hint="Re-save the export as UTF-8"
+                ) from exc
             chunks.encoding = "cp1252"
         except BlockTooSmall:
             # One cell larger than a block (a pasted log): fewer, larger blocks. A block as
@@ -138,8 +154,11 @@ def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
             chunks.block_size = min(chunks.block_size * 8, chunks.size + 1)
     chunks.check_ragged(rows)
     if plan is None:
-        raise FormatError(f"has a header but no rows (columns: {', '.join(chunks.names)})", path=path,
-                          hint="Export again with the replies included")
+        raise FormatError(
+            f"has a header but no rows (columns: {', '.join(chunks.names)})",
+            path=path,
+            hint="Export again with the replies included",
+        )
     accounting = RowAccounting(rows_read=rows + chunks.ragged_rows)
     accounting.skip("ragged row (wrong number of fields)", chunks.ragged_rows)
     export = finish(pd.concat(parts, ignore_index=True), plan, notes, accounting)
@@ -150,8 +169,14 @@ def _load_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
     return export
 
 
-def _read_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str, str] | None,
-                 row_step: RowStep, progress: Progress | None):
+def _read_chunks(
+    chunks: CsvChunks,
+    *,
+    format: str | None,
+    column_map: dict[str, str] | None,
+    row_step: RowStep,
+    progress: Progress | None,
+):
     """One pass over the file: (plan, notes, each chunk's rows after ``row_step``, rows read)."""
     plan: Plan | None = None
     notes = Notes()
@@ -161,7 +186,9 @@ def _read_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
         if raw.frame.empty:
             continue  # a block of ragged rows only: counted by the reader
         if plan is None:
-            plan = make_plan(raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path)
+            plan = make_plan(
+                raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path
+            )
         rows = canonical_rows(raw.frame, plan, notes, first_row=row)
         row += len(rows)
         parts.append(row_step(rows))
@@ -173,7 +200,9 @@ def _read_chunks(chunks: CsvChunks, *, format: str | None, column_map: dict[str,
 
 
 def _is_json(start: str, path: Path) -> bool:
-    return start[:1] in "[{" and (path.suffix.lower() in (".json", ".ndjson", ".jsonl", "") or _looks_json(start))
+    return start[:1] in "[{" and (
+        path.suffix.lower() in (".json", ".ndjson", ".jsonl", "") or _looks_json(start)
+    )
 
 
 def _looks_json(text: str) -> bool:
@@ -204,12 +233,25 @@ def load_frame(
         if pd.api.types.is_datetime64_any_dtype(strings[col]):
             strings[col] = strings[col].dt.strftime("%Y-%m-%dT%H:%M:%S%z")
         strings[col] = strings[col].astype("string")
-    return _canonicalise(RawTable(strings, kind="frame"), source=source, format=format, column_map=column_map,
-                         path=source, row_step=row_step)
+    return _canonicalise(
+        RawTable(strings, kind="frame"),
+        source=source,
+        format=format,
+        column_map=column_map,
+        path=source,
+        row_step=row_step,
+    )
 
 
-def _canonicalise(raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None,
-                  path: str | Path, row_step: RowStep | None = None) -> LoadedExport:
+def _canonicalise(
+    raw: RawTable,
+    *,
+    source: str,
+    format: str | None,
+    column_map: dict[str, str] | None,
+    path: str | Path,
+    row_step: RowStep | None = None,
+) -> LoadedExport:
     raw.frame = raw.frame.reset_index(drop=True)
     plan = make_plan(raw, source=source, format=format, column_map=column_map, path=path)
     accounting = _raw_accounting(raw)

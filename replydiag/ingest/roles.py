@@ -21,15 +21,59 @@ from .notes import Notes
 # an agent, Intercom's "user" a customer).
 ROLE_WORDS: dict[str, Role] = {
     **dict.fromkeys(
-        "customer client end user enduser end_user requester visitor contact lead consumer user_customer "
-        "cliente kunde kundin clienta usuario utente".split(), Role.CUSTOMER),
+        [
+            "customer",
+            "client",
+            "end",
+            "user",
+            "enduser",
+            "end_user",
+            "requester",
+            "visitor",
+            "contact",
+            "lead",
+            "consumer",
+            "user_customer",
+            "cliente",
+            "kunde",
+            "kundin",
+            "clienta",
+            "usuario",
+            "utente",
+        ],
+        Role.CUSTOMER,
+    ),
     **dict.fromkeys(
-        "agent admin teammate operator staff support helpdesk brand company outgoing outbound out "
-        "operatore agente bearbeiter mitarbeiter operador atendente conseiller agent_reply".split(), Role.AGENT),
-    **dict.fromkeys("bot automation auto autoreply workflow rule ai ai_agent chatbot".split(), Role.BOT),
-    **dict.fromkeys("note internal private comment internal_note nota notiz".split(), Role.NOTE),
-    **dict.fromkeys("system event lineitem line_item welcome_message".split(), Role.SYSTEM),
-    **dict.fromkeys("incoming inbound in".split(), Role.CUSTOMER),
+        [
+            "agent",
+            "admin",
+            "teammate",
+            "operator",
+            "staff",
+            "support",
+            "helpdesk",
+            "brand",
+            "company",
+            "outgoing",
+            "outbound",
+            "out",
+            "operatore",
+            "agente",
+            "bearbeiter",
+            "mitarbeiter",
+            "operador",
+            "atendente",
+            "conseiller",
+            "agent_reply",
+        ],
+        Role.AGENT,
+    ),
+    **dict.fromkeys(
+        ["bot", "automation", "auto", "autoreply", "workflow", "rule", "ai", "ai_agent", "chatbot"], Role.BOT
+    ),
+    **dict.fromkeys(["note", "internal", "private", "comment", "internal_note", "nota", "notiz"], Role.NOTE),
+    **dict.fromkeys(["system", "event", "lineitem", "line_item", "welcome_message"], Role.SYSTEM),
+    **dict.fromkeys(["incoming", "inbound", "in"], Role.CUSTOMER),
     "end-user": Role.CUSTOMER,
 }
 
@@ -78,8 +122,9 @@ def _roles_from_words(series: pd.Series, words: dict[str, Role]) -> pd.Series:
     return mapped.astype(object).where(mapped.notna(), None)
 
 
-def _roles(frame: pd.DataFrame, detection: Detection, choice: RoleChoice | None,
-           notes: Notes) -> tuple[pd.Series, RoleChoice]:
+def _roles(
+    frame: pd.DataFrame, detection: Detection, choice: RoleChoice | None, notes: Notes
+) -> tuple[pd.Series, RoleChoice]:
     """Role per row: direction flag, else author type/role, else brand handle vs customer id.
 
     Without a ``choice`` (a file's first rows), the role-like columns whose values read as
@@ -121,7 +166,10 @@ def _roles(frame: pd.DataFrame, detection: Detection, choice: RoleChoice | None,
         role[fill] = values[fill]
         overriding.append(values)
 
-    agent_side, customer_side = column_of(frame, fields, "agent_side"), column_of(frame, fields, "customer_side")
+    agent_side, customer_side = (
+        column_of(frame, fields, "agent_side"),
+        column_of(frame, fields, "customer_side"),
+    )
     if agent_side is not None or customer_side is not None:
         if agent_side is not None:
             role[role.isna() & ~is_blank(agent_side)] = Role.AGENT.value
@@ -147,14 +195,21 @@ def _roles(frame: pd.DataFrame, detection: Detection, choice: RoleChoice | None,
         if column is not None:
             flag = truthy(column)
             if name == "private" and flag.isna().all():  # Zoho: visibility = private/public
-                flag = column.astype("string").str.lower().map({"private": True, "public": False}).astype("boolean")
+                flag = (
+                    column.astype("string")
+                    .str.lower()
+                    .map({"private": True, "public": False})
+                    .astype("boolean")
+                )
             role[(flag == hidden).fillna(False) & (role != Role.CUSTOMER.value)] = Role.NOTE.value
     unknown = role.isna()
     if unknown.any():
         if known:
             # Rows a direction column leaves blank: better counted than guessed.
             role[unknown] = Role.SYSTEM.value
-            notes.count("{n} rows have no readable direction/role (skipped as system events)", int(unknown.sum()))
+            notes.count(
+                "{n} rows have no readable direction/role (skipped as system events)", int(unknown.sum())
+            )
         else:
             role[unknown] = Role.AGENT.value
     return role.astype("string"), RoleChoice(tuple(accepted), known)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -25,8 +25,18 @@ from .plan import Plan, reply_text
 from .roles import assign_roles
 
 CANONICAL_FIELDS = (
-    "source", "row_number", "reply_id", "conversation_id", "agent", "channel", "created_at", "text",
-    "role", "automatic_flag", "helpdesk_template", "agent_is_account",
+    "source",
+    "row_number",
+    "reply_id",
+    "conversation_id",
+    "agent",
+    "channel",
+    "created_at",
+    "text",
+    "role",
+    "automatic_flag",
+    "helpdesk_template",
+    "agent_is_account",
 )
 
 _REDACTED = re.compile(
@@ -39,8 +49,9 @@ _AUTOMATION = re.compile(
 )
 # Fixed categories, so the chunks of a big file concatenate without turning into objects.
 _ROLES = pd.CategoricalDtype([role.value for role in Role])
-_REASONS = pd.CategoricalDtype(["private note", "system event", "empty text", "redacted body",
-                                "duplicate message id"])
+_REASONS = pd.CategoricalDtype(
+    ["private note", "system event", "empty text", "redacted body", "duplicate message id"]
+)
 
 
 @dataclass
@@ -65,9 +76,11 @@ class LoadedExport:
     shared_agent_account: bool = False
     direction_known: bool = True
     notes: list[str] = field(default_factory=list)
-    plan: "Plan | None" = None
+    plan: Plan | None = None
     chunks: CsvChunks | None = None
-    kept_texts: pd.Series | None = None  # by row number, when text left ``replies`` but the file was read whole
+    kept_texts: pd.Series | None = (
+        None  # by row number, when text left ``replies`` but the file was read whole
+    )
 
     @property
     def chunks_read(self) -> int:
@@ -79,7 +92,9 @@ class LoadedExport:
         if self.chunks is None or self.plan is None:
             by_row = self.kept_texts
             if by_row is None:
-                by_row = pd.Series(self.replies["text"].to_numpy(), index=self.replies["row_number"].to_numpy())
+                by_row = pd.Series(
+                    self.replies["text"].to_numpy(), index=self.replies["row_number"].to_numpy()
+                )
             yield pd.Series(by_row.loc[row_numbers].to_numpy(), dtype="string")
             return
         first = 1
@@ -114,23 +129,39 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     agent = column_of(frame, fields, "agent")
     if agent is None and "agent_side" in fields:
         agent = column_of(frame, fields, "agent_side")
-    out["agent"] = agent.astype("string").str.strip() if agent is not None else pd.Series(pd.NA, index=frame.index,
-                                                                                           dtype="string")
+    out["agent"] = (
+        agent.astype("string").str.strip()
+        if agent is not None
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
     channel = column_of(frame, fields, "channel")
     default_channel = (spec.channel if spec and spec.channel else None) or "unknown"
-    out["channel"] = channel.astype("string").str.strip().str.lower() if channel is not None else default_channel
+    out["channel"] = (
+        channel.astype("string").str.strip().str.lower() if channel is not None else default_channel
+    )
     out["channel"] = out["channel"].astype("string").fillna(default_channel).replace("", default_channel)
     if plan.date_parts:
         parts = plan.date_parts
-        out["created_raw"] = (frame[parts["year"]].astype("string") + " " + frame[parts["month"]].astype("string")
-                              + " " + frame[parts["day"]].astype("string"))
+        out["created_raw"] = (
+            frame[parts["year"]].astype("string")
+            + " "
+            + frame[parts["month"]].astype("string")
+            + " "
+            + frame[parts["day"]].astype("string")
+        )
     else:
         created = column_of(frame, fields, "created_at")
-        out["created_raw"] = created.astype("string") if created is not None else pd.Series(
-            pd.NA, index=frame.index, dtype="string")
+        out["created_raw"] = (
+            created.astype("string")
+            if created is not None
+            else pd.Series(pd.NA, index=frame.index, dtype="string")
+        )
     conversation = column_of(frame, fields, "conversation_id")
-    out["conversation_raw"] = conversation.astype("string").str.strip() if conversation is not None else pd.Series(
-        pd.NA, index=frame.index, dtype="string")
+    out["conversation_raw"] = (
+        conversation.astype("string").str.strip()
+        if conversation is not None
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
     parent = column_of(frame, fields, "in_reply_to")
     if parent is not None and conversation is None:
         parent = parent.astype("string").str.replace(r"\.0$", "", regex=True).str.strip()
@@ -147,8 +178,9 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
             auto = values.str.match(_AUTOMATION.pattern, case=False).fillna(False).astype(bool)
     out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy()
     mark = column_of(frame, fields, "template_mark")
-    out["helpdesk_template"] = mark.astype("string") if mark is not None else pd.Series(pd.NA, index=frame.index,
-                                                                                       dtype="string")
+    out["helpdesk_template"] = (
+        mark.astype("string") if mark is not None else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
 
     reason = pd.Series(pd.NA, index=frame.index, dtype=_REASONS)
     reason[out["role"] == Role.NOTE.value] = "private note"
@@ -172,8 +204,10 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     fields = plan.detection.fields
     spec = plan.detection.spec
     if plan.date_parts:
-        notes.add(f"dates built from the {plan.date_parts['year']}/{plan.date_parts['month']}/"
-                  f"{plan.date_parts['day']} columns")
+        notes.add(
+            f"dates built from the {plan.date_parts['year']}/{plan.date_parts['month']}/"
+            f"{plan.date_parts['day']} columns"
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             created = pd.to_datetime(rows["created_raw"], utc=True, errors="coerce", format="mixed")
@@ -213,9 +247,13 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     accounting.notes = notes.render()
 
     internal = {"created_raw", "conversation_raw", "parent", "reason", "text_hash", "role_code"}
-    columns = list(CANONICAL_FIELDS) + [c for c in rows.columns if c not in CANONICAL_FIELDS and c not in internal]
+    columns = list(CANONICAL_FIELDS) + [
+        c for c in rows.columns if c not in CANONICAL_FIELDS and c not in internal
+    ]
     replies = rows.loc[keep, [c for c in columns if c in rows.columns]].reset_index(drop=True)
-    customer_times = rows.loc[customer_rows, ["conversation_id", "created_at"]].dropna().reset_index(drop=True)
+    customer_times = (
+        rows.loc[customer_rows, ["conversation_id", "created_at"]].dropna().reset_index(drop=True)
+    )
     if accounting.replies_analysed == 0:
         found = ", ".join(f"{k}: {v}" for k, v in accounting.skipped.items()) or "none skipped"
         raise FormatError(

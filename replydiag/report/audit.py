@@ -7,8 +7,9 @@ same call (``replydiag.write_audit``) and gets the same files.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -24,13 +25,31 @@ Progress = Callable[[str, int, int], None]
 TITLE = "Customer care: templated vs personal"
 
 REPLIES_CSV_COLUMNS = (
-    "reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id", "similarity",
-    "template_share", "helpdesk_template", "source", "text",
+    "reply_id",
+    "conversation_id",
+    "agent",
+    "channel",
+    "created_at",
+    "kind",
+    "template_id",
+    "similarity",
+    "template_share",
+    "helpdesk_template",
+    "source",
+    "text",
 )
 TEMPLATES_CSV_COLUMNS = TEMPLATE_COLUMNS
 
-def write_audit(result: "AuditResult", out_dir: str | Path, *, report: bool = True, redact: bool = False,
-                show_raw: bool = False, progress: Progress | None = None) -> dict[str, Path]:
+
+def write_audit(
+    result: AuditResult,
+    out_dir: str | Path,
+    *,
+    report: bool = True,
+    redact: bool = False,
+    show_raw: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Path]:
     """Write the output contract of ``replydiag audit`` into ``out_dir``; returns the paths written.
 
     ``redact`` leaves the reply text out of ``replies.csv``; ``show_raw`` shows example replies
@@ -43,27 +62,36 @@ def write_audit(result: "AuditResult", out_dir: str | Path, *, report: bool = Tr
     if redact or result.has_text:
         replies = write_csv(out / "replies.csv", result.replies, columns)
     else:
-        replies = write_csv_chunks(out / "replies.csv", _replies_with_text(result, columns, progress), columns)
+        replies = write_csv_chunks(
+            out / "replies.csv", _replies_with_text(result, columns, progress), columns
+        )
     written = {
         "replies": replies,
         "templates": write_csv(out / "templates.csv", result.templates, TEMPLATES_CSV_COLUMNS),
         "summary": write_json(out / "summary.json", result.summary()),
     }
     if report:
-        built = build_report(result.replies, result.templates, title=TITLE, trend=result.by_period("month"),
-                             show_raw=show_raw and result.has_text, accounting=result.accounting.to_dict())
+        built = build_report(
+            result.replies,
+            result.templates,
+            title=TITLE,
+            trend=result.by_period("month"),
+            show_raw=show_raw and result.has_text,
+            accounting=result.accounting.to_dict(),
+        )
         files = write_report(built, out)
         written.update({"html": files["html"], "markdown": files["markdown"]})
     return written
 
 
-def _replies_with_text(result: "AuditResult", columns: tuple[str, ...],
-                       progress: Progress | None) -> Iterator[pd.DataFrame]:
+def _replies_with_text(
+    result: AuditResult, columns: tuple[str, ...], progress: Progress | None
+) -> Iterator[pd.DataFrame]:
     """Slices of ``result.replies`` with their exported text, chunk by chunk."""
     meta = [c for c in columns if c != "text"]
     total = len(result.replies)
     for start, texts in result.reply_texts():
-        piece = result.replies.iloc[start:start + len(texts)][meta].reset_index(drop=True)
+        piece = result.replies.iloc[start : start + len(texts)][meta].reset_index(drop=True)
         piece["text"] = texts.reset_index(drop=True).astype("string")
         yield piece
         if progress:

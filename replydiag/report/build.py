@@ -88,8 +88,12 @@ def build_report(
     total, counts, current = now["replies"], now["counts"], now["shares"]
     prev_shares = shares(previous)["shares"] if previous is not None and len(previous) else None
     kinds = [
-        KindShare(k, int(counts[k]), current[k],
-                  None if prev_shares is None else round(100 * (current[k] - prev_shares[k]), 1))
+        KindShare(
+            k,
+            int(counts[k]),
+            current[k],
+            None if prev_shares is None else round(100 * (current[k] - prev_shares[k]), 1),
+        )
         for k in KINDS
     ]
     templated = 1 - current[Kind.PERSONAL.value] if total else 0.0
@@ -99,20 +103,26 @@ def build_report(
     used = rows.dropna(subset=["template_id"])
     prev_counts = (
         previous.dropna(subset=["template_id"])["template_id"].value_counts()
-        if previous is not None and len(previous) else None
+        if previous is not None and len(previous)
+        else None
     )
     # Only the templates the report shows are described, not the thousands of a large export.
     counts = used["template_id"].value_counts()
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     top_ids = [tid for tid, _n in ranked[:top]]
-    new_ids = ([tid for tid, _n in ranked if tid not in earlier_template_ids][:top]
-               if earlier_template_ids is not None else [])
+    new_ids = (
+        [tid for tid, _n in ranked if tid not in earlier_template_ids][:top]
+        if earlier_template_ids is not None
+        else []
+    )
     shown = used[used["template_id"].isin(set(top_ids) | set(new_ids))]
     described = {}
     for tid, members in shown.groupby("template_id", sort=False):
         # An export read in chunks keeps no raw text: its examples stay masked.
         example_col = "text" if show_raw and members["text"].notna().any() else "masked"
-        examples = tuple(str(t) for t in members[example_col].dropna().drop_duplicates().head(EXAMPLES_PER_TEMPLATE))
+        examples = tuple(
+            str(t) for t in members[example_col].dropna().drop_duplicates().head(EXAMPLES_PER_TEMPLATE)
+        )
         described[tid] = TemplateRow(
             template_id=str(tid),
             template_text=str(texts.get(tid, members["masked"].iloc[0])),
@@ -131,11 +141,23 @@ def build_report(
     if previous is not None and len(previous):
         before = breakdown(previous, "agent")
         both = by_agent.join(before[["replies", "templated_share"]].add_suffix("_prev"), how="inner")
-        both = both[(both["replies"] >= MIN_REPLIES_FOR_AGENT_MOVE) & (both["replies_prev"] >= MIN_REPLIES_FOR_AGENT_MOVE)]
+        both = both[
+            (both["replies"] >= MIN_REPLIES_FOR_AGENT_MOVE)
+            & (both["replies_prev"] >= MIN_REPLIES_FOR_AGENT_MOVE)
+        ]
         both = both.assign(change=both["templated_share"] - both["templated_share_prev"])
-        for agent, row in both.reindex(both["change"].abs().sort_values(ascending=False).index).head(8).iterrows():
-            moves.append(AgentMove(str(agent), int(row["replies"]), float(row["templated_share"]),
-                                   float(row["templated_share_prev"]), round(100 * float(row["change"]), 1)))
+        for agent, row in (
+            both.reindex(both["change"].abs().sort_values(ascending=False).index).head(8).iterrows()
+        ):
+            moves.append(
+                AgentMove(
+                    str(agent),
+                    int(row["replies"]),
+                    float(row["templated_share"]),
+                    float(row["templated_share_prev"]),
+                    round(100 * float(row["change"]), 1),
+                )
+            )
     return Report(
         title=title,
         period=period,

@@ -14,13 +14,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..metrics import breakdown, period_labels, shares
 from ..files import atomic_path, safe_frame, write_text
+from ..metrics import breakdown, period_labels, shares
 from .build import build_report
 from .render import render_index_html, render_index_markdown
 from .write import write_report
 
-HISTORY_COLUMNS = ("reply_id", "conversation_id", "agent", "channel", "created_at", "kind", "template_id", "masked")
+HISTORY_COLUMNS = (
+    "reply_id",
+    "conversation_id",
+    "agent",
+    "channel",
+    "created_at",
+    "kind",
+    "template_id",
+    "masked",
+)
 
 
 @dataclass(frozen=True)
@@ -62,28 +71,40 @@ def merge_history(history: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     history["text"] = pd.NA  # raw text is never kept between runs
     combined = pd.concat([history, current], ignore_index=True) if len(history) else current
     combined["created_at"] = pd.to_datetime(combined["created_at"], utc=True)
-    return combined.drop_duplicates(subset=["reply_id", "conversation_id"], keep="last").reset_index(drop=True)
+    return combined.drop_duplicates(subset=["reply_id", "conversation_id"], keep="last").reset_index(
+        drop=True
+    )
 
 
 def merge_registry(registry: pd.DataFrame, templates: pd.DataFrame) -> pd.DataFrame:
-    fresh = pd.DataFrame({
-        "template_id": templates["template_id"].astype(str),
-        "template_text": templates["template_text"].astype(str),
-        "first_seen": safe_frame(templates[["first_seen"]])["first_seen"],
-        "last_seen": safe_frame(templates[["last_seen"]])["last_seen"],
-    })
+    fresh = pd.DataFrame(
+        {
+            "template_id": templates["template_id"].astype(str),
+            "template_text": templates["template_text"].astype(str),
+            "first_seen": safe_frame(templates[["first_seen"]])["first_seen"],
+            "last_seen": safe_frame(templates[["last_seen"]])["last_seen"],
+        }
+    )
     both = pd.concat([registry, fresh], ignore_index=True)
     grouped = both.groupby("template_id", sort=False)
-    merged = pd.DataFrame({
-        "template_text": grouped["template_text"].last(),
-        "first_seen": grouped["first_seen"].min(),
-        "last_seen": grouped["last_seen"].max(),
-    }).reset_index()
+    merged = pd.DataFrame(
+        {
+            "template_text": grouped["template_text"].last(),
+            "first_seen": grouped["first_seen"].min(),
+            "last_seen": grouped["last_seen"].max(),
+        }
+    ).reset_index()
     return merged
 
 
-def run_periodic(result, out_dir: str | Path, *, period: str = "week", show_raw: bool = False,
-                 title: str = "Customer care: templated vs personal") -> list[PeriodSummary]:
+def run_periodic(
+    result,
+    out_dir: str | Path,
+    *,
+    period: str = "week",
+    show_raw: bool = False,
+    title: str = "Customer care: templated vs personal",
+) -> list[PeriodSummary]:
     """Write ``DIR/<period>/report.{md,html}`` for every period with replies, plus ``DIR/index.{md,html}``."""
     out = Path(out_dir)
     history_dir = out / "history"
@@ -94,7 +115,9 @@ def run_periodic(result, out_dir: str | Path, *, period: str = "week", show_raw:
     dated["period"] = period_labels(dated["created_at"], period).to_numpy()
     periods = sorted(dated["period"].unique())
     trend = breakdown(dated, dated["period"].rename("period")).sort_index()
-    touched = set(period_labels(result.replies["created_at"].dropna(), period)) if len(result.replies) else set()
+    touched = (
+        set(period_labels(result.replies["created_at"].dropna(), period)) if len(result.replies) else set()
+    )
 
     summaries: list[PeriodSummary] = []
     seen_templates: set[str] = set()
@@ -103,16 +126,28 @@ def run_periodic(result, out_dir: str | Path, *, period: str = "week", show_raw:
         current = dated[dated["period"] == label]
         if label in touched or not (out / label / "report.md").exists():
             report = build_report(
-                current, registry, title=f"{title} — {label}", period=label, previous=previous_rows,
-                previous_period=previous_label, trend=trend.loc[:label], earlier_template_ids=set(seen_templates),
+                current,
+                registry,
+                title=f"{title} — {label}",
+                period=label,
+                previous=previous_rows,
+                previous_period=previous_label,
+                trend=trend.loc[:label],
+                earlier_template_ids=set(seen_templates),
                 show_raw=show_raw,
             )
             write_report(report, out / label)
         now = shares(current)["templated_share"]
         before = shares(previous_rows)["templated_share"] if previous_rows is not None else None
-        summaries.append(PeriodSummary(label, len(current), now,
-                                       None if before is None else round(100 * (now - before), 1),
-                                       f"{label}/report.html"))
+        summaries.append(
+            PeriodSummary(
+                label,
+                len(current),
+                now,
+                None if before is None else round(100 * (now - before), 1),
+                f"{label}/report.html",
+            )
+        )
         seen_templates |= set(current["template_id"].dropna())
         previous_rows, previous_label = current, label
 

@@ -20,7 +20,9 @@ from ..version import __version__
 from .build import Report
 
 _ENV = jinja2.Environment(
-    loader=jinja2.FunctionLoader(lambda name: resources.files(__package__).joinpath("templates", name).read_text("utf-8")),
+    loader=jinja2.FunctionLoader(
+        lambda name: resources.files(__package__).joinpath("templates", name).read_text("utf-8")
+    ),
     autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
     keep_trailing_newline=True,
     trim_blocks=False,
@@ -39,8 +41,13 @@ def _context(report: Report, charts: dict[str, str]) -> dict:
         "charts": defaultdict(str, charts),  # a chart left out renders as absent
         "agents": _rows(report.by_agent),
         "channels": _rows(report.by_channel),
-        "pct": pct, "pp": pp, "signed": signed, "md": md_escape, "personal_share": personal,
-        "colors": KIND_COLORS, "version": __version__,
+        "pct": pct,
+        "pp": pp,
+        "signed": signed,
+        "md": md_escape,
+        "personal_share": personal,
+        "colors": KIND_COLORS,
+        "version": __version__,
     }
 
 
@@ -61,7 +68,13 @@ def _change(value: float | None) -> str:
 
 def _index_context(title: str, periods: list) -> dict:
     # Newest period first; ``periods`` are ``PeriodSummary`` values in time order.
-    return {"title": title, "periods": list(reversed(periods)), "pct": pct, "change": _change, "md": md_escape}
+    return {
+        "title": title,
+        "periods": list(reversed(periods)),
+        "pct": pct,
+        "change": _change,
+        "md": md_escape,
+    }
 
 
 def render_index_markdown(title: str, periods: list) -> str:

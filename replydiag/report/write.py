@@ -33,6 +33,8 @@ def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
     written = {}
     for name, png in pngs.items():
         written[f"chart_{name}"] = write_bytes(out / "charts" / f"{name}.png", png)
-    written["markdown"] = write_text(out / "report.md", render_markdown(report, {n: f"charts/{n}.png" for n in pngs}))
+    written["markdown"] = write_text(
+        out / "report.md", render_markdown(report, {n: f"charts/{n}.png" for n in pngs})
+    )
     written["html"] = write_text(out / "report.html", render_html(report, pngs))
     return written

@@ -83,8 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"recorded {len(now)} cases in {RECORD}")
         return 0
     recorded = json.loads(RECORD.read_text())
-    differ = [f"{case}: {name}" for case, files in now.items() for name, digest in files.items()
-              if recorded.get(case, {}).get(name) != digest]
+    differ = [
+        f"{case}: {name}"
+        for case, files in now.items()
+        for name, digest in files.items()
+        if recorded.get(case, {}).get(name) != digest
+    ]
     print("\n".join(differ) or f"all {len(now)} cases identical")
     return 1 if differ else 0
 
