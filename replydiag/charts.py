@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .models import KINDS
@@ -16,7 +17,7 @@ from .models import KINDS
 KIND_COLORS = {"automatic": "#7b3294", "template": "#e66101", "edited": "#fdb863", "personal": "#1a9641"}
 
 
-def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Figure, object]:
+def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Figure, Axes]:
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     return fig, fig.add_subplot()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -97,7 +97,7 @@ class _Progress:
     MIN_ITEMS = 50_000
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None  # a rich Progress, started on the first large stage
         self.tasks: dict[str, int] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -72,8 +73,9 @@ def word_pair_features(keys: list[str]) -> Features:
         pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans], type=pa.large_string())
     )
     vocab = max(len(vocabulary), 1)
-    owners: list[np.ndarray | None] = []
-    raw_ids: list[np.ndarray | None] = []
+    # Entries are set to None as the output fills, to free them early.
+    owners: list[Any] = []
+    raw_ids: list[Any] = []
     chunk_distinct: list[np.ndarray] = []
     for a, b in spans:
         offsets, flat = _split_tokens(keys[a:b])
@@ -106,7 +108,7 @@ def word_pair_features(keys: list[str]) -> Features:
     prefixes, prefix_counts = [], []
     for chunk, (a, b) in enumerate(spans):
         local, pair = owners[chunk] - a, raw_ids[chunk]
-        owners[chunk] = raw_ids[chunk] = None  # type: ignore[call-overload]  # freed as the output fills
+        owners[chunk] = raw_ids[chunk] = None
         order = np.lexsort((rarity_rank[pair], local))
         local, pair = local[order], pair[order]
         per_key = np.bincount(local, minlength=b - a)

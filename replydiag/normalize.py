@@ -22,6 +22,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import pyarrow as pa
@@ -276,15 +277,18 @@ def slot_values(body: str) -> list[tuple[str, str]]:
         for match in regex.finditer(text):
             found.append((match.start(group), slot, match.group(group)))
         # Blank out what this rule took, so later rules do not take it again.
-        text = regex.sub(
-            lambda m, g=group: (
-                m.group(0)[: m.start(g) - m.start(0)]
-                + " " * len(m.group(g))
-                + m.group(0)[m.end(g) - m.start(0) :]
-            ),
-            text,
-        )
+        text = regex.sub(partial(_blank_group, group=group), text)
     return [(slot, value) for _pos, slot, value in sorted(found)]
+
+
+def _blank_group(match: re.Match[str], *, group: int) -> str:
+    """The match with its ``group`` replaced by as many spaces (positions stay as they were)."""
+    whole, start = match.group(0), match.start(0)
+    return (
+        whole[: match.start(group) - start]
+        + " " * len(match.group(group))
+        + whole[match.end(group) - start :]
+    )
 
 
 # --- 3. key ---------------------------------------------------------------------------

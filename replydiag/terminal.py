@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Console
 from rich.table import Table
@@ -10,6 +10,7 @@ from rich.table import Table
 from .formatting import pct, shorten
 from .models import KINDS
 
+Justify = Literal["left", "right"]
 KIND_STYLE = {"automatic": "magenta", "template": "yellow", "edited": "cyan", "personal": "green"}
 
 
@@ -36,7 +37,13 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
 
     if len(result.templates):
         table = Table(title=f"Top templates (of {len(result.templates)})", title_justify="left")
-        for col, justify in (("id", "left"), ("replies", "right"), ("agents", "right"), ("template", "left")):
+        columns: tuple[tuple[str, Justify], ...] = (
+            ("id", "left"),
+            ("replies", "right"),
+            ("agents", "right"),
+            ("template", "left"),
+        )
+        for col, justify in columns:
             table.add_column(col, justify=justify, overflow="fold")
         for _, row in result.templates.head(top).iterrows():
             table.add_row(
@@ -100,13 +107,14 @@ def render_inspect(console: Console, export, examples: list[dict[str, str]]) -> 
 
 def render_periods(console: Console, periods) -> None:
     table = Table(title="Periods", title_justify="left")
-    for col, justify in (
+    columns: tuple[tuple[str, Justify], ...] = (
         ("period", "left"),
         ("replies", "right"),
         ("templated", "right"),
         ("change", "right"),
         ("report", "left"),
-    ):
+    )
+    for col, justify in columns:
         table.add_column(col, justify=justify)
     for p in periods:
         change = "—" if p.change_pp is None else f"{p.change_pp:+.1f} pp"

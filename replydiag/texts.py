@@ -19,7 +19,8 @@ from .ingest import LoadedExport
 
 
 class ReplyTexts(Protocol):
-    in_memory: bool
+    @property
+    def in_memory(self) -> bool: ...
 
     def chunks(self, replies: pd.DataFrame) -> Iterator[tuple[int, pd.Series]]: ...
 

@@ -163,7 +163,7 @@ def _side_turns(conversation: dict[str, Any], turn_key: str, conversation_id: st
     message becomes one more turn of that speaker.
     """
     header = next((v for k, v in conversation.items() if isinstance(v, dict) and "company" in v), {})
-    extra = []
+    extra: list[dict[str, Any]] = []
     for key, value in conversation.items():
         if key == turn_key or not isinstance(value, dict):
             continue

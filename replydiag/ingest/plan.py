@@ -58,7 +58,7 @@ def make_plan(
     )
     text = reply_text(frame, plan, Notes())
     if (text.str.strip() != "").any() and text.str.fullmatch(r"\s*[\d.,:/\-+ ]*\s*").all():
-        col = (fields.get("text") or fields.get("html")).column
+        col = (fields.get("text") or fields["html"]).column
         raise FormatError(
             f"the text column {col!r} holds only numbers, not reply text",
             path=path,
@@ -84,6 +84,7 @@ def reply_text(frame: pd.DataFrame, plan: Plan, notes: Notes) -> pd.Series:
     text = column_of(frame, fields, "text")
     html = column_of(frame, fields, "html")
     if text is None:
+        assert html is not None, "make_plan refuses a file with neither a text nor an HTML column"
         text = html
     elif html is not None:
         text = text.where(~is_blank(text), html)

@@ -138,7 +138,7 @@ def run_periodic(
             )
             write_report(report, out / label)
         now = shares(current)["templated_share"]
-        before = shares(previous_rows)["templated_share"] if previous_rows is not None else None
+        before: float | None = shares(previous_rows)["templated_share"] if previous_rows is not None else None
         summaries.append(
             PeriodSummary(
                 label,

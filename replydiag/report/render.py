@@ -21,7 +21,7 @@ from .build import Report
 
 _ENV = jinja2.Environment(
     loader=jinja2.FunctionLoader(
-        lambda name: resources.files(__package__).joinpath("templates", name).read_text("utf-8")
+        lambda name: resources.files(__package__).joinpath("templates").joinpath(name).read_text("utf-8")
     ),
     autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
     keep_trailing_newline=True,
