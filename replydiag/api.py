@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 from .distinct import DistinctReplies
 from .errors import InputError
 from .ingest import STREAM_BYTES, LoadedExport, load_export, load_frame
+from .memory import release_memory
 from .models import RowAccounting, Settings
 from .pipeline import analyze_replies
 from .result import AuditResult
@@ -58,11 +59,16 @@ class Export:
             }
             for p in parts
         ]
+        replies = pd.concat([p.replies.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True)
+        customer_times = pd.concat([p.customer_times for p in parts], ignore_index=True)
+        # The files' own rows are now in the combined table: each file keeps only what reads
+        # its text again, so the rows are held once.
+        parts = [
+            replace(p, replies=p.replies.iloc[:0], customer_times=p.customer_times.iloc[:0]) for p in parts
+        ]
         return cls(
-            replies=pd.concat(
-                [p.replies.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True
-            ),
-            customer_times=pd.concat([p.customer_times for p in parts], ignore_index=True),
+            replies=replies,
+            customer_times=customer_times,
             accounting=accounting,
             distinct=distinct,
             sources=sources,
@@ -73,7 +79,7 @@ class Export:
         """Where the text of ``replies`` (rows of this export) comes from when files are written."""
         if self.distinct.keep_text:
             return InMemoryTexts()
-        return ReReadTexts.of(self.parts, replies[["file_index", "row_number"]].to_numpy())
+        return ReReadTexts(tuple(self.parts), replies[["file_index", "row_number"]].to_numpy())
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -132,7 +138,9 @@ def load(
         for p in files
     ]
     distinct.done()
-    return Export.combine(parts, distinct)
+    export = Export.combine(parts, distinct)
+    release_memory()  # normalising left freed temporaries behind: the analysis starts from what is held
+    return export
 
 
 def analyze(

@@ -69,7 +69,7 @@ class DistinctReplies:
     def masked_of(self, replies: pd.DataFrame) -> pd.Series:
         """Each reply's masked text: its own when kept, else that of the first reply with its key."""
         if "masked" in replies:
-            return replies["masked"].astype("string")
+            return replies["masked"]
         codes = replies["key_code"].to_numpy()
         return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(self.masked.array)))
 
@@ -102,6 +102,10 @@ class DistinctReplies:
         signoff[replies] = norm.signoff.to_numpy()
         if not self.keep_text:
             return rows.drop(columns="text").assign(key_code=key_code, signoff=signoff)
+        # Columns added in place: a copy of a whole file's rows would double its memory.
+        rows["key_code"] = key_code
+        rows["signoff"] = signoff
         masked_rows = pd.Series(pd.NA, index=rows.index, dtype="string")
         masked_rows[replies] = norm.masked.to_numpy()
-        return rows.assign(key_code=key_code, signoff=signoff, masked=masked_rows)
+        rows["masked"] = masked_rows
+        return rows

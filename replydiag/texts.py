@@ -9,7 +9,7 @@ the text of every reply, in the order of ``replies``, as (first position, texts)
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -42,14 +42,6 @@ class ReReadTexts:
     files: tuple[LoadedExport, ...]
     origin: np.ndarray
     in_memory: bool = False
-
-    @classmethod
-    def of(cls, parts: list[LoadedExport], origin: np.ndarray) -> ReReadTexts:
-        # Each file without its rows, which the result holds: only what reads the text again.
-        emptied = tuple(
-            replace(p, replies=p.replies.iloc[:0], customer_times=p.customer_times.iloc[:0]) for p in parts
-        )
-        return cls(emptied, origin)
 
     def chunks(self, replies: pd.DataFrame) -> Iterator[tuple[int, pd.Series]]:
         files, rows = self.origin[:, 0], self.origin[:, 1]

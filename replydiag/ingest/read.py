@@ -257,6 +257,8 @@ def _canonicalise(
     accounting = _raw_accounting(raw)
     notes = Notes()
     rows = canonical_rows(raw.frame, plan, notes)
+    # The raw cells are not needed past here: freed before the step normalises the text.
+    raw.frame = raw.frame.iloc[:0]
     stepped = row_step(rows) if row_step is not None else rows
     if "text" in stepped:
         return finish(stepped, plan, notes, accounting)
