@@ -297,7 +297,6 @@ _KEY_GREETING = (
     r"^\s*(?i:" + _GREETING_WORDS + r")\b"
     r"(?:\s+\{name\}[,.!:;-]*|[^.!?,\n{]{0,20}[,.!:;-]+)?\s*"
 )
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 
 
 def key(masked: pd.Series) -> pd.Series:

@@ -36,6 +36,15 @@ class BlockTooSmall(Exception):
     """A row is longer than the reader's block: read again with larger blocks."""
 
 
+def no_rows_error(names: list[str], path: Path | str) -> FormatError:
+    """A CSV file with a header and nothing under it."""
+    return FormatError(
+        f"has a header but no rows (columns: {', '.join(names)})",
+        path=path,
+        hint="Export again with the replies included",
+    )
+
+
 def sniff_delimiter(sample: str) -> str:
     """Pick the delimiter, among ``, ; \\t |`` only, that splits sample lines most consistently.
 
@@ -91,11 +100,7 @@ def read_csv_bytes(
     names, header_end = _header_names(data[: offset + 1_000_000], offset, delimiter, "utf-8", path)
     body = memoryview(data)[header_end:]
     if not bytes(body[:4096]).strip() and not bytes(body).strip():
-        raise FormatError(
-            f"has a header but no rows (columns: {', '.join(names)})",
-            path=path,
-            hint="Export again with the replies included",
-        )
+        raise no_rows_error(names, path)
     ragged: list[str] = []
 
     def on_invalid(row: Any) -> str:
@@ -219,11 +224,7 @@ class CsvChunks:
         if len(self.names) == 1:
             _refuse_unknown_delimiter(text[:65536], self.names[0], path)
         if not head[self.header_end :].strip() and self.size <= len(head):
-            raise FormatError(
-                f"has a header but no rows (columns: {', '.join(self.names)})",
-                path=path,
-                hint="Export again with the replies included",
-            )
+            raise no_rows_error(self.names, path)
         self.ragged_rows = 0
         self.first_ragged: str | None = None
         self.bytes_read = 0

@@ -69,17 +69,3 @@ def parse_dates(values: pd.Series, *, dayfirst_hint: bool = False) -> pd.Series:
                 parsed = pd.to_datetime(text, utc=True, errors="coerce", format="mixed")
     out_of_range = (parsed < _EARLIEST) | (parsed > _LATEST)
     return parsed.mask(out_of_range).astype("datetime64[ns, UTC]")
-
-
-def dates_from_parts(frame: pd.DataFrame, columns: dict[str, str]) -> pd.Series:
-    """A date from separate ``year``/``month``/``date`` columns (e.g. ``Thu, Oct, 1, 2015``)."""
-    text = (
-        frame[columns["year"]].astype("string")
-        + " "
-        + frame[columns["month"]].astype("string")
-        + " "
-        + frame[columns["day"]].astype("string")
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return pd.to_datetime(text, utc=True, errors="coerce", format="mixed").astype("datetime64[ns, UTC]")

@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import FormatError, InputError
 from ..memory import release_memory
 from ..models import RowAccounting
-from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, read_csv_bytes
+from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, no_rows_error, read_csv_bytes
 from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
 from .json_table import read_json_text
 from .notes import Notes
@@ -154,11 +154,7 @@ def _load_chunks(
             chunks.block_size = min(chunks.block_size * 8, chunks.size + 1)
     chunks.check_ragged(rows)
     if plan is None:
-        raise FormatError(
-            f"has a header but no rows (columns: {', '.join(chunks.names)})",
-            path=path,
-            hint="Export again with the replies included",
-        )
+        raise no_rows_error(chunks.names, path)
     accounting = RowAccounting(rows_read=rows + chunks.ragged_rows)
     accounting.skip("ragged row (wrong number of fields)", chunks.ragged_rows)
     export = finish(pd.concat(parts, ignore_index=True), plan, notes, accounting)
