@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from .formatting import pct
 from .metrics import PERIODS, breakdown, period_labels, row_shares, shares
 from .models import RowAccounting, Settings
 from .normalize import slot_values
@@ -159,6 +160,23 @@ class AuditResult:
         return trend_lines(self.by_period(period))
 
     def _repr_html_(self) -> str:
-        from .notebook import result_html
+        """A compact HTML summary for notebooks (reply and template text escaped)."""
+        from markupsafe import escape
 
-        return result_html(self)
+        summary = self.summary()
+        overall = summary["overall"]
+        rows = "".join(
+            f"<tr><td>{kind}</td><td style='text-align:right'>{overall['counts'][kind]:,}</td>"
+            f"<td style='text-align:right'>{pct(overall['shares'][kind])}</td></tr>"
+            for kind in overall["counts"]
+        )
+        top = "".join(
+            f"<li><code>{escape(t.template_id)}</code> ({t.replies}): {escape(t.template_text)}</li>"
+            for t in self.templates.head(5).itertuples()
+        )
+        return (
+            f"<div><b>replydiag</b>: {overall['replies']:,} agent replies, "
+            f"{pct(overall['templated_share'])} templated, {summary['templates']} templates"
+            f"<table><tr><th>kind</th><th>replies</th><th>share</th></tr>{rows}</table>"
+            f"<p>Top templates:</p><ol>{top}</ol></div>"
+        )
