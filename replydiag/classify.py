@@ -2,7 +2,8 @@
 
 A key in a cluster of at least ``min_support`` replies is a template; a key that contains most
 of a template's words in order is an edited template, or a light edit of a short template
-when it holds nearly all of it and little else. A verbatim template sent within
+when it holds nearly all of it and little else; a key most of whose words are stock text
+(``stock``) is edited too, whichever stock sentences it assembles. A verbatim template sent within
 ``automatic_seconds`` of the customer's message, or a row the export flags as a bot's, is
 automatic.
 """
@@ -30,18 +31,24 @@ KIND_NAMES = np.array(
 @dataclass(frozen=True)
 class KeyLabels:
     """Per distinct key: kind code, template (index of its representative key, -1 for none),
-    similarity (0-100) to it, and the share of the reply the template covers."""
+    similarity (0-100) to it, the share of the reply the template covers, and the share of
+    its words in stock text."""
 
     kind: np.ndarray
     template: np.ndarray
     similarity: np.ndarray
     share: np.ndarray
+    stock: np.ndarray
 
 
 def label_keys(
-    clustering: Clustering, settings: Settings, progress: Callable[[int, int], None] | None = None
+    clustering: Clustering,
+    stock: np.ndarray,
+    settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
 ) -> KeyLabels:
-    """Kind, template representative, similarity and template share per distinct key."""
+    """Kind, template representative, similarity and template share per distinct key;
+    ``stock`` is the share of each key's words in stock text (``replydiag.stock``)."""
     n = len(clustering.keys)
     sizes = clustering.cluster_sizes()
     reps = sizes[sizes >= settings.min_support].index.to_numpy()
@@ -76,7 +83,11 @@ def label_keys(
             word_similarity if light else fuzz.ratio(clustering.keys[i], clustering.keys[hit.template])
         )
         share[i] = min(hit.share, 1.0)
-    return KeyLabels(kind, template, similarity, share)
+    # Then stock coverage: a reply mostly made of text the team reuses is templated even when
+    # that combination of stock sentences is new.
+    assembled = (kind == KIND_CODES[Kind.PERSONAL]) & (stock >= settings.stock_share)
+    kind[assembled] = KIND_CODES[Kind.EDITED]
+    return KeyLabels(kind, template, similarity, share, stock)
 
 
 def seconds_since_customer(replies: pd.DataFrame, customer_times: pd.DataFrame) -> np.ndarray:

@@ -100,10 +100,11 @@ def cluster_codes(
     min_support: int,
     min_fuzzy_chars: int,
     progress: Callable[[int, int], None] | None = None,
+    weights: np.ndarray | None = None,
 ) -> tuple[Clustering, np.ndarray]:
-    """``cluster_keys`` for keys already factorised: row ``i`` has key ``uniques[codes[i]]``.
-    Keys no row uses are left out."""
-    counts = np.bincount(codes, minlength=len(uniques))
+    """``cluster_keys`` for keys already factorised: row ``i`` has key ``uniques[codes[i]]``
+    and stands for ``weights[i]`` replies (1 each by default). Keys no row uses are left out."""
+    counts = np.bincount(codes, weights=weights, minlength=len(uniques)).astype(np.int64)
     used = np.flatnonzero(counts > 0)
     # Most used first; ties by text so the result does not depend on input order. (Arrow
     # sorts the texts in C++, by code point as Python would, without a frame of objects.)

@@ -137,6 +137,28 @@ def word_pair_features(keys: list[str]) -> Features:
     )
 
 
+def token_ids(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Every key's tokens as int32 ids (same word, same id), flattened: key ``i`` holds
+    ``ids[offsets[i]:offsets[i + 1]]``.
+
+    >>> offsets, ids = token_ids(["we can help", "can we"])
+    >>> offsets.tolist(), ids.tolist()
+    ([0, 3, 5], [0, 1, 2, 1, 0])
+    """
+    n = len(keys)
+    bounds = list(range(0, n, FEATURE_CHUNK)) + [n]
+    spans = list(zip(bounds, bounds[1:]))
+    vocabulary = pc.unique(
+        pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans], type=pa.large_string())
+    )
+    offsets, ids = [np.zeros(1, dtype=np.int64)], []
+    for a, b in spans:
+        chunk_offsets, flat = _split_tokens(keys[a:b])
+        ids.append(np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int32))
+        offsets.append(chunk_offsets[1:] + offsets[-1][-1])
+    return np.concatenate(offsets), (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32))
+
+
 def _split_tokens(keys: list[str]) -> tuple[np.ndarray, pa.Array]:
     """Offsets and flat tokens of keys (CJK characters split apart), via Arrow."""
     arr = pa.array(keys, type=pa.large_string())

@@ -53,6 +53,9 @@ class Settings:
     """Replies a cluster needs before it counts as a template."""
     edited_coverage: float = 0.6
     """Share of a template's text that must reappear in a reply for it to be an edited template."""
+    stock_share: float = 0.5
+    """Share of a reply's words in stock text (spans the team reuses) that makes it templated
+    (edited) even when no single template matches it."""
     min_fuzzy_chars: int = 24
     """Masked replies shorter than this match a template only when identical (no fuzzy merge)."""
     automatic_seconds: float = 10.0
@@ -64,10 +67,13 @@ class Settings:
         object.__setattr__(self, "threshold", float(self.threshold))
         object.__setattr__(self, "edited_coverage", float(self.edited_coverage))
         object.__setattr__(self, "automatic_seconds", float(self.automatic_seconds))
+        object.__setattr__(self, "stock_share", float(self.stock_share))
         if not 50 <= self.threshold <= 100:
             raise SettingsError(f"threshold must be between 50 and 100, got {self.threshold}")
         if not 0 < self.edited_coverage <= 1:
             raise SettingsError(f"edited_coverage must be in (0, 1], got {self.edited_coverage}")
+        if not 0 < self.stock_share <= 1:
+            raise SettingsError(f"stock_share must be in (0, 1], got {self.stock_share}")
         if int(self.min_support) < 2:
             raise SettingsError(f"min_support must be at least 2, got {self.min_support}")
         if self.min_fuzzy_chars < 0 or self.automatic_seconds < 0:

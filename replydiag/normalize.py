@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -166,6 +167,8 @@ def clean(text: pd.Series) -> pd.DataFrame:
     if has_signoff.any():
         text = text.copy()
         text[has_signoff] = regex_replace(text[has_signoff], SIGNOFF.pattern, r" \2")
+    # A counter can also sit before the sign-off ("... (1/2) ^SO"): gone with the sign-off, it ends the text.
+    text = regex_replace(text, _THREAD_COUNTER, "")
     text = regex_replace(text, r"^\s*\(?\d/\d\)?\s*", "").str.strip()
     return pd.DataFrame({"body": text, "signoff": signoff})
 
@@ -318,6 +321,31 @@ def key(masked: pd.Series) -> pd.Series:
         k.index,
     )
     return k
+
+
+_SENTENCE_END = r"([.!?;,:]+|\s[-–—]\s)(\s+|$)|\n+"
+
+
+def sentence_keys(masked: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each text's sentences (and clauses) as matching keys: (index of the text, key) per
+    sentence, in order. Greeting-only and empty sentences are left out, as
+    ``key`` leaves greetings out.
+
+    >>> owner, keys = sentence_keys(pd.Series(["Hi {name}! Your order shipped. Thanks", "ok"]))
+    >>> owner.tolist(), keys.tolist()
+    ([0, 0, 1], ['your order shipped', 'thanks', 'ok'])
+    """
+    texts = _arrow(masked.fillna(""))
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    marked = pc.replace_substring_regex(texts, pattern=_SENTENCE_END, replacement="\x1f")
+    parts = pc.split_pattern(marked, pattern="\x1f")
+    owner = np.repeat(np.arange(len(masked)), np.diff(np.asarray(parts.offsets)))
+    sentences = _series(parts.flatten(), pd.RangeIndex(len(owner)))
+    keys = key(sentences)
+    greeting_only = regex_replace(sentences, _KEY_GREETING, "").str.strip().isin(["", "{name}"])
+    keep = ((keys != "") & ~greeting_only).to_numpy(dtype=bool)
+    return owner[keep], keys[keep].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

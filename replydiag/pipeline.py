@@ -19,6 +19,7 @@ from .distinct import DistinctReplies, first_rows
 from .memory import release_memory
 from .models import Kind, Settings
 from .slots import recover_template, template_id
+from .stock import stock_text
 
 TEMPLATE_COLUMNS = (
     "template_id",
@@ -68,12 +69,15 @@ def analyze_replies(
         progress=stage("clustering distinct replies"),
     )
     release_memory()
-    labels = label_keys(clustering, settings, stage("finding edited templates"))
+    stock = stock_text(distinct.masked, np.bincount(codes, minlength=len(distinct.keys))).share
+    key_stock = stock[codes[first_rows(row_key, len(clustering.keys))]]
+    labels = label_keys(clustering, key_stock, settings, stage("finding edited templates"))
 
     kind = labels.kind[row_key].copy()
     rep = labels.template[row_key]
     similarity = labels.similarity[row_key]
     share = labels.share[row_key]
+    stock = labels.stock[row_key]
     kind[automatic(replies, customer_times, kind, similarity, settings)] = KIND_CODES[Kind.AUTOMATIC]
 
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)
@@ -90,6 +94,7 @@ def analyze_replies(
             "template_id": pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string"),
             "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
             "template_share": np.where(has_template, np.round(share, 3), np.nan),
+            "stock_share": np.round(stock, 3),
             "text": replies["text"].astype("string") if "text" in replies else no_text,
             "source": replies["source"].astype("string"),
             "signoff": signoff,

@@ -336,6 +336,153 @@ _FOLLOW = [
     "That should sort it, but shout if not.",
     "I've escalated it so it won't happen again.",
 ]
+# What went wrong, in the agent's own words: the tail of a personal sentence. Three
+# independent choices (8 x 24 x 30), so no seven-word run of a personal reply recurs the way
+# a pasted stock sentence does: real agents' own sentences end in details, not in phrases.
+_CAUSE = ["because", "since", "as", "after", "and it seems", "when", "so it looks like", "though"]
+_PARTY = [
+    "the driver",
+    "our scanner",
+    "the label printer",
+    "the night crew",
+    "the courier app",
+    "a new picker",
+    "the seller",
+    "customs",
+    "the payment provider",
+    "the address check",
+    "the depot manager",
+    "our stock system",
+    "the van",
+    "the returns desk",
+    "the card issuer",
+    "the locker",
+    "the sorting belt",
+    "the supplier",
+    "a temp agent",
+    "the booking tool",
+    "the weight check",
+    "the fraud model",
+    "the second courier",
+    "the shop floor team",
+]
+_EVENT = [
+    "misread the postcode",
+    "skipped a step",
+    "logged the wrong bay",
+    "ran out of boxes",
+    "double-booked the slot",
+    "mixed up two labels",
+    "went down for an hour",
+    "flagged a mismatch",
+    "lost the signature",
+    "never synced",
+    "held it for checks",
+    "picked the older batch",
+    "sent it to the old flat",
+    "charged before the hold cleared",
+    "printed a blank label",
+    "missed the last pickup",
+    "read the street as a road",
+    "split the parcel by weight",
+    "kept the deposit",
+    "timed out twice",
+    "rejected the first scan",
+    "swapped the sizes",
+    "parked it at the wrong gate",
+    "routed it through Leipzig",
+    "caught a typo in the name",
+    "counted it as returned",
+    "dropped the insurance",
+    "queued it behind a recall",
+    "put it on the wrong shelf",
+    "waited for a second signature",
+]
+# Streets named from syllables (30 x 30 x 8): the kind of specific a personal reply carries.
+_SYLLABLE_A = [
+    "Kel",
+    "Mor",
+    "Ash",
+    "Brin",
+    "Cal",
+    "Dun",
+    "Fen",
+    "Gar",
+    "Hol",
+    "Ist",
+    "Jun",
+    "Lor",
+    "Mar",
+    "Nor",
+    "Ol",
+    "Pen",
+    "Quar",
+    "Ros",
+    "Sel",
+    "Tam",
+    "Ul",
+    "Ver",
+    "Wen",
+    "Yar",
+    "Zel",
+    "Bre",
+    "Cor",
+    "Dal",
+    "Eld",
+    "Fal",
+]
+_SYLLABLE_B = [
+    "mar",
+    "wick",
+    "ford",
+    "ley",
+    "ton",
+    "brook",
+    "field",
+    "mere",
+    "gate",
+    "wood",
+    "dale",
+    "holt",
+    "stead",
+    "worth",
+    "bury",
+    "combe",
+    "ridge",
+    "well",
+    "haven",
+    "moor",
+    "cliff",
+    "vale",
+    "more",
+    "side",
+    "thorpe",
+    "ham",
+    "by",
+    "den",
+    "low",
+    "croft",
+]
+_STREET = ["Road", "Lane", "Street", "Way", "Close", "Avenue", "Row", "Park"]
+_IT_CAUSE = ["perché", "dato che", "visto che", "anche se", "e sembra che"]
+_IT_EVENT = [
+    "il corriere ha letto male il CAP",
+    "il magazzino ha saltato un passaggio",
+    "l'etichetta è stata stampata due volte",
+    "il sistema non si è aggiornato",
+    "il fornitore ha mandato il lotto vecchio",
+    "la banca ha bloccato il primo addebito",
+    "il furgone è partito in anticipo",
+    "il negozio ha chiuso prima",
+    "la dogana ha chiesto un documento",
+    "il collega ha invertito le taglie",
+    "il pacco è stato pesato male",
+    "l'armadietto era pieno",
+    "la app ha perso la firma",
+    "il reso è stato registrato due volte",
+    "il turno di notte era ridotto",
+    "l'indirizzo aveva un refuso",
+]
 _IT_PERSONAL = [
     "Ho controllato con il magazzino di",
     "Ho sentito il corriere di",
@@ -456,22 +603,29 @@ class _Gen:
             return text + r.choice(EMOJI)
         return " ".join(words)
 
+    def street(self) -> str:
+        r = self.r
+        return f"{r.choice(_SYLLABLE_A)}{r.choice(_SYLLABLE_B)} {r.choice(_STREET)}"
+
     def personal(self, language: str = "en") -> str:
         r = self.r
         if language == "it":
             parts = r.sample(_PREDICATE_IT, 3)
+            reasons = [f"{r.choice(_IT_CAUSE)} {r.choice(_IT_EVENT)} in {self.street()}" for _ in range(2)]
             return (
-                f"{r.choice(_IT_PERSONAL)} {r.choice(_PLACE)}: per {r.choice(_SUBJECT_IT)} {parts[0]}, "
-                f"mentre per {r.choice(_SUBJECT_IT)} {parts[1]} e {parts[2]}. {r.choice(_IT_CLOSE).capitalize()}"
+                f"{r.choice(_IT_PERSONAL)} {r.choice(_PLACE)}: per {r.choice(_SUBJECT_IT)} {parts[0]} {reasons[0]}, "
+                f"mentre per {r.choice(_SUBJECT_IT)} {parts[1]} e {parts[2]} {reasons[1]}. "
+                f"{r.choice(_IT_CLOSE).capitalize()}"
             )
         # Several independent choices per sentence and two or more sentences, so that even a
         # million personal replies almost never repeat or nearly repeat one another.
         sentences = []
         for _ in range(r.randint(2, 3)):
             where = f" in {r.choice(_PLACE)}" if r.random() < 0.5 else ""
+            why = f" {r.choice(_CAUSE)} {r.choice(_PARTY)} {r.choice(_EVENT)} on {self.street()}"
             sentences.append(
                 f"{r.choice(_OPEN)} the {r.choice(_ADJECTIVE)} {r.choice(_ITEM)}{where} "
-                f"{r.choice(_VERB)} {r.choice(_COMPLEMENT)}{r.choice(_WHEN)}."
+                f"{r.choice(_VERB)} {r.choice(_COMPLEMENT)}{r.choice(_WHEN)}{why}."
             )
         sentences.append(r.choice(_FOLLOW))
         text = " ".join(sentences)
