@@ -196,7 +196,7 @@ def analyze(
     if replies_in.empty:
         raise InputError("no agent replies left to analyse", hint="Check the excluded authors and the export")
     texts = data.texts(replies_in)
-    replies, templates = analyze_replies(
+    replies, templates, phrases = analyze_replies(
         replies_in,
         settings=settings,
         distinct=data.distinct,
@@ -211,6 +211,7 @@ def analyze(
     return AuditResult(
         replies=replies,
         templates=templates,
+        phrases=phrases,
         accounting=accounting,
         settings=settings,
         sources=data.sources,

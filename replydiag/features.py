@@ -137,13 +137,13 @@ def word_pair_features(keys: list[str]) -> Features:
     )
 
 
-def token_ids(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def token_ids(keys: list[str]) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """Every key's tokens as int32 ids (same word, same id), flattened: key ``i`` holds
-    ``ids[offsets[i]:offsets[i + 1]]``.
+    ``ids[offsets[i]:offsets[i + 1]]``; and the words, by id.
 
-    >>> offsets, ids = token_ids(["we can help", "can we"])
-    >>> offsets.tolist(), ids.tolist()
-    ([0, 3, 5], [0, 1, 2, 1, 0])
+    >>> offsets, ids, words = token_ids(["we can help", "can we"])
+    >>> offsets.tolist(), ids.tolist(), words.to_pylist()
+    ([0, 3, 5], [0, 1, 2, 1, 0], ['we', 'can', 'help'])
     """
     n = len(keys)
     bounds = list(range(0, n, FEATURE_CHUNK)) + [n]
@@ -156,7 +156,8 @@ def token_ids(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
         chunk_offsets, flat = _split_tokens(keys[a:b])
         ids.append(np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int32))
         offsets.append(chunk_offsets[1:] + offsets[-1][-1])
-    return np.concatenate(offsets), (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32))
+    flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+    return np.concatenate(offsets), flat, vocabulary
 
 
 def _split_tokens(keys: list[str]) -> tuple[np.ndarray, pa.Array]:

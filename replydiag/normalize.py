@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -324,28 +323,29 @@ def key(masked: pd.Series) -> pd.Series:
 
 
 _SENTENCE_END = r"([.!?;,:]+|\s[-–—]\s)(\s+|$)|\n+"
+SENTENCE_MARK = "xsentencex"  # a word no reply holds: where a sentence or clause ended
 
 
-def sentence_keys(masked: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Each text's sentences (and clauses) as matching keys: (index of the text, key) per
-    sentence, in order. Greeting-only and empty sentences are left out, as
-    ``key`` leaves greetings out.
+def marked_keys(masked: pd.Series) -> pd.Series:
+    """Matching keys with every sentence and clause end marked by ``SENTENCE_MARK``.
 
-    >>> owner, keys = sentence_keys(pd.Series(["Hi {name}! Your order shipped. Thanks", "ok"]))
-    >>> owner.tolist(), keys.tolist()
-    ([0, 0, 1], ['your order shipped', 'thanks', 'ok'])
+    >>> marked_keys(pd.Series(["Hi {name}! Your order shipped, sorry. Thanks"])).iloc[0]
+    'your order shipped xsentencex sorry xsentencex thanks'
     """
-    texts = _arrow(masked.fillna(""))
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
-    marked = pc.replace_substring_regex(texts, pattern=_SENTENCE_END, replacement="\x1f")
-    parts = pc.split_pattern(marked, pattern="\x1f")
-    owner = np.repeat(np.arange(len(masked)), np.diff(np.asarray(parts.offsets)))
-    sentences = _series(parts.flatten(), pd.RangeIndex(len(owner)))
-    keys = key(sentences)
-    greeting_only = regex_replace(sentences, _KEY_GREETING, "").str.strip().isin(["", "{name}"])
-    keep = ((keys != "") & ~greeting_only).to_numpy(dtype=bool)
-    return owner[keep], keys[keep].reset_index(drop=True)
+    keys = key(regex_replace(masked.fillna(""), _SENTENCE_END, f" {SENTENCE_MARK} "))
+    return regex_replace(keys, f"^({SENTENCE_MARK}( |$))+|( {SENTENCE_MARK})+$", "")
+
+
+def written_sentences(masked: str) -> list[str]:
+    """One text's sentences and clauses as written, in the order ``marked_keys`` marks them.
+
+    >>> written_sentences("Hi {name}! Your order shipped, sorry.")
+    ['Hi {name}!', 'Your order shipped,', 'sorry.']
+    """
+    return [part.strip() for part in _SENTENCE_SPLIT.split(masked) if part.strip()]
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;,:])\s+|(?<=\s[-–—])\s+|\n+")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
 from .memory import release_memory
 from .models import Kind, Settings
+from .phrases import phrase_table
 from .slots import recover_template, template_id
 from .stock import stock_text
 
@@ -46,8 +47,9 @@ def analyze_replies(
     distinct: DistinctReplies,
     customer_times: pd.DataFrame | None = None,
     progress: Progress | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Label every reply and recover the templates. Returns (replies, templates) frames.
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Label every reply and recover the templates and stock phrases. Returns (replies,
+    templates, phrases) frames.
 
     ``replies`` carry the ``key_code`` and ``signoff`` that ``distinct`` gave them as they
     were read (and their ``text`` and ``masked`` text, when it kept them).
@@ -60,6 +62,10 @@ def analyze_replies(
     def stage(name: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(name, done, total) if progress else None
 
+    # Stock text first: its word arrays are gone before clustering builds its own.
+    stock_found = stock_text(distinct.masked, np.bincount(codes, minlength=len(distinct.keys)))
+    stock = stock_found.share
+    release_memory()
     clustering, row_key = cluster_codes(
         codes,
         distinct.keys,
@@ -69,7 +75,6 @@ def analyze_replies(
         progress=stage("clustering distinct replies"),
     )
     release_memory()
-    stock = stock_text(distinct.masked, np.bincount(codes, minlength=len(distinct.keys))).share
     key_stock = stock[codes[first_rows(row_key, len(clustering.keys))]]
     labels = label_keys(clustering, key_stock, settings, stage("finding edited templates"))
 
@@ -77,7 +82,7 @@ def analyze_replies(
     rep = labels.template[row_key]
     similarity = labels.similarity[row_key]
     share = labels.share[row_key]
-    stock = labels.stock[row_key]
+    stock = stock[codes]
     kind[automatic(replies, customer_times, kind, similarity, settings)] = KIND_CODES[Kind.AUTOMATIC]
 
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)
@@ -104,8 +109,9 @@ def analyze_replies(
     )
     templates = _template_table(out, clustering, row_key, labels, ids)
     del clustering
+    phrases = phrase_table(stock_found.sentences, out, codes)
     release_memory()
-    return out, templates
+    return out, templates, phrases
 
 
 def _agents(replies: pd.DataFrame, signoff: pd.Series, settings: Settings) -> pd.Series:

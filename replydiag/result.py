@@ -23,7 +23,8 @@ from .version import __version__
 
 @dataclass
 class AuditResult:
-    """Everything an audit found. ``replies``: one row per reply; ``templates``: one per template.
+    """Everything an audit found. ``replies``: one row per reply; ``templates``: one per template;
+    ``phrases``: one per stock sentence.
 
     Breakdowns (``by_agent``, ``by_channel``, ``by_period``) are DataFrames of counts and
     shares; ``summary()`` is what ``summary.json`` holds.
@@ -34,6 +35,8 @@ class AuditResult:
     accounting: RowAccounting
     settings: Settings
     sources: list[dict[str, Any]] = field(default_factory=list)
+    phrases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per stock sentence the team reuses (``replydiag.phrases``)."""
     texts: ReplyTexts = field(default_factory=InMemoryTexts, repr=False)
     agent_rules: dict[str, Any] = field(default_factory=dict)  # aliases and excluded authors, when given
 

@@ -16,20 +16,21 @@ neither a clause of its own nor a long run, and one writer's sentence openings w
 after them each time ("I called the depot this morning and the ...") never reach the end of
 their clause. ``stock_share`` is the share of a reply's words inside stock text.
 
-Everything runs on flat NumPy arrays of token ids, hashed (a few sorts and bincounts), so
-the cost grows with the words of the distinct replies, not with their pairs.
+Everything runs on flat NumPy arrays of hashed token ids. Counting is exact where it decides
+(a sort of the candidates) and hashed where it only filters: a bincount of every run into a
+fixed table first keeps the runs that could recur, so the sorts see few items however large
+the export.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .features import token_ids
-from .normalize import sentence_keys
+from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
 
 SENTENCE_WORDS = 4
 SENTENCE_REPLIES = 3
@@ -38,22 +39,35 @@ SPAN_WORDS = 7
 SPAN_REPLIES = 2
 COHESION = 0.3  # a run's replies / its parts' replies at the weakest split point
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: word runs hashed as a polynomial
-_MAX_POSITION = 256  # positions past this share weights (sentences are rarely longer)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: runs hashed as a polynomial
+_MAX_POSITION = 255  # later positions in a sentence share a weight (sentences are shorter)
 _POSITION_WEIGHTS = (
     np.random.default_rng(20261127)
-    .integers(1, np.iinfo(np.int64).max, size=(2, _MAX_POSITION + 1), dtype=np.int64)
+    .integers(1, np.iinfo(np.int64).max, size=_MAX_POSITION + 1)
     .astype(np.uint64)
 )
-_SKETCH_BITS = 24
+_TABLE_BITS = 24  # hashed counting tables: 16M buckets
 
 
 @dataclass(frozen=True)
 class StockText:
-    """Per distinct reply text: ``share`` of its words in stock text, and its ``words``."""
+    """Per distinct reply text: ``share`` of its words in stock text, and its ``words``;
+    ``sentences``: the stock sentences of each text (``text`` index, ``key``, ``written``)."""
 
     share: np.ndarray
     words: np.ndarray
+    sentences: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The words of every text, flattened, with the sentence each belongs to."""
+
+    vocabulary: list[str]  # the word of each id
+    tokens: np.ndarray  # uint64 word ids (+1, so no word hashes to 0)
+    owner: np.ndarray  # int32 text of each word
+    sentence: np.ndarray  # int32 sentence of each word (sentences numbered in text order)
+    sentence_start: np.ndarray  # first word of each sentence, and the end
 
 
 def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
@@ -65,90 +79,267 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     >>> stock_text(texts, np.array([1, 1, 1])).share.round(2).tolist()
     [0.89, 0.5, 0.0]
     """
-    owner, sentences = sentence_keys(masked.reset_index(drop=True))
+    masked = masked.reset_index(drop=True)
+    words = _words(marked_keys(masked).tolist())
     n_texts = len(masked)
-    offsets, ids = token_ids(sentences.tolist())
-    sentence_words = np.diff(offsets)
-    token_owner = np.repeat(owner, sentence_words)
-    tokens = ids.astype(np.uint64) + np.uint64(1)
-    words = np.bincount(token_owner, minlength=n_texts)
+    length = np.diff(words.sentence_start)
+    sentence_owner = words.owner[words.sentence_start[:-1]] if len(length) else np.zeros(0, dtype=np.int32)
 
-    reuse = _sentence_reuse(tokens, offsets, owner, counts)
-    stock_sentence = (reuse >= SENTENCE_REPLIES) & (sentence_words >= SENTENCE_WORDS)
-    in_stock = np.repeat(stock_sentence, sentence_words)
+    reuse, whole = _sentence_reuse(words, sentence_owner, counts)
+    stock_sentence = (reuse >= SENTENCE_REPLIES) & (length >= SENTENCE_WORDS)
+    in_stock = np.repeat(stock_sentence, length)
+    clause_end = np.zeros(len(words.tokens), dtype=bool)
+    clause_end[words.sentence_start[1:] - 1] = True
+    in_stock |= _to_clause_end(_span_cover(words, counts), clause_end)
 
-    clause_end = np.zeros(len(tokens), dtype=bool)
-    clause_end[offsets[1:] - 1] = True
-    in_stock |= _to_clause_end(_span_cover(tokens, token_owner, counts), clause_end)
+    per_text = np.bincount(words.owner, minlength=n_texts)
+    stock_words = np.bincount(words.owner[in_stock], minlength=n_texts)
+    share = np.divide(stock_words, per_text, out=np.zeros(n_texts), where=per_text > 0)
+    return StockText(
+        share=share, words=per_text, sentences=_stock_sentences(masked, words, stock_sentence, whole)
+    )
 
-    stock_words = np.bincount(token_owner[in_stock], minlength=n_texts)
-    share = np.divide(stock_words, words, out=np.zeros(n_texts), where=words > 0)
-    return StockText(share=share, words=words)
+
+def _words(keys: list[str]) -> _Words:
+    """Tokens of the marked keys, marks dropped, each word tagged with its sentence."""
+    offsets, ids, vocabulary = token_ids([*keys, SENTENCE_MARK])  # the last key names the mark's id
+    mark, ids = ids[-1], ids[:-1]
+    offsets = offsets[:-1]
+    owner = np.repeat(np.arange(len(keys), dtype=np.int32), np.diff(offsets))
+    is_mark = ids == mark
+    starts_text = np.zeros(len(ids), dtype=bool)
+    starts_text[offsets[:-1][np.diff(offsets) > 0]] = True
+    # A new sentence starts at a text's first word and after each mark; marks then go.
+    opened = np.cumsum(starts_text | np.concatenate([[False], is_mark[:-1]]))
+    keep = ~is_mark
+    raw = opened[keep]
+    new = np.concatenate([[True], raw[1:] != raw[:-1]]) if len(raw) else np.zeros(0, dtype=bool)
+    sentence = (np.cumsum(new) - 1).astype(np.int32)
+    return _Words(
+        vocabulary=vocabulary.to_pylist(),
+        tokens=ids[keep].astype(np.uint64) + np.uint64(1),
+        owner=owner[keep],
+        sentence=sentence,
+        sentence_start=np.append(np.flatnonzero(new), len(raw)),
+    )
 
 
-def _sentence_reuse(
-    tokens: np.ndarray, offsets: np.ndarray, owner: np.ndarray, counts: np.ndarray
-) -> np.ndarray:
-    """Replies holding each sentence, as it is or with one word changed, added or dropped.
+def _sentence_reuse(words: _Words, owner: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Replies holding each sentence, as it is or with one word changed, added or dropped;
+    and each sentence's hash.
 
-    Each sentence is hashed whole and once per word left out (a position-weighted sum, so
-    leaving a word out is two prefix sums): two sentences one word apart share a hash.
+    A sentence is hashed whole and once per word left out (a position-weighted sum, so
+    leaving a word out is two prefix sums): two sentences one word apart share a hash. The
+    sentences are taken a slice at a time, twice: once to fill hashed tables, once to keep
+    the hashes those tables say could recur, which alone are counted exactly.
     """
-    n = len(offsets) - 1
-    length = np.diff(offsets)
-    sentence = np.repeat(np.arange(n), length)
-    position = np.minimum(np.arange(len(tokens)) - offsets[sentence], _MAX_POSITION)
-    with np.errstate(over="ignore"):
-        here = tokens * _POSITION_WEIGHTS[0][position]  # the word at its own position
-        shifted = tokens * _POSITION_WEIGHTS[0][np.maximum(position - 1, 0)]  # one place earlier
-        at = np.concatenate([[np.uint64(0)], np.cumsum(here, dtype=np.uint64)])
-        back = np.concatenate([[np.uint64(0)], np.cumsum(shifted, dtype=np.uint64)])
-        whole = at[offsets[1:]] - at[offsets[:-1]]
-        # Word i left out: the words before it where they were, the words after it one earlier.
-        index = np.arange(len(tokens))
-        without = (at[index] - at[offsets[sentence]]) + (back[offsets[sentence + 1]] - back[index + 1])
+    start = words.sentence_start
+    length = np.diff(start)
+    slices = _sentence_slices(start)
+    whole = np.concatenate([_sentence_hashes(words, a, b)[0] for a, b in slices] or [np.zeros(0, np.uint64)])
     exact = _reuse(whole, owner, counts)
     # Only long sentences have near copies: one word of four changed is another sentence.
-    # A word repeated in a row leaves the same sentence out twice: it is counted once.
-    long = length >= NEAR_WORDS
-    repeat = np.zeros(len(tokens), dtype=bool)
-    repeat[1:] = (tokens[1:] == tokens[:-1]) & (sentence[1:] == sentence[:-1])
-    dropped = long[sentence] & ~repeat
-    as_is = np.flatnonzero(length >= NEAR_WORDS - 1)
-    items = np.concatenate([whole[as_is], without[dropped]])
-    item_sentence = np.concatenate([as_is, sentence[dropped]])
-    weight = counts[owner[item_sentence]]
-    near = _group_total(items, weight)
-    best = np.zeros(n, dtype=np.int64)
+    tables = _CountMin()
+    for a, b in slices:
+        items, item_sentence = _near_items(words, a, b, whole)
+        tables.add(items, counts[owner[item_sentence]])
+    kept_items, kept_sentence = [], []
+    for a, b in slices:
+        items, item_sentence = _near_items(words, a, b, whole)
+        maybe = tables.at_least(items, SENTENCE_REPLIES)
+        kept_items.append(items[maybe])
+        kept_sentence.append(item_sentence[maybe])
+    del tables
+    items = np.concatenate(kept_items) if kept_items else np.zeros(0, np.uint64)
+    item_sentence = np.concatenate(kept_sentence) if kept_sentence else np.zeros(0, np.int64)
+    near = _group_total(items, counts[owner[item_sentence]])
+    best = np.zeros(len(length), dtype=np.int64)
     np.maximum.at(best, item_sentence, near)
-    return np.maximum(exact, best)
+    return np.maximum(exact, best), whole
 
 
-def _span_cover(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> np.ndarray:
+_SLICE_WORDS = 4_000_000
+
+
+def _sentence_slices(start: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of whole sentences (first, end) of about ``_SLICE_WORDS`` words each."""
+    if len(start) < 2:
+        return []
+    bounds = np.searchsorted(start, np.arange(0, start[-1] + _SLICE_WORDS, _SLICE_WORDS))
+    cuts = sorted({int(min(b, len(start) - 1)) for b in bounds} | {0, len(start) - 1})
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _sentence_hashes(words: _Words, a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For sentences ``a:b``: whole hashes, and the prefix sums that leave one word out."""
+    lo, hi = words.sentence_start[a], words.sentence_start[b]
+    tokens = words.tokens[lo:hi]
+    start = words.sentence_start[a : b + 1] - lo
+    position = np.minimum(np.arange(hi - lo) - np.repeat(start[:-1], np.diff(start)), _MAX_POSITION)
+    with np.errstate(over="ignore"):
+        at = np.concatenate([[np.uint64(0)], np.cumsum(tokens * _POSITION_WEIGHTS[position])])
+        back = np.concatenate(
+            [[np.uint64(0)], np.cumsum(tokens * _POSITION_WEIGHTS[np.maximum(position - 1, 0)])]
+        )
+        whole = at[start[1:]] - at[start[:-1]]
+    return whole, at, back, start
+
+
+def _near_items(words: _Words, a: int, b: int, whole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of sentences ``a:b`` as they are (from ``NEAR_WORDS - 1`` words) and with one word
+    left out (from ``NEAR_WORDS`` words), with the sentence of each."""
+    _, at, back, start = _sentence_hashes(words, a, b)
+    lo = words.sentence_start[a]
+    length = np.diff(start)
+    tokens = words.tokens[lo : words.sentence_start[b]]
+    sentence = words.sentence[lo : words.sentence_start[b]] - a
+    # A word repeated in a row leaves the same sentence out twice: it is counted once.
+    dropped = (length >= NEAR_WORDS)[sentence]
+    dropped[1:] &= ~((tokens[1:] == tokens[:-1]) & (sentence[1:] == sentence[:-1]))
+    index = np.flatnonzero(dropped)
+    of = sentence[index]
+    with np.errstate(over="ignore"):
+        # Word i left out: the words before it where they were, the words after it one earlier.
+        without = (at[index] - at[start[of]]) + (back[start[of + 1]] - back[index + 1])
+    as_is = np.flatnonzero(length >= NEAR_WORDS - 1)
+    return (
+        np.concatenate([whole[a:b][as_is], without]),
+        np.concatenate([as_is, of]).astype(np.int64) + a,
+    )
+
+
+class _CountMin:
+    """Two hashed tables of total weight per item: the smaller of an item's two buckets
+    bounds its total from above (sharing both buckets with other items by chance is rare)."""
+
+    def __init__(self) -> None:
+        self.first = np.zeros(1 << _TABLE_BITS)
+        self.second = np.zeros(1 << _TABLE_BITS)
+
+    def add(self, items: np.ndarray, weight: np.ndarray) -> None:
+        self.first += np.bincount(_bucket(items), weights=weight, minlength=1 << _TABLE_BITS)
+        self.second += np.bincount(_bucket(items, 1), weights=weight, minlength=1 << _TABLE_BITS)
+
+    def at_least(self, items: np.ndarray, total: int) -> np.ndarray:
+        return (self.first[_bucket(items)] >= total) & (self.second[_bucket(items, 1)] >= total)
+
+
+def _span_cover(words: _Words, counts: np.ndarray) -> np.ndarray:
     """Words inside a ``SPAN_WORDS``-word run that recurs, as a unit, in ``SPAN_REPLIES`` replies."""
-    covered = np.zeros(len(tokens), dtype=bool)
-    if len(tokens) < SPAN_WORDS:
+    tokens, owner = words.tokens, words.owner
+    n = len(tokens)
+    covered = np.zeros(n, dtype=bool)
+    if n < SPAN_WORDS:
         return covered
-    starts, run = _run_hash(tokens, owner, SPAN_WORDS)
-    whole = _reuse(run, owner[starts], counts)
-    keep = whole >= SPAN_REPLIES
-    starts, whole = starts[keep], whole[keep]
+    # A text sent SPAN_REPLIES times is a recurring run end to end: only the others' runs
+    # need checking (everyone's runs are counted).
+    sent_often = counts >= SPAN_REPLIES
+    long_enough = np.bincount(owner, minlength=len(counts)) >= SPAN_WORDS
+    covered[(sent_often & long_enough)[owner]] = True
+    start, run = _windows(tokens, owner, SPAN_WORDS)
+    recurring = _Totals.build(run, counts[owner[start]]).at_least(SPAN_REPLIES)
+    check = ~sent_often[owner[start]]
+    index = recurring.index(run[check])
+    starts = start[check][index >= 0]
+    index = index[index >= 0]
+    del start, run, check
     # A unit, not a chance meeting of parts: at every split point one of the two parts
-    # seldom occurs without the other. Parts are counted in a hashed table, one part size
-    # at a time: a shared bucket only overcounts a part, which can only keep a span out.
-    weight = counts[owner].astype(np.float64)
-    left = np.zeros((SPAN_WORDS, len(starts)))
-    right = np.zeros((SPAN_WORDS, len(starts)))
+    # seldom occurs without the other. Judged once per distinct run, at one of its places.
+    example = np.full(len(recurring.distinct), -1, dtype=np.int64)
+    example[index] = starts
+    checked = np.flatnonzero(example >= 0)
+    at = example[checked]
+    left = np.zeros((SPAN_WORDS, len(at)))
+    right = np.zeros((SPAN_WORDS, len(at)))
     for k in range(1, SPAN_WORDS):
-        lookup = _part_counts(tokens, owner, weight, k)
-        left[k] = lookup(starts)  # the first k words
-        right[SPAN_WORDS - k] = lookup(starts + SPAN_WORDS - k)  # the last k words
-    parts = np.max(np.minimum(left[1:], right[1:]), axis=0) if len(starts) else np.zeros(0)
-    starts = starts[whole >= COHESION * parts]
-    marks = np.zeros(len(tokens) + 1, dtype=np.int32)
+        start, run = _windows(tokens, owner, k)
+        part = _Totals.build(run, counts[owner[start]])
+        del start, run
+        left[k] = part.lookup(_run_at(tokens, at, k))  # the first k words
+        right[SPAN_WORDS - k] = part.lookup(_run_at(tokens, at + SPAN_WORDS - k, k))  # the last k words
+        del part
+    parts = np.max(np.minimum(left[1:], right[1:]), axis=0) if len(at) else np.zeros(0)
+    unit = np.zeros(len(recurring.distinct), dtype=bool)
+    unit[checked] = recurring.total[checked] >= COHESION * parts
+    starts = starts[unit[index]]
+    marks = np.zeros(n + 1, dtype=np.int32)
     np.add.at(marks, starts, 1)
     np.add.at(marks, starts + SPAN_WORDS, -1)
-    return np.cumsum(marks[:-1]) > 0
+    return covered | (np.cumsum(marks[:-1]) > 0)
+
+
+@dataclass(frozen=True)
+class _Totals:
+    """Total replies per distinct hash, looked up by hash. Built with NumPy's plain sort
+    (vectorised, fast) rather than an argsort (many times slower at millions of items)."""
+
+    distinct: np.ndarray  # sorted hashes
+    total: np.ndarray  # replies holding each
+
+    @classmethod
+    def build(cls, items: np.ndarray, weight: np.ndarray) -> _Totals:
+        """Totals of ``items`` held with ``weight`` replies each (a text holding a run twice
+        counts twice, which a reply seldom does)."""
+        if not len(items):
+            return cls(items[:0], np.zeros(0, dtype=np.int64))
+        ordered = np.sort(items)
+        first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+        distinct = ordered[first]
+        del ordered
+        total = np.diff(np.append(first, len(items))).astype(np.int64)
+        # Most texts were sent once: a text sent more often adds its other replies.
+        heavy = np.flatnonzero(weight > 1)
+        np.add.at(total, np.searchsorted(distinct, items[heavy]), weight[heavy] - 1)
+        return cls(distinct, total)
+
+    def at_least(self, total: int) -> _Totals:
+        keep = self.total >= total
+        return _Totals(self.distinct[keep], self.total[keep])
+
+    def index(self, items: np.ndarray) -> np.ndarray:
+        """Where each item's hash is in ``distinct`` (-1 for hashes not held). A table of
+        hashed buckets answers "not held" for most items before any search."""
+        found = np.full(len(items), -1, dtype=np.int64)
+        if not len(self.distinct) or not len(items):
+            return found
+        flags = np.zeros(1 << _TABLE_BITS, dtype=bool)
+        flags[_bucket(self.distinct)] = True
+        maybe = np.flatnonzero(flags[_bucket(items)])
+        del flags
+        position = np.searchsorted(self.distinct, items[maybe])
+        position[position == len(self.distinct)] = 0
+        hit = self.distinct[position] == items[maybe]
+        found[maybe[hit]] = position[hit]
+        return found
+
+    def lookup(self, items: np.ndarray) -> np.ndarray:
+        """The total of each item (0 for hashes not held)."""
+        index = self.index(items)
+        return np.where(index >= 0, self.total[np.maximum(index, 0)], 0) if len(self.total) else index * 0
+
+
+def _windows(tokens: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start positions of every ``k``-word run inside one text, and their hashes."""
+    end = len(tokens) - k + 1
+    if end <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    run = tokens[:end].copy()
+    with np.errstate(over="ignore"):
+        for i in range(1, k):
+            run *= _MIX
+            run += tokens[i : end + i]
+    inside = np.flatnonzero(owner[:end] == owner[k - 1 : end + k - 1])
+    return inside, run[inside]
+
+
+def _run_at(tokens: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    """Hash of the ``k``-word run at each start (as ``_windows`` hashes it)."""
+    with np.errstate(over="ignore"):
+        run = tokens[starts].copy()
+        for i in range(1, k):
+            run *= _MIX
+            run += tokens[starts + i]
+    return run
 
 
 def _to_clause_end(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:
@@ -170,28 +361,41 @@ def _to_clause_end(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _run_hash(tokens: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Start positions of every ``n``-word run inside one text, and the run's hash."""
-    if len(tokens) < n:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    starts = np.flatnonzero(owner[: len(tokens) - n + 1] == owner[n - 1 :])
+def _stock_sentences(masked: pd.Series, words: _Words, stock: np.ndarray, whole: np.ndarray) -> pd.DataFrame:
+    """The stock sentences of every text, with their key and how one of them is written."""
+    index = np.flatnonzero(stock)
+    if not len(index):
+        return pd.DataFrame({"text": pd.Series([], dtype=np.int64), "key": [], "written": []})
+    owner = words.owner[words.sentence_start[index]]
+    # One example per distinct stock sentence: its words give the key, its text the writing.
+    example = pd.Series(index).groupby(whole[index]).first()
+    keys = [
+        " ".join(
+            words.vocabulary[int(t) - 1]
+            for t in words.tokens[words.sentence_start[s] : words.sentence_start[s + 1]]
+        )
+        for s in example.to_numpy()
+    ]
+    texts = words.owner[words.sentence_start[example.to_numpy()]]
+    pieces = [(i, w) for i, t in enumerate(texts) for w in written_sentences(str(masked.iloc[int(t)]))]
+    piece_keys = key(pd.Series([w for _, w in pieces], dtype="string")).tolist()
+    written = dict(keys_and_text for keys_and_text in zip(keys, keys))
+    for (i, w), k in zip(reversed(pieces), reversed(piece_keys)):
+        if k == keys[i]:
+            written[keys[i]] = w  # reversed, so the first match in the text is kept
+    key_of = pd.Series(keys, index=example.index)
+    chosen = key_of.reindex(whole[index]).to_numpy()
+    return pd.DataFrame({"text": owner, "key": chosen, "written": [written[k] for k in chosen]})
+
+
+def _bucket(items: np.ndarray, seed: int = 0) -> np.ndarray:
+    """A bucket of ``_TABLE_BITS`` bits per hash (two seeds: two independent tables)."""
     with np.errstate(over="ignore"):
-        run = tokens[starts]
-        for i in range(1, n):
-            run = run * _MIX + tokens[starts + i]
-    return starts, run
-
-
-def _part_counts(
-    tokens: np.ndarray, owner: np.ndarray, weight: np.ndarray, n: int
-) -> Callable[[np.ndarray], np.ndarray]:
-    """A lookup of (an upper bound of) the replies holding the ``n``-word run at a position."""
-    starts, run = _run_hash(tokens, owner, n)
-    size = min(1 << _SKETCH_BITS, max(1 << 10, 2 * len(run)))
-    bucket = np.zeros(len(tokens), dtype=np.int64)
-    bucket[starts] = (run % np.uint64(size)).astype(np.int64)
-    table = np.bincount(bucket[starts], weights=weight[starts], minlength=size)
-    return lambda positions: table[bucket[positions]]
+        mixed = items * _MIX if seed == 0 else (items ^ np.uint64(0x5851F42D4C957F2D)) * _MIX
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= _MIX
+        mixed >>= np.uint64(64 - _TABLE_BITS)
+    return mixed.view(np.int64)
 
 
 def _group_total(items: np.ndarray, weight: np.ndarray) -> np.ndarray:

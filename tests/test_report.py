@@ -23,6 +23,7 @@ def sample_report_markdown() -> str:
     report = build_report(
         result.replies,
         result.templates,
+        phrases=result.phrases,
         title="Customer care: templated vs personal",
         trend=result.by_period("month"),
         accounting=result.accounting.to_dict(),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..files import write_csv, write_csv_chunks, write_json
+from ..phrases import PHRASE_COLUMNS
 from ..pipeline import TEMPLATE_COLUMNS
 from .build import build_report
 from .write import write_report
@@ -34,11 +35,12 @@ REPLIES_CSV_COLUMNS = (
     "template_id",
     "similarity",
     "template_share",
+    "stock_share",
     "helpdesk_template",
     "source",
     "text",
 )
-TEMPLATES_CSV_COLUMNS = TEMPLATE_COLUMNS
+TEMPLATES_CSV_COLUMNS = TEMPLATE_COLUMNS  # phrases.csv: PHRASE_COLUMNS
 
 
 def write_audit(
@@ -68,12 +70,14 @@ def write_audit(
     written = {
         "replies": replies,
         "templates": write_csv(out / "templates.csv", result.templates, TEMPLATES_CSV_COLUMNS),
+        "phrases": write_csv(out / "phrases.csv", result.phrases, PHRASE_COLUMNS),
         "summary": write_json(out / "summary.json", result.summary()),
     }
     if report:
         built = build_report(
             result.replies,
             result.templates,
+            phrases=result.phrases,
             title=TITLE,
             trend=result.by_period("month"),
             show_raw=show_raw and result.has_text,

@@ -35,6 +35,15 @@ class TemplateRow:
 
 
 @dataclass(frozen=True)
+class PhraseRow:
+    phrase_id: str
+    phrase_text: str
+    replies: int
+    share: float  # of all replies analysed
+    agents: int
+
+
+@dataclass(frozen=True)
 class AgentMove:
     agent: str
     replies: int
@@ -56,6 +65,7 @@ class Report:
     kinds: list[KindShare]
     top_templates: list[TemplateRow]
     new_templates: list[TemplateRow]
+    top_phrases: list[PhraseRow]
     agent_moves: list[AgentMove]
     by_agent: pd.DataFrame
     by_channel: pd.DataFrame
@@ -78,11 +88,13 @@ def build_report(
     show_raw: bool = False,
     top: int = 10,
     accounting: dict[str, Any] | None = None,
+    phrases: pd.DataFrame | None = None,
 ) -> Report:
     """A report of ``rows`` (analysed replies), compared with ``previous`` rows when given.
 
     ``templates`` is the template table (ids and texts); ``earlier_template_ids`` are the ids
-    seen before this period, so the others count as new in it.
+    seen before this period, so the others count as new in it. ``phrases`` is the phrase
+    table of the same replies (its most reused stock sentences are shown).
     """
     now = shares(rows)
     total, counts, current = now["replies"], now["counts"], now["shares"]
@@ -168,6 +180,7 @@ def build_report(
         kinds=kinds,
         top_templates=top_rows,
         new_templates=new,
+        top_phrases=_top_phrases(phrases, total, top),
         agent_moves=moves,
         by_agent=by_agent,
         by_channel=breakdown(rows, "channel"),
@@ -175,6 +188,21 @@ def build_report(
         masked_examples=not show_raw,
         accounting=accounting,
     )
+
+
+def _top_phrases(phrases: pd.DataFrame | None, total: int, top: int) -> list[PhraseRow]:
+    if phrases is None or phrases.empty or not total:
+        return []
+    return [
+        PhraseRow(
+            phrase_id=str(p.phrase_id),
+            phrase_text=str(p.phrase_text),
+            replies=int(p.replies),
+            share=int(p.replies) / total,
+            agents=int(p.agents),
+        )
+        for p in phrases.head(top).itertuples()
+    ]
 
 
 def _day(value: Any) -> str:

@@ -1,0 +1,88 @@
+"""The phrase table: stock sentences a team reuses, with who sends them and since when.
+
+One row per stock sentence (``replydiag.stock``), whatever replies it sits in: the stock lines
+that make a brand sound scripted are what a manager wants to rewrite. ``phrase_id`` comes
+from the sentence's matching key, so it is the same across runs and files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+PHRASE_COLUMNS = (
+    "phrase_id",
+    "phrase_text",
+    "replies",
+    "agents",
+    "first_seen",
+    "last_seen",
+    "example_reply_id",
+    "words",
+)
+
+
+def phrase_id(key: str) -> str:
+    """A stable id from the phrase's matching key.
+
+    >>> phrase_id("we will take a look backstage")
+    'Pcc55a385'
+    """
+    return "P" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+
+
+def phrase_table(members: pd.DataFrame, replies: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+    """Phrases from ``members`` (stock sentences: ``text`` code, ``key``, ``written``) and the
+    ``replies`` (``agent``, ``created_at``, ``reply_id``) whose texts have codes ``codes``.
+
+    >>> members = pd.DataFrame({"text": [0, 1], "key": ["we will check", "we will check"],
+    ...                         "written": ["We will check.", "We will check!"]})
+    >>> replies = pd.DataFrame({"agent": ["a", "b", "a"], "reply_id": ["1", "2", "3"],
+    ...                         "created_at": pd.to_datetime(["2026-01-02", "2026-01-01", "2026-01-03"])})
+    >>> phrase_table(members, replies, np.array([0, 1, 2]))[["phrase_text", "replies", "agents"]].values.tolist()
+    [['We will check.', 2, 2]]
+    """
+    if members.empty:
+        return pd.DataFrame(columns=list(PHRASE_COLUMNS))
+    members = members.drop_duplicates(["text", "key"])
+    held = np.isin(codes, members["text"].unique())
+    rows = pd.DataFrame(
+        {
+            "text": codes[held],
+            "agent": replies["agent"].to_numpy()[held],
+            "created_at": replies["created_at"].to_numpy()[held],
+            "reply_id": replies["reply_id"].to_numpy()[held],
+        }
+    )
+    # Per text first (texts are few next to replies), then per phrase.
+    per_text = rows.groupby("text").agg(
+        replies=("reply_id", "size"),
+        first_seen=("created_at", "min"),
+        last_seen=("created_at", "max"),
+        example_reply_id=("reply_id", "first"),
+    )
+    agents = rows[["text", "agent"]].drop_duplicates()
+    linked = members.join(per_text, on="text", how="inner")
+    grouped = linked.groupby("key", sort=False)
+    table = pd.DataFrame(
+        {
+            "phrase_text": grouped["written"].agg(lambda s: s.value_counts().index[0]),
+            "replies": grouped["replies"].sum(),
+            "first_seen": grouped["first_seen"].min(),
+            "last_seen": grouped["last_seen"].max(),
+            "example_reply_id": grouped["example_reply_id"].first(),
+        }
+    )
+    table["agents"] = (
+        members[["text", "key"]]
+        .merge(agents, on="text")
+        .drop_duplicates(["key", "agent"])
+        .groupby("key")
+        .size()
+    )
+    table["words"] = [len(k.split()) for k in table.index]
+    table["phrase_id"] = [phrase_id(k) for k in table.index]
+    table = table.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")
+    return table.reset_index(drop=True)[list(PHRASE_COLUMNS)]

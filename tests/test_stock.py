@@ -1,0 +1,98 @@
+"""Stock text: reused sentences and runs make a reply templated; common phrasing does not."""
+
+import numpy as np
+import pandas as pd
+
+import replydiag
+from replydiag.phrases import phrase_id
+from replydiag.stock import stock_text
+
+STOCK = [
+    "Please allow two business days for the refund to reach your card.",
+    "You can follow the parcel from the link in your confirmation email.",
+    "Our courier partner delivers between eight in the morning and six in the evening.",
+]
+FILLER = ["the blue kettle", "a spare charger", "the second parcel", "your gift voucher", "the old address"]
+
+
+def _assembled_export() -> pd.DataFrame:
+    """Twelve agents each combine two stock sentences in their own order with one line of their own."""
+    rng = np.random.default_rng(3)
+    texts = []
+    for i in range(12):
+        first, second = rng.choice(len(STOCK), size=2, replace=False)
+        own = f"I checked {FILLER[i % 5]} with warehouse team {i} and row {chr(65 + i)} holds it."
+        texts.append(f"{own} {STOCK[first]} {STOCK[second]}")
+    return pd.DataFrame({"text": texts, "agent": [f"agent {i % 4}" for i in range(12)]})
+
+
+def test_replies_assembled_from_stock_sentences_are_templated_in_any_combination():
+    replies = replydiag.analyze(_assembled_export()).replies
+    # A combination sent three times is a template of its own; every other one is edited.
+    assert (replies["kind"] != "personal").all()
+    assert (replies.loc[replies["template_id"].isna(), "kind"] == "edited").all()
+    assert (replies["stock_share"] >= 0.5).all()
+
+
+def test_a_personal_reply_with_one_stock_closer_stays_personal():
+    own = [
+        "Your red bag turned up behind the counter in Leeds and goes back out on Monday.",
+        "I rang the Porto shop; they kept the lamp aside until you can collect it.",
+        "The oak shelf came apart because two screws were missing, so a new set is on its way.",
+        "We charged the pan twice by mistake and the second payment is already reversed.",
+        "The courier left your hat with a neighbour at number twelve, who still has it.",
+        "Sadly the vase broke in transit, and a replacement ships from Brno tonight.",
+    ]
+    texts = [f"{t} Thanks for reaching out!" for t in own]
+    result = replydiag.analyze(pd.DataFrame({"text": texts}))
+    assert (result.replies["kind"] == "personal").all()
+    assert (result.replies["stock_share"] < 0.5).all()
+
+
+def test_one_writers_sentence_openings_with_new_words_each_time_are_not_stock():
+    endings = [
+        "your refund cleared at the bank this morning",
+        "the replacement left Bristol in a blue van",
+        "a driver will ring you before he leaves Ghent",
+        "the seller agreed to cover the postage both ways",
+        "your voucher code now works in the mobile app",
+    ]
+    texts = [f"I had a word with our warehouse manager and {e}." for e in endings]
+    shares = stock_text(pd.Series(texts), np.ones(len(texts), dtype=np.int64)).share
+    assert (shares == 0).all()
+
+
+def test_a_long_run_sent_twice_is_stock_and_cut_at_its_clause_end():
+    texts = pd.Series(
+        [
+            "Tom here. We have refunded the full amount to your original payment method today.",
+            "Sorry for the wait! We have refunded the full amount to your original payment method today.",
+            "The box was crushed.",
+        ]
+    )
+    share = stock_text(texts, np.ones(3, dtype=np.int64)).share
+    assert share[0] > 0.8 and share[1] > 0.7 and share[2] == 0
+
+
+def test_phrases_table_counts_replies_and_agents_with_stable_ids():
+    result = replydiag.analyze(_assembled_export())
+    phrases = result.phrases.set_index("phrase_text")
+    written = STOCK[0]
+    assert written in phrases.index
+    holding = result.replies["text"].str.contains(written, regex=False)
+    assert phrases.loc[written, "replies"] == holding.sum()
+    assert phrases.loc[written, "agents"] == result.replies.loc[holding, "agent"].nunique()
+    assert phrases.loc[written, "phrase_id"] == phrase_id(
+        "please allow two business days for the refund to reach your card"
+    )
+    again = replydiag.analyze(_assembled_export().iloc[::-1].reset_index(drop=True)).phrases
+    assert set(again["phrase_id"]) == set(result.phrases["phrase_id"])
+
+
+def test_phrases_csv_is_written(tmp_path):
+    result = replydiag.analyze(_assembled_export())
+    files = replydiag.write_audit(result, tmp_path, report=True)
+    table = pd.read_csv(files["phrases"])
+    assert list(table.columns)[:3] == ["phrase_id", "phrase_text", "replies"]
+    assert len(table) == len(result.phrases) >= 3
+    assert "Most reused phrases" in (tmp_path / "report.md").read_text(encoding="utf-8")
