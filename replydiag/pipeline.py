@@ -38,6 +38,9 @@ TEMPLATE_COLUMNS = (
 )
 
 Progress = Callable[[str, int, int], None]
+FAMILY_WORDS = (
+    6  # a stock sentence names a family only from this length: shorter ones are shared by many macros
+)
 
 
 def analyze_replies(
@@ -87,6 +90,14 @@ def analyze_replies(
 
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)
     has_template = rep >= 0
+    cluster_id = pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string")
+    # Template families: replies that reuse the same stock sentence are one macro, however
+    # their greetings and added lines differ (each difference makes a cluster of its own).
+    key_code = codes[first_rows(row_key, len(clustering.keys))]
+    family = _family_ids(stock_found.sentences, len(distinct.keys))
+    own = pd.Series(family[np.where(has_template, key_code[np.maximum(rep, 0)], codes)], dtype="string")
+    templated = kind != KIND_CODES[Kind.PERSONAL]
+    template_ids = own.where(templated & own.notna(), cluster_id)
     no_text = pd.Series(pd.NA, index=replies.index, dtype="string")
     out = pd.DataFrame(
         {
@@ -96,7 +107,7 @@ def analyze_replies(
             "channel": replies["channel"].astype("string"),
             "created_at": replies["created_at"],
             "kind": pd.Categorical(KIND_NAMES[kind], categories=[k.value for k in Kind]),
-            "template_id": pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string"),
+            "template_id": template_ids,
             "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
             "template_share": np.where(has_template, np.round(share, 3), np.nan),
             "stock_share": np.round(stock, 3),
@@ -107,11 +118,29 @@ def analyze_replies(
             "masked": distinct.masked_of(replies),
         }
     )
-    templates = _template_table(out, clustering, row_key, labels, ids)
+    templates = _template_table(out, clustering, row_key, labels, ids, cluster_id, stock_found.sentences)
     del clustering
     phrases = phrase_table(stock_found.sentences, out, codes)
     release_memory()
     return out, templates, phrases
+
+
+def _family_ids(sentences: pd.DataFrame, n_texts: int) -> np.ndarray:
+    """Per text: the template id of its family, named by its most widely sent stock sentence
+    (ties: the longer), or None for texts without one."""
+    family = np.full(n_texts, None, dtype=object)
+    if sentences.empty:
+        return family
+    spread = sentences.drop_duplicates(["text", "key"])
+    spread = spread[spread["key"].str.count(" ") + 1 >= FAMILY_WORDS]
+    spread = spread.assign(
+        texts=spread.groupby("key")["text"].transform("size"), words=spread["key"].str.count(" ")
+    )
+    best = spread.sort_values(["text", "texts", "words", "key"], ascending=[True, False, False, True])
+    best = best.drop_duplicates("text")
+    names = {k: template_id(k) for k in best["key"].unique()}
+    family[best["text"].to_numpy()] = [names[k] for k in best["key"]]
+    return family
 
 
 def _agents(replies: pd.DataFrame, signoff: pd.Series, settings: Settings) -> pd.Series:
@@ -126,9 +155,18 @@ def _agents(replies: pd.DataFrame, signoff: pd.Series, settings: Settings) -> pd
 
 
 def _template_table(
-    out: pd.DataFrame, clustering: Clustering, row_key: np.ndarray, labels: KeyLabels, ids: np.ndarray
+    out: pd.DataFrame,
+    clustering: Clustering,
+    row_key: np.ndarray,
+    labels: KeyLabels,
+    ids: np.ndarray,
+    cluster_id: pd.Series,
+    sentences: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per template: its replies, agents, dates, kinds and its text with slots."""
+    """One row per template (family): its replies, agents, dates, kinds and its text with slots.
+
+    A family's text is that of its largest cluster, or its stock sentence when no whole reply
+    of it recurs."""
     key_kind, key_template = labels.kind, labels.template
     used = out["template_id"].notna()
     if not used.any():
@@ -169,6 +207,19 @@ def _template_table(
     for k in member_keys:
         variants.setdefault(int(key_template[k]), []).append((display[k], int(clustering.counts[k])))
     texts = {ids[rep]: recover_template(display[rep], vs) for rep, vs in variants.items() if rep in display}
+    largest = (
+        pd.DataFrame({"family": out["template_id"], "cluster": cluster_id})
+        .dropna()
+        .value_counts()
+        .reset_index()
+        .drop_duplicates("family")
+    )
+    for family, cluster in zip(largest["family"], largest["cluster"]):
+        if cluster in texts:
+            texts.setdefault(family, texts[cluster])
+    written = sentences.drop_duplicates("key")
+    for key, text in zip(written["key"], written["written"]):
+        texts.setdefault(template_id(key), text)
     table["template_text"] = pd.Series(texts)
     table = table.reset_index(names="template_id")
     table = table.sort_values(["replies", "template_id"], ascending=[False, True], kind="stable")
