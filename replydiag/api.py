@@ -196,7 +196,7 @@ def analyze(
     if replies_in.empty:
         raise InputError("no agent replies left to analyse", hint="Check the excluded authors and the export")
     texts = data.texts(replies_in)
-    replies, templates, phrases = analyze_replies(
+    analysis = analyze_replies(
         replies_in,
         settings=settings,
         distinct=data.distinct,
@@ -204,14 +204,16 @@ def analyze(
         progress=progress,
     )
     del replies_in
+    replies = analysis.replies
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)
     rules = {"aliases": dict(agent_aliases or {}), "excluded": list(exclude_agents or [])}
     return AuditResult(
         replies=replies,
-        templates=templates,
-        phrases=phrases,
+        templates=analysis.templates,
+        phrases=analysis.phrases,
+        boilerplate=analysis.boilerplate.table(),
         accounting=accounting,
         settings=settings,
         sources=data.sources,

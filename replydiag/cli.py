@@ -228,8 +228,9 @@ def report(
 
 @app.command()
 def inspect(exports: Exports, column_map: ColumnMap = None, format: Format = None) -> None:
-    """Show the detected layout, the column chosen for each field, the row accounting and
-    three example replies, without analysing.
+    """Show the detected layout, the column chosen for each field, the row accounting, the
+    boilerplate (signatures, recurring openings) learned per agent and three example replies,
+    without analysing.
 
     Example: replydiag inspect sample_exports/zendesk_sample.csv
     """
@@ -247,7 +248,12 @@ def inspect(exports: Exports, column_map: ColumnMap = None, format: Format = Non
         {"agent": str(r.agent), "created_at": str(r.created_at), "text": text}
         for r, text in zip(sample.itertuples(), texts)
     ]
-    render_inspect(stdout, export, examples)
+    from .models import Settings
+    from .pipeline import learned_boilerplate
+
+    render_inspect(
+        stdout, export, examples, learned_boilerplate(export.replies, export.distinct, Settings()).table()
+    )
 
 
 def main() -> None:

@@ -9,10 +9,13 @@ reply) and ``slots`` (template text with slots).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .boilerplate import Boilerplate
+from .boilerplate import learn as learn_boilerplate
 from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
@@ -38,6 +41,19 @@ TEMPLATE_COLUMNS = (
 )
 
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What ``analyze_replies`` found: one row per reply, per template, per stock phrase,
+    and the boilerplate it took off before matching."""
+
+    replies: pd.DataFrame
+    templates: pd.DataFrame
+    phrases: pd.DataFrame
+    boilerplate: Boilerplate
+
+
 FAMILY_WORDS = (
     6  # a stock sentence names a family only from this length: shorter ones are shared by many macros
 )
@@ -50,9 +66,8 @@ def analyze_replies(
     distinct: DistinctReplies,
     customer_times: pd.DataFrame | None = None,
     progress: Progress | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Label every reply and recover the templates and stock phrases. Returns (replies,
-    templates, phrases) frames.
+) -> Analysis:
+    """Label every reply and recover the templates, stock phrases and boilerplate.
 
     ``replies`` carry the ``key_code`` and ``signoff`` that ``distinct`` gave them as they
     were read (and their ``text`` and ``masked`` text, when it kept them).
@@ -60,18 +75,23 @@ def analyze_replies(
     replies = replies.reset_index(drop=True)
     codes = replies["key_code"].to_numpy()
     signoff = replies["signoff"].astype("string")
-    agent = _agents(replies, signoff, settings)
+    agent = agents(replies, settings)
 
     def stage(name: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(name, done, total) if progress else None
 
-    # Stock text first: its word arrays are gone before clustering builds its own.
-    stock_found = stock_text(distinct.masked, np.bincount(codes, minlength=len(distinct.keys)))
+    # Boilerplate off first: what the texts are matched by is what each agent wrote for it.
+    keys, masked = distinct.keys, distinct.masked
+    boilerplate = learn_boilerplate(keys, codes, agent)
+    if boilerplate:
+        codes, keys, masked = boilerplate.strip(keys, masked, codes, agent)
+    # Stock text next: its word arrays are gone before clustering builds its own.
+    stock_found = stock_text(masked, np.bincount(codes, minlength=len(keys)))
     stock = stock_found.share
     release_memory()
     clustering, row_key = cluster_codes(
         codes,
-        distinct.keys,
+        keys,
         threshold=settings.threshold,
         min_support=settings.min_support,
         min_fuzzy_chars=settings.min_fuzzy_chars,
@@ -94,7 +114,7 @@ def analyze_replies(
     # Template families: replies that reuse the same stock sentence are one macro, however
     # their greetings and added lines differ (each difference makes a cluster of its own).
     key_code = codes[first_rows(row_key, len(clustering.keys))]
-    family = _family_ids(stock_found.sentences, len(distinct.keys))
+    family = _family_ids(stock_found.sentences, len(keys))
     own = pd.Series(family[np.where(has_template, key_code[np.maximum(rep, 0)], codes)], dtype="string")
     templated = kind != KIND_CODES[Kind.PERSONAL]
     template_ids = own.where(templated & own.notna(), cluster_id)
@@ -122,7 +142,7 @@ def analyze_replies(
     del clustering
     phrases = phrase_table(stock_found.sentences, out, codes)
     release_memory()
-    return out, templates, phrases
+    return Analysis(out, templates, phrases, boilerplate)
 
 
 def _family_ids(sentences: pd.DataFrame, n_texts: int) -> np.ndarray:
@@ -143,8 +163,14 @@ def _family_ids(sentences: pd.DataFrame, n_texts: int) -> np.ndarray:
     return family
 
 
-def _agents(replies: pd.DataFrame, signoff: pd.Series, settings: Settings) -> pd.Series:
+def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings) -> Boilerplate:
+    """The boilerplate an analysis of ``replies`` would take off (what ``inspect`` lists)."""
+    return learn_boilerplate(distinct.keys, replies["key_code"].to_numpy(), agents(replies, settings))
+
+
+def agents(replies: pd.DataFrame, settings: Settings) -> pd.Series:
     """Who wrote each reply: the export's author, or brand account/sign-off initials."""
+    signoff = replies["signoff"].astype("string")
     agent = replies["agent"].astype("string")
     if settings.signoff_agents:
         # A brand account ("AppleSupport") signed "^MC" was written by agent MC of that brand.

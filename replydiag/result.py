@@ -37,6 +37,8 @@ class AuditResult:
     sources: list[dict[str, Any]] = field(default_factory=list)
     phrases: pd.DataFrame = field(default_factory=pd.DataFrame)
     """One row per stock sentence the team reuses (``replydiag.phrases``)."""
+    boilerplate: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The openings and endings learned per agent and taken off before matching."""
     texts: ReplyTexts = field(default_factory=InMemoryTexts, repr=False)
     agent_rules: dict[str, Any] = field(default_factory=dict)  # aliases and excluded authors, when given
 
@@ -95,6 +97,8 @@ class AuditResult:
             **({"agents": self.agent_rules} if self.agent_rules else {}),
             "overall": shares(self.replies),
             "templates": len(self.templates),
+            "phrases": len(self.phrases),
+            "boilerplate": self.boilerplate.to_dict(orient="records") if len(self.boilerplate) else [],
             **by,
             "by_month": {str(idx): row_shares(row) for idx, row in periods.iterrows()},
         }

@@ -124,7 +124,16 @@ TEMPLATES: list[tuple[str, str, str]] = [
         "zh",
         "您好，您的订单{order}已经发货，预计三天内送达，请注意查收。如有问题请随时联系我们。",
     ),
+    # Variable words no mask rule knows (a courier, a weekday): still one macro.
+    (
+        "address_check",
+        "en",
+        "Could you confirm the delivery address for order {order}? Our courier {courier} was unable "
+        "to find it on {day}.",
+    ),
 ]
+COURIERS = ["DPD", "Evri", "Yodel", "DHL", "UPS", "Royal Mail", "GLS", "InPost"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 BOT_TEMPLATE = (
     "bot_ack",
     "en",
@@ -556,6 +565,8 @@ class SampleConfig:
     light_edit_rate: float = 0.3  # of template replies
     edited_rate: float = 0.12  # of template uses that get a personal part or rewording
     instant_rate: float = 0.05  # of verbatim template uses pasted within seconds (automatic)
+    assembled_rate: float = 0.05  # of template uses: stock sentences of two macros and a line of one's own
+    signers: int = 2  # agents whose chat replies end in a flattened signature
 
 
 class _Gen:
@@ -577,6 +588,8 @@ class _Gen:
             "url": f"https://help.example.com/a/{r.randint(1000, 9999)}",
             "email": f"{self.r.choice(FIRST).lower()}.{r.randint(1, 99)}@example.org",
             "phone": f"+44 20 {r.randint(1000, 9999)} {r.randint(1000, 9999)}",
+            "courier": r.choice(COURIERS),
+            "day": r.choice(WEEKDAYS),
         }
 
     def fill(self, text: str) -> str:
@@ -640,9 +653,12 @@ class _Gen:
             f"{r.choice(_WHEN) or ' today'}."
         )
 
-    def dress(self, body: str, channel: str, agent: str) -> str:
-        """What the help desk stores around a reply: e-mail signature, quoted history, HTML."""
+    def dress(self, body: str, channel: str, agent: str, signs: bool = False) -> str:
+        """What the help desk stores around a reply: e-mail signature, quoted history, HTML;
+        in chat, a signature flattened onto the last line for agents who sign."""
         r = self.r
+        if channel == "chat" and signs:
+            return f"{body} Best regards, {agent} Customer Care Team"
         if channel == "email":
             if r.random() < 0.4:
                 body += f"\n\n{r.choice(['Best regards,', 'Kind regards,', 'Cheers,', 'Thanks,'])}\n{agent.split()[0]}\nACME Support"
@@ -655,6 +671,21 @@ class _Gen:
             paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n\n"))
             body = f"<div>{paragraphs}</div>"
         return body
+
+    def assembled(self) -> tuple[str, str, bool]:
+        """(template, body, verbatim) of a reply assembled from stock sentences of two English
+        macros and a line of the agent's own; its template is the one of the longer sentence."""
+        r = self.r
+        english = [t for t in TEMPLATES if t[1] == "en" and t[2].count(". ") + t[2].count("? ") >= 1]
+        picks = r.sample(english, 2)
+        parts = []
+        for _name, _lang, text in picks:
+            sentences = [s.strip() for s in text.replace("? ", "?|").replace(". ", ".|").split("|")]
+            parts.append((max(sentences, key=len), _name))
+        own = self.personal().split(". ")[0].rstrip(".") + "."
+        chosen = max(parts, key=lambda p: len(p[0]))[1]
+        body = " ".join([self.fill(parts[0][0]), own, self.fill(parts[1][0])])
+        return chosen, body, False
 
     def edited(self, filled: str) -> str:
         r = self.r
@@ -688,6 +719,7 @@ def generate(path: str | Path, config: SampleConfig = SampleConfig()) -> Path:
 def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: csv.DictWriter) -> None:
     r = g.r
     agents = [f"{FIRST[(i * 5) % len(FIRST)]} {LAST[(i * 3) % len(LAST)]}" for i in range(config.agents)]
+    signers = set(agents[: config.signers])
     # Some agents lean on templates, some write their own: per-agent shares must differ.
     template_rate = {a: 0.25 + 0.6 * i / max(config.agents - 1, 1) for i, a in enumerate(agents)}
     span = timedelta(weeks=config.weeks).total_seconds()
@@ -746,7 +778,7 @@ def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: c
                 t = t + timedelta(minutes=r.randint(3, 600))
             comment_id += 1
             made += 1
-            body = g.dress(body, channel, agent)
+            body = g.dress(body, channel, agent, signs=agent in signers)
             rows.writerow(
                 _row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", True, t, channel, body)
             )
@@ -794,6 +826,8 @@ def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str, bool]:
             return "personal", "", g.short_personal(), False
         return "personal", "", g.personal("it" if r.random() < 0.05 else "en"), False
     template, _lang, text = r.choice(TEMPLATES)
+    if r.random() < g.c.assembled_rate:
+        return "edited", *g.assembled()
     filled = g.fill(text)
     if r.random() < g.c.edited_rate and len(filled.split()) >= 10:
         return "edited", template, g.edited(filled), False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .formatting import pct, shorten
@@ -83,7 +84,7 @@ def render_accounting(console: Console, acc: dict[str, Any]) -> None:
         console.print(f"[dim]note: {note}[/dim]")
 
 
-def render_inspect(console: Console, export, examples: list[dict[str, str]]) -> None:
+def render_inspect(console: Console, export, examples: list[dict[str, str]], boilerplate=None) -> None:
     for source in export.sources:
         console.print(
             f"[bold]{source['file']}[/bold]: {source['format_title']} ({source['format']}), "
@@ -98,6 +99,15 @@ def render_inspect(console: Console, export, examples: list[dict[str, str]]) -> 
             table.add_row(name, choice["column"], choice["confidence"])
         console.print(table)
     render_accounting(console, export.accounting.to_dict())
+    if boilerplate is not None and len(boilerplate):
+        table = Table(title="Boilerplate learned (taken off before matching)", title_justify="left")
+        for column in ("agent", "edge", "words"):
+            table.add_column(column)
+        for row in boilerplate.itertuples():
+            table.add_row(escape(str(row.agent)), row.edge, escape(shorten(str(row.words), 80)))
+        console.print(table)
+    elif boilerplate is not None:
+        console.print("No boilerplate learned: no agent opens or ends most replies with the same words.")
     for i, example in enumerate(examples, 1):
         console.print(
             f"[bold]example {i}[/bold] · {example['agent']} · {example['created_at']}: "

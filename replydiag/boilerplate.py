@@ -1,0 +1,143 @@
+"""Boilerplate learned from the data: the openings and endings an agent puts on every reply.
+
+Signatures, sign-offs glued to the text ("Thanks-Emir") and footers are boilerplate when
+nothing marks them off: a chat or tweet flattens "Best regards, Paul Weber, Customer Care
+Team" into the last words of the reply. Normalising finds the marked ones; this finds the
+rest from how they behave. An agent's ending is the longest run of words that closes at least
+``EDGE_SHARE`` of that agent's distinct replies, after at least ``EDGE_CONTEXTS`` different
+words (so a template the agent sends often is not taken for a signature: it counts once as
+a distinct reply, and it follows nothing), and that the team's other agents seldom use (a
+closing line the whole team sends is stock text, not a signature). Openings are found the
+same way. Both are taken
+off the matching keys before matching, so a personal reply never resembles a template
+through its signature.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+EDGE_SHARE = 0.15
+EDGE_MIN_REPLIES = 5
+EDGE_CONTEXTS = 5
+EDGE_WORDS = (4, 14)  # shortest and longest run taken for an edge
+OTHERS_SHARE = 0.1  # the other agents' replies with the edge, per reply of the agent's
+SAMPLE = 5_000  # distinct replies per agent the edges are learned from
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """Learned edges per agent: ``openings`` and ``endings`` as tuples of key words."""
+
+    openings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.openings or self.endings)
+
+    def table(self) -> pd.DataFrame:
+        """One row per learned edge: agent, where (opening or ending) and its words."""
+        rows = [(a, "opening", " ".join(w)) for a, w in self.openings.items()]
+        rows += [(a, "ending", " ".join(w)) for a, w in self.endings.items()]
+        return pd.DataFrame(rows, columns=["agent", "edge", "words"]).sort_values(
+            ["agent", "edge"], ignore_index=True
+        )
+
+    def strip(
+        self, keys: list[str], masked: pd.Series, codes: np.ndarray, agents: pd.Series
+    ) -> tuple[np.ndarray, list[str], pd.Series]:
+        """Row codes, keys and masked texts with each row's agent's edges taken off.
+
+        A key is only cut where words remain: a reply that is all signature stays as it is.
+        """
+        pairs = pd.DataFrame({"code": codes, "agent": agents.astype(str).to_numpy()})
+        distinct_pairs = pairs.drop_duplicates().reset_index(drop=True)
+        new_keys, new_masked = [], []
+        for code, agent in zip(distinct_pairs["code"], distinct_pairs["agent"]):
+            key, text = keys[code], str(masked.iloc[code])
+            words = key.split()
+            opening, ending = self.openings.get(agent, ()), self.endings.get(agent, ())
+            if ending and len(words) > len(ending) and tuple(words[-len(ending) :]) == ending:
+                words = words[: -len(ending)]
+                text = _edge_pattern(ending, at_end=True).sub("", text)
+            if opening and len(words) > len(opening) and tuple(words[: len(opening)]) == opening:
+                words = words[len(opening) :]
+                text = _edge_pattern(opening, at_end=False).sub("", text)
+            new_keys.append(" ".join(words))
+            new_masked.append(text)
+        uniques, stripped_codes = np.unique(np.array(new_keys, dtype=object).astype(str), return_inverse=True)
+        # The first masked text of each new key stands for it, as the first reply's did.
+        first = pd.Series(np.arange(len(new_keys))).groupby(stripped_codes).first().to_numpy()
+        row_pair = pairs.merge(distinct_pairs.reset_index(names="pair"), on=["code", "agent"], how="left")[
+            "pair"
+        ].to_numpy()
+        return (
+            stripped_codes[row_pair],
+            uniques.tolist(),
+            pd.Series([new_masked[i] for i in first], dtype="string"),
+        )
+
+
+def learn(keys: list[str], codes: np.ndarray, agents: pd.Series) -> Boilerplate:
+    """Each agent's recurring opening and ending, from their distinct replies.
+
+    >>> keys = [f"{w} best regards paul weber care team" for w in ("refund sent", "on its way", "label fixed",
+    ...         "box replaced", "card updated", "ok")] + ["thanks"]
+    >>> b = learn(keys, np.arange(7), pd.Series(["paul"] * 6 + ["ann"]))
+    >>> b.endings
+    {'paul': ('best', 'regards', 'paul', 'weber', 'care', 'team')}
+    """
+    pairs = pd.DataFrame({"code": codes, "agent": agents.astype(str).to_numpy()}).drop_duplicates()
+    words_of: dict[str, list[list[str]]] = {}
+    for agent, group in pairs.groupby("agent", sort=True):
+        chosen = group["code"].to_numpy()
+        if len(chosen) > SAMPLE:
+            chosen = np.random.default_rng(0).choice(chosen, SAMPLE, replace=False)
+        words_of[agent] = [keys[c].split() for c in chosen]
+    openings, endings = {}, {}
+    for agent, words in words_of.items():
+        if len(words) < EDGE_MIN_REPLIES:
+            continue
+        others = [w for a, ws in words_of.items() if a != agent for w in ws]
+        ending = _edge([w[::-1] for w in words], [w[::-1] for w in others])
+        if ending:
+            endings[agent] = ending[::-1]
+        opening = _edge(words, others)
+        if opening:
+            openings[agent] = opening
+    return Boilerplate(openings, endings)
+
+
+def _edge(words: list[list[str]], others: list[list[str]]) -> tuple[str, ...]:
+    """The longest leading run shared by ``EDGE_SHARE`` of the texts, before varied words, and
+    the agent's own: the team's other agents seldom start (end) with it. A run the whole team
+    uses is stock text ("we'll take a look backstage"), which is what is being measured."""
+    need = max(EDGE_MIN_REPLIES, int(np.ceil(EDGE_SHARE * len(words))))
+    shortest, longest = EDGE_WORDS
+    for length in range(longest, shortest - 1, -1):
+        heads = Counter(tuple(w[:length]) for w in words if len(w) > length)
+        if not heads:
+            continue
+        head, count = heads.most_common(1)[0]
+        if count < need:
+            continue
+        contexts = {w[length] for w in words if len(w) > length and tuple(w[:length]) == head}
+        if len(contexts) < EDGE_CONTEXTS:
+            continue
+        elsewhere = sum(1 for w in others if tuple(w[:length]) == head)
+        if elsewhere <= OTHERS_SHARE * count:
+            return head
+    return ()
+
+
+def _edge_pattern(words: tuple[str, ...], *, at_end: bool) -> re.Pattern[str]:
+    """The edge as written: its words with any punctuation or spacing between them."""
+    body = r"[^\w{}]+".join(re.escape(w) for w in words)
+    if at_end:
+        return re.compile(r"[^\w{}]*" + body + r"[^\w{}]*$", re.IGNORECASE)
+    return re.compile(r"^[^\w{}]*" + body + r"[^\w{}]*", re.IGNORECASE)
