@@ -28,7 +28,8 @@ EXPECTED = {
         "intercom",
         2,
         1,
-        {"private note": 1, "system event": 1},
+        # An assignment part with no body: left out as an empty text (one with a body is a reply).
+        {"private note": 1, "empty text": 1},
         ["Fin", "Tom"],
         [True, False],
     ),

@@ -139,6 +139,43 @@ FORMATS: tuple[FormatSpec, ...] = (
             "public": ("public",),
             "automation": ("via.channel", "via"),
             "template_mark": ("macro_title", "macro_id", "macro", "AgentMacroReference"),
+            # "type": "Comment" (every comment of the API) says nothing about who wrote it.
+            "event": (),
+            "direction": (),
+        },
+    ),
+    FormatSpec(
+        "zendesk-comments-api",
+        "Zendesk ticket comments (API response)",
+        ("author_id", "public", "audit_id"),
+        {
+            "reply_id": ("id",),
+            "conversation_id": ("ticket_id", "conversation_id"),
+            "text": ("plain_body", "body"),
+            "html": ("html_body",),
+            "agent": ("author.name", "author_id"),
+            "role": ("author.role",),
+            "created_at": ("created_at",),
+            "channel": ("via.channel",),
+            "public": ("public",),
+            "automation": ("via.channel",),
+            # "type": "Comment" on every row says nothing about who wrote it.
+            "event": (),
+            "direction": (),
+        },
+        role_words={"end-user": Role.CUSTOMER, "agent": Role.AGENT, "admin": Role.AGENT},
+    ),
+    FormatSpec(
+        "salesforce-comment",
+        "Salesforce CaseComment",
+        ("ParentId", "CommentBody", "IsPublished"),
+        {
+            "reply_id": ("Id",),
+            "conversation_id": ("ParentId",),
+            "text": ("CommentBody",),
+            "agent": ("CreatedBy.Name", "CreatedById"),
+            "created_at": ("CreatedDate",),
+            "public": ("IsPublished",),
         },
     ),
     FormatSpec(
@@ -182,9 +219,8 @@ FORMATS: tuple[FormatSpec, ...] = (
             "operator": Role.BOT,
             "comment": Role.AGENT,
             "note": Role.NOTE,
-            "assignment": Role.SYSTEM,
-            "open": Role.SYSTEM,
-            "close": Role.SYSTEM,
+            # "Reply and assign" / "reply and close" carry the admin's reply: who wrote it decides
+            # (an assignment or close with no body is left out as an empty text).
             "away_mode_assignment": Role.SYSTEM,
         },
     ),

@@ -93,9 +93,68 @@ def _parse_json(text: str, path: Path | str) -> Any:
         ) from whole_error
 
 
+# Pipeline envelopes: the record under one of these keys, beside metadata (stream, timestamps).
+ENVELOPE_KEYS = ("data", "record", "payload", "_airbyte_data", "document", "item")
+# Lists an API response holds its messages in, before any other list (side-loaded users,
+# attachments, custom fields and contacts are lists too, and sometimes longer).
+MESSAGE_LIST_KEYS = (
+    "comments",
+    "messages",
+    "threads",
+    "conversation_parts",
+    "parts",
+    "records",
+    "conversations",
+    "tickets",
+    "results",
+    "entries",
+    "items",
+    "data",
+)
+# Keys of side-loaded author lists (Zendesk ``?include=users``): id -> name and role.
+AUTHOR_LIST_KEYS = ("users", "authors", "agents", "people")
+
+
+def unwrap(record: Any) -> Any:
+    """A record out of its pipeline envelopes (``{"stream": ..., "data": {...}}``, Airbyte's
+    ``{"type": "RECORD", "record": {"data": {...}}}``, ``payload``/``record`` wrappers).
+
+    >>> unwrap({"type": "RECORD", "record": {"stream": "s", "emitted_at": 1, "data": {"id": 7}}})
+    {'id': 7}
+    """
+    while isinstance(record, dict):
+        inner = [k for k in ENVELOPE_KEYS if isinstance(record.get(k), dict)]
+        others = [k for k, v in record.items() if k not in inner]
+        # An envelope holds one record and a little metadata, never message text of its own.
+        if len(inner) != 1 or len(others) > 6 or any(isinstance(record.get(k), (dict, list)) for k in others):
+            return record
+        record = record[inner[0]]
+    return record
+
+
+def _turn_list(value: Any) -> list[dict[str, Any]] | None:
+    """Turns held as a list, or as an object wrapping the list (Intercom's ``conversation_parts``)."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return value
+    if isinstance(value, dict):
+        for inner in value.values():
+            if isinstance(inner, list) and inner and all(isinstance(v, dict) for v in inner):
+                return inner
+    return None
+
+
+def _is_conversation(data: dict[str, Any]) -> bool:
+    """One conversation or ticket object with its turns (what "get conversation" returns)."""
+    return any(_turn_list(data.get(k)) for k in TURN_KEYS if k not in ("comments", "messages")) or (
+        isinstance(data.get("source"), dict) and "body" in data["source"] and "conversation_parts" in data
+    )
+
+
 def _find_records(data: Any, path: Path | str) -> list[dict[str, Any]]:
+    data = unwrap(data)
     if isinstance(data, list):
-        records = [r for r in data if isinstance(r, dict)]
+        records = [unwrap(r) for r in data]
+        records = [r for r in records if isinstance(r, dict)]
         if not records:
             raise FormatError(
                 "is a JSON list but holds no objects",
@@ -104,11 +163,18 @@ def _find_records(data: Any, path: Path | str) -> list[dict[str, Any]]:
             )
         return records
     if isinstance(data, dict):
+        if _is_conversation(data):
+            return [data]
         lists = [
             (k, v)
             for k, v in data.items()
             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
         ]
+        named = [kv for kv in lists if kv[0] in MESSAGE_LIST_KEYS]
+        if named:
+            _, records = min(named, key=lambda kv: MESSAGE_LIST_KEYS.index(kv[0]))
+            return _in_conversation(_with_authors([unwrap(r) for r in records], data), data, path)
+        lists = [kv for kv in lists if kv[0] not in AUTHOR_LIST_KEYS]
         if lists:
             return max(lists, key=lambda kv: len(kv[1]))[1]
         for value in data.values():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
@@ -125,12 +191,41 @@ def _find_records(data: Any, path: Path | str) -> list[dict[str, Any]]:
     raise FormatError(f"holds a JSON {type(data).__name__}, not a list of records", path=path)
 
 
+_CONVERSATION_KEYS = ("ticket_id", "conversation_id", "ParentId", "case_id", "thread_id")
+
+
+def _in_conversation(
+    records: list[dict[str, Any]], response: dict[str, Any], path: Path | str
+) -> list[dict[str, Any]]:
+    """Messages of one ticket's API response (Zendesk's ``/tickets/{id}/comments``) name no
+    ticket: the response's own id, else the file's name, is their conversation."""
+    if not records or any(k in records[0] for k in _CONVERSATION_KEYS) or "author_id" not in records[0]:
+        return records
+    ticket = _scalar(response.get("ticket_id") or response.get("id")) or Path(str(path)).stem
+    return [{**r, "ticket_id": ticket} for r in records]
+
+
+def _with_authors(records: list[dict[str, Any]], response: dict[str, Any]) -> list[dict[str, Any]]:
+    """Messages with their author's name and role from a side-loaded author list (Zendesk's
+    ``?include=users``), where the message names its author by id only."""
+    people = next((response[k] for k in AUTHOR_LIST_KEYS if isinstance(response.get(k), list)), None)
+    if not people:
+        return records
+    by_id = {str(p.get("id")): p for p in people if isinstance(p, dict) and "id" in p}
+    out = []
+    for record in records:
+        person = by_id.get(str(record.get("author_id")))
+        if person is not None and not isinstance(record.get("author"), dict):
+            record = {**record, "author": {"name": person.get("name"), "role": person.get("role")}}
+        out.append(record)
+    return out
+
+
 def _turn_key(records: Iterable[dict[str, Any]]) -> str | None:
     """The key holding a conversation's turns, if records are conversations."""
     for record in records:
         for key in TURN_KEYS:
-            value = record.get(key)
-            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            if _turn_list(record.get(key)):
                 return key
         for key, value in record.items():
             if (
@@ -187,6 +282,24 @@ def _side_turns(conversation: dict[str, Any], turn_key: str, conversation_id: st
     return extra
 
 
+def _opening_message(conversation: dict[str, Any]) -> dict[str, Any] | None:
+    """Intercom keeps a conversation's first message in ``source``, not among its parts."""
+    source = conversation.get("source")
+    if (
+        not isinstance(source, dict)
+        or not isinstance(source.get("body"), str)
+        or "conversation_parts" not in conversation
+    ):
+        return None
+    return {
+        "id": source.get("id"),
+        "part_type": "comment",
+        "body": source.get("body"),
+        "created_at": conversation.get("created_at"),
+        "author": source.get("author") or {},
+    }
+
+
 def read_json_text(text: str, *, path: Path | str) -> RawTable:
     """Parse a JSON list of messages, NDJSON, or a list of conversations holding turns."""
     records = _find_records(_parse_json(text, path), path)
@@ -197,8 +310,11 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     rows = []
     empty_conversations = 0
     for index, conversation in enumerate(records):
-        turns = conversation.get(turn_key)
-        if not isinstance(turns, list) or not turns:
+        turns = _turn_list(conversation.get(turn_key)) or []
+        opening = _opening_message(conversation)
+        if opening is not None:
+            turns = [opening, *turns]
+        if not turns:
             empty_conversations += 1
             continue
         conversation_id = _scalar(

@@ -240,7 +240,11 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     keep = reason.isna() & ~is_customer
     accounting.replies_analysed = int(keep.sum())
     if not plan.roles.direction_known:
-        notes.add("no column says who wrote each row: every row is read as an agent reply")
+        notes.add(
+            "no column says who wrote each row: every row is read as an agent reply. If customers' messages"
+            " are in the file, name the author-type column with --map role=COLUMN (Zendesk's comments API"
+            " names it when called with ?include=users)"
+        )
     missing = int(rows.loc[keep, "created_at"].isna().sum())
     if missing:
         notes.add(f"{missing} replies have no readable date (kept; left out of per-period figures)")

@@ -1,0 +1,78 @@
+"""API-shaped JSON (help-desk API responses, single conversation objects, pipeline envelopes)
+read with no flags: roles, agents, dates, conversations and private notes right.
+
+Fixtures follow the shapes in the vendors' public API references (Zendesk "List Comments"
+with ``include=users``, Intercom "Retrieve a conversation", Salesforce REST query of
+CaseComment, Airbyte/Singer-style RECORD envelopes); names and texts are made up.
+"""
+
+import pytest
+
+import replydiag
+from tests.conftest import ROOT
+
+FORMATS = ROOT / "tests" / "data" / "formats"
+
+# file: (format, agent replies, customer messages, skipped by reason, agents, conversations)
+EXPECTED = {
+    "zendesk_comments_api.json": (
+        "zendesk",
+        1,
+        1,
+        {"private note": 1},
+        {"Tom Agent"},
+        {"zendesk_comments_api"},
+    ),
+    "intercom_conversation.json": (
+        "intercom",
+        3,
+        2,
+        {"private note": 1, "empty text": 1},
+        {"Kate Admin", "Lee Mobile"},
+        {"147"},
+    ),
+    "pipeline_envelopes.ndjson": ("zendesk", 1, 1, {"private note": 1, "system event": 1}, {"Tom"}, {"42"}),
+    "salesforce_casecomment.json": (
+        "salesforce-comment",
+        2,
+        0,
+        {"private note": 2},
+        {"Tom Agent", "Ann Agent"},
+        {"5001", "5002"},
+    ),
+    "airbyte_intercom_parts.ndjson": ("intercom", 2, 1, {"private note": 1}, {"Kate", "Fin"}, {"c9"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_api_shapes_are_read_with_no_flags(name):
+    fmt, replies, customers, skipped, agents, conversations = EXPECTED[name]
+    export = replydiag.load(FORMATS / name)
+    acc = export.accounting
+    assert export.sources[0]["format"] == fmt
+    assert acc.balanced
+    assert (acc.replies_analysed, acc.customer_messages) == (replies, customers)
+    assert dict(acc.skipped) == skipped
+    assert set(export.replies["agent"].astype(str)) == agents
+    assert set(export.replies["conversation_id"].astype(str)) == conversations
+    assert export.replies["created_at"].notna().all()
+
+
+def test_intercom_replies_sent_with_assign_or_close_are_replies_and_the_opening_message_is_read():
+    export = replydiag.load(FORMATS / "intercom_conversation.json")
+    texts = " ".join(export.replies["text"].astype(str))
+    assert "passed you to our mobile team" in texts and "fix is live" in texts
+    assert export.accounting.customer_messages == 2  # the opening message (source) and the reply
+
+
+def test_a_bot_part_in_an_envelope_is_automatic():
+    result = replydiag.audit(FORMATS / "airbyte_intercom_parts.ndjson")
+    kinds = dict(zip(result.replies["agent"].astype(str), result.replies["kind"].astype(str)))
+    assert kinds["Fin"] == "automatic"
+
+
+def test_comments_without_their_authors_are_read_as_agent_replies_and_said_so():
+    export = replydiag.load(FORMATS / "zendesk_comments_api_no_users.json")
+    notes = " ".join(export.accounting.notes)
+    assert export.accounting.replies_analysed == 2
+    assert "--map role=COLUMN" in notes and "include=users" in notes
