@@ -6,6 +6,7 @@ read from ``../shared/realdata/`` (never copied: non-commercial licence). Labell
 nearest neighbours in the same source, labelled before looking at replydiag's verdict.
 
     python benchmarks/realset.py show --source Walmart --start 0 --count 20   # what a reader sees
+    python benchmarks/realset.py score --peers                               # replydiag and peers
 """
 
 from __future__ import annotations
@@ -157,6 +158,29 @@ def replydiag_verdicts(name: str) -> Verdicts:
     return Verdicts(replies["kind"].astype(str).isin(TEMPLATED), replies["template_id"].astype("string"))
 
 
+MIN_SUPPORT = 3  # a peer's cluster of this many replies is a template, as replydiag's default
+
+
+def peer_verdicts(peer: str):
+    """Verdicts of a peer method (``benchmarks/peers.py``) given the masked text replydiag compares."""
+    from peers import PEERS
+
+    def verdicts(name: str) -> Verdicts:
+        import replydiag
+
+        export = replydiag.load(REALDATA / BY_NAME[name].path)
+        masked = export.distinct.masked_of(export.replies).astype(str).str.lower().tolist()
+        clusters = PEERS[peer](masked)
+        sizes = pd.Series(clusters).map(pd.Series(clusters).value_counts())
+        ids = export.replies["reply_id"].astype(str).to_numpy()
+        templated = pd.Series((sizes >= MIN_SUPPORT).to_numpy(), index=ids)
+        family = pd.Series(pd.Series(clusters).astype(str).to_numpy(), index=ids, dtype="string")
+        keep = ~templated.index.duplicated()
+        return Verdicts(templated[keep], family.where(templated)[keep])
+
+    return verdicts
+
+
 def pairwise_f1(truth: pd.Series, found: pd.Series) -> tuple[float, int]:
     """Pairwise F1 of two clusterings of the same replies (NA = a cluster of its own)."""
 
@@ -240,7 +264,8 @@ def _figures(name, truth, found, group, family, worst_share=None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("score")
+    scoring = sub.add_parser("score")
+    scoring.add_argument("--peers", action="store_true", help="also score Drain3, MinHash-LSH and cdist")
     for command in ("show", "record"):
         s = sub.add_parser(command)
         s.add_argument("--source", required=True, choices=list(BY_NAME))
@@ -253,7 +278,15 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "score":
         pd.set_option("display.width", 160)
-        print(score(replydiag_verdicts, agreed_labels()).to_string())
+        labels = agreed_labels()
+        print(f"replydiag (labelled replies: {len(labels)})")
+        print(score(replydiag_verdicts, labels).to_string())
+        if args.peers:
+            rows = {"replydiag": score(replydiag_verdicts, labels).loc["all"]}
+            for peer in ("drain3", "minhash-lsh", "cdist-cc"):
+                rows[peer] = score(peer_verdicts(peer), labels).loc["all"]
+            print("\nall sources, every method on the same labelled replies")
+            print(pd.DataFrame(rows).T.to_string())
     elif args.command == "show":
         show(args.source, args.start, args.count)
     else:
