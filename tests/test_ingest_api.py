@@ -76,3 +76,21 @@ def test_comments_without_their_authors_are_read_as_agent_replies_and_said_so():
     notes = " ".join(export.accounting.notes)
     assert export.accounting.replies_analysed == 2
     assert "--map role=COLUMN" in notes and "include=users" in notes
+
+
+def test_a_help_scout_conversation_object_reads_its_threads_not_its_custom_fields():
+    export = replydiag.load(FORMATS / "helpscout_conversation.json")
+    acc = export.accounting
+    assert export.sources[0]["format"] == "helpscout"
+    assert (acc.replies_analysed, acc.customer_messages) == (1, 1)
+    assert set(export.replies["conversation_id"].astype(str)) == {"2391938111"}
+    assert "Billing" not in " ".join(export.replies["text"].astype(str))
+
+
+def test_null_markers_are_no_values_and_no_reply_senders_are_automatic():
+    result = replydiag.audit(FORMATS / "na_markers_noreply.csv")
+    replies = result.replies.set_index("agent")
+    assert replies["helpdesk_template"].isna().all()
+    assert not replies["conversation_id"].astype(str).str.contains("N/A").any()
+    assert replies.loc["noreply@acme.io", "kind"] == "automatic"
+    assert replies.loc["Tom", "kind"] == "personal"

@@ -686,5 +686,17 @@ def column_of(frame: pd.DataFrame, fields: dict[str, FieldChoice], name: str) ->
     return None if choice is None else frame[choice.column]
 
 
+# What spreadsheets and exports write for "no value" (``#N/A`` from a failed VLOOKUP).
+NULL_MARKERS = ("#n/a", "n/a", "#null!", "null", "nan", "none", "(blank)", "-")
+
+
 def is_blank(series: pd.Series) -> pd.Series:
-    return series.isna() | (series.astype("string").str.strip() == "")
+    """Empty cells and null markers (``#N/A``, ``NULL`` ...).
+
+    >>> is_blank(pd.Series(["x", " ", "#N/A", None, "NULL"])).tolist()
+    [False, True, True, True, True]
+    """
+    stripped = series.astype("string").str.strip()
+    return (
+        (series.isna() | (stripped == "") | stripped.str.lower().isin(NULL_MARKERS)).fillna(True).astype(bool)
+    )

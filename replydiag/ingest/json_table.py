@@ -123,6 +123,8 @@ def unwrap(record: Any) -> Any:
     {'id': 7}
     """
     while isinstance(record, dict):
+        if isinstance(record.get("_embedded"), dict):  # HAL (Help Scout, Front): lists under _embedded
+            record = {**{k: v for k, v in record.items() if k != "_embedded"}, **record["_embedded"]}
         inner = [k for k in ENVELOPE_KEYS if isinstance(record.get(k), dict)]
         others = [k for k, v in record.items() if k not in inner]
         # An envelope holds one record and a little metadata, never message text of its own.

@@ -49,6 +49,7 @@ _AUTOMATION = re.compile(
 )
 # Fixed categories, so the chunks of a big file concatenate without turning into objects.
 _ROLES = pd.CategoricalDtype([role.value for role in Role])
+_NO_REPLY = r"(?:^|[^a-z])(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|notifications?)@"
 _REASONS = pd.CategoricalDtype(
     ["private note", "system event", "empty text", "redacted body", "duplicate message id"]
 )
@@ -158,7 +159,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         )
     conversation = column_of(frame, fields, "conversation_id")
     out["conversation_raw"] = (
-        conversation.astype("string").str.strip()
+        conversation.astype("string").str.strip().where(~is_blank(conversation))
         if conversation is not None
         else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
@@ -176,10 +177,15 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
             auto = ~is_blank(values) & ~values.str.lower().isin(["false", "0", "none"])
         else:
             auto = values.str.match(_AUTOMATION.pattern, case=False).fillna(False).astype(bool)
-    out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy()
+    # Notifications from no-reply senders are automatic, whatever role the export gives them.
+    sender = out["agent"].astype("string").fillna("")
+    no_reply = sender.str.contains(_NO_REPLY, case=False, regex=True).to_numpy(dtype=bool)
+    out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy() | no_reply
     mark = column_of(frame, fields, "template_mark")
     out["helpdesk_template"] = (
-        mark.astype("string") if mark is not None else pd.Series(pd.NA, index=frame.index, dtype="string")
+        mark.astype("string").where(~is_blank(mark))
+        if mark is not None
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
 
     reason = pd.Series(pd.NA, index=frame.index, dtype=_REASONS)
