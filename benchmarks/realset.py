@@ -99,8 +99,11 @@ def recurrence(name: str, position: int) -> int:
     return int((scores[0] > 0).sum()) - 1
 
 
-def show(name: str, start: int, count: int) -> None:
-    sample = sample_of(name).iloc[start : start + count]
+def show(name: str, start: int, count: int, reverse: bool = False) -> None:
+    """Print sampled replies beside their neighbours (``reverse``: last first, for a second pass
+    that does not follow the first one's order)."""
+    sample = sample_of(name)
+    sample = (sample.iloc[::-1] if reverse else sample).iloc[start : start + count]
     for position, row in sample.iterrows():
         print(f"=== {name} {row.reply_id}  (near copies: {recurrence(name, int(position))})")
         print(f"  > {row.text}")
@@ -271,6 +274,8 @@ def main() -> None:
         s.add_argument("--source", required=True, choices=list(BY_NAME))
         s.add_argument("--start", type=int, default=0)
         s.add_argument("--count", type=int, default=20)
+        if command == "show":
+            s.add_argument("--reverse", action="store_true")
         if command == "record":
             s.add_argument("--labels", type=Path, default=LABELS / "pass1.csv")
             s.add_argument("--default", default="personal")
@@ -288,7 +293,7 @@ def main() -> None:
             print("\nall sources, every method on the same labelled replies")
             print(pd.DataFrame(rows).T.to_string())
     elif args.command == "show":
-        show(args.source, args.start, args.count)
+        show(args.source, args.start, args.count, args.reverse)
     else:
         record(args.source, args.start, args.count, args.calls, args.default, args.labels)
 
