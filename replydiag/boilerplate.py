@@ -28,6 +28,7 @@ EDGE_CONTEXTS = 5
 EDGE_WORDS = (4, 14)  # shortest and longest run taken for an edge
 OTHERS_SHARE = 0.1  # the other agents' replies with the edge, per reply of the agent's
 SAMPLE = 5_000  # distinct replies per agent the edges are learned from
+TEAM_SAMPLE = 50_000  # distinct replies of the whole team the edges are checked against
 
 
 @dataclass(frozen=True)
@@ -54,32 +55,35 @@ class Boilerplate:
         """Row codes, keys and masked texts with each row's agent's edges taken off.
 
         A key is only cut where words remain: a reply that is all signature stays as it is.
+        Only the replies of agents with an edge are touched.
         """
-        pairs = pd.DataFrame({"code": codes, "agent": agents.astype(str).to_numpy()})
-        distinct_pairs = pairs.drop_duplicates().reset_index(drop=True)
-        new_keys, new_masked = [], []
-        for code, agent in zip(distinct_pairs["code"], distinct_pairs["agent"]):
-            key, text = keys[code], str(masked.iloc[code])
-            words = key.split()
-            opening, ending = self.openings.get(agent, ()), self.endings.get(agent, ())
+        names = agents.astype(str).to_numpy()
+        pairs = pd.DataFrame({"code": codes, "agent": names})
+        pair_of_row, distinct = pd.MultiIndex.from_frame(pairs).factorize()
+        pair_code = np.asarray(distinct.get_level_values(0), dtype=np.int64)
+        pair_agent = np.asarray(distinct.get_level_values(1), dtype=object)
+        new_keys = np.asarray(keys, dtype=object)[pair_code]
+        new_masked = np.asarray(masked.astype(str).to_numpy(), dtype=object)[pair_code]
+        edged = np.flatnonzero(pd.Series(pair_agent).isin(set(self.openings) | set(self.endings)).to_numpy())
+        for i in edged:
+            words = new_keys[i].split()
+            text = new_masked[i]
+            opening, ending = self.openings.get(pair_agent[i], ()), self.endings.get(pair_agent[i], ())
             if ending and len(words) > len(ending) and tuple(words[-len(ending) :]) == ending:
                 words = words[: -len(ending)]
                 text = _edge_pattern(ending, at_end=True).sub("", text)
             if opening and len(words) > len(opening) and tuple(words[: len(opening)]) == opening:
                 words = words[len(opening) :]
                 text = _edge_pattern(opening, at_end=False).sub("", text)
-            new_keys.append(" ".join(words))
-            new_masked.append(text)
-        uniques, stripped_codes = np.unique(np.array(new_keys, dtype=object).astype(str), return_inverse=True)
+            new_keys[i], new_masked[i] = " ".join(words), text
+        stripped_codes, uniques = pd.factorize(pd.Series(new_keys, dtype=object), sort=False)
         # The first masked text of each new key stands for it, as the first reply's did.
-        first = pd.Series(np.arange(len(new_keys))).groupby(stripped_codes).first().to_numpy()
-        row_pair = pairs.merge(distinct_pairs.reset_index(names="pair"), on=["code", "agent"], how="left")[
-            "pair"
-        ].to_numpy()
+        first = np.full(len(uniques), -1, dtype=np.int64)
+        first[stripped_codes[::-1]] = np.arange(len(stripped_codes))[::-1]
         return (
-            stripped_codes[row_pair],
-            uniques.tolist(),
-            pd.Series([new_masked[i] for i in first], dtype="string"),
+            stripped_codes[pair_of_row],
+            [str(k) for k in uniques],
+            pd.Series(new_masked[first], dtype="string"),
         )
 
 
@@ -87,35 +91,58 @@ def learn(keys: list[str], codes: np.ndarray, agents: pd.Series) -> Boilerplate:
     """Each agent's recurring opening and ending, from their distinct replies.
 
     >>> keys = [f"{w} best regards paul weber care team" for w in ("refund sent", "on its way", "label fixed",
-    ...         "box replaced", "card updated", "ok")] + ["thanks"]
-    >>> b = learn(keys, np.arange(7), pd.Series(["paul"] * 6 + ["ann"]))
+    ...         "box replaced", "card updated", "ok")] + ["thanks", "sorry", "on its way"]
+    >>> b = learn(keys, np.arange(9), pd.Series(["paul"] * 6 + ["ann"] * 3))
     >>> b.endings
     {'paul': ('best', 'regards', 'paul', 'weber', 'care', 'team')}
     """
     pairs = pd.DataFrame({"code": codes, "agent": agents.astype(str).to_numpy()}).drop_duplicates()
+    rng = np.random.default_rng(0)
     words_of: dict[str, list[list[str]]] = {}
     for agent, group in pairs.groupby("agent", sort=True):
         chosen = group["code"].to_numpy()
         if len(chosen) > SAMPLE:
-            chosen = np.random.default_rng(0).choice(chosen, SAMPLE, replace=False)
+            chosen = rng.choice(chosen, SAMPLE, replace=False)
         words_of[agent] = [keys[c].split() for c in chosen]
+    # The team at large: a sample of everyone's replies, each agent weighing as many
+    # distinct replies as they wrote (an edge all write is no one's signature).
+    team = pairs["code"].to_numpy()
+    if len(team) > TEAM_SAMPLE:
+        team = rng.choice(team, TEAM_SAMPLE, replace=False)
+    everyone = [keys[c].split() for c in team]
+    team_heads = _HeadCounts(everyone)
+    team_tails = _HeadCounts([w[::-1] for w in everyone])
+    share_of = pairs.groupby("agent").size() / len(pairs)
     openings, endings = {}, {}
     for agent, words in words_of.items():
         if len(words) < EDGE_MIN_REPLIES:
             continue
-        others = [w for a, ws in words_of.items() if a != agent for w in ws]
-        ending = _edge([w[::-1] for w in words], [w[::-1] for w in others])
+        ending = _edge([w[::-1] for w in words], team_tails, float(share_of[agent]))
         if ending:
             endings[agent] = ending[::-1]
-        opening = _edge(words, others)
+        opening = _edge(words, team_heads, float(share_of[agent]))
         if opening:
             openings[agent] = opening
     return Boilerplate(openings, endings)
 
 
-def _edge(words: list[list[str]], others: list[list[str]]) -> tuple[str, ...]:
+class _HeadCounts:
+    """How many of some texts start with each run of words, per run length (counted on demand)."""
+
+    def __init__(self, words: list[list[str]]) -> None:
+        self.words = words
+        self.counts: dict[int, Counter] = {}
+
+    def share(self, head: tuple[str, ...]) -> float:
+        length = len(head)
+        if length not in self.counts:
+            self.counts[length] = Counter(tuple(w[:length]) for w in self.words if len(w) > length)
+        return self.counts[length][head] / max(len(self.words), 1)
+
+
+def _edge(words: list[list[str]], team: _HeadCounts, agent_share: float) -> tuple[str, ...]:
     """The longest leading run shared by ``EDGE_SHARE`` of the texts, before varied words, and
-    the agent's own: the team's other agents seldom start (end) with it. A run the whole team
+    the agent's own: the rest of the team seldom starts (ends) with it. A run the whole team
     uses is stock text ("we'll take a look backstage"), which is what is being measured."""
     need = max(EDGE_MIN_REPLIES, int(np.ceil(EDGE_SHARE * len(words))))
     shortest, longest = EDGE_WORDS
@@ -129,8 +156,9 @@ def _edge(words: list[list[str]], others: list[list[str]]) -> tuple[str, ...]:
         contexts = {w[length] for w in words if len(w) > length and tuple(w[:length]) == head}
         if len(contexts) < EDGE_CONTEXTS:
             continue
-        elsewhere = sum(1 for w in others if tuple(w[:length]) == head)
-        if elsewhere <= OTHERS_SHARE * count:
+        # Of the team's replies with this edge, the agent's should be nearly all.
+        own = agent_share * count / len(words)
+        if team.share(head) <= own * (1 + OTHERS_SHARE):
             return head
     return ()
 
