@@ -57,7 +57,8 @@ def run_one(method: str, export: Path, out: Path) -> None:
         import replydiag
         from replydiag.normalize import clean, mask
 
-        export_data = replydiag.load(export)
+        # Every peer reads the whole file into memory (as a user of it would): the text is kept.
+        export_data = replydiag.load(export, low_memory=False)
         replies = export_data.replies
         texts = mask(clean(replies["text"])["body"]).str.lower().fillna("").tolist()
         clusters = PEERS[method](texts)
