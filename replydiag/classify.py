@@ -3,7 +3,7 @@
 A key in a cluster of at least ``min_support`` replies is a template; a key that contains most
 of a template's words in order is an edited template, or a light edit of a short template
 when it holds nearly all of it and little else; a key most of whose words are stock text
-(``stock``) is edited too, whichever stock sentences it assembles. A verbatim template sent within
+(``stock``) is edited too, whichever stock sentences it assembles. A whole template sent within
 ``automatic_seconds`` of the customer's message, or a row the export flags as a bot's, is
 automatic.
 """
@@ -125,11 +125,13 @@ def automatic(
     similarity: np.ndarray,
     settings: Settings,
 ) -> np.ndarray:
-    """Which replies are automatic: flagged as a bot's by the export, or a verbatim template
-    sent within ``automatic_seconds`` of the customer's message."""
+    """Which replies are automatic: flagged as a bot's by the export, or a whole template
+    (slots filled) sent within ``automatic_seconds`` of the customer's message."""
     flagged = replies["automatic_flag"].to_numpy(dtype=bool).copy()
     if customer_times is not None and len(customer_times) and settings.automatic_seconds > 0:
         delay = seconds_since_customer(replies, customer_times)
-        verbatim = (kind == KIND_CODES[Kind.TEMPLATE]) & (similarity >= 100.0)
-        flagged |= verbatim & (delay <= settings.automatic_seconds)
+        # A whole template (its slots filled, whatever words they hold) this soon after the
+        # customer: no person types that fast.
+        whole = kind == KIND_CODES[Kind.TEMPLATE]
+        flagged |= whole & (delay <= settings.automatic_seconds)
     return flagged

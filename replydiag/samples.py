@@ -645,12 +645,14 @@ class _Gen:
         return text[0].upper() + text[1:]
 
     def short_personal(self) -> str:
-        """A short reply of the agent's own ("Sure, the walnut lamp ships Friday.")."""
+        """A short reply of the agent's own ("Sure, the walnut lamp ships Friday from Kelford Way.").
+        Like a real one, it names something of this customer's (here a street): a million of
+        them do not repeat each other the way a pasted phrase does."""
         r = self.r
         return (
             f"{r.choice(['Sure,', 'Yes,', 'Done:', 'Right,', 'Ok,', 'Hmm,'])} the {r.choice(_ADJECTIVE)} "
             f"{r.choice(_ITEM)} {r.choice(['ships', 'left', 'is ready', 'is back', 'arrives', 'was fixed'])}"
-            f"{r.choice(_WHEN) or ' today'}."
+            f"{r.choice(_WHEN) or ' today'} {r.choice(['from', 'at', 'for', 'near'])} {self.street()}."
         )
 
     def dress(self, body: str, channel: str, agent: str, signs: bool = False) -> str:
