@@ -59,7 +59,7 @@ class Settings:
     min_fuzzy_chars: int = 24
     """Masked replies shorter than this match a template only when identical (no fuzzy merge)."""
     automatic_seconds: float = 10.0
-    """A verbatim template sent this soon after the customer's message counts as automatic."""
+    """A whole template (slots filled) sent this soon after the customer's message counts as automatic."""
     signoff_agents: bool = True
     """Use sign-off initials (``^MC``, ``*VM``) as the agent where the export names only a brand."""
 
