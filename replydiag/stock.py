@@ -237,7 +237,7 @@ def _span_cover(words: _Words, counts: np.ndarray) -> np.ndarray:
     long_enough = np.bincount(owner, minlength=len(counts)) >= SPAN_WORDS
     covered[(sent_often & long_enough)[owner]] = True
     start, run = _windows(tokens, owner, SPAN_WORDS)
-    recurring = _Totals.build(run, counts[owner[start]]).at_least(SPAN_REPLIES)
+    recurring = _Totals.build(run, owner[start], counts).at_least(SPAN_REPLIES)
     check = ~sent_often[owner[start]]
     index = recurring.index(run[check])
     starts = start[check][index >= 0]
@@ -253,7 +253,7 @@ def _span_cover(words: _Words, counts: np.ndarray) -> np.ndarray:
     right = np.zeros((SPAN_WORDS, len(at)))
     for k in range(1, SPAN_WORDS):
         start, run = _windows(tokens, owner, k)
-        part = _Totals.build(run, counts[owner[start]])
+        part = _Totals.build(run, owner[start], counts)
         del start, run
         left[k] = part.lookup(_run_at(tokens, at, k))  # the first k words
         right[SPAN_WORDS - k] = part.lookup(_run_at(tokens, at + SPAN_WORDS - k, k))  # the last k words
@@ -277,19 +277,23 @@ class _Totals:
     total: np.ndarray  # replies holding each
 
     @classmethod
-    def build(cls, items: np.ndarray, weight: np.ndarray) -> _Totals:
-        """Totals of ``items`` held with ``weight`` replies each (a text holding a run twice
-        counts twice, which a reply seldom does)."""
+    def build(cls, items: np.ndarray, text: np.ndarray, counts: np.ndarray) -> _Totals:
+        """Totals of ``items``, each held by text ``text`` that ``counts`` replies sent (a
+        text holding a run twice counts twice, which a reply seldom does)."""
         if not len(items):
             return cls(items[:0], np.zeros(0, dtype=np.int64))
         ordered = np.sort(items)
-        first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+        new = np.ones(len(ordered), dtype=bool)
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+        first = np.flatnonzero(new).astype(np.int32)
+        del new
         distinct = ordered[first]
         del ordered
         total = np.diff(np.append(first, len(items))).astype(np.int64)
+        del first
         # Most texts were sent once: a text sent more often adds its other replies.
-        heavy = np.flatnonzero(weight > 1)
-        np.add.at(total, np.searchsorted(distinct, items[heavy]), weight[heavy] - 1)
+        heavy = np.flatnonzero((counts > 1)[text])
+        np.add.at(total, np.searchsorted(distinct, items[heavy]), counts[text[heavy]] - 1)
         return cls(distinct, total)
 
     def at_least(self, total: int) -> _Totals:
@@ -328,8 +332,9 @@ def _windows(tokens: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray,
         for i in range(1, k):
             run *= _MIX
             run += tokens[i : end + i]
-    inside = np.flatnonzero(owner[:end] == owner[k - 1 : end + k - 1])
-    return inside, run[inside]
+    inside = np.flatnonzero(owner[:end] == owner[k - 1 : end + k - 1]).astype(np.int32)
+    run = run[inside]
+    return inside, run
 
 
 def _run_at(tokens: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
