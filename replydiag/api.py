@@ -82,12 +82,31 @@ class Export:
         return ReReadTexts(tuple(self.parts), replies[["file_index", "row_number"]].to_numpy())
 
 
+EXPORT_SUFFIXES = (".csv", ".tsv", ".json", ".ndjson", ".jsonl", ".gz", ".zip")
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named or matched by globs, in the order given, each once."""
+    """Files named or matched by globs, in the order given, each once; a folder stands for
+    the export files in it and below it (what API dump scripts write: one ticket per file)."""
     out: list[Path] = []
     for item in paths:
         text = str(item)
         matches = sorted(glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
+        if len(matches) == 1 and Path(matches[0]).is_dir():
+            folder = Path(matches[0])
+            matches = sorted(
+                str(p)
+                for p in folder.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in EXPORT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            )
+            if not matches:
+                raise InputError(
+                    "is a directory with no export files in it",
+                    path=text,
+                    hint=f"Put the CSV or JSON exports ({', '.join(EXPORT_SUFFIXES)}) in it, or name the files",
+                )
         if not matches:
             raise InputError(
                 "no file matches this pattern", path=text, hint="Check the folder and the pattern"

@@ -94,3 +94,33 @@ def test_null_markers_are_no_values_and_no_reply_senders_are_automatic():
     assert not replies["conversation_id"].astype(str).str.contains("N/A").any()
     assert replies.loc["noreply@acme.io", "kind"] == "automatic"
     assert replies.loc["Tom", "kind"] == "personal"
+
+
+def test_a_folder_of_one_ticket_per_file_gz_and_zip_is_one_export(tmp_path):
+    import gzip
+    import json
+    import zipfile
+
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    data = json.loads((FORMATS / "zendesk_comments_api.json").read_text())
+    for ticket in (101, 102):
+        (folder / f"{ticket}.json").write_text(json.dumps(data))
+    (folder / "103.json.gz").write_bytes(gzip.compress(json.dumps(data).encode()))
+    with zipfile.ZipFile(folder / "104.zip", "w") as archive:
+        archive.writestr("104.json", json.dumps(data))
+    (folder / ".hidden.json").write_text("not an export")
+    export = replydiag.load(folder)
+    assert export.accounting.replies_analysed == 4 and export.accounting.balanced
+    assert set(export.replies["conversation_id"].astype(str)) == {"101", "102", "103", "104"}
+
+
+def test_a_zip_of_several_files_says_to_unzip(tmp_path):
+    import zipfile
+
+    path = tmp_path / "two.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.json", "[]")
+        archive.writestr("b.json", "[]")
+    with pytest.raises(replydiag.InputError, match="zip file with 2 files"):
+        replydiag.load(path)

@@ -8,6 +8,9 @@ Mojibake inside cells (``â€™``) is repaired later, per cell, with ftfy.
 from __future__ import annotations
 
 import codecs
+import gzip
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,10 +45,37 @@ def read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", path=path) from exc
+    data = _unpacked(data, path)
     if not data[:65536].strip() and not data.strip():  # strip() copies: only when the head is blank
         raise InputError(
             "is empty (0 rows)", path=path, hint="Export the replies again; the file has no content"
         )
+    return data
+
+
+def _unpacked(data: bytes, path: Path) -> bytes:
+    """A gzip file's contents, or the single export inside a zip file."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"is a damaged gzip file ({exc})", path=path, hint="Download it again") from exc
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = [
+                    m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")
+                ]
+                if len(members) != 1:
+                    names = ", ".join(m.filename for m in members[:5])
+                    raise InputError(
+                        f"is a zip file with {len(members)} files ({names})",
+                        path=path,
+                        hint=f"Unzip it and pass the folder: replydiag audit {path.with_suffix('')}/",
+                    )
+                return archive.read(members[0])
+        except zipfile.BadZipFile:
+            return data  # not a readable zip after all: the binary check says what it is
     return data
 
 

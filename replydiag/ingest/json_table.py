@@ -203,7 +203,8 @@ def _in_conversation(
     ticket: the response's own id, else the file's name, is their conversation."""
     if not records or any(k in records[0] for k in _CONVERSATION_KEYS) or "author_id" not in records[0]:
         return records
-    ticket = _scalar(response.get("ticket_id") or response.get("id")) or Path(str(path)).stem
+    name = Path(str(path)).name
+    ticket = _scalar(response.get("ticket_id") or response.get("id")) or name.split(".")[0] or name
     return [{**r, "ticket_id": ticket} for r in records]
 
 
