@@ -6,8 +6,8 @@ to one template but how much of it is text the team sends again and again. Two k
 evidence make text *stock*:
 
 - a sentence or clause of at least ``SENTENCE_WORDS`` words (slots masked) sent in at least
-  ``SENTENCE_REPLIES`` replies, as it is or (from ``NEAR_WORDS`` words) with one word
-  changed, added or dropped;
+  ``SENTENCE_REPLIES`` replies (a sentence longer than ``SPAN_WORDS``: ``SPAN_REPLIES``), as
+  it is or (from ``NEAR_WORDS`` words) with one word changed, added or dropped;
 - a run of ``SPAN_WORDS`` words found in at least ``SPAN_REPLIES`` replies that holds
   together as a unit and is said to the end of its clause.
 
@@ -86,7 +86,9 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     sentence_owner = words.owner[words.sentence_start[:-1]] if len(length) else np.zeros(0, dtype=np.int32)
 
     reuse, whole = _sentence_reuse(words, sentence_owner, counts)
-    stock_sentence = (reuse >= SENTENCE_REPLIES) & (length >= SENTENCE_WORDS)
+    # A long sentence sent twice, as it is or one word apart, is pasted, as a long run is.
+    needed = np.where(length >= SPAN_WORDS + 1, SPAN_REPLIES, SENTENCE_REPLIES)
+    stock_sentence = (reuse >= needed) & (length >= SENTENCE_WORDS)
     in_stock = np.repeat(stock_sentence, length)
     clause_end = np.zeros(len(words.tokens), dtype=bool)
     clause_end[words.sentence_start[1:] - 1] = True
