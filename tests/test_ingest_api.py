@@ -124,3 +124,12 @@ def test_a_zip_of_several_files_says_to_unzip(tmp_path):
         archive.writestr("b.json", "[]")
     with pytest.raises(replydiag.InputError, match="zip file with 2 files"):
         replydiag.load(path)
+
+
+def test_what_reading_the_json_guessed_is_said():
+    notes = " ".join(replydiag.load(FORMATS / "zendesk_comments_api.json").accounting.notes)
+    assert "'comments' list (not from: users)" in notes
+    assert "'users' list" in notes
+    assert "ticket 'zendesk_comments_api' (the file's name)" in notes
+    envelope = " ".join(replydiag.load(FORMATS / "pipeline_envelopes.ndjson").accounting.notes)
+    assert "'data' envelopes" in envelope

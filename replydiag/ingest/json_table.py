@@ -152,10 +152,15 @@ def _is_conversation(data: dict[str, Any]) -> bool:
     )
 
 
-def _find_records(data: Any, path: Path | str) -> list[dict[str, Any]]:
+def _find_records(data: Any, path: Path | str, said: list[str]) -> list[dict[str, Any]]:
+    """The message (or conversation) records of parsed JSON; what was guessed on the way
+    (which list, which envelope, which conversation) is appended to ``said``."""
     data = unwrap(data)
     if isinstance(data, list):
         records = [unwrap(r) for r in data]
+        if records and records[0] is not data[0] and isinstance(data[0], dict):
+            wrapper = next((k for k in ENVELOPE_KEYS if k in data[0]), "data")
+            said.append(f"records read from inside their '{wrapper}' envelopes")
         records = [r for r in records if isinstance(r, dict)]
         if not records:
             raise FormatError(
@@ -174,15 +179,25 @@ def _find_records(data: Any, path: Path | str) -> list[dict[str, Any]]:
         ]
         named = [kv for kv in lists if kv[0] in MESSAGE_LIST_KEYS]
         if named:
-            _, records = min(named, key=lambda kv: MESSAGE_LIST_KEYS.index(kv[0]))
-            return _in_conversation(_with_authors([unwrap(r) for r in records], data), data, path)
+            key, records = min(named, key=lambda kv: MESSAGE_LIST_KEYS.index(kv[0]))
+            others = [k for k, _ in lists if k != key]
+            if others:
+                said.append(f"messages read from the '{key}' list (not from: {', '.join(others)})")
+            records = _with_authors([unwrap(r) for r in records], data, said)
+            return _in_conversation(records, data, path, said)
         lists = [kv for kv in lists if kv[0] not in AUTHOR_LIST_KEYS]
         if lists:
-            return max(lists, key=lambda kv: len(kv[1]))[1]
+            key, records = max(lists, key=lambda kv: len(kv[1]))
+            if len(lists) > 1:
+                said.append(
+                    f"no list is named like messages: the longest, '{key}' ({len(records)} objects), was read"
+                    f" (not: {', '.join(k for k, _ in lists if k != key)})"
+                )
+            return records
         for value in data.values():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
             if isinstance(value, dict):
                 try:
-                    return _find_records(value, path)
+                    return _find_records(value, path, said)
                 except FormatError:
                     continue
         raise FormatError(
@@ -197,23 +212,30 @@ _CONVERSATION_KEYS = ("ticket_id", "conversation_id", "ParentId", "case_id", "th
 
 
 def _in_conversation(
-    records: list[dict[str, Any]], response: dict[str, Any], path: Path | str
+    records: list[dict[str, Any]], response: dict[str, Any], path: Path | str, said: list[str]
 ) -> list[dict[str, Any]]:
     """Messages of one ticket's API response (Zendesk's ``/tickets/{id}/comments``) name no
     ticket: the response's own id, else the file's name, is their conversation."""
     if not records or any(k in records[0] for k in _CONVERSATION_KEYS) or "author_id" not in records[0]:
         return records
     name = Path(str(path)).name
-    ticket = _scalar(response.get("ticket_id") or response.get("id")) or name.split(".")[0] or name
+    own = _scalar(response.get("ticket_id") or response.get("id"))
+    ticket = own or name.split(".")[0] or name
+    source = "the response's id" if own else "the file's name"
+    said.append(f"the messages name no ticket: all {len(records)} are read as ticket {ticket!r} ({source})")
     return [{**r, "ticket_id": ticket} for r in records]
 
 
-def _with_authors(records: list[dict[str, Any]], response: dict[str, Any]) -> list[dict[str, Any]]:
+def _with_authors(
+    records: list[dict[str, Any]], response: dict[str, Any], said: list[str]
+) -> list[dict[str, Any]]:
     """Messages with their author's name and role from a side-loaded author list (Zendesk's
     ``?include=users``), where the message names its author by id only."""
-    people = next((response[k] for k in AUTHOR_LIST_KEYS if isinstance(response.get(k), list)), None)
-    if not people:
+    key = next((k for k in AUTHOR_LIST_KEYS if isinstance(response.get(k), list)), None)
+    if key is None:
         return records
+    people = response[key]
+    said.append(f"authors' names and roles read from the '{key}' list beside the messages")
     by_id = {str(p.get("id")): p for p in people if isinstance(p, dict) and "id" in p}
     out = []
     for record in records:
@@ -305,11 +327,12 @@ def _opening_message(conversation: dict[str, Any]) -> dict[str, Any] | None:
 
 def read_json_text(text: str, *, path: Path | str) -> RawTable:
     """Parse a JSON list of messages, NDJSON, or a list of conversations holding turns."""
-    records = _find_records(_parse_json(text, path), path)
+    said: list[str] = []
+    records = _find_records(_parse_json(text, path), path, said)
     turn_key = _turn_key(records[:5])
     if turn_key is None:
         frame = pd.DataFrame.from_records([flatten_record(r) for r in records])
-        return RawTable(frame=frame.astype("string"), kind="json")
+        return RawTable(frame=frame.astype("string"), kind="json", notes=said)
     rows = []
     empty_conversations = 0
     for index, conversation in enumerate(records):
@@ -331,7 +354,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
             rows.append(row)
         rows.extend(_side_turns(conversation, turn_key, conversation_id, len(turns)))
     frame = pd.DataFrame.from_records(rows).astype("string")
-    raw = RawTable(frame=frame, kind="json", conversations=len(records))
+    raw = RawTable(frame=frame, kind="json", conversations=len(records), notes=said)
     if empty_conversations:
         raw.extra_skips["conversation without turns"] = empty_conversations
     return raw

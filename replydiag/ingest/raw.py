@@ -22,3 +22,4 @@ class RawTable:
     first_ragged_line: int | None = None
     conversations: int | None = None  # set when JSON conversations were flattened to turns
     extra_skips: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what reading the file had to guess

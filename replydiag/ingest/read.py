@@ -252,6 +252,8 @@ def _canonicalise(
     plan = make_plan(raw, source=source, format=format, column_map=column_map, path=path)
     accounting = _raw_accounting(raw)
     notes = Notes()
+    for note in raw.notes:
+        notes.add(note)
     rows = canonical_rows(raw.frame, plan, notes)
     # The raw cells are not needed past here: freed before the step normalises the text.
     raw.frame = raw.frame.iloc[:0]
