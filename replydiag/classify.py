@@ -31,14 +31,12 @@ KIND_NAMES = np.array(
 @dataclass(frozen=True)
 class KeyLabels:
     """Per distinct key: kind code, template (index of its representative key, -1 for none),
-    similarity (0-100) to it, the share of the reply the template covers, and the share of
-    its words in stock text."""
+    similarity (0-100) to it, and the share of the reply the template covers."""
 
     kind: np.ndarray
     template: np.ndarray
     similarity: np.ndarray
     share: np.ndarray
-    stock: np.ndarray
 
 
 def label_keys(
@@ -87,7 +85,7 @@ def label_keys(
     # that combination of stock sentences is new.
     assembled = (kind == KIND_CODES[Kind.PERSONAL]) & (stock >= settings.stock_share)
     kind[assembled] = KIND_CODES[Kind.EDITED]
-    return KeyLabels(kind, template, similarity, share, stock)
+    return KeyLabels(kind, template, similarity, share)
 
 
 def seconds_since_customer(replies: pd.DataFrame, customer_times: pd.DataFrame) -> np.ndarray:

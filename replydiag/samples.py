@@ -733,19 +733,7 @@ def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: c
         channel = r.choice(["email", "email", "web", "chat"])
         t = config.start + timedelta(seconds=r.random() * span)
         comment_id += 1
-        rows.writerow(
-            _row(
-                comment_id,
-                ticket,
-                900000 + r.randint(1, 5000),
-                g.name(),
-                "end-user",
-                True,
-                t,
-                channel,
-                r.choice(_CUSTOMER),
-            )
-        )
+        rows.writerow(_customer_row(g, comment_id, ticket, t, channel))
         if r.random() < 0.15 and made < config.replies:  # the bot answers first
             comment_id += 1
             made += 1
@@ -804,20 +792,15 @@ def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: c
             if r.random() < 0.5:
                 comment_id += 1
                 t = t + timedelta(minutes=r.randint(5, 300))
-                rows.writerow(
-                    _row(
-                        comment_id,
-                        ticket,
-                        900000 + r.randint(1, 5000),
-                        g.name(),
-                        "end-user",
-                        True,
-                        t,
-                        channel,
-                        r.choice(_CUSTOMER),
-                    )
-                )
+                rows.writerow(_customer_row(g, comment_id, ticket, t, channel))
                 customer_at = t
+
+
+def _customer_row(g: _Gen, comment_id: int, ticket: int, t: datetime, channel: str) -> dict[str, str]:
+    """A customer's message (random draws in the order the rows always made them)."""
+    author_id = 900000 + g.r.randint(1, 5000)
+    name = g.name()
+    return _row(comment_id, ticket, author_id, name, "end-user", True, t, channel, g.r.choice(_CUSTOMER))
 
 
 def _agent_reply(g: _Gen, template_rate: float) -> tuple[str, str, str, bool]:

@@ -51,11 +51,10 @@ _TABLE_BITS = 24  # hashed counting tables: 16M buckets
 
 @dataclass(frozen=True)
 class StockText:
-    """Per distinct reply text: ``share`` of its words in stock text, and its ``words``;
-    ``sentences``: the stock sentences of each text (``text`` index, ``key``, ``written``)."""
+    """Per distinct reply text: ``share`` of its words in stock text; ``sentences``: the stock
+    sentences of each text (``text`` index, ``key``, ``written``)."""
 
     share: np.ndarray
-    words: np.ndarray
     sentences: pd.DataFrame
 
 
@@ -97,9 +96,7 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     per_text = np.bincount(words.owner, minlength=n_texts)
     stock_words = np.bincount(words.owner[in_stock], minlength=n_texts)
     share = np.divide(stock_words, per_text, out=np.zeros(n_texts), where=per_text > 0)
-    return StockText(
-        share=share, words=per_text, sentences=_stock_sentences(masked, words, stock_sentence, whole)
-    )
+    return StockText(share=share, sentences=_stock_sentences(masked, words, stock_sentence, whole))
 
 
 def _words(keys: list[str]) -> _Words:
