@@ -15,7 +15,7 @@ import pandas as pd
 
 from .distinct import DistinctReplies
 from .errors import InputError
-from .ingest import STREAM_BYTES, LoadedExport, load_export, load_frame
+from .ingest import EXPORT_SUFFIXES, STREAM_BYTES, LoadedExport, archive_members, load_export, load_frame
 from .memory import release_memory
 from .models import RowAccounting, Settings
 from .pipeline import analyze_replies
@@ -82,16 +82,15 @@ class Export:
         return ReReadTexts(tuple(self.parts), replies[["file_index", "row_number"]].to_numpy())
 
 
-EXPORT_SUFFIXES = (".csv", ".tsv", ".json", ".ndjson", ".jsonl", ".gz", ".zip")
-
-
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files named or matched by globs, in the order given, each once; a folder stands for
     the export files in it and below it (what API dump scripts write: one ticket per file)."""
     out: list[Path] = []
     for item in paths:
         text = str(item)
-        matches = sorted(glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
+        # A file named "week[1].csv" is that file, not a pattern matching "week1.csv".
+        literal = Path(text).exists() or not any(ch in text for ch in "*?[")
+        matches = [text] if literal else sorted(glob.glob(text))
         if len(matches) == 1 and Path(matches[0]).is_dir():
             folder = Path(matches[0])
             matches = sorted(
@@ -125,6 +124,7 @@ def load(
     column_map: dict[str, str] | None = None,
     low_memory: bool | None = None,
     progress: Progress | None = None,
+    sheet: str | None = None,
 ) -> Export:
     """Read one or more exports (paths or globs) into canonical, normalised replies.
 
@@ -145,6 +145,11 @@ def load(
     if low_memory is None:
         low_memory = sum(p.stat().st_size for p in files if p.is_file()) > STREAM_BYTES
     distinct = DistinctReplies(keep_text=not low_memory)
+    # A zip holding several exports (an API dump: one ticket per file) is read file by file.
+    members: list[tuple[Path, str | None]] = []
+    for path in files:
+        inside: list[str | None] = list(archive_members(path)) or [None]
+        members.extend((path, m) for m in inside)
     parts = [
         load_export(
             p,
@@ -153,8 +158,10 @@ def load(
             row_step=distinct.add,
             chunked=low_memory,
             progress=progress,
+            member=member,
+            sheet=sheet,
         )
-        for p in files
+        for p, member in members
     ]
     distinct.done()
     export = Export.combine(parts, distinct)
@@ -247,6 +254,7 @@ def audit(
     format: str | None = None,
     column_map: dict[str, str] | None = None,
     low_memory: bool | None = None,
+    sheet: str | None = None,
     **options: Any,
 ) -> AuditResult:
     """``load`` then ``analyze``: what ``replydiag audit`` runs.
@@ -256,6 +264,11 @@ def audit(
     True
     """
     data = load(
-        paths, format=format, column_map=column_map, low_memory=low_memory, progress=options.get("progress")
+        paths,
+        format=format,
+        column_map=column_map,
+        low_memory=low_memory,
+        progress=options.get("progress"),
+        sheet=sheet,
     )
     return analyze(data, **options)

@@ -25,7 +25,9 @@ stdout = Console()
 stderr = Console(stderr=True)
 
 # Options shared by the commands, declared once.
-Exports = Annotated[list[str], typer.Argument(help="CSV / JSON export files or globs.")]
+Exports = Annotated[
+    list[str], typer.Argument(help="Export files (CSV, JSON, NDJSON, .xlsx, .gz, .zip), folders or globs.")
+]
 ColumnMap = Annotated[
     list[str] | None,
     typer.Option("--map", help="Override a detected column, e.g. --map text=Body (repeatable)."),
@@ -62,6 +64,10 @@ LowMemory = Annotated[
         help="Read CSV exports in chunks and keep no reply text in memory (the default above 256 MB; "
         "--no-low-memory reads them whole).",
     ),
+]
+Sheet = Annotated[
+    str | None,
+    typer.Option("--sheet", help="The sheet of an .xlsx workbook to read (default: the most reply-like)."),
 ]
 
 
@@ -125,10 +131,16 @@ def _warn_masked(show_raw: bool, result: api.AuditResult) -> None:
         )
 
 
+def _print_warnings(result: api.AuditResult) -> None:
+    """Guesses that change the figures, on stderr when the tables that show them are not printed."""
+    for warning in result.accounting.warnings:
+        stderr.print(f"replydiag: warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+
+
 def _audit(
-    exports: list[str], config: Config, progress: _Progress, low_memory: bool | None
+    exports: list[str], config: Config, progress: _Progress, low_memory: bool | None, sheet: str | None
 ) -> api.AuditResult:
-    return api.audit(exports, **config.audit_options(), low_memory=low_memory, progress=progress)
+    return api.audit(exports, **config.audit_options(), low_memory=low_memory, sheet=sheet, progress=progress)
 
 
 @app.command()
@@ -146,6 +158,7 @@ def audit(
     config: ConfigFile = None,
     show_raw: ShowRaw = False,
     low_memory: LowMemory = None,
+    sheet: Sheet = None,
 ) -> None:
     """Analyse exports and print how templated the replies are; with --out, also write
     replies.csv, templates.csv, summary.json and report.html / report.md.
@@ -157,7 +170,7 @@ def audit(
         options = load_config(config).overridden(
             column_map=_parse_map(column_map), format=format, threshold=threshold, min_support=min_support
         )
-        result = _audit(exports, options, progress, low_memory)
+        result = _audit(exports, options, progress, low_memory, sheet)
         written = {}
         if out:
             _warn_masked(show_raw, result)
@@ -171,6 +184,7 @@ def audit(
         progress.close()
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
+        _print_warnings(result)
     else:
         from .terminal import render_audit
 
@@ -192,6 +206,7 @@ def report(
     config: ConfigFile = None,
     show_raw: ShowRaw = False,
     low_memory: LowMemory = None,
+    sheet: Sheet = None,
 ) -> None:
     """Write one HTML and Markdown report per period, each compared with the period before,
     and an index. Run it on each new export: the folder keeps the history.
@@ -210,7 +225,7 @@ def report(
         chosen = options.period or "week"
         if chosen not in PERIODS:
             raise MappingError(f"--period {chosen!r} is not one of week, month, quarter, day")
-        result = _audit(exports, options, progress, low_memory)
+        result = _audit(exports, options, progress, low_memory, sheet)
         from .report.periodic import run_periodic
 
         _warn_masked(show_raw, result)
@@ -223,11 +238,14 @@ def report(
     from .terminal import render_periods
 
     render_periods(stdout, periods)
+    _print_warnings(result)
     stderr.print(f"[dim]wrote {out / 'index.html'} and {len(periods)} period reports[/dim]")
 
 
 @app.command()
-def inspect(exports: Exports, column_map: ColumnMap = None, format: Format = None) -> None:
+def inspect(
+    exports: Exports, column_map: ColumnMap = None, format: Format = None, sheet: Sheet = None
+) -> None:
     """Show the detected layout, the column chosen for each field, the row accounting, the
     boilerplate (signatures, recurring openings) learned per agent and three example replies,
     without analysing.
@@ -235,7 +253,7 @@ def inspect(exports: Exports, column_map: ColumnMap = None, format: Format = Non
     Example: replydiag inspect sample_exports/zendesk_sample.csv
     """
     try:
-        export = api.load(exports, format=format, column_map=_parse_map(column_map))
+        export = api.load(exports, format=format, column_map=_parse_map(column_map), sheet=sheet)
     except ReplydiagError as error:
         _fail(error)
         return

@@ -101,6 +101,8 @@ class RowAccounting:
     customer_messages: int = 0
     skipped: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    # Guesses that change the figures (who wrote the rows): shown wherever figures are.
+    warnings: list[str] = field(default_factory=list)
 
     def skip(self, reason: str, count: int = 1) -> None:
         if count:
@@ -121,6 +123,7 @@ class RowAccounting:
             customer_messages=self.customer_messages + other.customer_messages,
             skipped=self.skipped + other.skipped,
             notes=self.notes + [n for n in other.notes if n not in self.notes],
+            warnings=self.warnings + [w for w in other.warnings if w not in self.warnings],
         )
         return merged
 
@@ -132,4 +135,5 @@ class RowAccounting:
             "rows_skipped": self.rows_skipped,
             "skipped_by_reason": dict(sorted(self.skipped.items())),
             "notes": list(self.notes),
+            "warnings": list(self.warnings),
         }

@@ -80,8 +80,10 @@ def render_accounting(console: Console, acc: dict[str, Any]) -> None:
         f" + {acc['customer_messages']:,} customer messages + {acc['rows_skipped']:,} skipped"
         + (f" ({skipped})" if skipped else "")
     )
+    for warning in acc.get("warnings", []):
+        console.print(f"[bold yellow]warning:[/] {escape(warning)}")
     for note in acc.get("notes", []):
-        console.print(f"[dim]note: {note}[/dim]")
+        console.print(f"[dim]note: {escape(note)}[/dim]")
 
 
 def render_inspect(console: Console, export, examples: list[dict[str, str]], boilerplate=None) -> None:

@@ -100,3 +100,43 @@ def test_outputs_stay_inside_out_dir(tmp_path):
     assert runner.invoke(app, ["report", str(export), "--out", str(out / "rep")]).exit_code == 0
     written = {p for p in tmp_path.rglob("*") if p.is_file()}
     assert all(str(p).startswith(str(out)) or p == export for p in written)
+
+
+# Refusals whose hint names a flag: the flag, given back, must make the same file read.
+REFUSALS_WITH_A_FIX = {
+    "no_text_like_column.csv": "Ticket,Notiz,Stato\n1,Fatto!,chiuso\n2,Rimborsato,chiuso\n3,Spedito,aperto\n",
+    "numbers_as_text.csv": "id,body,messaggio\n1,12,Abbiamo spedito il pacco oggi\n2,13,Il rimborso arriva domani\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS_WITH_A_FIX))
+def test_the_fix_a_refusal_suggests_works(name, tmp_path):
+    import re
+    import shlex
+
+    path = tmp_path / name
+    path.write_text(REFUSALS_WITH_A_FIX[name])
+    result = runner.invoke(app, ["audit", str(path)])
+    assert result.exit_code != 0
+    flags = re.search(r"(--map \S+=(\"[^\"]+\"|\S+))", result.stderr)
+    assert flags, result.stderr
+    fixed = runner.invoke(app, ["audit", str(path), *shlex.split(flags.group(1))])
+    assert fixed.exit_code == 0, fixed.stderr
+
+
+def test_an_excel_sheet_that_does_not_exist_names_the_sheets_and_the_flag_works(tmp_path):
+    import re
+    import shlex
+
+    import pandas as pd
+
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"text": ["Your parcel left today.", "Refund sent."], "agent": ["Tom", "Ann"]}).to_excel(
+            writer, sheet_name="Replies", index=False
+        )
+    result = runner.invoke(app, ["audit", str(path), "--sheet", "Tickets"])
+    assert result.exit_code != 0 and "sheets: Replies" in result.stderr
+    flag = re.search(r"(--sheet '[^']+')", result.stderr)
+    assert flag, result.stderr
+    assert runner.invoke(app, ["audit", str(path), *shlex.split(flag.group(1))]).exit_code == 0

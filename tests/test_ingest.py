@@ -171,7 +171,7 @@ def test_text_only_file_is_all_replies_and_says_so(write):
     path = write("only.csv", "Message\nYour order shipped today.\nSorry for the wait!\n")
     export = load_export(path)
     assert export.accounting.replies_analysed == 2
-    assert any("every row is read as an agent reply" in n for n in export.accounting.notes)
+    assert any("all 2 are read as agent replies" in w for w in export.accounting.warnings)
 
 
 def test_ragged_rows_are_skipped_and_counted_within_tolerance(write):
@@ -215,3 +215,29 @@ def test_load_frame_accepts_a_dataframe_with_timestamps():
     )
     export = load_frame(df, column_map={"created_at": "sent"})
     assert export.replies["created_at"].iloc[0] == pd.Timestamp("2026-03-02 10:00", tz="UTC")
+
+
+def test_front_messages_take_their_conversation_from_their_links():
+    export = load_export(FORMATS / "front_messages.json")
+    assert export.replies["conversation_id"].tolist() == ["cnv_55"]
+
+
+def test_freshdesk_numeric_sources_are_named_channels():
+    assert load_export(FORMATS / "freshdesk_conversations.json").replies["channel"].tolist() == ["email"]
+
+
+def test_the_same_comment_number_in_two_tickets_is_two_replies(tmp_path):
+    # Numbered per ticket (ids repeat with other texts): a repeat counts only within its ticket.
+    path = tmp_path / "per_ticket_ids.csv"
+    path.write_text(
+        "ticket_id,comment_id,author,role,body\n"
+        "A,1,Tom,agent,Thanks for waiting: your refund is on its way.\n"
+        "B,1,Tom,agent,Thanks for waiting: your refund is on its way.\n"
+        "B,1,Tom,agent,Thanks for waiting: your refund is on its way.\n"
+        "C,1,Tom,agent,I found the parcel at the depot in Leeds.\n"
+        "C,2,Tom,agent,It is back with the courier now.\n"
+        "D,2,Tom,agent,Your card was charged once; the second line is a hold.\n"
+    )
+    export = load_export(path)
+    assert export.accounting.replies_analysed == 5
+    assert dict(export.accounting.skipped) == {"duplicate message id": 1}

@@ -16,7 +16,7 @@ FORMATS = ROOT / "tests" / "data" / "formats"
 # file: (format, agent replies, customer messages, skipped by reason, agents, conversations)
 EXPECTED = {
     "zendesk_comments_api.json": (
-        "zendesk",
+        "zendesk-comments-api",
         1,
         1,
         {"private note": 1},
@@ -41,6 +41,15 @@ EXPECTED = {
         {"5001", "5002"},
     ),
     "airbyte_intercom_parts.ndjson": ("intercom", 2, 1, {"private note": 1}, {"Kate", "Fin"}, {"c9"}),
+    # Audits: comments among field changes and notifications, each event dated by its audit.
+    "zendesk_audits.json": (
+        "zendesk-comments-api",
+        2,
+        1,
+        {"private note": 1, "system event": 4},
+        {"Tom Agent", "Kim Agent"},
+        {"666", "667"},
+    ),
 }
 
 
@@ -73,9 +82,9 @@ def test_a_bot_part_in_an_envelope_is_automatic():
 
 def test_comments_without_their_authors_are_read_as_agent_replies_and_said_so():
     export = replydiag.load(FORMATS / "zendesk_comments_api_no_users.json")
-    notes = " ".join(export.accounting.notes)
+    warnings = " ".join(export.accounting.warnings)
     assert export.accounting.replies_analysed == 2
-    assert "--map role=COLUMN" in notes and "include=users" in notes
+    assert "--map role=COLUMN" in warnings and "include=users" in warnings
 
 
 def test_a_help_scout_conversation_object_reads_its_threads_not_its_custom_fields():
@@ -115,15 +124,66 @@ def test_a_folder_of_one_ticket_per_file_gz_and_zip_is_one_export(tmp_path):
     assert set(export.replies["conversation_id"].astype(str)) == {"101", "102", "103", "104"}
 
 
-def test_a_zip_of_several_files_says_to_unzip(tmp_path):
+def test_a_zip_of_several_files_is_read_file_by_file(tmp_path):
+    import json
     import zipfile
 
-    path = tmp_path / "two.zip"
+    data = (FORMATS / "zendesk_comments_api.json").read_text()
+    path = tmp_path / "dump.zip"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("a.json", "[]")
-        archive.writestr("b.json", "[]")
-    with pytest.raises(replydiag.InputError, match="zip file with 2 files"):
-        replydiag.load(path)
+        archive.writestr("tickets/201.json", data)
+        archive.writestr("tickets/202.json", data)
+        archive.writestr("__MACOSX/tickets/._201.json", "junk")
+        archive.writestr("README.md", "not an export")
+    export = replydiag.load(path)
+    assert export.accounting.replies_analysed == 2 and export.accounting.balanced
+    assert set(export.replies["conversation_id"].astype(str)) == {"201", "202"}
+    assert [s["file"] for s in export.sources] == ["dump.zip/tickets/201.json", "dump.zip/tickets/202.json"]
+    assert json.loads(data)  # the fixture itself is one response
+
+
+def test_pages_of_an_api_response_saved_as_one_list_are_one_export(tmp_path):
+    import json
+
+    page = json.loads((FORMATS / "zendesk_audits.json").read_text())
+    second = json.loads(json.dumps(page))
+    for audit in second["audits"]:
+        audit["ticket_id"] += 100
+        audit["id"] += 100
+        for event in audit["events"]:
+            event["id"] += 100
+    pages = [{**page, "next_page": "https://acme.zendesk.com/api/v2/tickets/666/audits?page=2"}, second]
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps(pages))
+    export = replydiag.load(path)
+    assert export.accounting.replies_analysed == 4 and export.accounting.balanced
+    assert set(export.replies["conversation_id"].astype(str)) == {"666", "667", "766", "767"}
+    assert any("2 pages of an API response" in n for n in export.accounting.notes)
+
+
+def test_an_excel_workbook_is_read_from_its_reply_sheet_or_the_one_named(tmp_path):
+    import pandas as pd
+
+    from replydiag.samples import sample_path
+
+    rows = pd.read_csv(sample_path(), dtype=str).head(200)
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"Metric": ["replies"], "Value": [200]}).to_excel(
+            writer, sheet_name="Summary", index=False
+        )
+        rows.to_excel(writer, sheet_name="Replies", index=False)
+        rows.head(20).to_excel(writer, sheet_name="Last week", index=False)
+    export = replydiag.load(path)
+    csv = replydiag.load(sample_path())
+    assert export.accounting.rows_read == 200 and export.accounting.balanced
+    assert any("sheet 'Replies' read" in n for n in export.accounting.notes)
+    same = csv.replies[csv.replies["reply_id"].isin(export.replies["reply_id"])]
+    assert export.replies["reply_id"].tolist() == same["reply_id"].tolist()
+    assert export.replies["created_at"].tolist() == same["created_at"].tolist()
+    assert replydiag.load(path, sheet="Last week").accounting.rows_read == 20
+    with pytest.raises(replydiag.InputError, match="no sheet named 'Nope'"):
+        replydiag.load(path, sheet="Nope")
 
 
 def test_what_reading_the_json_guessed_is_said():

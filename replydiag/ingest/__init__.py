@@ -3,11 +3,21 @@
 One module per question: ``decode`` (bytes to text), ``csv_table`` and ``json_table`` (text to
 a raw table of strings, in ``raw``), ``formats`` (which vendor layout, which column is which
 field), ``roles`` (who wrote each row), ``plan`` (what is decided once per file), ``dates``
-(column-wise date parsing), ``rows`` (canonical rows and the whole-file steps) and ``read``
+(column-wise date parsing), ``workbook`` (the replies' sheet of an .xlsx file), ``rows`` (canonical rows and the whole-file steps) and ``read``
 (which reading path a file takes).
 """
 
+from .decode import EXPORT_SUFFIXES, archive_members
 from .read import CHUNK_BYTES, STREAM_BYTES, load_export, load_frame
 from .rows import CANONICAL_FIELDS, LoadedExport
 
-__all__ = ["CANONICAL_FIELDS", "CHUNK_BYTES", "STREAM_BYTES", "LoadedExport", "load_export", "load_frame"]
+__all__ = [
+    "CANONICAL_FIELDS",
+    "CHUNK_BYTES",
+    "EXPORT_SUFFIXES",
+    "STREAM_BYTES",
+    "LoadedExport",
+    "archive_members",
+    "load_export",
+    "load_frame",
+]

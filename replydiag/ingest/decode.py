@@ -32,7 +32,12 @@ class Decoded:
     mixed_lines: int = 0  # lines decoded as cp1252 inside an otherwise UTF-8 file
 
 
-def read_bytes(path: Path) -> bytes:
+# What an export file can be called; a folder or a zip stands for the files in it with these.
+EXPORT_SUFFIXES = (".csv", ".tsv", ".json", ".ndjson", ".jsonl", ".xlsx", ".gz", ".zip")
+
+
+def read_bytes(path: Path, member: str | None = None) -> bytes:
+    """A file's bytes, unpacked from gzip or zip (``member`` names one file of a zip)."""
     if not path.exists():
         raise InputError("file not found", path=path, hint="Check the path, or quote a glob")
     if path.is_dir():
@@ -45,7 +50,7 @@ def read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", path=path) from exc
-    data = _unpacked(data, path)
+    data = _unpacked(data, path, member)
     if not data[:65536].strip() and not data.strip():  # strip() copies: only when the head is blank
         raise InputError(
             "is empty (0 rows)", path=path, hint="Export the replies again; the file has no content"
@@ -53,8 +58,33 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def _unpacked(data: bytes, path: Path) -> bytes:
-    """A gzip file's contents, or the single export inside a zip file."""
+def _export_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    return [
+        m
+        for m in archive.infolist()
+        if not m.is_dir()
+        and not any(part.startswith((".", "__MACOSX")) for part in m.filename.split("/"))
+        and Path(m.filename).suffix.lower() in EXPORT_SUFFIXES
+    ]
+
+
+def archive_members(path: Path) -> list[str]:
+    """The export files inside a zip file holding several (API dumps: one ticket per file);
+    empty for any other file, which is read as one export."""
+    try:
+        if not path.is_file() or not zipfile.is_zipfile(path):
+            return []
+        with zipfile.ZipFile(path) as archive:
+            if "xl/workbook.xml" in archive.namelist():
+                return []
+            members = _export_members(archive)
+    except (OSError, zipfile.BadZipFile):
+        return []  # reading it as one file says what is wrong
+    return [m.filename for m in members] if len(members) > 1 else []
+
+
+def _unpacked(data: bytes, path: Path, member: str | None = None) -> bytes:
+    """A gzip file's contents, or the export inside a zip file (an .xlsx workbook stays whole)."""
     if data[:2] == b"\x1f\x8b":
         try:
             return gzip.decompress(data)
@@ -63,17 +93,19 @@ def _unpacked(data: bytes, path: Path) -> bytes:
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                members = [
-                    m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")
-                ]
+                if "xl/workbook.xml" in archive.namelist():
+                    return data
+                if member is not None:
+                    return _unpacked(archive.read(member), path / member)
+                members = _export_members(archive)
                 if len(members) != 1:
                     names = ", ".join(m.filename for m in members[:5])
                     raise InputError(
-                        f"is a zip file with {len(members)} files ({names})",
+                        f"is a zip file with {len(members)} export files ({names or 'none'})",
                         path=path,
-                        hint=f"Unzip it and pass the folder: replydiag audit {path.with_suffix('')}/",
+                        hint="Read it with replydiag.load() or the replydiag command, which read every file in it",
                     )
-                return archive.read(members[0])
+                return _unpacked(archive.read(members[0]), path)
         except zipfile.BadZipFile:
             return data  # not a readable zip after all: the binary check says what it is
     return data
@@ -117,7 +149,7 @@ def utf8_candidate(data: bytes, *, path: Path | str = "<data>") -> tuple[bytes, 
         raise InputError(
             "is a binary file, not a CSV or JSON export",
             path=path,
-            hint="Export the replies as CSV or JSON (an .xlsx workbook must be saved as CSV first)",
+            hint="Export the replies as CSV, JSON or .xlsx (an old .xls workbook: save it as .xlsx or CSV)",
         )
     try:
         sample.decode("utf-8")
@@ -159,7 +191,7 @@ def decode_bytes(data: bytes, *, path: Path | str = "<data>") -> Decoded:
         raise InputError(
             "is a binary file, not a CSV or JSON export",
             path=path,
-            hint="Export the replies as CSV or JSON (an .xlsx workbook must be saved as CSV first)",
+            hint="Export the replies as CSV, JSON or .xlsx (an old .xls workbook: save it as .xlsx or CSV)",
         )
     if b"\x00" in data:
         # Stray NULs inside a text file: drop them rather than let the CSV parser stop there.

@@ -56,9 +56,11 @@ class FormatSpec:
     title: str
     fingerprint: tuple[str, ...]
     columns: dict[str, tuple[str, ...]]
-    role_words: dict[str, Role] = field(default_factory=dict)
+    # Values of role-like columns and the role they name; None: not a role (look elsewhere).
+    role_words: dict[str, Role | None] = field(default_factory=dict)
     channel: str | None = None  # channel to report when the export has no channel column
     shared_agent_account: bool = False  # agent column names a brand account, not a person
+    channel_names: dict[str, str] = field(default_factory=dict)  # coded channel values to names
 
     def matches(self, headers: set[str]) -> float:
         present = sum(1 for col in self.fingerprint if norm_header(col) in headers)
@@ -146,8 +148,8 @@ FORMATS: tuple[FormatSpec, ...] = (
     ),
     FormatSpec(
         "zendesk-comments-api",
-        "Zendesk ticket comments (API response)",
-        ("author_id", "public", "audit_id"),
+        "Zendesk ticket comments or audit events (API response)",
+        ("id", "author_id", "public", "type"),
         {
             "reply_id": ("id",),
             "conversation_id": ("ticket_id", "conversation_id"),
@@ -159,11 +161,39 @@ FORMATS: tuple[FormatSpec, ...] = (
             "channel": ("via.channel",),
             "public": ("public",),
             "automation": ("via.channel",),
-            # "type": "Comment" on every row says nothing about who wrote it.
-            "event": (),
+            # An audit's events: comments among field changes and notifications.
+            "event": ("type",),
             "direction": (),
         },
-        role_words={"end-user": Role.CUSTOMER, "agent": Role.AGENT, "admin": Role.AGENT},
+        role_words={
+            "end-user": Role.CUSTOMER,
+            "agent": Role.AGENT,
+            "admin": Role.AGENT,
+            # "Comment" is every comment's type: who wrote it is told by the author's role.
+            "comment": None,
+            "voicecomment": None,
+            "change": Role.SYSTEM,
+            "create": Role.SYSTEM,
+            "notification": Role.SYSTEM,
+            "notificationwithccs": Role.SYSTEM,
+            "cc": Role.SYSTEM,
+            "smsnotification": Role.SYSTEM,
+            "followernotification": Role.SYSTEM,
+            "followerchange": Role.SYSTEM,
+            "emailccchange": Role.SYSTEM,
+            "commentprivacychange": Role.SYSTEM,
+            "macroreference": Role.SYSTEM,
+            "satisfactionrating": Role.SYSTEM,
+            "ticketsharingevent": Role.SYSTEM,
+            "organizationactivity": Role.SYSTEM,
+            "slatargetchange": Role.SYSTEM,
+            "error": Role.SYSTEM,
+            "external": Role.SYSTEM,
+            "push": Role.SYSTEM,
+            "chatendedevent": Role.SYSTEM,
+            "surveyoffered": Role.SYSTEM,
+            "surveyresponsesubmitted": Role.SYSTEM,
+        },
     ),
     FormatSpec(
         "salesforce-comment",
@@ -192,6 +222,20 @@ FORMATS: tuple[FormatSpec, ...] = (
             "channel": ("source",),
             "inbound": ("incoming",),
             "private": ("private",),
+        },
+        # The API's numeric ``source`` of a conversation (what its reference and importers list).
+        channel_names={
+            "0": "email",  # reply
+            "1": "email",
+            "2": "note",
+            "3": "phone",
+            "5": "twitter",
+            "6": "survey",
+            "7": "facebook",
+            "8": "email",  # forwarded
+            "9": "phone",
+            "10": "mobihelp",
+            "11": "e-commerce",
         },
     ),
     FormatSpec(
@@ -260,7 +304,7 @@ FORMATS: tuple[FormatSpec, ...] = (
         ("is_inbound", "created_at"),
         {
             "reply_id": ("id",),
-            "conversation_id": ("conversation_id", "conversation.id"),
+            "conversation_id": ("conversation_id", "conversation.id", "_links.related.conversation"),
             "text": ("text", "blurb"),
             "html": ("body",),
             "agent": ("author.email", "author.username", "author.first_name", "author"),

@@ -30,6 +30,34 @@ TURN_KEYS = (
     "dialog",
     "dialogue",
     "conversation",
+    "events",  # Zendesk ticket audits: comments among field changes and notifications
+)
+
+# Fields of a conversation (or audit) its turns keep when they lack their own: which ticket,
+# when (audit events carry no date), who (an audit's author wrote its comment), which channel.
+INHERITED = (
+    "ticket_id",
+    "conversation_id",
+    "case_id",
+    "created_at",
+    "createdAt",
+    "author_id",
+    "via.channel",
+    "channel",
+    "source.type",
+)
+# Keys that say an object is one page of a paginated API response.
+PAGE_KEYS = (
+    "next_page",
+    "previous_page",
+    "links",
+    "_pagination",
+    "meta",
+    "after_cursor",
+    "has_more",
+    "pages",
+    "paging",
+    "count",
 )
 
 
@@ -103,13 +131,26 @@ MESSAGE_LIST_KEYS = (
     "threads",
     "conversation_parts",
     "parts",
+    "audits",
     "records",
+    "_results",
     "conversations",
     "tickets",
     "results",
     "entries",
     "items",
     "data",
+)
+# Keys that hold a message's text: an object with one of them is a message of its own.
+MESSAGE_TEXT_KEYS = (
+    "body",
+    "text",
+    "plain_body",
+    "body_text",
+    "message",
+    "content",
+    "CommentBody",
+    "TextBody",
 )
 # Keys of side-loaded author lists (Zendesk ``?include=users``): id -> name and role.
 AUTHOR_LIST_KEYS = ("users", "authors", "agents", "people")
@@ -152,9 +193,20 @@ def _is_conversation(data: dict[str, Any]) -> bool:
     )
 
 
-def _find_records(data: Any, path: Path | str, said: list[str]) -> list[dict[str, Any]]:
+def _is_page(data: dict[str, Any]) -> bool:
+    return (
+        any(k in data for k in PAGE_KEYS)
+        and not _is_conversation(data)
+        and any(_turn_list(data.get(k)) for k in MESSAGE_LIST_KEYS)
+    )
+
+
+def _find_records(
+    data: Any, path: Path | str, said: list[str], authors: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The message (or conversation) records of parsed JSON; what was guessed on the way
-    (which list, which envelope, which conversation) is appended to ``said``."""
+    (which list, which envelope, which conversation) is appended to ``said``, and a
+    side-loaded author list is read into ``authors`` (id -> name and role)."""
     data = unwrap(data)
     if isinstance(data, list):
         records = [unwrap(r) for r in data]
@@ -168,6 +220,12 @@ def _find_records(data: Any, path: Path | str, said: list[str]) -> list[dict[str
                 path=path,
                 hint="Expected a list of messages or conversations",
             )
+        if all(_is_page(r) for r in records):
+            # A script that saved every page of an API response: the pages' lists, in order.
+            inner: list[str] = []
+            records = [m for page in records for m in _find_records(page, path, inner, authors)]
+            said.append(f"{len(data)} pages of an API response read one after another")
+            said.extend(dict.fromkeys(inner))
         return records
     if isinstance(data, dict):
         if _is_conversation(data):
@@ -183,8 +241,8 @@ def _find_records(data: Any, path: Path | str, said: list[str]) -> list[dict[str
             others = [k for k, _ in lists if k != key]
             if others:
                 said.append(f"messages read from the '{key}' list (not from: {', '.join(others)})")
-            records = _with_authors([unwrap(r) for r in records], data, said)
-            return _in_conversation(records, data, path, said)
+            _read_authors(data, said, authors)
+            return _in_conversation([unwrap(r) for r in records], data, path, said)
         lists = [kv for kv in lists if kv[0] not in AUTHOR_LIST_KEYS]
         if lists:
             key, records = max(lists, key=lambda kv: len(kv[1]))
@@ -197,9 +255,12 @@ def _find_records(data: Any, path: Path | str, said: list[str]) -> list[dict[str
         for value in data.values():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
             if isinstance(value, dict):
                 try:
-                    return _find_records(value, path, said)
+                    return _find_records(value, path, said, authors)
                 except FormatError:
                     continue
+        if any(isinstance(data.get(k), str) for k in MESSAGE_TEXT_KEYS):
+            said.append("the file holds one message (a single object): read as one row")
+            return [data]
         raise FormatError(
             f"is a JSON object, not a list of records (keys: {', '.join(list(data)[:12])})",
             path=path,
@@ -226,24 +287,28 @@ def _in_conversation(
     return [{**r, "ticket_id": ticket} for r in records]
 
 
-def _with_authors(
-    records: list[dict[str, Any]], response: dict[str, Any], said: list[str]
-) -> list[dict[str, Any]]:
-    """Messages with their author's name and role from a side-loaded author list (Zendesk's
-    ``?include=users``), where the message names its author by id only."""
+def _read_authors(response: dict[str, Any], said: list[str], authors: dict[str, dict[str, Any]]) -> None:
+    """A side-loaded author list (Zendesk's ``?include=users``) into ``authors``."""
     key = next((k for k in AUTHOR_LIST_KEYS if isinstance(response.get(k), list)), None)
     if key is None:
-        return records
-    people = response[key]
-    said.append(f"authors' names and roles read from the '{key}' list beside the messages")
-    by_id = {str(p.get("id")): p for p in people if isinstance(p, dict) and "id" in p}
-    out = []
-    for record in records:
-        person = by_id.get(str(record.get("author_id")))
-        if person is not None and not isinstance(record.get("author"), dict):
-            record = {**record, "author": {"name": person.get("name"), "role": person.get("role")}}
-        out.append(record)
-    return out
+        return
+    note = f"authors' names and roles read from the '{key}' list beside the messages"
+    if note not in said:
+        said.append(note)
+    for person in response[key]:
+        if isinstance(person, dict) and "id" in person:
+            authors[str(person["id"])] = {
+                "author.name": person.get("name"),
+                "author.role": person.get("role"),
+            }
+
+
+def _with_authors(row: dict[str, Any], authors: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A flattened message with its author's name and role, where it names its author by id only."""
+    person = authors.get(str(row.get("author_id")))
+    if person is None or "author.name" in row or "author.role" in row:
+        return row
+    return {**row, **person}
 
 
 def _turn_key(records: Iterable[dict[str, Any]]) -> str | None:
@@ -328,10 +393,11 @@ def _opening_message(conversation: dict[str, Any]) -> dict[str, Any] | None:
 def read_json_text(text: str, *, path: Path | str) -> RawTable:
     """Parse a JSON list of messages, NDJSON, or a list of conversations holding turns."""
     said: list[str] = []
-    records = _find_records(_parse_json(text, path), path, said)
+    authors: dict[str, dict[str, Any]] = {}
+    records = _find_records(_parse_json(text, path), path, said, authors)
     turn_key = _turn_key(records[:5])
     if turn_key is None:
-        frame = pd.DataFrame.from_records([flatten_record(r) for r in records])
+        frame = pd.DataFrame.from_records([_with_authors(flatten_record(r), authors) for r in records])
         return RawTable(frame=frame.astype("string"), kind="json", notes=said)
     rows = []
     empty_conversations = 0
@@ -344,14 +410,20 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
             empty_conversations += 1
             continue
         conversation_id = _scalar(
-            conversation.get("id") or conversation.get("conversation_id") or conversation.get("doc_id")
+            next((conversation[k] for k in _CONVERSATION_KEYS if conversation.get(k)), None)
+            or conversation.get("id")
+            or conversation.get("doc_id")
         ) or str(index + 1)
+        parent = flatten_record({k: v for k, v in conversation.items() if k != turn_key})
+        inherited = {k: parent[k] for k in INHERITED if parent.get(k) is not None}
         for position, turn in enumerate(turns):
             if not isinstance(turn, dict):
                 continue
             row = {"conversation_id": conversation_id, "turn_index": str(position)}
             row.update(_speaker_keys(flatten_record(turn)))
-            rows.append(row)
+            for key, value in inherited.items():
+                row.setdefault(key, value)
+            rows.append(_with_authors(row, authors))
         rows.extend(_side_turns(conversation, turn_key, conversation_id, len(turns)))
     frame = pd.DataFrame.from_records(rows).astype("string")
     raw = RawTable(frame=frame, kind="json", conversations=len(records), notes=said)

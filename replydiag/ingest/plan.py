@@ -36,6 +36,20 @@ class Plan:
     date_parts: dict[str, str] | None = None
 
 
+def _text_hint(frame: pd.DataFrame, exclude: set[str]) -> str:
+    """A ``--map text=`` fix naming the column with the longest cells that are not numbers."""
+    best, best_len = None, 0.0
+    for col in frame.columns:
+        cells = frame[col].head(2000).dropna().astype("string").str.strip()
+        cells = cells[(cells != "") & ~cells.str.fullmatch(r"[\d.,:/\-+ ]*")]
+        if col not in exclude and len(cells) and float(cells.str.len().mean()) > best_len:
+            best, best_len = col, float(cells.str.len().mean())
+    if best is None:
+        return "Name the reply text column with --map text=COLUMN"
+    quoted = f'"{best}"' if any(c in str(best) for c in " '\"$;&|") else best
+    return f"Name the reply text column, e.g. --map text={quoted}"
+
+
 def make_plan(
     raw: RawTable, *, source: str, format: str | None, column_map: dict[str, str] | None, path: str | Path
 ) -> Plan:
@@ -47,7 +61,7 @@ def make_plan(
         raise FormatError(
             f"has no text-like column (columns: {', '.join(map(str, frame.columns))})",
             path=path,
-            hint="Name the reply text column with --map text=COLUMN",
+            hint=_text_hint(frame, exclude=set()),
         )
     plan = Plan(
         detection=detection,
@@ -62,7 +76,7 @@ def make_plan(
         raise FormatError(
             f"the text column {col!r} holds only numbers, not reply text",
             path=path,
-            hint="Name the reply text column with --map text=COLUMN",
+            hint=_text_hint(frame, exclude={col}),
         )
     by_norm = {norm_header(c): c for c in frame.columns}
     parts = {

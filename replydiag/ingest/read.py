@@ -25,6 +25,7 @@ from .notes import Notes
 from .plan import Plan, make_plan
 from .raw import RawTable
 from .rows import LoadedExport, canonical_rows, finish
+from .workbook import is_workbook, read_workbook
 
 STREAM_BYTES = 256 << 20  # CSV files above this are read in chunks when the caller can take them
 CHUNK_BYTES = 64 << 20  # bytes of CSV per chunk
@@ -41,8 +42,10 @@ def load_export(
     row_step: RowStep | None = None,
     chunked: bool = False,
     progress: Progress | None = None,
+    member: str | None = None,
+    sheet: str | None = None,
 ) -> LoadedExport:
-    """Read a CSV, TSV, JSON or NDJSON help-desk export.
+    """Read a CSV, TSV, JSON, NDJSON or .xlsx help-desk export (or ``member``, one file of a zip).
 
     Canonical rows pass through ``row_step`` (the analysis's normaliser) as they are made.
     ``chunked`` reads a CSV file ``CHUNK_BYTES`` at a time: memory then holds one chunk of
@@ -55,38 +58,51 @@ def load_export(
     ('zendesk', True)
     """
     path = Path(path)
-    if chunked and _size(path) > 0:
+    source = path.name if member is None else f"{path.name}/{member}"
+    named = path if member is None else path / member  # what errors and the suffix check see
+    if chunked and member is None and _size(path) > 0:
         chunks = _csv_chunks(path, CHUNK_BYTES)
         if chunks is not None:
             return _load_chunks(
                 chunks, format=format, column_map=column_map, row_step=row_step or _as_is, progress=progress
             )
-    data = read_bytes(path)
+    data = read_bytes(path, member)
+    if is_workbook(data):
+        export = _canonicalise(
+            read_workbook(data, path=named, sheet=sheet),
+            source=source,
+            format=format,
+            column_map=column_map,
+            path=named,
+            row_step=row_step,
+        )
+        export.encoding = "xlsx"
+        return export
     mixed_lines = 0
-    fast = utf8_candidate(data, path=path)
+    fast = utf8_candidate(data, path=named)
     if fast is not None and _is_json(
-        fast[0][fast[1] : fast[1] + 4096].lstrip()[:64].decode("utf-8", "replace"), path
+        fast[0][fast[1] : fast[1] + 4096].lstrip()[:64].decode("utf-8", "replace"), named
     ):
         fast = None  # JSON is parsed from text
     raw = None
     if fast is not None:
         try:
-            raw = read_csv_bytes(fast[0], path=path, offset=fast[1])
+            raw = read_csv_bytes(fast[0], path=named, offset=fast[1])
             encoding = fast[2]
         except NotUtf8:
             raw = None
     if raw is None:
-        decoded = decode_bytes(data, path=path)
+        decoded = decode_bytes(data, path=named)
         encoding, mixed_lines = decoded.encoding, decoded.mixed_lines
         stripped = decoded.text.lstrip()
-        if _is_json(stripped[:64], path):
-            raw = read_json_text(stripped, path=path)
+        if _is_json(stripped[:64], named):
+            raw = read_json_text(stripped, path=named)
         else:
-            raw = read_csv_bytes(decoded.text.encode("utf-8"), path=path)
+            raw = read_csv_bytes(decoded.text.encode("utf-8"), path=named)
         del decoded, stripped
     del data, fast
     export = _canonicalise(
-        raw, source=path.name, format=format, column_map=column_map, path=path, row_step=row_step
+        raw, source=source, format=format, column_map=column_map, path=named, row_step=row_step
     )
     export.encoding = encoding
     if mixed_lines:

@@ -110,9 +110,9 @@ def truthy(series: pd.Series) -> pd.Series:
     return out
 
 
-def _roles_from_words(series: pd.Series, words: dict[str, Role]) -> pd.Series:
+def _roles_from_words(series: pd.Series, words: dict[str, Role | None]) -> pd.Series:
     """Role values ("agent", "customer" ...) read from a column of role words, or missing."""
-    table = {word: role.value for word, role in words.items()}
+    table = {word: role.value for word, role in words.items() if role is not None}
     lowered = series.astype("string").str.strip().str.lower()
     mapped = lowered.map(table)
     # Values like "End-user" or "AGENT_REPLY" are retried on letters only.
@@ -131,7 +131,7 @@ def _roles(
     roles are chosen here; with one, exactly its columns are read.
     """
     fields, spec = detection.fields, detection.spec
-    words = {**ROLE_WORDS, **(spec.role_words if spec else {})}
+    words: dict[str, Role | None] = {**ROLE_WORDS, **(spec.role_words if spec else {})}
     role = pd.Series(pd.NA, index=frame.index, dtype="object")
     known = choice.direction_known if choice is not None else False
 
@@ -148,7 +148,9 @@ def _roles(
         role[role.isna() & (flag == False)] = Role.CUSTOMER.value  # noqa: E712
         known = True
 
-    overriding = []  # NOTE / SYSTEM / BOT found in any role-like column win over AGENT
+    overriding: list[
+        tuple[str, pd.Series]
+    ] = []  # NOTE / SYSTEM / BOT found in any role-like column win over AGENT
     accepted: list[str] = []
     for name in ("direction", "role", "event"):
         column = column_of(frame, fields, name)
@@ -161,10 +163,11 @@ def _roles(
         elif values.notna().mean() < 0.5 and fields[name].confidence not in ("given", "high"):
             continue  # a synonym column ("type", "who") whose values are not roles
         accepted.append(name)
-        known = True
+        # A column of event types (field change, notification) says who wrote no message.
+        known = known or bool(values.isin((Role.AGENT.value, Role.CUSTOMER.value, Role.BOT.value)).any())
         fill = role.isna() & values.notna()
         role[fill] = values[fill]
-        overriding.append(values)
+        overriding.append((name, values))
 
     agent_side, customer_side = (
         column_of(frame, fields, "agent_side"),
@@ -186,9 +189,11 @@ def _roles(
         role[role.isna() & handle] = Role.AGENT.value
         known = known or bool(numeric.any())
 
-    for values in overriding:
+    for name, values in overriding:
         for special in (Role.NOTE.value, Role.SYSTEM.value):
             role[(values == special) & (role != Role.CUSTOMER.value)] = special
+        if name == "event":  # a field change or notification is nobody's message, whoever made it
+            role[values == Role.SYSTEM.value] = Role.SYSTEM.value
         role[(values == Role.BOT.value) & (role == Role.AGENT.value)] = Role.BOT.value
     for name, hidden in (("public", False), ("private", True)):
         column = column_of(frame, fields, name)

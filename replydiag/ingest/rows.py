@@ -141,6 +141,8 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         channel.astype("string").str.strip().str.lower() if channel is not None else default_channel
     )
     out["channel"] = out["channel"].astype("string").fillna(default_channel).replace("", default_channel)
+    if spec is not None and spec.channel_names:  # numeric codes (Freshdesk's source) to names
+        out["channel"] = out["channel"].replace(spec.channel_names)
     if plan.date_parts:
         parts = plan.date_parts
         out["created_raw"] = (
@@ -159,7 +161,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         )
     conversation = column_of(frame, fields, "conversation_id")
     out["conversation_raw"] = (
-        conversation.astype("string").str.strip().where(~is_blank(conversation))
+        _link_ids(conversation.astype("string").str.strip().where(~is_blank(conversation)))
         if conversation is not None
         else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
@@ -231,11 +233,18 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     reason = rows["reason"]
     is_customer = rows["role"] == Role.CUSTOMER.value
     if "text_hash" in rows:
-        # The same message exported twice. Only repeated ids are compared.
+        # The same message exported twice. Only repeated ids are compared. Ids numbered per
+        # ticket (comment 1, 2 ...) repeat with other texts across tickets: there a message is
+        # its id within its conversation (a macro sent as comment 2 of two tickets is two
+        # replies); ids that repeat only with the same text are global (a tweet in two threads).
         agentish = reason.isna() & ~is_customer
-        repeated = agentish & rows["reply_id"].duplicated(keep=False)
+        identity = ["reply_id"]
+        candidates = rows.loc[agentish & rows["reply_id"].duplicated(keep=False), ["reply_id", "text_hash"]]
+        if len(candidates) and (candidates.groupby("reply_id")["text_hash"].nunique() > 1).mean() > 0.1:
+            identity = ["conversation_id", "reply_id"]
+        repeated = agentish & rows.duplicated(identity, keep=False)
         if repeated.any():
-            twice = rows.loc[repeated, ["reply_id", "text_hash"]].duplicated(keep="first")
+            twice = rows.loc[repeated, [*identity, "text_hash"]].duplicated(keep="first")
             reason = reason.copy()
             reason[twice.index[twice.to_numpy()]] = "duplicate message id"
 
@@ -246,10 +255,10 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     keep = reason.isna() & ~is_customer
     accounting.replies_analysed = int(keep.sum())
     if not plan.roles.direction_known:
-        notes.add(
-            "no column says who wrote each row: every row is read as an agent reply. If customers' messages"
-            " are in the file, name the author-type column with --map role=COLUMN (Zendesk's comments API"
-            " names it when called with ?include=users)"
+        accounting.warnings.append(
+            f"{plan.source}: no column says who wrote each row, so all {accounting.replies_analysed:,} are"
+            " read as agent replies. If customers' messages are in the file, name the author-type column"
+            " with --map role=COLUMN (Zendesk's comments API names it when called with ?include=users)"
         )
     missing = int(rows.loc[keep, "created_at"].isna().sum())
     if missing:
@@ -266,9 +275,14 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     )
     if accounting.replies_analysed == 0:
         found = ", ".join(f"{k}: {v}" for k, v in accounting.skipped.items()) or "none skipped"
+        told = [
+            f"{name} from {fields[name].column!r}"
+            for name in ("inbound", "outbound", *plan.roles.columns, "public", "private")
+            if name in fields
+        ]
         raise FormatError(
             f"has no agent replies to analyse ({accounting.rows_read} rows: "
-            f"{accounting.customer_messages} customer messages, {found})",
+            f"{accounting.customer_messages} customer messages, {found}; read {', '.join(told) or 'no role column'})",
             path=plan.path,
             hint="If the direction was misread, set it with --map direction=COLUMN or --map role=COLUMN",
         )
@@ -286,6 +300,18 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         notes=accounting.notes,
         plan=plan,
     )
+
+
+def _link_ids(ids: pd.Series) -> pd.Series:
+    """Ids given as API links (Front's ``_links.related.conversation``) to the id they end in.
+
+    >>> _link_ids(pd.Series(["https://api2.frontapp.com/conversations/cnv_55"], dtype="string")).tolist()
+    ['cnv_55']
+    """
+    first = ids.dropna().head(1)
+    if first.empty or not first.iloc[0].startswith(("http://", "https://")):
+        return ids
+    return ids.str.replace(r"^https?://\S*?/([^/?#]+)/?(?:[?#]\S*)?$", r"\1", regex=True)
 
 
 def _resolve_conversations(rows: pd.DataFrame) -> pd.Series:

@@ -1,0 +1,70 @@
+"""Excel workbooks (.xlsx) to a raw table: the sheet that holds the replies.
+
+A workbook often holds a pivot or a summary beside the export. The sheet is chosen by its
+columns (the most reply-like fields found, then the most rows) unless one is named, and the
+choice is said in the accounting notes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from .formats import detect
+from .raw import RawTable
+
+
+def is_workbook(data: bytes) -> bool:
+    """An .xlsx file is a zip holding ``xl/workbook.xml``."""
+    if data[:4] != b"PK\x03\x04":
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _score(frame: pd.DataFrame) -> tuple[int, int]:
+    """How reply-like a sheet is: fields found by header (text first), then rows."""
+    if frame.empty:
+        return (0, 0)
+    fields = detect(frame).fields
+    found = sum(1 for c in fields.values() if c.confidence in ("high", "medium"))
+    has_text = "text" in fields or "html" in fields
+    return (found + 10 * has_text, len(frame))
+
+
+def read_workbook(data: bytes, *, path: Path | str, sheet: str | None = None) -> RawTable:
+    """The replies' sheet of an .xlsx workbook as strings (dates as ISO text, ids as digits)."""
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputError(
+            f"is an Excel workbook that cannot be read ({type(exc).__name__}: {exc})",
+            path=path,
+            hint="Open it in Excel and save it again, or save the sheet as CSV",
+        ) from exc
+    if sheet is not None:
+        if sheet not in sheets:
+            raise InputError(
+                f"has no sheet named {sheet!r} (sheets: {', '.join(sheets)})",
+                path=path,
+                hint=f"Name one of its sheets: --sheet {next(iter(sheets), 'Sheet1')!r}",
+            )
+        name = sheet
+    else:
+        name = max(sheets, key=lambda n: _score(sheets[n]))
+    frame = sheets[name]
+    frame.columns = [str(c) for c in frame.columns]
+    notes = []
+    others = [n for n in sheets if n != name]
+    if others:
+        notes.append(
+            f"workbook sheet {name!r} read (not: {', '.join(repr(n) for n in others)}); --sheet names another"
+        )
+    return RawTable(frame=frame.astype("string"), kind="xlsx", notes=notes)
