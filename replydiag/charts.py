@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .formatting import chart_label
 from .models import KINDS
 
 KIND_COLORS = {"automatic": "#7b3294", "template": "#e66101", "edited": "#fdb863", "personal": "#1a9641"}
@@ -45,7 +46,7 @@ def agents_stacked(by_agent: pd.DataFrame, top: int = 15, title: str = "Kinds of
     data = by_agent.head(top).iloc[::-1]
     fig, ax = _figure(7.5, max(2.5, 0.35 * len(data) + 1.2))
     left = pd.Series(0.0, index=data.index)
-    labels = [str(a) if len(str(a)) <= 28 else str(a)[:27] + "…" for a in data.index]
+    labels = [chart_label(a if len(str(a)) <= 28 else str(a)[:27] + "…") for a in data.index]
     for kind in KINDS:
         values = data[f"{kind}_share"].astype(float)
         ax.barh(labels, values, left=left, color=KIND_COLORS[kind], label=kind)

@@ -235,10 +235,10 @@ def report(
         return
     finally:
         progress.close()
-    from .terminal import render_periods
+    from .terminal import render_accounting, render_periods
 
     render_periods(stdout, periods)
-    _print_warnings(result)
+    render_accounting(stdout, result.accounting.to_dict())  # warnings included
     stderr.print(f"[dim]wrote {out / 'index.html'} and {len(periods)} period reports[/dim]")
 
 

@@ -55,6 +55,24 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold ``folder/.replydiag.lock`` for the block: a second run on the folder waits its turn
+    (its history is read after the first one's is written, so neither loses the other's replies)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".replydiag.lock", "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; runs there must not overlap
+            yield
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def write_text(path: Path, text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")

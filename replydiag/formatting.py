@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -30,14 +31,52 @@ def signed(value: int) -> str:
     return f"{value:+d}"
 
 
+# C0/C1 control characters (ESC starts terminal sequences, BEL rings), kept out of every output.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters Markdown reads as markup: without brackets no link or image ([x](url), ![x](url)).
+_MD_MARKUP = re.compile(r"([\\`*_\[\]])")
+
+
+def plain(text: Any) -> str:
+    """Text with control characters dropped (terminal escapes, bells, NULs).
+
+    >>> plain("Tom\\x1b]0;pwned\\x07 Ray")
+    'Tom]0;pwned Ray'
+    """
+    return _CONTROLS.sub("", str(text))
+
+
 def md_escape(text: Any) -> str:
-    """Text safe in a Markdown table cell or paragraph.
+    """Text safe in a Markdown table cell or paragraph: no HTML, no links or images, no emphasis.
 
     >>> md_escape("a | <b>\\nnext")
     'a \\\\| &lt;b&gt; next'
+    >>> md_escape("![b](http://evil.example/x.png)")
+    '!\\\\[b\\\\](http://evil.example/x.png)'
     """
-    text = " ".join(str(text).split())
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    text = " ".join(plain(text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_MARKUP.sub(r"\\\1", text).replace("|", "\\|")
+
+
+def chart_label(text: Any) -> str:
+    """Text safe as a matplotlib label: ``$`` would start mathtext (and crash on "$$ 50% $$").
+
+    >>> chart_label("Promo $$ 50% off")
+    'Promo \\\\$\\\\$ 50% off'
+    """
+    return plain(text).replace("$", "\\$")
+
+
+def terminal_text(text: Any) -> str:
+    """Text safe in rich console output: no markup (``[/b]`` would end a tag), no control characters.
+
+    >>> terminal_text("[/b] Tom\\x1b[2J")
+    '\\\\[/b] Tom[2J'
+    """
+    from rich.markup import escape
+
+    return escape(plain(text))
 
 
 def shorten(text: Any, width: int = 90) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from .formatting import pct, shorten
+from .formatting import terminal_text as safe
 from .models import KINDS
 
 Justify = Literal["left", "right"]
@@ -19,7 +19,7 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
     summary = result.summary()
     acc = summary["accounting"]
     overall = summary["overall"]
-    sources = ", ".join(f"{s['file']} ({s['format']})" for s in summary["sources"])
+    sources = ", ".join(f"{safe(s['file'])} ({s['format']})" for s in summary["sources"])
     console.print(f"[bold]replydiag audit[/bold] of {sources}")
     console.print(
         f"{overall['replies']:,} agent replies analysed · templated {pct(overall['templated_share'])} · "
@@ -48,7 +48,10 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
             table.add_column(col, justify=justify, overflow="fold")
         for _, row in result.templates.head(top).iterrows():
             table.add_row(
-                row["template_id"], f"{row['replies']:,}", str(row["agents"]), shorten(row["template_text"])
+                row["template_id"],
+                f"{row['replies']:,}",
+                str(row["agents"]),
+                safe(shorten(row["template_text"])),
             )
         console.print(table)
 
@@ -64,7 +67,7 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
     table.add_column("templated", justify="right")
     for agent, row in per_agent.head(agents).iterrows():
         table.add_row(
-            str(agent),
+            safe(agent),
             f"{int(row['replies']):,}",
             *[pct(row[f"{k}_share"]) for k in KINDS],
             pct(row["templated_share"]),
@@ -81,24 +84,24 @@ def render_accounting(console: Console, acc: dict[str, Any]) -> None:
         + (f" ({skipped})" if skipped else "")
     )
     for warning in acc.get("warnings", []):
-        console.print(f"[bold yellow]warning:[/] {escape(warning)}")
+        console.print(f"[bold yellow]warning:[/] {safe(warning)}")
     for note in acc.get("notes", []):
-        console.print(f"[dim]note: {escape(note)}[/dim]")
+        console.print(f"[dim]note: {safe(note)}[/dim]")
 
 
 def render_inspect(console: Console, export, examples: list[dict[str, str]], boilerplate=None) -> None:
     for source in export.sources:
         console.print(
-            f"[bold]{source['file']}[/bold]: {source['format_title']} ({source['format']}), "
+            f"[bold]{safe(source['file'])}[/bold]: {source['format_title']} ({source['format']}), "
             f"encoding {source['encoding']}"
-            + (f", delimiter {source['delimiter']!r}" if source.get("delimiter") else "")
+            + (f", delimiter {safe(repr(source['delimiter']))}" if source.get("delimiter") else "")
         )
         table = Table(title="Columns chosen", title_justify="left")
         table.add_column("field")
         table.add_column("column")
         table.add_column("confidence")
         for name, choice in source["fields"].items():
-            table.add_row(name, choice["column"], choice["confidence"])
+            table.add_row(name, safe(choice["column"]), choice["confidence"])
         console.print(table)
     render_accounting(console, export.accounting.to_dict())
     if boilerplate is not None and len(boilerplate):
@@ -106,14 +109,14 @@ def render_inspect(console: Console, export, examples: list[dict[str, str]], boi
         for column in ("agent", "edge", "words"):
             table.add_column(column)
         for row in boilerplate.itertuples():
-            table.add_row(escape(str(row.agent)), row.edge, escape(shorten(str(row.words), 80)))
+            table.add_row(safe(row.agent), row.edge, safe(shorten(str(row.words), 80)))
         console.print(table)
     elif boilerplate is not None:
         console.print("No boilerplate learned: no agent opens or ends most replies with the same words.")
     for i, example in enumerate(examples, 1):
         console.print(
-            f"[bold]example {i}[/bold] · {example['agent']} · {example['created_at']}: "
-            f"{shorten(example['text'], 160)}"
+            f"[bold]example {i}[/bold] · {safe(example['agent'])} · {example['created_at']}: "
+            f"{safe(shorten(example['text'], 160))}"
         )
 
 
@@ -130,5 +133,5 @@ def render_periods(console: Console, periods) -> None:
         table.add_column(col, justify=justify)
     for p in periods:
         change = "—" if p.change_pp is None else f"{p.change_pp:+.1f} pp"
-        table.add_row(p.period, f"{p.replies:,}", pct(p.templated_share), change, p.path)
+        table.add_row(safe(p.period), f"{p.replies:,}", pct(p.templated_share), change, safe(p.path))
     console.print(table)

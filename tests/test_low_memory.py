@@ -158,3 +158,18 @@ def test_progress_follows_reading_clustering_and_the_edited_search(tiny_chunks):
     last = {stage: (done, total) for stage, done, total in seen}
     assert last["reading"] == (sample_path().stat().st_size, sample_path().stat().st_size)
     assert last["finding edited templates"][0] == last["finding edited templates"][1]
+
+
+def test_an_export_replaced_before_its_text_is_read_again_is_refused(tiny_chunks, tmp_path):
+    import shutil
+
+    from replydiag.errors import InputError
+
+    path = tmp_path / "export.csv"
+    shutil.copy(sample_path(), path)
+    result = api.audit(path, low_memory=True)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + "".join(reversed(lines[1:])), encoding="utf-8")  # same size, other rows
+    with pytest.raises(InputError, match="changed while it was being analysed"):
+        write_audit(result, tmp_path / "out")
+    assert not (tmp_path / "out" / "replies.csv").exists()

@@ -119,9 +119,44 @@ def test_two_weekly_runs_compare_with_the_previous_week_and_do_not_double_count(
     replies_w3 = int(re.search(r"\*\*([\d,]+)\*\* agent replies", first).group(1))
     assert runner.invoke(app, ["report", str(overlap), "--period", "week", "--out", str(out)]).exit_code == 0
     history = pd.read_csv(out / "history" / "replies.csv.gz", dtype=str)
-    assert not history.duplicated(subset=["reply_id", "conversation_id"]).any()
+    assert not history.duplicated(subset=["reply_key"]).any()
     again = (out / "2026-W03" / "report.md").read_text()
     assert int(re.search(r"\*\*([\d,]+)\*\* agent replies", again).group(1)) == replies_w3
+
+
+def _idless_weeks(tmp_path) -> tuple[Path, Path, int]:
+    """The sample without its id columns, split in two files by date: row numbers repeat."""
+    frame = pd.read_csv(SAMPLE, dtype=str).drop(columns=["id", "ticket_id"])
+    dates = pd.to_datetime(frame["created_at"], utc=True)
+    middle = dates.sort_values().iloc[len(dates) // 2]
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    frame[dates < middle].to_csv(first, index=False)
+    frame[dates >= middle].to_csv(second, index=False)
+    whole = replydiag.load([first, second]).accounting.replies_analysed
+    return first, second, whole
+
+
+def test_history_of_split_exports_without_ids_keeps_every_reply(tmp_path):
+    first, second, whole = _idless_weeks(tmp_path)
+    out = tmp_path / "reports"
+    for path in (first, second, second):  # the second file twice: a rerun adds nothing
+        assert runner.invoke(app, ["report", str(path), "--out", str(out)]).exit_code == 0
+    history = pd.read_csv(out / "history" / "replies.csv.gz", dtype=str)
+    assert len(history) == whole
+
+
+def test_two_report_runs_on_one_folder_at_once_both_land(tmp_path):
+    import sys
+
+    first, second, whole = _idless_weeks(tmp_path)
+    out = tmp_path / "reports"
+    runs = [
+        subprocess.Popen([sys.executable, "-m", "replydiag", "report", str(p), "--out", str(out)])
+        for p in (first, second)
+    ]
+    assert [r.wait(timeout=300) for r in runs] == [0, 0]
+    history = pd.read_csv(out / "history" / "replies.csv.gz", dtype=str)
+    assert len(history) == whole
 
 
 def test_audit_out_writes_html_and_markdown_reports(tmp_path):

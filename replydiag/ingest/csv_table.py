@@ -7,6 +7,7 @@ read in chunks is read exactly like a file read at once.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -229,8 +230,26 @@ class CsvChunks:
         self.first_ragged: str | None = None
         self.bytes_read = 0
         self.chunks_read = 0
+        self.identity = self._identity()
+
+    def _identity(self) -> tuple[int, int, str]:
+        """Size, modification time and a hash of the head and tail: what tells that the file
+        read again (for the text of replies) is the file that was analysed."""
+        stat = self.path.stat()
+        digest = hashlib.sha1()
+        with open(self.path, "rb") as handle:
+            digest.update(handle.read(1 << 16))
+            handle.seek(max(0, stat.st_size - (1 << 16)))
+            digest.update(handle.read(1 << 16))
+        return stat.st_size, stat.st_mtime_ns, digest.hexdigest()
 
     def __iter__(self) -> Iterator[RawTable]:
+        if self._identity() != self.identity:
+            raise InputError(
+                "changed while it was being analysed (size, time or content differ from the first read)",
+                path=self.path,
+                hint="Run again on a copy of the export that nothing else writes to",
+            )
         self.ragged_rows, self.first_ragged, self.bytes_read, self.chunks_read = 0, None, 0, 0
         ragged: list[str] = []
 

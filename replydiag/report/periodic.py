@@ -3,8 +3,11 @@
 Runs are separate in real life (a new export each week), so the output folder keeps
 ``history/replies.csv.gz`` (one row per analysed reply, masked text only) and
 ``history/templates.csv`` (the template registry keyed by the content-derived id). Each run
-merges its replies into the history by (reply_id, conversation_id), so an export that
-overlaps an earlier one replaces those replies instead of counting them twice.
+merges its replies into the history by ``reply_key``: the export's own message id (within its
+conversation, where the export names one), or, for exports without ids, a fingerprint of who
+sent what when. An export that overlaps an earlier one replaces those replies instead of
+counting them twice, and row 1 of this week's file never replaces row 1 of last week's.
+Runs on one folder take turns (a lock file), so a cron run and a manual rerun both land.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import atomic_path, safe_frame, write_text
+from ..files import atomic_path, folder_lock, safe_frame, write_text
 from ..metrics import breakdown, period_labels, shares
 from .build import build_report
 from .render import render_index_html, render_index_markdown
 from .write import write_report
 
 HISTORY_COLUMNS = (
+    "reply_key",
     "reply_id",
     "conversation_id",
     "agent",
@@ -48,6 +52,8 @@ def _read_history(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if replies_path.exists():
         replies = pd.read_csv(replies_path, dtype=str, keep_default_na=False, na_values=[""])
         replies["created_at"] = pd.to_datetime(replies["created_at"], utc=True, errors="coerce")
+        if "reply_key" not in replies:  # a history written before keys: its ids were the export's
+            replies["reply_key"] = "id:" + replies["conversation_id"].fillna("") + ":" + replies["reply_id"]
     if templates_path.exists():
         templates = pd.read_csv(templates_path, dtype=str, keep_default_na=False, na_values=[""])
     return replies, templates
@@ -63,17 +69,43 @@ def _write_history(folder: Path, replies: pd.DataFrame, templates: pd.DataFrame)
         templates.to_csv(tmp, index=False)
 
 
+def reply_keys(replies: pd.DataFrame, sources: list[dict]) -> pd.Series:
+    """Which message each reply is, the same in every run and file.
+
+    Where the export has message ids: ``id:<conversation>:<id>`` (the conversation only where
+    the export names it). Without ids the row number would be the id, and row 1 of each file
+    would be one reply: ``fp:<hash of agent, channel, date, masked text>:<occurrence>`` instead.
+    """
+    fields = {str(s["file"]): s.get("fields", {}) for s in sources}
+    files = replies["source"].astype(str)
+    own_id = files.map(lambda f: "reply_id" in fields.get(f, {})).astype(bool)
+    own_conversation = files.map(lambda f: "conversation_id" in fields.get(f, {})).astype(bool)
+    conversation = replies["conversation_id"].astype("string").fillna("").where(own_conversation, "")
+    by_id = "id:" + conversation + ":" + replies["reply_id"].astype("string").fillna("")
+    content = (
+        replies["agent"].astype("string").fillna("")
+        + "\x1f"
+        + replies["channel"].astype("string").fillna("")
+        + "\x1f"
+        + replies["created_at"].astype("string").fillna("")
+        + "\x1f"
+        + replies["masked"].astype("string").fillna("")
+    )
+    digest = pd.Series(pd.util.hash_pandas_object(content, index=False).to_numpy(), index=replies.index)
+    fingerprint = digest.map("{:016x}".format)
+    occurrence = fingerprint.groupby(fingerprint).cumcount().astype(str)
+    return by_id.where(own_id, "fp:" + fingerprint + ":" + occurrence).astype(str)
+
+
 def merge_history(history: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """History plus this run's replies; a reply seen again (same id and conversation) is replaced."""
+    """History plus this run's replies; a reply seen again (same ``reply_key``) is replaced."""
     current = current.copy()
     current["kind"] = current["kind"].astype(str)
     history = history.copy()
     history["text"] = pd.NA  # raw text is never kept between runs
     combined = pd.concat([history, current], ignore_index=True) if len(history) else current
     combined["created_at"] = pd.to_datetime(combined["created_at"], utc=True)
-    return combined.drop_duplicates(subset=["reply_id", "conversation_id"], keep="last").reset_index(
-        drop=True
-    )
+    return combined.drop_duplicates(subset=["reply_key"], keep="last").reset_index(drop=True)
 
 
 def merge_registry(registry: pd.DataFrame, templates: pd.DataFrame) -> pd.DataFrame:
@@ -107,9 +139,15 @@ def run_periodic(
 ) -> list[PeriodSummary]:
     """Write ``DIR/<period>/report.{md,html}`` for every period with replies, plus ``DIR/index.{md,html}``."""
     out = Path(out_dir)
+    with folder_lock(out):
+        return _run_periodic(result, out, period=period, show_raw=show_raw, title=title)
+
+
+def _run_periodic(result, out: Path, *, period: str, show_raw: bool, title: str) -> list[PeriodSummary]:
     history_dir = out / "history"
     history, registry = _read_history(history_dir)
-    rows = merge_history(history, result.replies)
+    current = result.replies.assign(reply_key=reply_keys(result.replies, result.sources))
+    rows = merge_history(history, current)
     registry = merge_registry(registry, result.templates)
     dated = rows.dropna(subset=["created_at"]).copy()
     dated["period"] = period_labels(dated["created_at"], period).to_numpy()

@@ -15,7 +15,7 @@ import jinja2
 import pandas as pd
 
 from ..charts import KIND_COLORS
-from ..formatting import md_escape, pct, pp, signed
+from ..formatting import md_escape, pct, plain, pp, signed
 from ..version import __version__
 from .build import Report
 
@@ -27,6 +27,8 @@ _ENV = jinja2.Environment(
     keep_trailing_newline=True,
     trim_blocks=False,
     undefined=jinja2.StrictUndefined,
+    # Every value printed in a report loses its control characters (terminal escapes, bells).
+    finalize=lambda value: plain(value) if type(value) is str else value,  # Markup stays as it is
 )
 
 
