@@ -12,6 +12,7 @@ from rich.console import Console
 from . import api
 from .config import Config, load_config
 from .errors import MappingError, ReplydiagError
+from .files import check_out_folder
 from .metrics import PERIODS
 from .report.audit import write_audit
 
@@ -170,6 +171,8 @@ def audit(
         options = load_config(config).overridden(
             column_map=_parse_map(column_map), format=format, threshold=threshold, min_support=min_support
         )
+        if out:
+            check_out_folder(out)
         result = _audit(exports, options, progress, low_memory, sheet)
         written = {}
         if out:
@@ -225,6 +228,7 @@ def report(
         chosen = options.period or "week"
         if chosen not in PERIODS:
             raise MappingError(f"--period {chosen!r} is not one of week, month, quarter, day")
+        check_out_folder(out)
         result = _audit(exports, options, progress, low_memory, sheet)
         from .report.periodic import run_periodic
 

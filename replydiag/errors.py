@@ -55,3 +55,9 @@ class SettingsError(ReplydiagError):
     """A setting is out of range or a config file is invalid."""
 
     code = "settings-error"
+
+
+class OutputError(ReplydiagError):
+    """The output folder cannot be written (a file in its place, read-only, full)."""
+
+    code = "output-error"

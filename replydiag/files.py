@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
+from .errors import OutputError
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = r"^[=+\-@\t\r]"
@@ -40,19 +43,86 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    """Yield a temporary path beside ``path``; rename it into place only on success.
+
+    The file gets the permissions any new file would (0666 less the umask): a shared report
+    folder stays readable by colleagues, where a temporary file's own 0600 would not be.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot be written ({exc.strerror or exc})",
+            path=path,
+            hint="Choose another --out folder, or free space on its disk",
+        ) from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse an output folder that cannot be written before any work is done (an analysis
+    of a big export takes minutes; finding a read-only folder after it wastes them)."""
+    if out.exists() and not out.is_dir():
+        raise OutputError("is a file, not a folder", path=out, hint="Pass a folder to --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise OutputError(
+            f"cannot be written ({exc.strerror or exc})",
+            path=out,
+            hint="Choose a folder you can write to with --out",
+        ) from exc
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """Build a set of output files in a folder beside ``out``, then move them in, so a run
+    killed while writing leaves the old complete set (the moves are renames: instants, where
+    writing takes minutes). Entries of ``out`` the new set does not write (the user's own
+    files) stay; entries it replaces are moved aside first, so a symlinked ``charts/`` or
+    period folder is replaced, never written through."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.staging-*"):  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    aside = staging / ".replaced"
+    try:
+        yield staging
+        entries = [e for e in staging.iterdir() if e != aside]
+        aside.mkdir()
+        for entry in entries:
+            target = out / entry.name
+            if target.is_symlink() or target.is_dir():
+                os.replace(target, aside / entry.name)
+            if entry.is_dir():
+                os.chmod(entry, 0o777 & ~_umask())
+            os.replace(entry, target)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot be written ({exc.strerror or exc})",
+            path=out,
+            hint="Choose another --out folder, or free space on its disk",
+        ) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextmanager

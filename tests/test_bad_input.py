@@ -23,6 +23,7 @@ REFUSED = {
     "not_a_list.json": "not a list of records (keys: total, page, next)",
     "truncated.json": "not valid JSON",
     "no_text_column.csv": "no text-like column (columns: id, score, when)",
+    "deep_nesting.json": "nested deeper than any export",
 }
 # file -> (rows read, replies analysed, skipped by reason)
 READ = {
@@ -32,6 +33,8 @@ READ = {
     "bad_dates.csv": (4, 4, {}),
     "duplicate_ids.csv": (3, 2, {"duplicate message id": 1}),
     "hostile.csv": (3, 3, {}),
+    "big_integer_id.json": (1, 1, {}),  # a 5,000-digit id is read as its digits
+    "lone_surrogate.json": (2, 2, {}),  # a lone surrogate escape reads as U+FFFD
 }
 
 

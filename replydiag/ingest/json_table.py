@@ -97,16 +97,26 @@ def flatten_record(
     return out
 
 
+# A lone UTF-16 surrogate escape (``"\\ud800"`` with no partner) decodes to a character no
+# output can encode: read as U+FFFD, the replacement character, like any undecodable byte.
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
 def _parse_json(text: str, path: Path | str) -> Any:
+    if re.search(r"\\u[dD][89a-fA-F]", text):
+        text = _LONE_SURROGATE.sub(r"\\ufffd", text)
     try:
-        return json.loads(text)
+        return _loads(text, path)
     except json.JSONDecodeError as whole_error:
         lines = [ln for ln in text.splitlines() if ln.strip()]
         if len(lines) > 1 and lines[0].lstrip().startswith("{"):
             records = []
             for number, line in enumerate(lines, 1):
                 try:
-                    records.append(json.loads(line))
+                    records.append(_loads(line, path))
                 except json.JSONDecodeError as exc:
                     raise InputError(
                         f"is not valid NDJSON: line {number} is not a JSON object ({exc.msg})",
@@ -119,6 +129,20 @@ def _parse_json(text: str, path: Path | str) -> Any:
             path=path,
             hint="The file may be truncated; export it again",
         ) from whole_error
+
+
+def _loads(text: str, path: Path | str) -> Any:
+    """``json.loads`` with integers kept as their digits (ids of any length are strings in the
+    end; Python refuses to convert integers of more than 4,300 digits) and the parser's depth
+    limit said as an input error."""
+    try:
+        return json.loads(text, parse_int=str)
+    except RecursionError as exc:
+        raise InputError(
+            "is JSON nested deeper than any export (thousands of levels)",
+            path=path,
+            hint="Export the messages again; this file is not a help-desk export",
+        ) from exc
 
 
 # Pipeline envelopes: the record under one of these keys, beside metadata (stream, timestamps).

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..files import write_csv, write_csv_chunks, write_json
+from ..files import staged_folder, write_csv, write_csv_chunks, write_json
 from ..phrases import PHRASE_COLUMNS
 from ..pipeline import TEMPLATE_COLUMNS
 from .build import build_report
@@ -59,7 +59,15 @@ def write_audit(
     For an export read in chunks the text is read again from the files (``progress(stage,
     done, total)`` follows it).
     """
-    out = Path(out_dir)
+    final = Path(out_dir)
+    with staged_folder(final) as out:
+        written = _write_set(result, out, report=report, redact=redact, show_raw=show_raw, progress=progress)
+    return {name: final / path.relative_to(out) for name, path in written.items()}
+
+
+def _write_set(
+    result: AuditResult, out: Path, *, report: bool, redact: bool, show_raw: bool, progress: Progress | None
+) -> dict[str, Path]:
     columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text"))
     if redact or result.has_text:
         replies = write_csv(out / "replies.csv", result.replies, columns)

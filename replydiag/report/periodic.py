@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import atomic_path, folder_lock, safe_frame, write_text
+from ..files import atomic_path, folder_lock, safe_frame, staged_folder, write_text
 from ..metrics import breakdown, period_labels, shares
 from .build import build_report
 from .render import render_index_html, render_index_markdown
@@ -66,7 +66,7 @@ def _write_history(folder: Path, replies: pd.DataFrame, templates: pd.DataFrame)
     with atomic_path(folder / "replies.csv.gz") as tmp:
         out.to_csv(tmp, index=False, compression="gzip")
     with atomic_path(folder / "templates.csv") as tmp:
-        templates.to_csv(tmp, index=False)
+        safe_frame(templates).to_csv(tmp, index=False)  # a plain CSV a spreadsheet may open
 
 
 def reply_keys(replies: pd.DataFrame, sources: list[dict]) -> pd.Series:
@@ -139,11 +139,14 @@ def run_periodic(
 ) -> list[PeriodSummary]:
     """Write ``DIR/<period>/report.{md,html}`` for every period with replies, plus ``DIR/index.{md,html}``."""
     out = Path(out_dir)
-    with folder_lock(out):
-        return _run_periodic(result, out, period=period, show_raw=show_raw, title=title)
+    with folder_lock(out), staged_folder(out) as staging:
+        return _run_periodic(result, out, staging, period=period, show_raw=show_raw, title=title)
 
 
-def _run_periodic(result, out: Path, *, period: str, show_raw: bool, title: str) -> list[PeriodSummary]:
+def _run_periodic(
+    result, out: Path, staging: Path, *, period: str, show_raw: bool, title: str
+) -> list[PeriodSummary]:
+    """Read the history from ``out``; write what changes into ``staging`` (moved into ``out`` after)."""
     history_dir = out / "history"
     history, registry = _read_history(history_dir)
     current = result.replies.assign(reply_key=reply_keys(result.replies, result.sources))
@@ -174,7 +177,7 @@ def _run_periodic(result, out: Path, *, period: str, show_raw: bool, title: str)
                 earlier_template_ids=set(seen_templates),
                 show_raw=show_raw,
             )
-            write_report(report, out / label)
+            write_report(report, staging / label)
         now = shares(current)["templated_share"]
         before: float | None = shares(previous_rows)["templated_share"] if previous_rows is not None else None
         summaries.append(
@@ -189,7 +192,7 @@ def _run_periodic(result, out: Path, *, period: str, show_raw: bool, title: str)
         seen_templates |= set(current["template_id"].dropna())
         previous_rows, previous_label = current, label
 
-    _write_history(history_dir, rows, registry)
-    write_text(out / "index.md", render_index_markdown(title, summaries))
-    write_text(out / "index.html", render_index_html(title, summaries))
+    _write_history(staging / "history", rows, registry)
+    write_text(staging / "index.md", render_index_markdown(title, summaries))
+    write_text(staging / "index.html", render_index_html(title, summaries))
     return summaries
