@@ -57,12 +57,12 @@ def regex_replace(series: pd.Series, pattern: str, replacement: str) -> pd.Serie
 
 _TAG = re.compile(r"<[a-zA-Z!/][^>]*>")
 _BLOCK_BREAK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h\d|p|div|li|tr)\b[^>]*>")
+# Where a mail client starts the quoted earlier mail: everything from there on is cut.
 _QUOTED_HTML = re.compile(
-    r"(?is)<(div|blockquote)[^>]*(gmail_quote|type=\"cite\"|divRplyFwdMsg|yahoo_quoted|moz-cite-prefix)[^>]*>.*"
-    r"|<blockquote[^>]*>.*?</blockquote>\s*$"
-    r"|<(script|style)[^>]*>.*?</(script|style)>"
-    r"|<div[^>]*border-top:\s*solid[^>]*>.*"
+    r"(?i)<(div|blockquote)[^>]*(gmail_quote|type=\"cite\"|divRplyFwdMsg|yahoo_quoted|moz-cite-prefix)[^>]*>"
+    r"|<div[^>]*border-top:\s*solid[^>]*>"
 )
+_HIDDEN_ELEMENT = re.compile(r"(?i)<(script|style)\b")
 # A line that starts quoted history: everything from it on is the customer's earlier mail.
 QUOTE_MARKERS = re.compile(
     r"(?im)^[ \t>]*("
@@ -103,8 +103,37 @@ _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
 _LEADING_MENTIONS = r"^\s*(?:[@＠][\w.]+[\s,:]*)+"
 
 
+def _drop_quoted_and_hidden(text: str) -> str:
+    """Quoted history, a closing ``<blockquote>`` and script/style elements taken out, in one
+    pass of string searches (regexes with ``.*?`` here were quadratic: a 20 KB reply of unclosed
+    ``<blockquote>`` tags took a quarter of a second).
+
+    >>> _drop_quoted_and_hidden("Done.<style>p{}</style><blockquote>old mail</blockquote> ")
+    'Done.'
+    """
+    quoted = _QUOTED_HTML.search(text)
+    if quoted:
+        text = text[: quoted.start()]
+    lowered = text.lower()
+    if lowered.rstrip().endswith("</blockquote>"):
+        start = lowered.find("<blockquote")
+        text, lowered = text[:start], lowered[:start]
+    pieces, position = [], 0
+    for match in _HIDDEN_ELEMENT.finditer(lowered):
+        if match.start() < position:
+            continue
+        end = lowered.find(f"</{match.group(1)}", match.end())
+        if end < 0:
+            break  # unclosed: the rest is kept as text, the tags dropped later
+        close = lowered.find(">", end)
+        pieces.append(text[position : match.start()])
+        position = len(text) if close < 0 else close + 1
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def _strip_html(text: str) -> str:
-    text = _QUOTED_HTML.sub("", text)
+    text = _drop_quoted_and_hidden(text)
     text = _BLOCK_BREAK.sub("\n", text)
     text = _TAG.sub("", text)
     return re.sub(r"\n[ \t]*\n+", "\n", text).strip()
