@@ -78,7 +78,7 @@ class DistinctReplies:
         self._codes = {}
 
     def add(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """``rows`` with ``key_code`` and ``signoff`` (and ``masked`` when keeping text);
+        """``rows`` with ``key_code``, ``signoff`` and ``part`` (and ``masked`` when keeping text);
         without ``text`` unless keeping it. Customers and skipped rows get code -1."""
         replies = (rows["reason"].isna() & (rows["role"] != Role.CUSTOMER.value)).to_numpy()
         norm = normalize(analysed_text(rows.loc[replies, "text"]))
@@ -100,11 +100,14 @@ class DistinctReplies:
         key_code[replies] = to_global[local]
         signoff = pd.Series(pd.NA, index=rows.index, dtype="string")
         signoff[replies] = norm.signoff.to_numpy()
+        part = pd.Series(pd.NA, index=rows.index, dtype="string")
+        part[replies] = norm.part.to_numpy()
         if not self.keep_text:
-            return rows.drop(columns="text").assign(key_code=key_code, signoff=signoff)
+            return rows.drop(columns="text").assign(key_code=key_code, signoff=signoff, part=part)
         # Columns added in place: a copy of a whole file's rows would double its memory.
         rows["key_code"] = key_code
         rows["signoff"] = signoff
+        rows["part"] = part
         masked_rows = pd.Series(pd.NA, index=rows.index, dtype="string")
         masked_rows[replies] = norm.masked.to_numpy()
         rows["masked"] = masked_rows

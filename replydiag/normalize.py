@@ -100,6 +100,12 @@ _SIGNOFF_NAMED = (
 )
 SIGNOFF = re.compile(_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", ""))
 _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
+# A part of a reply sent in several messages: "(1/2)" / "2/2" at its end (before or after the
+# sign-off) or start, or "..." where it is cut and where the next part goes on.
+_PART_AT_END = r"(?:^|[\s(.…])\(?(?P<k>[1-9])/(?P<n>[2-9])\)?\s*(?:[\^*/~-]\s?[A-Za-z]{1,3}\.?\s*)?$"
+_PART_AT_START = r"^\s*\(?(?P<k>[1-9])/(?P<n>[2-9])\)?\s"
+_GOES_ON = r"(?:\.\.\.|…)\s*(?:\(?\d/\d\)?)?\s*(?:[\^*/~-]\s?[A-Za-z]{1,3}\.?\s*)?$"
+_WENT_ON = r"^\s*(?:\.\.\.|…)"
 _LEADING_MENTIONS = r"^\s*(?:[@＠][\w.]+[\s,:]*)+"
 
 
@@ -177,10 +183,10 @@ def _clean_multiline(text: str) -> str:
 
 
 def clean(text: pd.Series) -> pd.DataFrame:
-    """Body text and sign-off initials of each reply.
+    """Body text, sign-off initials and part marker (see ``_parts``) of each reply.
 
-    >>> clean(pd.Series(["@115855 Let's go to DM for the next steps. ^MC"])).iloc[0].tolist()
-    ["Let's go to DM for the next steps.", 'MC']
+    >>> clean(pd.Series(["@115855 Let's go to DM for the next steps. ^MC 1/2"])).iloc[0].tolist()
+    ["Let's go to DM for the next steps.", 'MC', '1/2']
     """
     text = text.astype(STRING).fillna("")
     complex_rows = text.str.contains("\n|<|&[a-z#0-9]+;|\r", regex=True)
@@ -188,6 +194,7 @@ def clean(text: pd.Series) -> pd.DataFrame:
         text = text.copy()
         text[complex_rows] = [_clean_multiline(t) for t in text[complex_rows].tolist()]
     text = regex_replace(text, _LEADING_MENTIONS, "")
+    part = _parts(text)
     text = regex_replace(text, _THREAD_COUNTER, "")
     found = pc.extract_regex(_arrow(text), pattern=_SIGNOFF_NAMED)
     signoff = _series(pc.struct_field(found, "initials"), text.index)
@@ -198,7 +205,35 @@ def clean(text: pd.Series) -> pd.DataFrame:
     # A counter can also sit before the sign-off ("... (1/2) ^SO"): gone with the sign-off, it ends the text.
     text = regex_replace(text, _THREAD_COUNTER, "")
     text = regex_replace(text, r"^\s*\(?\d/\d\)?\s*", "").str.strip()
-    return pd.DataFrame({"body": text, "signoff": signoff})
+    return pd.DataFrame({"body": text, "signoff": signoff, "part": part})
+
+
+def _parts(text: pd.Series) -> pd.Series:
+    """Which part of a multi-part reply each text is: ``"k/n"`` from its counter, else ``"<"``
+    (goes on from a part before), ``">"`` (goes on in a part after) or ``"<>"``; missing for
+    whole replies.
+
+    >>> _parts(pd.Series(["Sorry, we (1/2) ^SO", "2/2 done", "...and so on. *JH 2/2", "We checked...", "Hi"])).tolist()
+    ['1/2', '2/2', '2/2', '>', <NA>]
+    """
+    arrow = _arrow(text)
+    counters = []
+    for pattern in (_PART_AT_END, _PART_AT_START):
+        found = pc.extract_regex(arrow, pattern=pattern)
+        k, n = (_series(pc.struct_field(found, f), text.index) for f in ("k", "n"))
+        counters.append(k + "/" + n)
+    counter = counters[0].fillna(counters[1])
+    before, after = (
+        pd.Series(
+            pc.match_substring_regex(arrow, p).fill_null(False).to_numpy(zero_copy_only=False), text.index
+        )
+        for p in (_WENT_ON, _GOES_ON)
+    )
+    flags = pd.Series(pd.NA, index=text.index, dtype=STRING)
+    flags[before & after] = "<>"
+    flags[before & ~after] = "<"
+    flags[~before & after] = ">"
+    return counter.fillna(flags)
 
 
 # --- 2. mask --------------------------------------------------------------------------
@@ -384,12 +419,13 @@ class Normalized:
     signoff: pd.Series
     masked: pd.Series
     key: pd.Series
+    part: pd.Series  # "k/n", "<", ">", "<>" for parts of a multi-part reply (see ``_parts``)
 
 
 def _normalize_chunk(text: pd.Series) -> Normalized:
     cleaned = clean(text)
     masked = mask(cleaned["body"])
-    return Normalized(signoff=cleaned["signoff"], masked=masked, key=key(masked))
+    return Normalized(signoff=cleaned["signoff"], masked=masked, key=key(masked), part=cleaned["part"])
 
 
 PARALLEL_ROWS = 200_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
@@ -418,4 +454,4 @@ def normalize(text: pd.Series) -> Normalized:
             pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.string())), index=text.index
         )
 
-    return Normalized(*(joined(name) for name in ("signoff", "masked", "key")))
+    return Normalized(*(joined(name) for name in ("signoff", "masked", "key", "part")))

@@ -3,7 +3,7 @@
 ``analyze_replies`` is pure (frames in, frames out); ``replydiag.api`` wraps it with loading
 and the typed result. Each stage is a module of its own: ``features`` (word pairs),
 ``cluster`` (near-duplicates), ``edited`` (edited-template search), ``classify`` (a kind per
-reply) and ``slots`` (template text with slots).
+reply), ``multipart`` (replies sent in parts judged whole) and ``slots`` (template text with slots).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
 from .memory import release_memory
 from .models import Kind, Settings
+from .multipart import joined_stock, part_groups
 from .phrases import phrase_table
 from .slots import recover_template, template_id
 from .stock import stock_text
@@ -106,6 +107,18 @@ def analyze_replies(
     similarity = labels.similarity[row_key]
     share = labels.share[row_key]
     stock = stock[codes]
+    # A reply sent in parts is judged whole: its parts' stock text over all its words.
+    parts = part_groups(
+        replies["part"] if "part" in replies else pd.Series(pd.NA, index=replies.index, dtype="string"),
+        replies["conversation_id"],
+        replies["agent"],
+        replies["created_at"],
+    )
+    if (parts >= 0).any():
+        personal = kind == KIND_CODES[Kind.PERSONAL]
+        words = np.array([len(k.split()) for k in keys], dtype=np.float64)[codes]
+        stock = joined_stock(parts, words, np.where(personal, stock * words, words))
+        kind[(parts >= 0) & personal & (stock >= settings.stock_share)] = KIND_CODES[Kind.EDITED]
     kind[automatic(replies, customer_times, kind, similarity, settings)] = KIND_CODES[Kind.AUTOMATIC]
 
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)
@@ -118,6 +131,15 @@ def analyze_replies(
     own = pd.Series(family[np.where(has_template, key_code[np.maximum(rep, 0)], codes)], dtype="string")
     templated = kind != KIND_CODES[Kind.PERSONAL]
     template_ids = own.where(templated & own.notna(), cluster_id)
+    part_of = pd.Series(pd.NA, index=replies.index, dtype="string")
+    if (parts >= 0).any():
+        # Every part of a templated reply carries its family, and names the reply's first part.
+        in_group = pd.Series(np.where(parts >= 0, parts, np.nan), index=replies.index)
+        family_of_group = template_ids.where(templated).groupby(in_group).first()
+        fill = (parts >= 0) & templated
+        template_ids[fill] = family_of_group.reindex(in_group[fill]).to_numpy()
+        first = replies["reply_id"].astype("string").groupby(in_group).first()
+        part_of[parts >= 0] = first.reindex(in_group[parts >= 0]).to_numpy()
     no_text = pd.Series(pd.NA, index=replies.index, dtype="string")
     out = pd.DataFrame(
         {
@@ -133,6 +155,7 @@ def analyze_replies(
             "stock_share": np.round(stock, 3),
             "text": replies["text"].astype("string") if "text" in replies else no_text,
             "source": replies["source"].astype("string"),
+            "part_of": part_of,
             "signoff": signoff,
             "helpdesk_template": replies["helpdesk_template"].astype("string"),
             "masked": distinct.masked_of(replies),

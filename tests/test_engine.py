@@ -139,3 +139,46 @@ def test_results_do_not_depend_on_how_keys_are_sliced(monkeypatch):
         assert whole.replies[column].astype(str).tolist() == sliced.replies[column].astype(str).tolist()
     assert (whole.replies["kind"] == "edited").sum() > 10  # the edited search had work to do
     assert whole.templates["template_text"].tolist() == sliced.templates["template_text"].tolist()
+
+
+def test_a_reply_sent_in_parts_is_judged_whole():
+    stock = (
+        "Please fill a claim by following the steps on our help page so the team can review it. "
+        "Once it is filed you will hear back from the claims team within two working days."
+    )
+    personal = [
+        "The courier left it at the wrong gate on Elm Street, so I have asked them to collect it today.",
+        "Your second parcel went to the Dover depot because the label was torn; it leaves tomorrow morning.",
+        "I spoke with the Leeds store and they will hold the blue jacket for you until Friday evening.",
+    ]
+    rows = [
+        {"conversation_id": f"c{i}", "agent": "Acme", "created_at": "2026-03-02T10:00:00Z", "text": stock}
+        for i in range(4)
+    ]
+    # One agent cut the stock reply in two and added a line of their own to the second part.
+    first, second = stock.split(". ", 1)
+    rows += [
+        {
+            "conversation_id": "c9",
+            "agent": "Acme",
+            "created_at": "2026-03-02T11:00:00Z",
+            "text": first + " (1/2)",
+        },
+        {
+            "conversation_id": "c9",
+            "agent": "Acme",
+            "created_at": "2026-03-02T11:00:05Z",
+            "text": second + " Sorry again! (2/2)",
+        },
+    ]
+    rows += [
+        {"conversation_id": f"p{i}", "agent": "Acme", "created_at": "2026-03-02T12:00:00Z", "text": t}
+        for i, t in enumerate(personal)
+    ]
+    result = replydiag.analyze(pd.DataFrame(rows))
+    parts = result.replies[result.replies["conversation_id"] == "c9"]
+    assert parts["kind"].astype(str).tolist() == ["edited", "edited"]
+    assert parts["part_of"].nunique() == 1 and parts["template_id"].nunique() == 1
+    assert (
+        result.replies.loc[result.replies["conversation_id"].str.startswith("p"), "kind"] == "personal"
+    ).all()

@@ -38,6 +38,7 @@ REPLIES_CSV_COLUMNS = (
     "stock_share",
     "helpdesk_template",
     "source",
+    "part_of",
     "text",
 )
 TEMPLATES_CSV_COLUMNS = TEMPLATE_COLUMNS  # phrases.csv: PHRASE_COLUMNS
