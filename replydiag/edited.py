@@ -76,6 +76,16 @@ class Containment:
     share: float  # share of the reply's words that come from the template
 
 
+def _better(clustering: Clustering, template: int, coverage: float, share: float, best: Containment) -> bool:
+    """Whether ``template`` fits a reply better than ``best``: the more of it the reply holds,
+    except that of a template and a piece of it (half a macro, sent alone as one part of a
+    split reply, is a template too), the one explaining more of the reply wins."""
+    mine, theirs = (" ".join(clustering.tokens(k)) for k in (template, best.template))
+    if mine in theirs or theirs in mine:
+        return share > best.share
+    return coverage > best.coverage
+
+
 def find_contained_templates(
     clustering: Clustering,
     candidates: np.ndarray,
@@ -150,9 +160,10 @@ def find_contained_templates(
             reply_tokens = tokens(clustering.keys[i])
             matched = verbatim_overlap(template_tokens, reply_tokens)
             coverage = matched / len(template_tokens)
+            share = matched / max(len(reply_tokens), 1)
             best = found.get(i)
-            if coverage >= min_coverage and (best is None or coverage > best.coverage):
-                found[i] = Containment(t, coverage, matched / max(len(reply_tokens), 1))
+            if coverage >= min_coverage and (best is None or _better(clustering, t, coverage, share, best)):
+                found[i] = Containment(t, coverage, share)
     if progress is not None:
         progress(len(candidates), len(candidates))
     return found

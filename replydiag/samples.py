@@ -567,6 +567,7 @@ class SampleConfig:
     instant_rate: float = 0.05  # of verbatim template uses pasted within seconds (automatic)
     assembled_rate: float = 0.05  # of template uses: stock sentences of two macros and a line of one's own
     signers: int = 2  # agents whose chat replies end in a flattened signature
+    split_rate: float = 0.05  # of templated chat replies: sent in two parts, "(1/2)" and "(2/2)"
 
 
 class _Gen:
@@ -766,13 +767,38 @@ def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: c
                 kind = "automatic"
             else:
                 t = t + timedelta(minutes=r.randint(3, 600))
-            comment_id += 1
-            made += 1
             body = g.dress(body, channel, agent, signs=agent in signers)
-            rows.writerow(
-                _row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", True, t, channel, body)
-            )
-            truth.writerow({"reply_id": str(comment_id), "kind": kind, "template": template, "agent": agent})
+            words = body.split()
+            parts = [body]
+            if (
+                channel == "chat"
+                and kind != "personal"
+                and len(words) >= 16
+                and r.random() < config.split_rate
+            ):
+                # Too long for one chat bubble: sent in two parts a few seconds apart.
+                half = len(words) // 2
+                parts = [" ".join(words[:half]) + " (1/2)", " ".join(words[half:]) + " (2/2)"]
+            for number, part in enumerate(parts):
+                comment_id += 1
+                made += 1
+                sent = t + timedelta(seconds=4 * number)
+                rows.writerow(
+                    _row(
+                        comment_id,
+                        ticket,
+                        100 + agents.index(agent),
+                        agent,
+                        "agent",
+                        True,
+                        sent,
+                        channel,
+                        part,
+                    )
+                )
+                truth.writerow(
+                    {"reply_id": str(comment_id), "kind": kind, "template": template, "agent": agent}
+                )
             customer_at = None
             if r.random() < 0.1:
                 comment_id += 1
