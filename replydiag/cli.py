@@ -93,8 +93,21 @@ def _fail(error: ReplydiagError) -> None:
     raise typer.Exit(error.exit_code)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from .version import __version__
+
+        print(f"replydiag {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")) -> None:
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     State.debug = debug
 
 
@@ -160,6 +173,7 @@ def audit(
     show_raw: ShowRaw = False,
     low_memory: LowMemory = None,
     sheet: Sheet = None,
+    top: int = typer.Option(10, "--top", min=1, help="Templates and agents to list."),
 ) -> None:
     """Analyse exports and print how templated the replies are; with --out, also write
     replies.csv, templates.csv, summary.json and report.html / report.md.
@@ -191,7 +205,7 @@ def audit(
     else:
         from .terminal import render_audit
 
-        render_audit(stdout, result)
+        render_audit(stdout, result, top=top, agents=max(top, 12))
     for name in ("replies", "templates", "summary", "html", "markdown"):
         if name in written:
             stderr.print(f"[dim]wrote {written[name]}[/dim]")

@@ -252,12 +252,58 @@ _NAME = r"[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’-]+(?:\s(?:van |de |da |di |von )?[A-ZÀ-Ö
 # use an explicit ASCII boundary (captured and put back) instead of \b.
 _LEFT = r"(^|[^A-Za-z0-9_#{])"
 
+# Words after a greeting that are not names ("hi there,"): joined to the greeting with "_" while
+# names are masked, so the lower-case name rule passes them by; split again after.
+_NOT_NAMES = (
+    r"there|all|again|everyone|everybody|team|folks|guys|friend|friends|both|you|sir|madam|mate|"
+    r"buddy|people|world|customer|customers|user|users|member|members|client|clients|valued|"
+    r"tutti|todos|todas|alle|tous|amigo|amiga"
+)
+_PROTECT = (r"(?i)\b(" + _GREETING_WORDS + r")\s+(" + _NOT_NAMES + r")\b", r"\1_\2")
+_UNPROTECT = (r"(?i)\b(" + _GREETING_WORDS + r")_(" + _NOT_NAMES + r")\b", r"\1 \2")
+_LOWER_NAME = r"[a-zà-öø-ÿ][a-zà-öø-ÿ'’-]{2,}"
+_CYRILLIC_NAME = r"[А-ЯЁ][а-яё]+(?:\s[А-ЯЁ][а-яё]+)?"
+_STREET_WORDS = r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|Close|Crescent"
+
 # (slot, pattern, replacement, group holding the value) in order: earlier rules protect their
 # text from later ones.
 MASK_RULES: tuple[tuple[str, str, str, int], ...] = (
     ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "{email}", 0),
     ("url", r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]", "{url}", 0),
     ("handle", r"[@＠]\w+", "{handle}", 0),
+    # Personal identifiers: IBANs (whole or in part), passports, Italian tax codes, IP addresses.
+    ("iban", r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b", "{iban}", 0),
+    (
+        "passport",
+        r"(?i)\b(passport|passaporto|pasaporte|reisepass|passeport|passaporte)"
+        r"(\s*(?:no\.?|number|num\.?|nr\.?|n\.|#)?\s*[:#]?\s*)((?:[a-z]{1,2})?\d{6,9})\b",
+        r"\1\2{passport}",
+        3,
+    ),
+    ("national_id", r"(?i)\b[a-z]{6}\d{2}[a-z]\d{2}[a-z]\d{3}[a-z]\b", "{national_id}", 0),
+    (
+        "ip",
+        r"(?i)\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{0,4}"
+        r"|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b",
+        "{ip}",
+        0,
+    ),
+    # Addresses: "221b Baker Street", "Via Roma 12", "Hauptstraße 5", UK postcodes ("SW1A 1AA").
+    (
+        "address",
+        r"\b\d{1,5}[a-zA-Z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:" + _STREET_WORDS + r")\b\.?",
+        "{address}",
+        0,
+    ),
+    (
+        "address",
+        r"(?i:\b(?:via|viale|piazza|corso|calle|avenida|rua|rue|avenue))\s+(?:[A-Z][\wÀ-ÿ'’]+\s+){0,3}"
+        r"[A-Z][\wÀ-ÿ'’]+,?\s*\d{1,5}\b",
+        "{address}",
+        0,
+    ),
+    ("address", r"\b[A-Z][a-zäöü]+(?:straße|strasse|weg|gasse|platz)\s+\d{1,4}[a-z]?\b", "{address}", 0),
+    ("postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", "{postcode}", 0),
     (
         "name",
         r"(?i:\b("
@@ -278,6 +324,16 @@ MASK_RULES: tuple[tuple[str, str, str, int], ...] = (
     ),
     # A name addressed mid-sentence: "Thanks for your patience, Sarah." / "..., Tom!"
     ("name", r"(,\s*)(" + _NAME + r")(\s*[.!?])", r"\1{name}\3", 2),
+    # Written in lower case after a greeting ("hi maria, ..."): a word closed by a comma or "!".
+    ("name", r"(?i:\b(" + _GREETING_WORDS + r"))\s+(" + _LOWER_NAME + r")(\s*[,!])", r"\1 {name}\3", 2),
+    # Cyrillic after a greeting, Japanese before an honorific ("田中様", "さくらさん").
+    (
+        "name",
+        r"((?:Здравствуйте|Привет|Добрый день|Уважаем(?:ый|ая))[,!]?\s+)(" + _CYRILLIC_NAME + r")",
+        r"\1{name}",
+        2,
+    ),
+    ("name", r"([\x{3040}-\x{30ff}\x{4e00}-\x{9fff}]{1,6})(さん|様|さま)", r"{name}\2", 1),
     ("card", _LEFT + r"((?:\d{4}[ -]){3}\d{1,7}|\d{15,16})", r"\1{card}", 2),
     ("phone", _LEFT + r"((?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,5})", r"\1{phone}", 2),
     (
@@ -319,10 +375,10 @@ def mask(body: pd.Series) -> pd.Series:
     >>> mask(pd.Series(["Hi Sarah Jones, order #A12345 ships 25/03/2026: track at https://x.co/t"])).iloc[0]
     'Hi {name}, order {order} ships {date}: track at {url}'
     """
-    masked = body.astype(STRING)
+    masked = regex_replace(body.astype(STRING), *_PROTECT)
     for _slot, pattern, replacement, _group in MASK_RULES:
         masked = regex_replace(masked, pattern, replacement)
-    return masked
+    return regex_replace(masked, *_UNPROTECT)
 
 
 def mask_one(text: str) -> str:
@@ -337,14 +393,19 @@ def slot_values(body: str) -> list[tuple[str, str]]:
     [('name', 'Ann'), ('amount', '$25.00'), ('order', '#889123')]
     """
     found: list[tuple[int, str, str]] = []
-    text = body
+    text = re.sub(_PROTECT[0], _PROTECT[1], body, flags=re.ASCII)  # same length: positions hold
     for slot, pattern, _replacement, group in MASK_RULES:
-        regex = re.compile(pattern, re.ASCII)
+        regex = re.compile(_python_pattern(pattern), re.ASCII)
         for match in regex.finditer(text):
             found.append((match.start(group), slot, match.group(group)))
         # Blank out what this rule took, so later rules do not take it again.
         text = regex.sub(partial(_blank_group, group=group), text)
     return [(slot, value) for _pos, slot, value in sorted(found)]
+
+
+def _python_pattern(pattern: str) -> str:
+    """An RE2 pattern for Python ``re``: ``\\x{3040}`` code points as ``\\u3040``."""
+    return re.sub(r"\\x\{([0-9a-fA-F]{4})\}", r"\\u\1", pattern)
 
 
 def _blank_group(match: re.Match[str], *, group: int) -> str:

@@ -15,6 +15,23 @@ Justify = Literal["left", "right"]
 KIND_STYLE = {"automatic": "magenta", "template": "yellow", "edited": "cyan", "personal": "green"}
 
 
+def short_names(names: list[str]) -> tuple[list[str], str]:
+    """Agent names without the brand account they all share (``SpotifyCares/AB`` -> ``AB``),
+    so names never print as the same cut prefix; and the shared part.
+
+    >>> short_names(["SpotifyCares/AB", "SpotifyCares/JM"])
+    (['AB', 'JM'], 'SpotifyCares/')
+    >>> short_names(["Anna Rossi", "Anna Bianchi"])
+    (['Anna Rossi', 'Anna Bianchi'], '')
+    """
+    if len(names) < 2 or not all("/" in n for n in names):
+        return names, ""
+    prefix = names[0].split("/", 1)[0] + "/"
+    if not all(n.startswith(prefix) for n in names):
+        return names, ""
+    return [n[len(prefix) :] or n for n in names], prefix
+
+
 def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -> None:
     summary = result.summary()
     acc = summary["accounting"]
@@ -37,39 +54,41 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
     console.print(kinds)
 
     if len(result.templates):
-        table = Table(title=f"Top templates (of {len(result.templates)})", title_justify="left")
-        columns: tuple[tuple[str, Justify], ...] = (
-            ("id", "left"),
-            ("replies", "right"),
-            ("agents", "right"),
-            ("template", "left"),
+        table = Table(
+            title=f"Top templates ({min(top, len(result.templates))} of {len(result.templates)})",
+            title_justify="left",
         )
-        for col, justify in columns:
-            table.add_column(col, justify=justify, overflow="fold")
+        table.add_column("id", no_wrap=True)
+        table.add_column("replies", justify="right", no_wrap=True)
+        table.add_column("agents", justify="right", no_wrap=True)
+        table.add_column("template", overflow="fold", ratio=1)  # wrapped, never cut
         for _, row in result.templates.head(top).iterrows():
             table.add_row(
                 row["template_id"],
                 f"{row['replies']:,}",
                 str(row["agents"]),
-                safe(shorten(row["template_text"])),
+                safe(shorten(row["template_text"], 400)),
             )
         console.print(table)
 
     per_agent = result.by_agent()
-    table = Table(
-        title=f"Per agent (top {min(agents, len(per_agent))} of {len(per_agent)} by replies)",
-        title_justify="left",
-    )
-    table.add_column("agent")
-    table.add_column("replies", justify="right")
-    for kind in KINDS:
-        table.add_column(kind, justify="right")
-    table.add_column("templated", justify="right")
-    for agent, row in per_agent.head(agents).iterrows():
+    names, shared = short_names([str(a) for a in per_agent.head(agents).index])
+    title = f"Per agent (top {min(agents, len(per_agent))} of {len(per_agent)} by replies)"
+    if shared:
+        title += f", all {safe(shared)}…"
+    table = Table(title=title, title_justify="left")
+    table.add_column("agent", overflow="fold")
+    table.add_column("replies", justify="right", no_wrap=True)
+    # A narrow terminal (80 columns, any pipe) gets the shares that matter, not every kind.
+    shown = KINDS if console.width >= 100 else ("edited", "personal")
+    for kind in shown:
+        table.add_column(kind, justify="right", no_wrap=True)
+    table.add_column("templated", justify="right", no_wrap=True)
+    for name, (_, row) in zip(names, per_agent.head(agents).iterrows()):
         table.add_row(
-            safe(agent),
+            safe(name),
             f"{int(row['replies']):,}",
-            *[pct(row[f"{k}_share"]) for k in KINDS],
+            *[pct(row[f"{k}_share"]) for k in shown],
             pct(row["templated_share"]),
         )
     console.print(table)

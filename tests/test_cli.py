@@ -132,3 +132,27 @@ def test_every_command_has_help_with_an_example(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: replydiag" in result.output
+
+
+def test_version_prints_the_package_version():
+    from replydiag.version import __version__
+
+    run = runner.invoke(app, ["--version"])
+    assert run.exit_code == 0 and run.stdout.strip() == f"replydiag {__version__}"
+
+
+def test_at_80_columns_every_agent_prints_whole_and_top_limits_the_lists():
+    from rich.console import Console
+
+    import replydiag
+    from replydiag.terminal import render_audit
+    from tests.conftest import realdata
+
+    result = replydiag.audit(realdata("twcs-brands/SpotifyCares.csv"))
+    console = Console(width=80, record=True, color_system=None)
+    render_audit(console, result, top=5, agents=12)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    agents = [str(a) for a in result.by_agent().head(12).index]
+    assert all(f"│ {a} " in text for a in agents), "an agent name was cut"
+    assert "Top templates (5 of" in text
