@@ -42,6 +42,16 @@ EXPECTED = {
     ),
     "airbyte_intercom_parts.ndjson": ("intercom", 2, 1, {"private note": 1}, {"Kate", "Fin"}, {"c9"}),
     # Audits: comments among field changes and notifications, each event dated by its audit.
+    # Incremental ticket events: no author roles in the export, so every comment is read as
+    # an agent's, with a warning (see the test below); notifications and changes are system.
+    "zendesk_ticket_events.json": (
+        "zendesk-ticket-events",
+        2,
+        0,
+        {"system event": 2},
+        {"1907365681", "555"},
+        {"155"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -193,3 +203,8 @@ def test_what_reading_the_json_guessed_is_said():
     assert "ticket 'zendesk_comments_api' (the file's name)" in notes
     envelope = " ".join(replydiag.load(FORMATS / "pipeline_envelopes.ndjson").accounting.notes)
     assert "'data' envelopes" in envelope
+
+
+def test_ticket_events_without_author_roles_warn_that_every_comment_is_read_as_an_agents():
+    warnings = replydiag.load(FORMATS / "zendesk_ticket_events.json").accounting.warnings
+    assert len(warnings) == 1 and "all 2 are read as agent replies" in warnings[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -393,6 +393,20 @@ FORMATS: tuple[FormatSpec, ...] = (
     ),
 )
 
+
+def _ticket_events(comments_api: FormatSpec) -> FormatSpec:
+    """Zendesk's incremental ticket event export (``include=comment_events``): the comments
+    API's fields, the event's type under ``event_type``."""
+    return replace(
+        comments_api,
+        name="zendesk-ticket-events",
+        title="Zendesk incremental ticket events (API response)",
+        fingerprint=("id", "author_id", "public", "event_type"),
+        columns={**comments_api.columns, "event": ("event_type",), "channel": ("via.channel", "via")},
+    )
+
+
+FORMATS = FORMATS + (_ticket_events(next(f for f in FORMATS if f.name == "zendesk-comments-api")),)
 FORMAT_NAMES = tuple(f.name for f in FORMATS) + ("generic",)
 
 # Header synonyms for spreadsheets and unknown tools (EN, IT, ES, DE, FR, PT), normalised.

@@ -31,6 +31,7 @@ TURN_KEYS = (
     "dialogue",
     "conversation",
     "events",  # Zendesk ticket audits: comments among field changes and notifications
+    "child_events",  # Zendesk incremental ticket events
 )
 
 # Fields of a conversation (or audit) its turns keep when they lack their own: which ticket,
@@ -156,6 +157,7 @@ MESSAGE_LIST_KEYS = (
     "conversation_parts",
     "parts",
     "audits",
+    "ticket_events",
     "records",
     "_results",
     "conversations",
