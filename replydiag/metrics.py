@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -75,3 +76,48 @@ def period_labels(dates: pd.Series, period: str) -> pd.Series:
         iso = naive.dt.isocalendar()
         return iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
     return naive.dt.strftime("%Y-%m-%d")
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a share (sound for small n and shares near 0 or 1).
+
+    >>> [round(x, 3) for x in wilson(7, 10)]
+    [0.397, 0.892]
+    """
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+_PANDAS_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
+
+
+def period_span(label: str, period: str) -> tuple[str, str]:
+    """The first and last day of a period label.
+
+    >>> period_span("2017-W48", "week"), period_span("2026-Q1", "quarter")
+    (('2017-11-27', '2017-12-03'), ('2026-01-01', '2026-03-31'))
+    """
+    p = _as_period(label, period)
+    return p.start_time.strftime("%Y-%m-%d"), p.end_time.strftime("%Y-%m-%d")
+
+
+def period_before(label: str, period: str) -> str:
+    """The label of the period just before ``label``.
+
+    >>> period_before("2017-W01", "week"), period_before("2026-03", "month")
+    ('2016-W52', '2026-02')
+    """
+    before = _as_period(label, period) - 1
+    return str(period_labels(pd.Series([before.start_time]).dt.tz_localize("UTC"), period).iloc[0])
+
+
+def _as_period(label: str, period: str) -> pd.Period:
+    if period == "week":
+        year, week = label.split("-W")
+        monday = pd.Timestamp.fromisocalendar(int(year), int(week), 1)
+        return pd.Period(monday, freq=_PANDAS_FREQ["week"])
+    return pd.Period(label, freq=_PANDAS_FREQ[period])

@@ -62,6 +62,9 @@ class Settings:
     """A whole template (slots filled) sent this soon after the customer's message counts as automatic."""
     signoff_agents: bool = True
     """Use sign-off initials (``^MC``, ``*VM``) as the agent where the export names only a brand."""
+    min_replies: int = 30
+    """Replies a period or an agent needs before reports compare its shares (fewer: shown greyed
+    as a small sample, with a confidence interval, and never ranked among the changes)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "threshold", float(self.threshold))
@@ -76,6 +79,8 @@ class Settings:
             raise SettingsError(f"stock_share must be in (0, 1], got {self.stock_share}")
         if int(self.min_support) < 2:
             raise SettingsError(f"min_support must be at least 2, got {self.min_support}")
+        if int(self.min_replies) < 1:
+            raise SettingsError(f"min_replies must be at least 1, got {self.min_replies}")
         if self.min_fuzzy_chars < 0 or self.automatic_seconds < 0:
             raise SettingsError("min_fuzzy_chars and automatic_seconds cannot be negative")
 

@@ -111,8 +111,8 @@ def test_two_weekly_runs_compare_with_the_previous_week_and_do_not_double_count(
     first = (out / "2026-W03" / "report.md").read_text()
     assert runner.invoke(app, ["report", str(week2), "--period", "week", "--out", str(out)]).exit_code == 0
     second = (out / "2026-W04" / "report.md").read_text()
-    assert "compared with **2026-W03**" in second
-    assert re.search(r"templated \([+-]\d+\.\d pp vs previous period\)", second)
+    assert "(2026-01-19 to 2026-01-25), compared with 2026-W03, the week before" in second
+    assert re.search(r"templated \(95% CI [\d.]+%–[\d.]+%\), [+-]\d+\.\d pp vs \*\*2026-W03\*\*", second)
     index = (out / "index.md").read_text()
     assert "2026-W03" in index and "2026-W04" in index
 
@@ -206,3 +206,25 @@ def test_html_report_renders_in_headless_chromium_with_charts_and_no_script(tmp_
         timeout=120,
     )
     assert shot.exists() and shot.stat().st_size > 20000
+
+
+def test_small_periods_are_marked_not_compared_and_gaps_are_named(tmp_path):
+    frame = pd.read_csv(SAMPLE, dtype=str)
+    dates = pd.to_datetime(frame["created_at"], utc=True)
+    week = dates.dt.isocalendar().week
+    busiest = int(week.value_counts().idxmax())
+    # Keep the busiest week whole, two replies' worth of the week after, nothing the week before.
+    later = frame[week == busiest + 1].head(6)
+    kept = pd.concat([frame[week == busiest], later, frame[week == busiest + 3]])
+    path = tmp_path / "export.csv"
+    kept.to_csv(path, index=False)
+    out = tmp_path / "reports"
+    assert runner.invoke(app, ["report", str(path), "--out", str(out)]).exit_code == 0
+    index = (out / "index.md").read_text()
+    small_rows = [line for line in index.splitlines() if line.startswith("|") and "_small_" in line]
+    assert small_rows and all(line.split("|")[5].strip() == "—" for line in small_rows)
+    reports = {p.parent.name: p.read_text() for p in out.glob("*/report.md")}
+    labels = sorted(reports)
+    assert "**Small sample:**" in reports[labels[1]]
+    assert "not compared: no replies in" in reports[labels[-1]]
+    assert "not compared: the first period in the history" in reports[labels[0]]

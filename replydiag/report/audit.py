@@ -16,7 +16,7 @@ import pandas as pd
 from ..files import staged_folder, write_csv, write_csv_chunks, write_json
 from ..phrases import PHRASE_COLUMNS
 from ..pipeline import TEMPLATE_COLUMNS
-from .build import build_report
+from .build import build_report, coverage_of
 from .write import write_report
 
 if TYPE_CHECKING:
@@ -91,6 +91,10 @@ def _write_set(
             trend=result.by_period("month"),
             show_raw=show_raw and result.has_text,
             accounting=result.accounting.to_dict(),
+            coverage=coverage_of(
+                result.replies, sources=[s["file"] for s in result.sources], settings=result.settings
+            ),
+            min_replies=result.settings.min_replies,
         )
         files = write_report(built, out)
         written.update({"html": files["html"], "markdown": files["markdown"]})

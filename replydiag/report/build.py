@@ -7,11 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..metrics import breakdown, shares
+from ..metrics import breakdown, shares, wilson
 from ..models import KINDS, Kind
 
 EXAMPLES_PER_TEMPLATE = 3
-MIN_REPLIES_FOR_AGENT_MOVE = 5
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,29 @@ class Report:
     masked_examples: bool
     accounting: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None
+    min_replies: int = 30
+    templated_ci: tuple[float, float] = (0.0, 1.0)  # 95% Wilson interval of the templated share
+
+    @property
+    def small(self) -> bool:
+        """Too few replies for its shares to be compared (they are shown, greyed)."""
+        return self.replies < self.min_replies
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a report covers, so a forwarded report can be identified."""
+
+    sources: tuple[str, ...]
+    first_reply: str
+    last_reply: str
+    agents: int
+    channels: int
+    settings: str
+    version: str
+    period_span: tuple[str, str] | None = None  # first and last day of the period reported
+    compared_with: str | None = None  # why the previous period is (not) the one compared
 
 
 def build_report(
@@ -89,6 +111,8 @@ def build_report(
     top: int = 10,
     accounting: dict[str, Any] | None = None,
     phrases: pd.DataFrame | None = None,
+    coverage: Coverage | None = None,
+    min_replies: int = 30,
 ) -> Report:
     """A report of ``rows`` (analysed replies), compared with ``previous`` rows when given.
 
@@ -98,6 +122,9 @@ def build_report(
     """
     now = shares(rows)
     total, counts, current = now["replies"], now["counts"], now["shares"]
+    # A small period is shown, not compared: its share moves by chance.
+    if total < min_replies or (previous is not None and len(previous) < min_replies):
+        previous = None
     prev_shares = shares(previous)["shares"] if previous is not None and len(previous) else None
     kinds = [
         KindShare(
@@ -153,10 +180,7 @@ def build_report(
     if previous is not None and len(previous):
         before = breakdown(previous, "agent")
         both = by_agent.join(before[["replies", "templated_share"]].add_suffix("_prev"), how="inner")
-        both = both[
-            (both["replies"] >= MIN_REPLIES_FOR_AGENT_MOVE)
-            & (both["replies_prev"] >= MIN_REPLIES_FOR_AGENT_MOVE)
-        ]
+        both = both[(both["replies"] >= min_replies) & (both["replies_prev"] >= min_replies)]
         both = both.assign(change=both["templated_share"] - both["templated_share_prev"])
         for agent, row in (
             both.reindex(both["change"].abs().sort_values(ascending=False).index).head(8).iterrows()
@@ -187,6 +211,9 @@ def build_report(
         trend=trend if trend is not None else pd.DataFrame(),
         masked_examples=not show_raw,
         accounting=accounting,
+        coverage=coverage,
+        min_replies=min_replies,
+        templated_ci=wilson(total - int(now["counts"][Kind.PERSONAL.value]), total),
     )
 
 
@@ -207,3 +234,31 @@ def _top_phrases(phrases: pd.DataFrame | None, total: int, top: int) -> list[Phr
 
 def _day(value: Any) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def coverage_of(
+    rows: pd.DataFrame,
+    *,
+    sources: list[str],
+    settings: Any,
+    period_span: tuple[str, str] | None = None,
+    compared_with: str | None = None,
+) -> Coverage:
+    """What ``rows`` cover: source files, first and last reply, agents, channels, settings."""
+    from ..version import __version__
+
+    dates = rows["created_at"].dropna() if "created_at" in rows else pd.Series(dtype=object)
+    return Coverage(
+        sources=tuple(dict.fromkeys(str(s) for s in sources)),
+        first_reply=_day(dates.min()) if len(dates) else "—",
+        last_reply=_day(dates.max()) if len(dates) else "—",
+        agents=int(rows["agent"].nunique()) if "agent" in rows else 0,
+        channels=int(rows["channel"].nunique()) if "channel" in rows else 0,
+        settings=(
+            f"threshold {settings.threshold:g}, min support {settings.min_support}, "
+            f"stock share {settings.stock_share:g}, min replies {settings.min_replies}"
+        ),
+        version=__version__,
+        period_span=period_span,
+        compared_with=compared_with,
+    )

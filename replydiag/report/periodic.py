@@ -18,13 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..files import atomic_path, folder_lock, safe_frame, staged_folder, write_text
-from ..metrics import breakdown, period_labels, shares
-from .build import build_report
+from ..metrics import breakdown, period_before, period_labels, period_span, shares
+from .build import build_report, coverage_of
 from .render import render_index_html, render_index_markdown
 from .write import write_report
 
 HISTORY_COLUMNS = (
     "reply_key",
+    "source",
     "reply_id",
     "conversation_id",
     "agent",
@@ -41,8 +42,10 @@ class PeriodSummary:
     period: str
     replies: int
     templated_share: float
-    change_pp: float | None
+    change_pp: float | None  # vs the period just before, when both hold enough replies
     path: str
+    dates: tuple[str, str] = ("", "")  # first and last day of the period
+    small: bool = False  # fewer replies than ``Settings.min_replies``
 
 
 def _read_history(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -52,6 +55,8 @@ def _read_history(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if replies_path.exists():
         replies = pd.read_csv(replies_path, dtype=str, keep_default_na=False, na_values=[""])
         replies["created_at"] = pd.to_datetime(replies["created_at"], utc=True, errors="coerce")
+        if "source" not in replies:  # a history written before sources were kept
+            replies["source"] = "earlier runs"
         if "reply_key" not in replies:  # a history written before keys: its ids were the export's
             replies["reply_key"] = "id:" + replies["conversation_id"].fillna("") + ":" + replies["reply_id"]
     if templates_path.exists():
@@ -162,9 +167,25 @@ def _run_periodic(
 
     summaries: list[PeriodSummary] = []
     seen_templates: set[str] = set()
-    previous_rows, previous_label = None, None
+    minimum = result.settings.min_replies
+    by_label = {label: dated[dated["period"] == label] for label in periods}
+    last_label = None
     for label in periods:
-        current = dated[dated["period"] == label]
+        current = by_label[label]
+        # Compared only with the period just before; a gap is named, never bridged.
+        adjacent = period_before(label, period)
+        previous_rows = by_label.get(adjacent)
+        if previous_rows is not None:
+            compared = f"compared with {adjacent}, the {period} before"
+        elif last_label is not None:
+            compared = (
+                f"not compared: no replies in {adjacent} (the last {period} with replies was {last_label})"
+            )
+        else:
+            compared = "not compared: the first period in the history"
+        small = len(current) < minimum or (previous_rows is not None and len(previous_rows) < minimum)
+        if previous_rows is not None and small:
+            compared = f"not compared with {adjacent}: fewer than {minimum} replies in one of them"
         if label in touched or not (out / label / "report.md").exists():
             report = build_report(
                 current,
@@ -172,14 +193,26 @@ def _run_periodic(
                 title=f"{title} — {label}",
                 period=label,
                 previous=previous_rows,
-                previous_period=previous_label,
+                previous_period=adjacent if previous_rows is not None else None,
                 trend=trend.loc[:label],
                 earlier_template_ids=set(seen_templates),
                 show_raw=show_raw,
+                coverage=coverage_of(
+                    current,
+                    sources=sorted(current["source"].dropna().astype(str).unique())
+                    if "source" in current
+                    else [],
+                    settings=result.settings,
+                    period_span=period_span(label, period),
+                    compared_with=compared,
+                ),
+                min_replies=minimum,
             )
             write_report(report, staging / label)
         now = shares(current)["templated_share"]
-        before: float | None = shares(previous_rows)["templated_share"] if previous_rows is not None else None
+        before: float | None = (
+            shares(previous_rows)["templated_share"] if previous_rows is not None and not small else None
+        )
         summaries.append(
             PeriodSummary(
                 label,
@@ -187,12 +220,14 @@ def _run_periodic(
                 now,
                 None if before is None else round(100 * (now - before), 1),
                 f"{label}/report.html",
+                dates=period_span(label, period),
+                small=len(current) < minimum,
             )
         )
         seen_templates |= set(current["template_id"].dropna())
-        previous_rows, previous_label = current, label
+        last_label = label
 
     _write_history(staging / "history", rows, registry)
-    write_text(staging / "index.md", render_index_markdown(title, summaries))
-    write_text(staging / "index.html", render_index_html(title, summaries))
+    write_text(staging / "index.md", render_index_markdown(title, summaries, minimum))
+    write_text(staging / "index.html", render_index_html(title, summaries, minimum))
     return summaries

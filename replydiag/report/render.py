@@ -68,10 +68,11 @@ def _change(value: float | None) -> str:
     return "—" if value is None else pp(value)
 
 
-def _index_context(title: str, periods: list) -> dict:
+def _index_context(title: str, periods: list, min_replies: int) -> dict:
     # Newest period first; ``periods`` are ``PeriodSummary`` values in time order.
     return {
         "title": title,
+        "min_replies": min_replies,
         "periods": list(reversed(periods)),
         "pct": pct,
         "change": _change,
@@ -79,11 +80,11 @@ def _index_context(title: str, periods: list) -> dict:
     }
 
 
-def render_index_markdown(title: str, periods: list) -> str:
+def render_index_markdown(title: str, periods: list, min_replies: int = 30) -> str:
     """The Markdown index of a report folder: one line per period, newest first."""
-    return _ENV.get_template("index.md.j2").render(**_index_context(title, periods))
+    return _ENV.get_template("index.md.j2").render(**_index_context(title, periods, min_replies))
 
 
-def render_index_html(title: str, periods: list) -> str:
+def render_index_html(title: str, periods: list, min_replies: int = 30) -> str:
     """The HTML index of a report folder: one line per period, newest first."""
-    return _ENV.get_template("index.html.j2").render(**_index_context(title, periods))
+    return _ENV.get_template("index.html.j2").render(**_index_context(title, periods, min_replies))
