@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .formatting import chart_label
+from .metrics import period_start
 from .models import KINDS
 
 KIND_COLORS = {"automatic": "#7b3294", "template": "#e66101", "edited": "#fdb863", "personal": "#1a9641"}
@@ -59,31 +61,50 @@ def agents_stacked(by_agent: pd.DataFrame, top: int = 15, title: str = "Kinds of
     return fig
 
 
-def trend_lines(by_period: pd.DataFrame, title: str = "Share of replies by kind over time") -> Figure:
-    """Lines of each kind's share per period, plus the templated share dashed."""
-    fig, ax = _figure(7.5, 3.4)
+def trend_lines(
+    by_period: pd.DataFrame, title: str = "Share of replies by kind over time", min_replies: int = 1
+) -> Figure:
+    """Each kind's share per period on a time axis, the templated share dashed, and the number
+    of replies beneath; periods under ``min_replies`` are left out of the lines (their shares
+    swing by chance) but keep their bar, greyed, so the line bridging them says why."""
+    fig = Figure(figsize=(7.5, 4.4), dpi=100, layout="constrained")
+    ax, volume = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
+    enough = (by_period["replies"] >= min_replies).to_numpy() if len(by_period) else []
+    if len(by_period) and any(enough):
+        # The axis spans the periods with enough replies: a few stray replies years earlier
+        # would squeeze the rest into a corner.
+        first = int(np.argmax(enough))
+        by_period, enough = by_period.iloc[first:], enough[first:]
+        if first:
+            title += f"; {first} earlier small period{'s' if first > 1 else ''} not shown"
     if len(by_period):
-        x = [str(p) for p in by_period.index]
+        starts = [period_start(str(p)) for p in by_period.index]
+        x = [d for d, ok in zip(starts, enough) if ok]
+        shown = by_period[enough]
         for kind in KINDS:
-            ax.plot(
-                x, by_period[f"{kind}_share"].astype(float), marker="o", color=KIND_COLORS[kind], label=kind
-            )
-        ax.plot(
-            x, by_period["templated_share"].astype(float), linestyle="--", color="#444444", label="templated"
+            ax.plot(x, shown[f"{kind}_share"].astype(float), marker="o", color=KIND_COLORS[kind], label=kind)
+        ax.plot(x, shown["templated_share"].astype(float), linestyle="--", color="#444444", label="templated")
+        widths = _bar_width(starts)
+        volume.bar(
+            starts, by_period["replies"], width=widths, color=["#888" if ok else "#ccc" for ok in enough]
         )
-        if len(x) > 8:
-            ax.tick_params(axis="x", labelrotation=45)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(lambda y, _pos: f"{y:.0%}")
-    ax.set_title(title, loc="left")
-    ax.legend(
-        ncols=5,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.15 if len(by_period) <= 8 else -0.3),
-        frameon=False,
-        fontsize=9,
+    ax.set_title(title, loc="left", fontsize=10)
+    volume.set_ylabel("replies", fontsize=9)
+    volume.tick_params(axis="x", labelrotation=30, labelsize=8)
+    fig.legend(
+        *ax.get_legend_handles_labels(), ncols=5, loc="outside lower center", frameon=False, fontsize=9
     )
     return fig
+
+
+def _bar_width(starts: list[pd.Timestamp]) -> float:
+    """Bar width in days: most of the usual step between periods."""
+    if len(starts) < 2:
+        return 5.0
+    steps = pd.Series(starts).diff().dropna().dt.days
+    return max(0.8, 0.8 * float(steps.min()))
 
 
 def channels_bar(by_channel: pd.DataFrame, title: str = "Kinds of reply per channel") -> Figure:

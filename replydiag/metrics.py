@@ -121,3 +121,21 @@ def _as_period(label: str, period: str) -> pd.Period:
         monday = pd.Timestamp.fromisocalendar(int(year), int(week), 1)
         return pd.Period(monday, freq=_PANDAS_FREQ["week"])
     return pd.Period(label, freq=_PANDAS_FREQ[period])
+
+
+def period_start(label: str) -> pd.Timestamp:
+    """The first day of any period label (``2017-W48``, ``2017-11``, ``2017-Q4``, ``2017-11-27``).
+
+    >>> str(period_start("2017-W48").date()), str(period_start("2017-Q4").date())
+    ('2017-11-27', '2017-10-01')
+    """
+    kind = (
+        "week"
+        if "-W" in label
+        else "quarter"
+        if "-Q" in label
+        else "day"
+        if label.count("-") == 2
+        else "month"
+    )
+    return _as_period(label, kind).start_time

@@ -18,7 +18,7 @@ def report_charts(report: Report) -> dict[str, Figure]:
 
     charts = {"shares": shares_bar(pd.Series({k.kind: k.share for k in report.kinds}))}
     if len(report.trend) >= 2:
-        charts["trend"] = trend_lines(report.trend)
+        charts["trend"] = trend_lines(report.trend, min_replies=report.min_replies)
     if len(report.by_agent):
         charts["agents"] = agents_stacked(report.by_agent)
     if len(report.by_channel) > 1:
