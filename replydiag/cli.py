@@ -224,6 +224,10 @@ def report(
     show_raw: ShowRaw = False,
     low_memory: LowMemory = None,
     sheet: Sheet = None,
+    append: bool = typer.Option(
+        False, "--append", help="Merge into a folder that holds another team's reports."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the periods and row accounting as JSON."),
 ) -> None:
     """Write one HTML and Markdown report per period, each compared with the period before,
     and an index. Run it on each new export: the folder keeps the history.
@@ -247,12 +251,26 @@ def report(
         from .report.periodic import run_periodic
 
         _warn_masked(show_raw, result)
-        periods = run_periodic(result, out, period=chosen, show_raw=show_raw and result.has_text)
+        periods = run_periodic(
+            result, out, period=chosen, show_raw=show_raw and result.has_text, append=append
+        )
     except ReplydiagError as error:
         _fail(error)
         return
     finally:
         progress.close()
+    if as_json:
+        import dataclasses
+        import json
+
+        payload = {
+            "periods": [dataclasses.asdict(p) for p in periods],
+            "accounting": result.accounting.to_dict(),
+            "out": str(out),
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        _print_warnings(result)
+        return
     from .terminal import render_accounting, render_periods
 
     render_periods(stdout, periods)
@@ -262,7 +280,11 @@ def report(
 
 @app.command()
 def inspect(
-    exports: Exports, column_map: ColumnMap = None, format: Format = None, sheet: Sheet = None
+    exports: Exports,
+    column_map: ColumnMap = None,
+    format: Format = None,
+    sheet: Sheet = None,
+    as_json: bool = typer.Option(False, "--json", help="Print what was detected as JSON."),
 ) -> None:
     """Show the detected layout, the column chosen for each field, the row accounting, the
     boilerplate (signatures, recurring openings) learned per agent and three example replies,
@@ -287,9 +309,19 @@ def inspect(
     from .models import Settings
     from .pipeline import learned_boilerplate
 
-    render_inspect(
-        stdout, export, examples, learned_boilerplate(export.replies, export.distinct, Settings()).table()
-    )
+    boilerplate = learned_boilerplate(export.replies, export.distinct, Settings()).table()
+    if as_json:
+        import json
+
+        payload = {
+            "sources": export.sources,
+            "accounting": export.accounting.to_dict(),
+            "boilerplate": boilerplate.astype(str).to_dict(orient="records"),
+            "examples": examples,
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    render_inspect(stdout, export, examples, boilerplate)
 
 
 def main() -> None:

@@ -97,6 +97,15 @@ class AuditResult:
             **({"agents": self.agent_rules} if self.agent_rules else {}),
             "overall": shares(self.replies),
             "templates": len(self.templates),
+            "top_templates": [
+                {
+                    "template_id": str(t.template_id),
+                    "template_text": str(t.template_text),
+                    "replies": int(t.replies),
+                    "agents": int(t.agents),
+                }
+                for t in self.templates.head(10).itertuples()
+            ],
             "phrases": len(self.phrases),
             "boilerplate": self.boilerplate.to_dict(orient="records") if len(self.boilerplate) else [],
             **by,

@@ -156,3 +156,14 @@ def test_at_80_columns_every_agent_prints_whole_and_top_limits_the_lists():
     agents = [str(a) for a in result.by_agent().head(12).index]
     assert all(f"│ {a} " in text for a in agents), "an agent name was cut"
     assert "Top templates (5 of" in text
+
+
+def test_inspect_and_report_print_json(tmp_path):
+    inspected = runner.invoke(app, ["inspect", str(SAMPLE), "--json"])
+    assert inspected.exit_code == 0
+    data = json.loads(inspected.stdout)
+    assert data["sources"][0]["format"] == "zendesk" and data["accounting"]["rows_read"] > 0
+    reported = runner.invoke(app, ["report", str(SAMPLE), "--out", str(tmp_path / "r"), "--json"])
+    assert reported.exit_code == 0
+    periods = json.loads(reported.stdout)["periods"]
+    assert periods and {"period", "replies", "templated_share", "dates", "small"} <= set(periods[0])

@@ -67,3 +67,17 @@ def test_files_get_the_umasks_permissions_and_symlinks_are_not_written_through(r
     assert not (out / "charts").is_symlink() and list((out / "charts").glob("*.png"))
     assert list(elsewhere.iterdir()) == []
     assert (out / "my notes.txt").read_text() == "kept"
+
+
+def test_a_report_folder_refuses_another_period_or_another_team_unless_appended(tmp_path):
+    from tests.conftest import ROOT
+
+    other_team = ROOT / "tests" / "data" / "hostile" / "hostile_names.csv"
+    out = tmp_path / "reports"
+    assert runner.invoke(app, ["report", str(SAMPLE), "--out", str(out)]).exit_code == 0
+    monthly = runner.invoke(app, ["report", str(SAMPLE), "--period", "month", "--out", str(out)])
+    assert monthly.exit_code == 2 and "holds week reports" in monthly.output
+    mixed = runner.invoke(app, ["report", str(other_team), "--out", str(out)])
+    assert mixed.exit_code == 2 and "shares no agent and no template" in mixed.output
+    assert runner.invoke(app, ["report", str(SAMPLE), "--out", str(out)]).exit_code == 0  # next week's run
+    assert runner.invoke(app, ["report", str(other_team), "--out", str(out), "--append"]).exit_code == 0

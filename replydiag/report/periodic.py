@@ -12,12 +12,14 @@ Runs on one folder take turns (a lock file), so a cron run and a manual rerun bo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..files import atomic_path, folder_lock, safe_frame, staged_folder, write_text
+from ..errors import OutputError
+from ..files import atomic_path, folder_lock, safe_frame, staged_folder, write_json, write_text
 from ..metrics import breakdown, period_before, period_labels, period_span, shares
 from .build import build_report, coverage_of
 from .render import render_index_html, render_index_markdown
@@ -141,11 +143,49 @@ def run_periodic(
     period: str = "week",
     show_raw: bool = False,
     title: str = "Customer care: templated vs personal",
+    append: bool = False,
 ) -> list[PeriodSummary]:
     """Write ``DIR/<period>/report.{md,html}`` for every period with replies, plus ``DIR/index.{md,html}``."""
     out = Path(out_dir)
     with folder_lock(out), staged_folder(out) as staging:
+        _check_same_reports(out, result, period, append)
+        write_json(staging / MANIFEST, {"period": period})
         return _run_periodic(result, out, staging, period=period, show_raw=show_raw, title=title)
+
+
+MANIFEST = "replydiag-report.json"  # what a report folder holds: its period
+
+
+def _check_same_reports(out: Path, result, period: str, append: bool) -> None:
+    """Refuse to mix exports in one report folder: another period, or another team (no agent
+    and no template in common with the history). ``append`` merges them anyway."""
+    manifest = out / MANIFEST
+    if manifest.exists():
+        try:
+            held = json.loads(manifest.read_text(encoding="utf-8")).get("period")
+        except (OSError, ValueError, AttributeError):
+            held = None
+        if held and held != period:
+            raise OutputError(
+                f"holds {held} reports; this run asks for {period} ones",
+                path=out,
+                hint=f"Use another --out folder, or --period {held}",
+            )
+    history = out / "history" / "replies.csv.gz"
+    if append or not history.exists() or result.replies.empty:
+        return
+    earlier = pd.read_csv(history, dtype=str, usecols=lambda c: c in ("agent", "template_id", "source"))
+    agents = set(earlier["agent"].dropna()) & set(result.replies["agent"].dropna().astype(str))
+    templates = set(earlier["template_id"].dropna()) & set(result.replies["template_id"].dropna().astype(str))
+    if not agents and not templates:
+        files = sorted(set(earlier["source"].dropna())) if "source" in earlier else []
+        raise OutputError(
+            "holds reports of other agents"
+            + (f" (from {', '.join(files[:3])})" if files else "")
+            + ": this export shares no agent and no template with them",
+            path=out,
+            hint="Use another --out folder for this team, or add --append to merge them",
+        )
 
 
 def _run_periodic(
