@@ -15,6 +15,7 @@ import pandas as pd
 
 from .distinct import DistinctReplies
 from .errors import InputError
+from .impact import FOLLOWUP_COLUMNS, follow_ups
 from .ingest import EXPORT_SUFFIXES, STREAM_BYTES, LoadedExport, archive_members, load_export, load_frame
 from .memory import release_memory
 from .models import RowAccounting, Settings
@@ -231,6 +232,7 @@ def analyze(
     )
     del replies_in
     replies = analysis.replies
+    replies[list(FOLLOWUP_COLUMNS)] = follow_ups(replies, data.customer_times)
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)

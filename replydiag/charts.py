@@ -115,3 +115,26 @@ def png_bytes(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def impact_bars(impact: pd.DataFrame, title: str = "Frustrated follow-ups after the reply") -> Figure:
+    """Templated vs personal: the share of replies the customer answered with a frustrated
+    message (first and later replies), with 95% Wilson intervals."""
+    fig, ax = _figure(7.5, 3.0)
+    rows = impact[(impact["level"] == "templated") & impact["enough_data"].astype(bool)]
+    labels: list[str] = []
+    rates: list[float] = []
+    errors: list[list[float]] = [[], []]
+    colors: list[str] = []
+    for r in rows.sort_values(["stratum", "group"]).itertuples():
+        labels.append(f"{r.stratum}: {r.group} (n={r.replies:,})")
+        rates.append(r.frustrated_rate)
+        errors[0].append(r.frustrated_rate - r.frustrated_low)
+        errors[1].append(r.frustrated_high - r.frustrated_rate)
+        colors.append(KIND_COLORS["personal"] if r.group == "personal" else KIND_COLORS["template"])
+    if labels:
+        ax.barh(labels, rates, xerr=errors, color=colors, capsize=3)
+        ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+    ax.set_title(title, loc="left")
+    return fig

@@ -97,7 +97,11 @@ def seconds_since_customer(replies: pd.DataFrame, customer_times: pd.DataFrame) 
             "created_at": replies["created_at"],
         }
     ).dropna(subset=["created_at"])
-    right = customer_times.rename(columns={"created_at": "customer_at"}).dropna()
+    right = (
+        customer_times[["conversation_id", "created_at"]]
+        .rename(columns={"created_at": "customer_at"})
+        .dropna()
+    )
     right["conversation_id"] = right["conversation_id"].astype("string")
     delay = np.full(len(replies), np.inf)
     if left.empty or right.empty:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .followup import customer_signals
 from .models import Role
 from .normalize import normalize
 
@@ -80,6 +81,16 @@ class DistinctReplies:
     def add(self, rows: pd.DataFrame) -> pd.DataFrame:
         """``rows`` with ``key_code``, ``signoff`` and ``part`` (and ``masked`` when keeping text);
         without ``text`` unless keeping it. Customers and skipped rows get code -1."""
+        customers = (rows["reason"].isna() & (rows["role"] == Role.CUSTOMER.value)).to_numpy()
+        # What each customer message says about the reply before it, read now: the customers'
+        # texts are not kept (``impact`` reads the signals).
+        signal = pd.Series(pd.NA, index=rows.index, dtype="string")
+        ask_hash = np.zeros(len(rows), dtype=np.uint64)
+        if customers.any():
+            said = customer_signals(rows.loc[customers, "text"])
+            signal[customers] = said["signal"].to_numpy()
+            ask_hash[customers] = said["ask_hash"].to_numpy()
+        rows["signal"], rows["ask_hash"] = signal, ask_hash
         replies = (rows["reason"].isna() & (rows["role"] != Role.CUSTOMER.value)).to_numpy()
         norm = normalize(analysed_text(rows.loc[replies, "text"]))
         local, uniques = pd.factorize(norm.key.fillna(""), sort=False)

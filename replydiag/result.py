@@ -110,7 +110,48 @@ class AuditResult:
             "boilerplate": self.boilerplate.to_dict(orient="records") if len(self.boilerplate) else [],
             **by,
             "by_month": {str(idx): row_shares(row) for idx, row in periods.iterrows()},
+            "impact": self._impact_summary(),
         }
+
+    def _impact_summary(self) -> dict[str, Any]:
+        from .impact import headline
+
+        skipped = self.impact_skipped
+        if skipped:
+            return {"skipped": skipped}
+        return {
+            "note": "associations, not causes: harder questions may draw both templates and follow-ups",
+            "templated_vs_personal": headline(self.impact()),
+        }
+
+    # --- what followed -----------------------------------------------------------------
+    def impact(self, min_replies: int | None = None) -> pd.DataFrame:
+        """Follow-up, frustrated follow-up and end-of-conversation rates (95% Wilson intervals)
+        per kind, templated vs personal (all, first and later replies), template and agent.
+        Associations, not causes. Empty when the export cannot tell (``impact_skipped``)."""
+        from .impact import impact_table
+
+        minimum = self.settings.min_replies if min_replies is None else min_replies
+        return impact_table(self.replies, min_replies=minimum)
+
+    @property
+    def impact_skipped(self) -> str | None:
+        """Why the export cannot say what followed the replies, or None when it can."""
+        from .impact import MIN_KNOWN_SHARE
+
+        if "customer_followed_up" not in self.replies or not len(self.replies):
+            return "no replies"
+        if self.accounting.customer_messages == 0:
+            return "the export holds no customer messages"
+        if self.replies["customer_followed_up"].notna().mean() < MIN_KNOWN_SHARE:
+            return "customer messages share no conversation with the replies (no conversation ids?)"
+        return None
+
+    def plot_impact(self):
+        """Frustrated follow-up rate of templated vs personal replies, with 95% intervals."""
+        from .charts import impact_bars
+
+        return impact_bars(self.impact())
 
     def to_json(self) -> str:
         return json.dumps(self.summary(), indent=2, ensure_ascii=False, default=str)

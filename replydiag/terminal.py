@@ -92,7 +92,28 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
             pct(row["templated_share"]),
         )
     console.print(table)
+    _render_followed(console, summary.get("impact", {}))
     render_accounting(console, acc)
+
+
+def _render_followed(console: Console, impact: dict[str, Any]) -> None:
+    """Two lines: frustrated follow-ups after templated and after personal replies."""
+    if "skipped" in impact:
+        console.print(f"[dim]What followed the replies: not shown ({safe(impact['skipped'])}).[/dim]")
+        return
+    rows = impact.get("templated_vs_personal", {}).get("all", {})
+    parts = []
+    for group in ("templated", "personal"):
+        row = rows.get(group)
+        if not row or row["frustrated_rate"] is None:
+            continue
+        low, high = row["frustrated_interval"]
+        parts.append(
+            f"after {group} replies (n={row['replies']:,}) the customer wrote again {pct(row['followed_up_rate'])}, "
+            f"frustrated {pct(row['frustrated_rate'])} (95% CI {pct(low)}–{pct(high)})"
+        )
+    if parts:
+        console.print("What followed: " + "; ".join(parts) + ". An association, not a cause.")
 
 
 def render_accounting(console: Console, acc: dict[str, Any]) -> None:

@@ -60,7 +60,8 @@ class LoadedExport:
     """An export read into canonical columns.
 
     ``replies`` holds one row per analysed agent/bot message (columns ``CANONICAL_FIELDS``);
-    ``customer_times`` holds (conversation_id, created_at) of customer messages, used to spot
+    ``customer_times`` holds (conversation_id, created_at, and the signal and ask_hash the
+    analysis's row step read) of customer messages, used to spot
     replies sent within seconds. A file read in chunks (``chunks`` is set) has no ``text``
     column: whatever the chunk step kept instead, and ``reply_texts`` reads the text again.
     """
@@ -265,13 +266,25 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         notes.add(f"{missing} replies have no readable date (kept; left out of per-period figures)")
     accounting.notes = notes.render()
 
-    internal = {"created_raw", "conversation_raw", "parent", "reason", "text_hash", "role_code"}
+    internal = {
+        "created_raw",
+        "conversation_raw",
+        "parent",
+        "reason",
+        "text_hash",
+        "role_code",
+        "signal",
+        "ask_hash",
+    }
     columns = list(CANONICAL_FIELDS) + [
         c for c in rows.columns if c not in CANONICAL_FIELDS and c not in internal
     ]
     replies = rows.loc[keep, [c for c in columns if c in rows.columns]].reset_index(drop=True)
+    said = [c for c in ("signal", "ask_hash") if c in rows]  # set by the analysis's row step
     customer_times = (
-        rows.loc[customer_rows, ["conversation_id", "created_at"]].dropna().reset_index(drop=True)
+        rows.loc[customer_rows, ["conversation_id", "created_at", *said]]
+        .dropna(subset=["conversation_id", "created_at"])
+        .reset_index(drop=True)
     )
     if accounting.replies_analysed == 0:
         found = ", ".join(f"{k}: {v}" for k, v in accounting.skipped.items()) or "none skipped"

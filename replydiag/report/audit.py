@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..files import staged_folder, write_csv, write_csv_chunks, write_json
+from ..impact import IMPACT_COLUMNS
 from ..phrases import PHRASE_COLUMNS
 from ..pipeline import TEMPLATE_COLUMNS
 from .build import build_report, coverage_of
@@ -39,6 +40,9 @@ REPLIES_CSV_COLUMNS = (
     "helpdesk_template",
     "source",
     "part_of",
+    "customer_followed_up",
+    "followup_minutes",
+    "followup_signal",
     "text",
 )
 TEMPLATES_CSV_COLUMNS = TEMPLATE_COLUMNS  # phrases.csv: PHRASE_COLUMNS
@@ -82,6 +86,9 @@ def _write_set(
         "phrases": write_csv(out / "phrases.csv", result.phrases, PHRASE_COLUMNS),
         "summary": write_json(out / "summary.json", result.summary()),
     }
+    impact = result.impact() if result.impact_skipped is None else None
+    if impact is not None:
+        written["impact"] = write_csv(out / "impact.csv", impact, IMPACT_COLUMNS)
     if report:
         built = build_report(
             result.replies,
@@ -95,6 +102,8 @@ def _write_set(
                 result.replies, sources=[s["file"] for s in result.sources], settings=result.settings
             ),
             min_replies=result.settings.min_replies,
+            impact=impact,
+            impact_skipped=result.impact_skipped,
         )
         files = write_report(built, out)
         written.update({"html": files["html"], "markdown": files["markdown"]})

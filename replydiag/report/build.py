@@ -75,11 +75,27 @@ class Report:
     coverage: Coverage | None = None
     min_replies: int = 30
     templated_ci: tuple[float, float] = (0.0, 1.0)  # 95% Wilson interval of the templated share
+    followed: list[FollowRow] = field(default_factory=list)  # templated vs personal, per stratum
+    followed_templates: list[FollowRow] = field(default_factory=list)  # most often followed by frustration
+    followed_skipped: str | None = None  # why the export cannot say what followed
 
     @property
     def small(self) -> bool:
         """Too few replies for its shares to be compared (they are shown, greyed)."""
         return self.replies < self.min_replies
+
+
+@dataclass(frozen=True)
+class FollowRow:
+    """What followed one group of replies: rates with their 95% intervals (None: not enough data)."""
+
+    label: str
+    replies: int
+    followed_up: float | None
+    frustrated: float | None
+    frustrated_low: float | None
+    frustrated_high: float | None
+    ended: float | None
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,8 @@ def build_report(
     phrases: pd.DataFrame | None = None,
     coverage: Coverage | None = None,
     min_replies: int = 30,
+    impact: pd.DataFrame | None = None,
+    impact_skipped: str | None = None,
 ) -> Report:
     """A report of ``rows`` (analysed replies), compared with ``previous`` rows when given.
 
@@ -214,7 +232,44 @@ def build_report(
         coverage=coverage,
         min_replies=min_replies,
         templated_ci=wilson(total - int(now["counts"][Kind.PERSONAL.value]), total),
+        followed=_followed(impact, "templated", None),
+        followed_templates=_followed(impact, "template", texts or {}, top),
+        followed_skipped=impact_skipped,
     )
+
+
+def _followed(impact: pd.DataFrame | None, level: str, texts: dict | None, top: int = 10) -> list[FollowRow]:
+    """Rows of the impact table for the report: templated vs personal per stratum, or the
+    templates most often followed by a frustrated message (with enough replies to say)."""
+    if impact is None or impact.empty:
+        return []
+    rows = impact[impact["level"] == level]
+    if level == "template":
+        rows = (
+            rows[rows["enough_data"].astype(bool)]
+            .sort_values(["frustrated_rate", "replies"], ascending=[False, False])
+            .head(top)
+        )
+
+    def rate(value: Any) -> float | None:
+        return None if pd.isna(value) else float(value)
+
+    return [
+        FollowRow(
+            label=(
+                f"{r.group}: {texts.get(r.group, '')}"
+                if level == "template" and texts is not None
+                else f"{r.stratum}, {r.group}"
+            ),
+            replies=int(r.replies),
+            followed_up=rate(r.followed_up_rate),
+            frustrated=rate(r.frustrated_rate),
+            frustrated_low=rate(r.frustrated_low),
+            frustrated_high=rate(r.frustrated_high),
+            ended=rate(r.ended_rate),
+        )
+        for r in rows.itertuples()
+    ]
 
 
 def _top_phrases(phrases: pd.DataFrame | None, total: int, top: int) -> list[PhraseRow]:

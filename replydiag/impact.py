@@ -1,0 +1,185 @@
+"""What followed the replies: did the customer write again, how soon, and in what words.
+
+For every analysed reply, from the customer messages of its conversation (read and counted by
+ingest; their signals read by ``followup``): ``customer_followed_up`` (the customer wrote
+again after it), ``followup_minutes``, ``followup_signal`` (what that next message said:
+canned, human, not_answered, still, again, impatient, or repeat when it repeats the customer's
+own earlier words) and ``conversation_ended`` (nothing came after it). ``impact_table`` compares
+kinds, templates and agents with 95% Wilson intervals; every rate is an association, never a
+cause: harder questions may draw both templates and follow-ups.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .followup import REPEAT
+from .metrics import wilson
+from .models import Kind
+
+FOLLOWUP_COLUMNS = ("customer_followed_up", "followup_minutes", "followup_signal", "conversation_ended")
+MIN_KNOWN_SHARE = 0.05  # below this share of replies with a known follow-up, the section is skipped
+
+
+def follow_ups(replies: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """The follow-up columns for ``replies`` (aligned with them); missing where the export
+    cannot tell (no customer message in the reply's conversation, or no date).
+
+    >>> t = pd.to_datetime(["2026-03-02 10:00", "2026-03-02 10:30", "2026-03-02 11:00"], utc=True)
+    >>> replies = pd.DataFrame({"conversation_id": ["c", "c"], "created_at": t[[0, 2]]})
+    >>> customers = pd.DataFrame({"conversation_id": ["c"], "created_at": t[[1]], "signal": ["still"],
+    ...                           "ask_hash": [7]})
+    >>> follow_ups(replies, customers)[["customer_followed_up", "followup_minutes", "followup_signal"]].values.tolist()
+    [[True, 30.0, 'still'], [False, nan, <NA>]]
+    """
+    n = len(replies)
+    out = pd.DataFrame(
+        {
+            "customer_followed_up": pd.array([pd.NA] * n, dtype="boolean"),
+            "followup_minutes": np.full(n, np.nan),
+            "followup_signal": pd.array([pd.NA] * n, dtype="string"),
+            "conversation_ended": pd.array([pd.NA] * n, dtype="boolean"),
+        },
+        index=replies.index,
+    )
+    if customers is None or customers.empty or not n:
+        return out
+    said = customers.assign(conversation_id=customers["conversation_id"].astype("string"))
+    said = said.dropna(subset=["conversation_id", "created_at"]).sort_values("created_at", kind="stable")
+    if "signal" not in said:
+        said["signal"] = pd.NA
+    if "ask_hash" not in said:
+        said["ask_hash"] = np.uint64(0)
+    # A customer sending the words of one of their own earlier messages again.
+    repeated = said.duplicated(["conversation_id", "ask_hash"]) & (said["ask_hash"] != 0)
+    said["signal"] = said["signal"].astype("string").where(~repeated | said["signal"].notna(), REPEAT)
+    said = said.rename(columns={"created_at": "customer_at"})
+
+    mine = pd.DataFrame(
+        {
+            "position": np.arange(n),
+            "conversation_id": replies["conversation_id"].astype("string").to_numpy(),
+            "created_at": replies["created_at"].to_numpy(),
+        }
+    )
+    mine["conversation_id"] = mine["conversation_id"].astype("string")
+    mine["created_at"] = pd.to_datetime(mine["created_at"], utc=True)
+    said["customer_at"] = pd.to_datetime(said["customer_at"], utc=True)
+    known = (
+        mine["conversation_id"].isin(set(said["conversation_id"])).to_numpy()
+        & mine["created_at"].notna().to_numpy()
+    )
+    mine = mine[known].sort_values("created_at", kind="stable")
+    if mine.empty:
+        return out
+    nxt = pd.merge_asof(
+        mine,
+        said[["conversation_id", "customer_at", "signal"]],
+        left_on="created_at",
+        right_on="customer_at",
+        by="conversation_id",
+        direction="forward",
+        allow_exact_matches=False,
+    )
+    positions = nxt["position"].to_numpy()
+    followed = nxt["customer_at"].notna().to_numpy()
+    minutes = ((nxt["customer_at"] - nxt["created_at"]).dt.total_seconds() / 60).to_numpy()
+    out.iloc[positions, 0] = followed
+    out.iloc[positions, 1] = np.where(followed, minutes, np.nan)
+    out.iloc[positions, 2] = nxt["signal"].astype("string").where(followed).to_numpy()
+    # Nothing after the reply in its conversation: no customer message and no later reply.
+    last_customer = said.groupby("conversation_id")["customer_at"].max()
+    last_reply = mine.groupby("conversation_id")["created_at"].max()
+    last = pd.concat([last_customer, last_reply], axis=1).max(axis=1)
+    ended = (nxt["created_at"] >= nxt["conversation_id"].map(last)).to_numpy()
+    out.iloc[positions, 3] = ended
+    return out
+
+
+def first_replies(replies: pd.DataFrame) -> np.ndarray:
+    """True for the first agent reply of each conversation (the answer to the opening message)."""
+    order = replies.assign(_position=np.arange(len(replies))).sort_values("created_at", kind="stable")
+    first = ~order.duplicated("conversation_id")
+    out = np.zeros(len(replies), dtype=bool)
+    out[order["_position"].to_numpy()[first.to_numpy()]] = True
+    return out
+
+
+IMPACT_COLUMNS = (
+    "level",
+    "stratum",
+    "group",
+    "replies",
+    "followed_up",
+    "followed_up_rate",
+    "followed_up_low",
+    "followed_up_high",
+    "frustrated",
+    "frustrated_rate",
+    "frustrated_low",
+    "frustrated_high",
+    "ended",
+    "ended_rate",
+    "enough_data",
+)
+
+
+def impact_table(replies: pd.DataFrame, *, min_replies: int = 30) -> pd.DataFrame:
+    """Follow-up, frustrated follow-up and end-of-conversation rates with 95% Wilson intervals,
+    per kind and templated vs personal (all replies, first replies, later replies), per
+    template and per agent; rates are left empty where fewer than ``min_replies`` replies
+    have a known follow-up ("not enough data")."""
+    known = replies[replies["customer_followed_up"].notna()].copy()
+    if known.empty:
+        return pd.DataFrame(columns=list(IMPACT_COLUMNS))
+    known["templated"] = np.where(known["kind"].astype(str) == Kind.PERSONAL.value, "personal", "templated")
+    known["stratum"] = np.where(first_replies(known), "first reply", "later reply")
+    rows: list[dict] = []
+    for stratum, part in (("all", known), *known.groupby("stratum")):
+        for level in ("templated", "kind"):
+            for group, members in part.groupby(part[level].astype(str)):
+                rows.append(_rates(level, str(stratum), str(group), members, min_replies))
+    for level in ("template_id", "agent"):
+        for group, members in known.dropna(subset=[level]).groupby(level):
+            rows.append(_rates(level.replace("_id", ""), "all", str(group), members, min_replies))
+    return pd.DataFrame(rows, columns=list(IMPACT_COLUMNS))
+
+
+def _rates(level: str, stratum: str, group: str, members: pd.DataFrame, min_replies: int) -> dict:
+    n = len(members)
+    followed = int(members["customer_followed_up"].sum())
+    frustrated = int(members["followup_signal"].notna().sum())
+    ended = int(members["conversation_ended"].fillna(False).sum())
+    enough = n >= min_replies
+    row = {"level": level, "stratum": stratum, "group": group, "replies": n, "enough_data": enough}
+    for name, count in (("followed_up", followed), ("frustrated", frustrated), ("ended", ended)):
+        row[name] = count
+        row[f"{name}_rate"] = count / n if enough else np.nan
+        if name != "ended":
+            low, high = wilson(count, n) if enough else (np.nan, np.nan)
+            row[f"{name}_low"], row[f"{name}_high"] = low, high
+    return row
+
+
+def headline(table: pd.DataFrame) -> dict:
+    """Templated vs personal, per stratum: the comparison summary.json and the reports lead with."""
+    if table.empty:
+        return {}
+    rows = table[table["level"] == "templated"]
+    out: dict = {}
+    for stratum, part in rows.groupby("stratum"):
+        out[str(stratum)] = {
+            str(r.group): {
+                "replies": int(r.replies),
+                "followed_up_rate": None
+                if pd.isna(r.followed_up_rate)
+                else round(float(r.followed_up_rate), 4),
+                "frustrated_rate": None if pd.isna(r.frustrated_rate) else round(float(r.frustrated_rate), 4),
+                "frustrated_interval": None
+                if pd.isna(r.frustrated_low)
+                else [round(float(r.frustrated_low), 4), round(float(r.frustrated_high), 4)],
+            }
+            for r in part.itertuples()
+        }
+    return out

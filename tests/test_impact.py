@@ -1,0 +1,90 @@
+"""What followed the replies: follow-ups, their signals, and rates with intervals."""
+
+import pandas as pd
+
+import replydiag
+from replydiag.followup import customer_signals
+from replydiag.impact import follow_ups, impact_table
+
+
+def test_signals_in_six_languages():
+    said = customer_signals(
+        pd.Series(
+            [
+                "Is this a canned reply?",
+                "Posso parlare con un operatore?",
+                "No es lo que pregunté",
+                "Immer noch nichts angekommen",
+                "Encore une fois, ma commande",
+                "??",
+                "Thank you so much, all sorted",
+            ]
+        )
+    )["signal"]
+    assert said.tolist()[:6] == ["canned", "human", "not_answered", "still", "again", "impatient"]
+    assert pd.isna(said.iloc[6])
+
+
+def test_follow_up_minutes_repeat_and_end_of_conversation():
+    t = pd.to_datetime(
+        ["2026-03-02 09:00", "2026-03-02 10:00", "2026-03-02 10:20", "2026-03-02 11:00", "2026-03-02 12:00"],
+        utc=True,
+    )
+    customers = pd.DataFrame(
+        {
+            "conversation_id": ["c", "c", "d"],
+            "created_at": t[[0, 2, 0]],
+            "signal": [pd.NA, pd.NA, pd.NA],
+            "ask_hash": [42, 42, 7],  # the customer sends their first message again
+        }
+    )
+    replies = pd.DataFrame({"conversation_id": ["c", "c", "d", "e"], "created_at": t[[1, 3, 4, 4]]})
+    out = follow_ups(replies, customers)
+    assert out["customer_followed_up"].tolist()[:3] == [True, False, False]
+    assert out["followup_minutes"].iloc[0] == 20.0 and out["followup_signal"].iloc[0] == "repeat"
+    assert out["conversation_ended"].tolist()[:3] == [False, True, True]
+    assert pd.isna(out["customer_followed_up"].iloc[3])  # no customer message in its conversation
+
+
+def test_rates_say_not_enough_data_below_the_minimum():
+    replies = pd.DataFrame(
+        {
+            "kind": ["template"] * 40 + ["personal"] * 5,
+            "template_id": ["T1"] * 40 + [None] * 5,
+            "agent": ["Ann"] * 45,
+            "conversation_id": [f"c{i}" for i in range(45)],
+            "created_at": pd.to_datetime(["2026-03-02"] * 45, utc=True),
+            "customer_followed_up": [True] * 10 + [False] * 35,
+            "followup_signal": ["still"] * 4 + [None] * 41,
+            "conversation_ended": [False] * 10 + [True] * 35,
+        }
+    )
+    table = impact_table(replies, min_replies=30).set_index(["level", "stratum", "group"])
+    templated = table.loc[("templated", "all", "templated")]
+    assert templated["replies"] == 40 and templated["frustrated_rate"] == 0.1
+    assert templated["frustrated_low"] < 0.1 < templated["frustrated_high"]
+    personal = table.loc[("templated", "all", "personal")]
+    assert not personal["enough_data"] and pd.isna(personal["frustrated_rate"])
+
+
+def test_an_export_without_customer_messages_says_so_instead_of_a_zero(tmp_path):
+    df = pd.DataFrame({"text": [f"Your order {i} has shipped and will arrive soon!" for i in range(40)]})
+    result = replydiag.analyze(df)
+    assert result.impact_skipped == "the export holds no customer messages"
+    assert result.summary()["impact"] == {"skipped": "the export holds no customer messages"}
+    replydiag.write_audit(result, tmp_path)
+    assert not (tmp_path / "impact.csv").exists()
+    assert "Not shown: the export holds no customer messages" in (tmp_path / "report.md").read_text()
+
+
+def test_the_sample_audit_writes_impact_and_its_report_section(tmp_path):
+    from tests.conftest import SAMPLE
+
+    result = replydiag.audit(SAMPLE)
+    assert result.impact_skipped is None
+    assert result.replies["customer_followed_up"].notna().mean() > 0.5
+    replydiag.write_audit(result, tmp_path)
+    impact = pd.read_csv(tmp_path / "impact.csv")
+    assert {"kind", "templated", "template", "agent"} <= set(impact["level"])
+    assert "## What followed the replies" in (tmp_path / "report.md").read_text()
+    assert "What followed the replies" in (tmp_path / "report.html").read_text()
