@@ -555,6 +555,21 @@ _CUSTOMER = [
 ]
 
 
+# What a customer writes when the reply missed the point (the follow-up truth of ``impact``),
+# and how often, given a follow-up, after each template (others: ``frustration_rate``).
+FRUSTRATED = [
+    "Still nothing, this is the third time I write about it.",
+    "??",
+    "That's not what I asked.",
+    "Is this an automatic reply? I want to talk to a real person.",
+    "Hello?? Anyone there?",
+    "As I said, the address is correct!",
+    "Ancora niente, sempre lo stesso problema.",
+    "Todavía no ha llegado nada.",
+]
+FRUSTRATION = {"address_check": 0.45, "billing": 0.3}
+
+
 @dataclass(frozen=True)
 class SampleConfig:
     replies: int = 1500
@@ -568,6 +583,7 @@ class SampleConfig:
     assembled_rate: float = 0.05  # of template uses: stock sentences of two macros and a line of one's own
     signers: int = 2  # agents whose chat replies end in a flattened signature
     split_rate: float = 0.05  # of templated chat replies: sent in two parts, "(1/2)" and "(2/2)"
+    frustration_rate: float = 0.06  # of customers' follow-ups, after replies not in FRUSTRATION
 
 
 class _Gen:
@@ -818,7 +834,11 @@ def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: c
             if r.random() < 0.5:
                 comment_id += 1
                 t = t + timedelta(minutes=r.randint(5, 300))
-                rows.writerow(_customer_row(g, comment_id, ticket, t, channel))
+                row = _customer_row(g, comment_id, ticket, t, channel)
+                # Some macros miss the customer's point: they are followed by frustration more.
+                if r.random() < FRUSTRATION.get(template, config.frustration_rate):
+                    row["body"] = r.choice(FRUSTRATED)
+                rows.writerow(row)
                 customer_at = t
 
 

@@ -88,3 +88,51 @@ def test_the_sample_audit_writes_impact_and_its_report_section(tmp_path):
     assert {"kind", "templated", "template", "agent"} <= set(impact["level"])
     assert "## What followed the replies" in (tmp_path / "report.md").read_text()
     assert "What followed the replies" in (tmp_path / "report.html").read_text()
+
+
+def test_follow_up_rates_of_the_generators_frustrating_macros_are_recovered(tmp_path):
+    """The generator makes customers answer some macros with frustration far more often; the
+    rates replydiag measures per true template fall within their own 95% intervals of the
+    truth read from the export (the customer's next message is one of the generator's own)."""
+    from replydiag.metrics import wilson
+    from replydiag.samples import FRUSTRATED, SampleConfig, generate, truth_path
+
+    path = tmp_path / "export.csv"
+    generate(path, SampleConfig(replies=6000, seed=31))
+    rows = pd.read_csv(path, dtype=str)
+    rows["created_at"] = pd.to_datetime(rows["created_at"], utc=True)
+    truth = pd.read_csv(truth_path(path), dtype=str)
+    customers = rows[rows["author_role"] == "end-user"].sort_values("created_at")
+    replies = rows[(rows["author_role"] == "agent") & (rows["public"] == "true")].sort_values("created_at")
+    following = pd.merge_asof(
+        replies[["id", "ticket_id", "created_at"]],
+        customers[["ticket_id", "created_at", "body"]].rename(columns={"created_at": "next_at"}),
+        left_on="created_at",
+        right_on="next_at",
+        by="ticket_id",
+        direction="forward",
+        allow_exact_matches=False,
+    )
+    # Frustrated: one of the generator's frustrated messages, or the customer sending the
+    # words of their own earlier message again (drawn twice from the generator's few lines).
+    customers = customers.assign(seen_before=customers.duplicated(["ticket_id", "body"]))
+    repeats = set(
+        zip(
+            customers.loc[customers["seen_before"], "ticket_id"],
+            customers.loc[customers["seen_before"], "created_at"],
+        )
+    )
+    repeated = [(t, at) in repeats for t, at in zip(following["ticket_id"], following["next_at"])]
+    following["frustrated"] = following["body"].isin(FRUSTRATED) | pd.Series(repeated, index=following.index)
+    truth = truth.merge(following[["id", "frustrated"]], left_on="reply_id", right_on="id")
+
+    result = replydiag.audit(path)
+    found = result.replies.assign(reply_id=result.replies["reply_id"].astype(str))
+    both = truth.merge(found[["reply_id", "followup_signal"]], on="reply_id")
+    both["signalled"] = both["followup_signal"].notna()
+    frustrating = both["template"].isin(["address_check", "billing"])
+    for group in (both[frustrating], both[~frustrating]):
+        n, measured, true_rate = len(group), int(group["signalled"].sum()), group["frustrated"].mean()
+        low, high = wilson(measured, n)
+        assert low <= true_rate <= high, (measured / n, true_rate, n)
+    assert both.loc[frustrating, "signalled"].mean() > 2 * both.loc[~frustrating, "signalled"].mean()
