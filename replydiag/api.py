@@ -61,7 +61,9 @@ class Export:
             for p in parts
         ]
         replies = pd.concat([p.replies.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True)
-        customer_times = pd.concat([p.customer_times for p in parts], ignore_index=True)
+        customer_times = pd.concat(
+            [p.customer_times.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True
+        )
         # The files' own rows are now in the combined table: each file keeps only what reads
         # its text again, so the rows are held once.
         parts = [
@@ -230,9 +232,13 @@ def analyze(
         customer_times=data.customer_times,
         progress=progress,
     )
+    # What the customer did next, ordered by date, or by position in the export where undated.
+    order = [c for c in ("conversation_id", "created_at", "row_number", "file_index") if c in replies_in]
+    followed = follow_ups(replies_in[order], data.customer_times)
     del replies_in
     replies = analysis.replies
-    replies[list(FOLLOWUP_COLUMNS)] = follow_ups(replies, data.customer_times)
+    for column in FOLLOWUP_COLUMNS:
+        replies[column] = followed[column].set_axis(replies.index)
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)

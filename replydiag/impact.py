@@ -24,7 +24,11 @@ MIN_KNOWN_SHARE = 0.05  # below this share of replies with a known follow-up, th
 
 def follow_ups(replies: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """The follow-up columns for ``replies`` (aligned with them); missing where the export
-    cannot tell (no customer message in the reply's conversation, or no date).
+    cannot tell (no customer message in the reply's conversation).
+
+    Messages are ordered by their dates; where a reply has no date, by their ``order`` in the
+    export (both frames may carry it: dialogue datasets hold turns in order, without times),
+    and ``followup_minutes`` stays empty.
 
     >>> t = pd.to_datetime(["2026-03-02 10:00", "2026-03-02 10:30", "2026-03-02 11:00"], utc=True)
     >>> replies = pd.DataFrame({"conversation_id": ["c", "c"], "created_at": t[[0, 2]]})
@@ -45,56 +49,71 @@ def follow_ups(replies: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     )
     if customers is None or customers.empty or not n:
         return out
-    said = customers.assign(conversation_id=customers["conversation_id"].astype("string"))
-    said = said.dropna(subset=["conversation_id", "created_at"]).sort_values("created_at", kind="stable")
-    if "signal" not in said:
-        said["signal"] = pd.NA
-    if "ask_hash" not in said:
-        said["ask_hash"] = np.uint64(0)
+    said = pd.DataFrame(
+        {
+            "conversation_id": customers["conversation_id"].astype("string"),
+            "at": pd.to_datetime(customers["created_at"], utc=True),
+            "order": _order(customers),
+            "signal": customers["signal"].astype("string") if "signal" in customers else pd.NA,
+            "ask_hash": customers["ask_hash"] if "ask_hash" in customers else np.uint64(0),
+        }
+    ).dropna(subset=["conversation_id"])
+    said["signal"] = said["signal"].astype("string")
     # A customer sending the words of one of their own earlier messages again.
-    repeated = said.duplicated(["conversation_id", "ask_hash"]) & (said["ask_hash"] != 0)
-    said["signal"] = said["signal"].astype("string").where(~repeated | said["signal"].notna(), REPEAT)
-    said = said.rename(columns={"created_at": "customer_at"})
+    in_time = said.sort_values(["at", "order"], kind="stable", na_position="last")
+    repeated = in_time.duplicated(["conversation_id", "ask_hash"]) & (in_time["ask_hash"] != 0)
+    said.loc[repeated[repeated].index, "signal"] = said.loc[repeated[repeated].index, "signal"].fillna(REPEAT)
 
     mine = pd.DataFrame(
         {
             "position": np.arange(n),
             "conversation_id": replies["conversation_id"].astype("string").to_numpy(),
-            "created_at": replies["created_at"].to_numpy(),
+            "at": pd.to_datetime(replies["created_at"], utc=True).to_numpy(),
+            "order": _order(replies),
         }
     )
     mine["conversation_id"] = mine["conversation_id"].astype("string")
-    mine["created_at"] = pd.to_datetime(mine["created_at"], utc=True)
-    said["customer_at"] = pd.to_datetime(said["customer_at"], utc=True)
-    known = (
-        mine["conversation_id"].isin(set(said["conversation_id"])).to_numpy()
-        & mine["created_at"].notna().to_numpy()
-    )
-    mine = mine[known].sort_values("created_at", kind="stable")
-    if mine.empty:
-        return out
-    nxt = pd.merge_asof(
-        mine,
-        said[["conversation_id", "customer_at", "signal"]],
-        left_on="created_at",
-        right_on="customer_at",
-        by="conversation_id",
-        direction="forward",
-        allow_exact_matches=False,
-    )
-    positions = nxt["position"].to_numpy()
-    followed = nxt["customer_at"].notna().to_numpy()
-    minutes = ((nxt["customer_at"] - nxt["created_at"]).dt.total_seconds() / 60).to_numpy()
-    out.iloc[positions, 0] = followed
-    out.iloc[positions, 1] = np.where(followed, minutes, np.nan)
-    out.iloc[positions, 2] = nxt["signal"].astype("string").where(followed).to_numpy()
-    # Nothing after the reply in its conversation: no customer message and no later reply.
-    last_customer = said.groupby("conversation_id")["customer_at"].max()
-    last_reply = mine.groupby("conversation_id")["created_at"].max()
-    last = pd.concat([last_customer, last_reply], axis=1).max(axis=1)
-    ended = (nxt["created_at"] >= nxt["conversation_id"].map(last)).to_numpy()
-    out.iloc[positions, 3] = ended
+    mine["at"] = pd.to_datetime(mine["at"], utc=True)
+    mine = mine[mine["conversation_id"].isin(set(said["conversation_id"])).to_numpy()]
+    dated = mine["at"].notna().to_numpy()
+    for key, part, theirs in (
+        ("at", mine[dated], said.dropna(subset=["at"])),
+        ("order", mine[~dated].dropna(subset=["order"]), said.dropna(subset=["order"])),
+    ):
+        if part.empty or theirs.empty:
+            continue
+        nxt = pd.merge_asof(
+            part.sort_values(key, kind="stable"),
+            theirs[["conversation_id", key, "signal"]].rename(columns={key: "next"}).sort_values("next"),
+            left_on=key,
+            right_on="next",
+            by="conversation_id",
+            direction="forward",
+            allow_exact_matches=False,
+        )
+        positions = nxt["position"].to_numpy()
+        followed = nxt["next"].notna().to_numpy()
+        out.iloc[positions, 0] = followed
+        if key == "at":
+            minutes = ((nxt["next"] - nxt["at"]).dt.total_seconds() / 60).to_numpy()
+            out.iloc[positions, 1] = np.where(followed, minutes, np.nan)
+        out.iloc[positions, 2] = nxt["signal"].astype("string").where(followed).to_numpy()
+        # Nothing after the reply in its conversation: no customer message and no later reply.
+        last = pd.concat(
+            [theirs.groupby("conversation_id")[key].max(), part.groupby("conversation_id")[key].max()], axis=1
+        ).max(axis=1)
+        out.iloc[positions, 3] = (nxt[key] >= nxt["conversation_id"].map(last)).to_numpy()
     return out
+
+
+def _order(frame: pd.DataFrame) -> pd.Series:
+    """Position in the export (file, then row), where the frame carries it."""
+    if "row_number" not in frame:
+        return pd.Series(np.nan, index=frame.index)
+    files = frame.get("file_index", 0)
+    return pd.Series(files, index=frame.index).astype("float64") * 1e10 + frame["row_number"].astype(
+        "float64"
+    )
 
 
 def first_replies(replies: pd.DataFrame) -> np.ndarray:

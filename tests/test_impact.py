@@ -136,3 +136,22 @@ def test_follow_up_rates_of_the_generators_frustrating_macros_are_recovered(tmp_
         low, high = wilson(measured, n)
         assert low <= true_rate <= high, (measured / n, true_rate, n)
     assert both.loc[frustrating, "signalled"].mean() > 2 * both.loc[~frustrating, "signalled"].mean()
+
+
+def test_undated_dialogues_are_followed_in_the_order_of_their_turns(tmp_path):
+    import json
+
+    turns = [
+        {"sender": "customer", "utterances": "My order 5521 is late, where is it?"},
+        {"sender": "agent", "utterances": "Sorry about that, it leaves the depot today."},
+        {"sender": "customer", "utterances": "Still nothing has arrived at my door."},
+        {"sender": "agent", "utterances": "I have asked the courier to call you this afternoon."},
+    ]
+    path = tmp_path / "dialogues.json"
+    path.write_text(json.dumps([{"conversation_id": f"d{i}", "turns": turns} for i in range(3)]))
+    result = replydiag.audit(path)
+    replies = result.replies.sort_values(["conversation_id", "reply_id"])
+    assert replies["customer_followed_up"].tolist() == [True, False] * 3
+    assert replies["followup_signal"].iloc[0] == "still" and pd.isna(replies["followup_signal"].iloc[1])
+    assert replies["followup_minutes"].isna().all()  # no dates: no minutes
+    assert replies["conversation_ended"].tolist() == [False, True] * 3

@@ -281,9 +281,10 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     ]
     replies = rows.loc[keep, [c for c in columns if c in rows.columns]].reset_index(drop=True)
     said = [c for c in ("signal", "ask_hash") if c in rows]  # set by the analysis's row step
+    # Undated messages stay: dialogue datasets order their turns by position alone.
     customer_times = (
-        rows.loc[customer_rows, ["conversation_id", "created_at", *said]]
-        .dropna(subset=["conversation_id", "created_at"])
+        rows.loc[customer_rows, ["conversation_id", "created_at", "row_number", *said]]
+        .dropna(subset=["conversation_id"])
         .reset_index(drop=True)
     )
     if accounting.replies_analysed == 0:
