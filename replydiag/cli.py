@@ -123,6 +123,16 @@ class _Progress:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if total < self.MIN_ITEMS:
             return
+        if not stderr.is_terminal:
+            # No terminal (cron, CI, a pipe): one line when a stage starts and one when it ends.
+            said = self.tasks.get(stage)
+            if said is None:
+                self.tasks[stage] = 0
+                stderr.print(f"replydiag: {stage} ({total:,})…", markup=False, highlight=False)
+            elif done >= total and said == 0:
+                self.tasks[stage] = 1
+                stderr.print(f"replydiag: {stage} done", markup=False, highlight=False)
+            return
         if self.bar is None:
             from rich.progress import Progress
 

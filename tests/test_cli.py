@@ -167,3 +167,17 @@ def test_inspect_and_report_print_json(tmp_path):
     assert reported.exit_code == 0
     periods = json.loads(reported.stdout)["periods"]
     assert periods and {"period", "replies", "templated_share", "dates", "small"} <= set(periods[0])
+
+
+def test_without_a_terminal_each_long_stage_says_when_it_starts_and_ends(capsys):
+    from replydiag.cli import _Progress
+
+    progress = _Progress()
+    for done in (0, 30_000, 60_000):
+        progress("clustering distinct replies", done, 60_000)
+    progress("reading", 10, 100)  # a short stage says nothing
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        "replydiag: clustering distinct replies (60,000)…",
+        "replydiag: clustering distinct replies done",
+    ]
