@@ -235,10 +235,13 @@ def analyze(
     # What the customer did next, ordered by date, or by position in the export where undated.
     order = [c for c in ("conversation_id", "created_at", "row_number", "file_index") if c in replies_in]
     followed = follow_ups(replies_in[order], data.customer_times)
+    if "satisfied" in replies_in:  # the conversation's satisfaction rating, where the export has one
+        followed["satisfied"] = replies_in["satisfied"].astype("boolean").to_numpy()
     del replies_in
     replies = analysis.replies
-    for column in FOLLOWUP_COLUMNS:
-        replies[column] = followed[column].set_axis(replies.index)
+    for column in (*FOLLOWUP_COLUMNS, "satisfied"):
+        if column in followed:
+            replies[column] = followed[column].set_axis(replies.index)
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
         replies["agent"] = replies["agent"].replace(agent_aliases)

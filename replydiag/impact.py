@@ -1,7 +1,8 @@
 """What followed the replies: did the customer write again, how soon, and in what words.
 
 For every analysed reply, from the customer messages of its conversation (read and counted by
-ingest; their signals read by ``followup``): ``customer_followed_up`` (the customer wrote
+ingest; their signals read by ``followup``) and the export's own satisfaction rating
+(``satisfied``, where it has one): ``customer_followed_up`` (the customer wrote
 again after it), ``followup_minutes``, ``followup_signal`` (what that next message said:
 canned, human, not_answered, still, again, impatient, or repeat when it repeats the customer's
 own earlier words) and ``conversation_ended`` (nothing came after it). ``impact_table`` compares
@@ -140,6 +141,11 @@ IMPACT_COLUMNS = (
     "frustrated_high",
     "ended",
     "ended_rate",
+    "rated",
+    "satisfied",
+    "satisfied_rate",
+    "satisfied_low",
+    "satisfied_high",
     "enough_data",
 )
 
@@ -178,6 +184,15 @@ def _rates(level: str, stratum: str, group: str, members: pd.DataFrame, min_repl
         if name != "ended":
             low, high = wilson(count, n) if enough else (np.nan, np.nan)
             row[f"{name}_low"], row[f"{name}_high"] = low, high
+    # The export's own satisfaction rating, over the replies whose conversation was rated.
+    rated = members["satisfied"].dropna() if "satisfied" in members else pd.Series(dtype="boolean")
+    happy = int(rated.sum())
+    row["rated"], row["satisfied"] = len(rated), happy
+    if len(rated) >= min_replies:
+        row["satisfied_rate"] = happy / len(rated)
+        row["satisfied_low"], row["satisfied_high"] = wilson(happy, len(rated))
+    else:
+        row["satisfied_rate"] = row["satisfied_low"] = row["satisfied_high"] = np.nan
     return row
 
 
@@ -198,6 +213,8 @@ def headline(table: pd.DataFrame) -> dict:
                 "frustrated_interval": None
                 if pd.isna(r.frustrated_low)
                 else [round(float(r.frustrated_low), 4), round(float(r.frustrated_high), 4)],
+                "rated": int(r.rated),
+                "satisfied_rate": None if pd.isna(r.satisfied_rate) else round(float(r.satisfied_rate), 4),
             }
             for r in part.itertuples()
         }

@@ -155,3 +155,30 @@ def test_undated_dialogues_are_followed_in_the_order_of_their_turns(tmp_path):
     assert replies["followup_signal"].iloc[0] == "still" and pd.isna(replies["followup_signal"].iloc[1])
     assert replies["followup_minutes"].isna().all()  # no dates: no minutes
     assert replies["conversation_ended"].tolist() == [False, True] * 3
+
+
+def test_the_exports_own_satisfaction_rating_is_read_per_conversation(tmp_path):
+    from tests.conftest import SAMPLE
+
+    rows = pd.read_csv(SAMPLE, dtype=str)
+    tickets = rows["ticket_id"].astype(int)
+    # Rated on the ticket's first row only, good for even tickets; every third ticket unrated.
+    first = ~rows["ticket_id"].duplicated()
+    rows["satisfaction_rating"] = None
+    rows.loc[first & (tickets % 3 != 0), "satisfaction_rating"] = (tickets % 2 == 0).map(
+        {True: "good", False: "bad"}
+    )
+    path = tmp_path / "rated.csv"
+    rows.to_csv(path, index=False)
+    result = replydiag.audit(path)
+    replies = result.replies.assign(ticket=result.replies["conversation_id"].astype(int))
+    rated = replies[replies["ticket"] % 3 != 0]
+    assert (
+        rated["satisfied"].notna().all() and replies.loc[replies["ticket"] % 3 == 0, "satisfied"].isna().all()
+    )
+    assert (rated["satisfied"] == (rated["ticket"] % 2 == 0)).all()
+    overall = result.impact().set_index(["level", "stratum", "group"]).loc[("templated", "all", "templated")]
+    assert overall["rated"] == len(rated[rated["kind"].astype(str) != "personal"])
+    assert overall["satisfied_low"] < overall["satisfied_rate"] < overall["satisfied_high"]
+    replydiag.write_audit(result, tmp_path / "out")
+    assert "satisfied, of rated (95% CI)" in (tmp_path / "out" / "report.md").read_text()

@@ -39,6 +39,7 @@ FIELDS = (
     "in_reply_to",
     "agent_side",
     "customer_side",
+    "rating",
 )
 
 
@@ -443,6 +444,27 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "description",
     ),
     "html": ("html body", "body html", "html", "richtext", "htmlbody"),
+    # The customer's satisfaction rating of the ticket or conversation (CSAT).
+    "rating": (
+        "satisfaction rating score",
+        "satisfaction rating",
+        "satisfaction",
+        "csat",
+        "csat score",
+        "customer satisfaction",
+        "conversation rating rating",
+        "rating",
+        "survey score",
+        "valutazione",
+        "soddisfazione",
+        "satisfaccion",
+        "calificacion",
+        "zufriedenheit",
+        "bewertung",
+        "satisfaction client",
+        "avaliacao",
+        "satisfacao",
+    ),
     "agent": (
         "agent",
         "agent name",

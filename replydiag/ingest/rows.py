@@ -191,6 +191,10 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
 
+    rating = column_of(frame, fields, "rating")
+    if rating is not None:
+        out["satisfied"] = satisfied(rating)
+
     reason = pd.Series(pd.NA, index=frame.index, dtype=_REASONS)
     reason[out["role"] == Role.NOTE.value] = "private note"
     reason[out["role"] == Role.SYSTEM.value] = "system event"
@@ -266,6 +270,10 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         notes.add(f"{missing} replies have no readable date (kept; left out of per-period figures)")
     accounting.notes = notes.render()
 
+    if "satisfied" in rows:
+        # A rating belongs to the conversation: whichever of its rows carries it.
+        by_conversation = rows.dropna(subset=["satisfied"]).groupby("conversation_id")["satisfied"].last()
+        rows["satisfied"] = rows["conversation_id"].map(by_conversation).astype("boolean")
     internal = {
         "created_raw",
         "conversation_raw",
@@ -314,6 +322,62 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         notes=accounting.notes,
         plan=plan,
     )
+
+
+_GOOD = {
+    "good",
+    "great",
+    "satisfied",
+    "positive",
+    "yes",
+    "happy",
+    "amazing",
+    "buono",
+    "bueno",
+    "gut",
+    "bon",
+    "bom",
+}
+_BAD = {
+    "bad",
+    "poor",
+    "unsatisfied",
+    "dissatisfied",
+    "negative",
+    "no",
+    "unhappy",
+    "terrible",
+    "cattivo",
+    "malo",
+    "schlecht",
+    "mauvais",
+    "ruim",
+}
+
+
+def satisfied(rating: pd.Series) -> pd.Series:
+    """A satisfaction rating read as satisfied (True) or not (False): Zendesk's good/bad,
+    1-5 stars (4 or 5), 0-10 scores (9 or 10 satisfied, 6 or less not, 7-8 neither), and
+    percentages; "offered", "unoffered" and blanks are no rating.
+
+    >>> satisfied(pd.Series(["good", "bad", "offered", "5", "2", "8", "10", None])).tolist()
+    [True, False, <NA>, True, False, <NA>, True, <NA>]
+    """
+    text = rating.astype("string").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=rating.index, dtype="boolean")
+    out[text.isin(_GOOD).fillna(False)] = True
+    out[text.isin(_BAD).fillna(False)] = False
+    number = pd.to_numeric(text.str.rstrip("%"), errors="coerce")
+    stars = number.between(1, 5) & out.isna()
+    out[stars & (number >= 4)] = True
+    out[stars & (number <= 3)] = False
+    tens = number.between(6, 10) & out.isna()  # 0-10 (NPS-like): 1-5 read as stars above
+    out[tens & (number >= 9)] = True
+    out[tens & (number <= 6)] = False
+    hundreds = (number > 10) & (number <= 100) & out.isna()
+    out[hundreds & (number >= 80)] = True
+    out[hundreds & (number < 60)] = False
+    return out
 
 
 def _link_ids(ids: pd.Series) -> pd.Series:

@@ -96,6 +96,10 @@ class FollowRow:
     frustrated_low: float | None
     frustrated_high: float | None
     ended: float | None
+    satisfied: float | None = None  # share of rated replies whose conversation was rated satisfied
+    satisfied_low: float | None = None
+    satisfied_high: float | None = None
+    rated: int = 0
 
 
 @dataclass(frozen=True)
@@ -267,6 +271,10 @@ def _followed(impact: pd.DataFrame | None, level: str, texts: dict | None, top: 
             frustrated_low=rate(r.frustrated_low),
             frustrated_high=rate(r.frustrated_high),
             ended=rate(r.ended_rate),
+            satisfied=rate(r.satisfied_rate),
+            satisfied_low=rate(r.satisfied_low),
+            satisfied_high=rate(r.satisfied_high),
+            rated=int(r.rated),
         )
         for r in rows.itertuples()
     ]
