@@ -121,7 +121,11 @@ def impact_bars(impact: pd.DataFrame, title: str = "Frustrated follow-ups after 
     """Templated vs personal: the share of replies the customer answered with a frustrated
     message (first and later replies), with 95% Wilson intervals."""
     fig, ax = _figure(7.5, 3.0)
-    rows = impact[(impact["level"] == "templated") & impact["enough_data"].astype(bool)]
+    rows = impact[
+        (impact["level"] == "templated")
+        & impact["stratum"].isin(["first reply", "later reply"])
+        & impact["enough_data"].astype(bool)
+    ]
     labels: list[str] = []
     rates: list[float] = []
     errors: list[list[float]] = [[], []]

@@ -152,8 +152,8 @@ IMPACT_COLUMNS = (
 
 def impact_table(replies: pd.DataFrame, *, min_replies: int = 30) -> pd.DataFrame:
     """Follow-up, frustrated follow-up and end-of-conversation rates with 95% Wilson intervals,
-    per kind and templated vs personal (all replies, first replies, later replies), per
-    template and per agent; rates are left empty where fewer than ``min_replies`` replies
+    per kind and templated vs personal (all replies, first replies, later replies, and within
+    each channel and each agent), per template and per agent; rates are left empty where fewer than ``min_replies`` replies
     have a known follow-up ("not enough data")."""
     known = replies[replies["customer_followed_up"].notna()].copy()
     if known.empty:
@@ -165,6 +165,11 @@ def impact_table(replies: pd.DataFrame, *, min_replies: int = 30) -> pd.DataFram
         for level in ("templated", "kind"):
             for group, members in part.groupby(part[level].astype(str)):
                 rows.append(_rates(level, str(stratum), str(group), members, min_replies))
+    # Templated vs personal within each channel and each agent (rates where counts allow).
+    for by in (c for c in ("channel", "agent") if c in known):
+        for value, part in known.groupby(known[by].astype(str)):
+            for group, members in part.groupby("templated"):
+                rows.append(_rates("templated", f"{by}: {value}", str(group), members, min_replies))
     for level in ("template_id", "agent"):
         for group, members in known.dropna(subset=[level]).groupby(level):
             rows.append(_rates(level.replace("_id", ""), "all", str(group), members, min_replies))
@@ -200,7 +205,9 @@ def headline(table: pd.DataFrame) -> dict:
     """Templated vs personal, per stratum: the comparison summary.json and the reports lead with."""
     if table.empty:
         return {}
-    rows = table[table["level"] == "templated"]
+    rows = table[
+        (table["level"] == "templated") & table["stratum"].isin(["all", "first reply", "later reply"])
+    ]
     out: dict = {}
     for stratum, part in rows.groupby("stratum"):
         out[str(stratum)] = {

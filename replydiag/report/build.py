@@ -248,6 +248,8 @@ def _followed(impact: pd.DataFrame | None, level: str, texts: dict | None, top: 
     if impact is None or impact.empty:
         return []
     rows = impact[impact["level"] == level]
+    if level == "templated":  # the report leads with the team-wide strata; impact.csv has the rest
+        rows = rows[rows["stratum"].isin(["all", "first reply", "later reply"])]
     if level == "template":
         rows = (
             rows[rows["enough_data"].astype(bool)]
