@@ -173,3 +173,24 @@ def test_an_export_replaced_before_its_text_is_read_again_is_refused(tiny_chunks
     with pytest.raises(InputError, match="changed while it was being analysed"):
         write_audit(result, tmp_path / "out")
     assert not (tmp_path / "out" / "replies.csv").exists()
+
+
+def test_stray_nul_bytes_keep_the_chunked_reading_and_its_results(tiny_chunks, tmp_path):
+    data = sample_path().read_bytes()
+    path = tmp_path / "nul.csv"
+    cut = data.index(b"\n", 20_000)  # NULs inside the first megabyte, between rows and in a cell
+    path.write_bytes(data[:cut] + b"\x00\x00" + data[cut : cut + 500] + b"\x00" + data[cut + 500 :])
+    chunked = api.audit(path, low_memory=True)
+    whole = api.audit(sample_path(), low_memory=False)
+    assert chunked.texts.files[0].chunks_read > 20  # read in chunks, not whole
+    assert chunked.accounting.rows_read == whole.accounting.rows_read
+    assert chunked.replies["kind"].astype(str).tolist() == whole.replies["kind"].astype(str).tolist()
+
+
+def test_a_file_of_nul_bytes_is_refused_as_empty_without_reading_it_whole(tmp_path):
+    from replydiag.errors import InputError
+
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"\x00" * (3 << 20))
+    with pytest.raises(InputError, match="only blank or NUL bytes"):
+        api.load(path, low_memory=True)

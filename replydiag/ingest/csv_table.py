@@ -204,6 +204,31 @@ def _header_length(data: bytes, delimiter: str) -> int:
     return len(data)
 
 
+class _WithoutNul(io.RawIOBase):
+    """A binary file read with its NUL bytes dropped."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        wanted = -1 if size is None else size
+        data = self.raw.read(wanted).replace(b"\x00", b"")
+        while wanted > 0 and not data:  # a block of NULs only: read on, unless at the end
+            more = self.raw.read(wanted)
+            if not more:
+                break
+            data = more.replace(b"\x00", b"")
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 class CsvChunks:
     """A CSV file read as a sequence of ``RawTable`` chunks of about ``block_size`` bytes.
 
@@ -217,6 +242,10 @@ class CsvChunks:
         self.encoding = encoding
         self.block_size = block_size
         self.size = path.stat().st_size
+        # Stray NULs (a damaged export) are dropped as the file streams past, as the whole-file
+        # path drops them: they would end a cell early, and must not cost the chunked reading.
+        self.drops_nul = b"\x00" in head
+        head = head.replace(b"\x00", b"")
         text = head[offset:].decode(_arrow_codec(encoding), errors="replace")
         self.delimiter = sniff_delimiter(text[:65536])
         self.names, self.header_end = _header_names(
@@ -257,8 +286,13 @@ class CsvChunks:
             ragged.append(row.text)
             return "skip"
 
-        with open(self.path, "rb") as handle, self._errors():
-            handle.seek(self.header_end)
+        with open(self.path, "rb") as raw, self._errors():
+            handle: Any = raw
+            if self.drops_nul:
+                handle = _WithoutNul(raw)
+                handle.read(self.header_end)  # header_end counts the bytes left after dropping NULs
+            else:
+                raw.seek(self.header_end)
             reader = pacsv.open_csv(
                 handle,
                 **_arrow_options(
@@ -274,7 +308,7 @@ class CsvChunks:
                     batch = reader.read_next_batch()
                 except StopIteration:
                     break
-                self.bytes_read = handle.tell()
+                self.bytes_read = raw.tell()
                 self.chunks_read += 1
                 frame = batch.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
                 if ragged and self.first_ragged is None:

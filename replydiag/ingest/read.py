@@ -123,6 +123,12 @@ def _csv_chunks(path: Path, chunk_bytes: int) -> CsvChunks | None:
     rest, which are read whole."""
     with open(path, "rb") as handle:
         head = handle.read(1 << 20)
+    if not head.replace(b"\x00", b"").strip() and _blank_throughout(path):
+        raise InputError(
+            "is empty (0 rows: only blank or NUL bytes)",
+            path=path,
+            hint="Export the replies again; the file has no content",
+        )
     if not head.strip() or looks_binary(head[:65536]):
         return None  # the whole-file path says what is wrong
     fast = utf8_candidate(head, path=path)
@@ -132,12 +138,19 @@ def _csv_chunks(path: Path, chunk_bytes: int) -> CsvChunks | None:
         encoding, offset = "cp1252", 0
     else:
         encoding, offset = fast[2], fast[1]
-    if (
-        _is_json(head[offset : offset + 4096].lstrip()[:64].decode("utf-8", "replace"), path)
-        or b"\x00" in head
-    ):
+    if _is_json(head[offset : offset + 4096].lstrip()[:64].decode("utf-8", "replace"), path):
         return None
     return CsvChunks(path, head=head, encoding=encoding, offset=offset, block_size=chunk_bytes)
+
+
+def _blank_throughout(path: Path) -> bool:
+    """True for a file of only NUL and white-space bytes, read a block at a time (a 2 GB file
+    of NULs is refused without holding it)."""
+    with open(path, "rb") as handle:
+        while block := handle.read(64 << 20):
+            if block.replace(b"\x00", b"").strip():
+                return False
+    return True
 
 
 def _load_chunks(
