@@ -65,14 +65,17 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
     except OSError as exc:
-        raise OutputError(
-            f"cannot be written ({exc.strerror or exc})",
-            path=path,
-            hint="Choose another --out folder, or free space on its disk",
-        ) from exc
+        raise _not_written(exc, path) from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _not_written(
+    exc: OSError, path: Path, hint: str = "Choose another --out folder, or free space on its disk"
+) -> OutputError:
+    """The one-line error for an output that the disk refused."""
+    return OutputError(f"cannot be written ({exc.strerror or exc})", path=path, hint=hint)
 
 
 def check_out_folder(out: Path) -> None:
@@ -85,11 +88,7 @@ def check_out_folder(out: Path) -> None:
         with tempfile.TemporaryFile(dir=out):
             pass
     except OSError as exc:
-        raise OutputError(
-            f"cannot be written ({exc.strerror or exc})",
-            path=out,
-            hint="Choose a folder you can write to with --out",
-        ) from exc
+        raise _not_written(exc, out, hint="Choose a folder you can write to with --out") from exc
 
 
 @contextmanager
@@ -116,11 +115,7 @@ def staged_folder(out: Path) -> Iterator[Path]:
                 os.chmod(entry, 0o777 & ~_umask())
             os.replace(entry, target)
     except OSError as exc:
-        raise OutputError(
-            f"cannot be written ({exc.strerror or exc})",
-            path=out,
-            hint="Choose another --out folder, or free space on its disk",
-        ) from exc
+        raise _not_written(exc, out) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

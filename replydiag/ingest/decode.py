@@ -47,10 +47,13 @@ def read_bytes(path: Path, member: str | None = None) -> bytes:
             hint=f"Pass the files inside, e.g. '{path}/*.csv'",
         )
     try:
-        data = path.read_bytes()
+        if member is None:
+            data = _unpacked(path.read_bytes(), path)
+        else:  # one file of a zip, read alone: a dump of thousands of tickets is not read per ticket
+            with zipfile.ZipFile(path) as archive:
+                data = _unpacked(archive.read(member), path / member)
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", path=path) from exc
-    data = _unpacked(data, path, member)
     if not data[:65536].strip() and not data.strip():  # strip() copies: only when the head is blank
         raise InputError(
             "is empty (0 rows)", path=path, hint="Export the replies again; the file has no content"
@@ -83,7 +86,7 @@ def archive_members(path: Path) -> list[str]:
     return [m.filename for m in members] if len(members) > 1 else []
 
 
-def _unpacked(data: bytes, path: Path, member: str | None = None) -> bytes:
+def _unpacked(data: bytes, path: Path) -> bytes:
     """A gzip file's contents, or the export inside a zip file (an .xlsx workbook stays whole)."""
     if data[:2] == b"\x1f\x8b":
         try:
@@ -95,8 +98,6 @@ def _unpacked(data: bytes, path: Path, member: str | None = None) -> bytes:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if "xl/workbook.xml" in archive.namelist():
                     return data
-                if member is not None:
-                    return _unpacked(archive.read(member), path / member)
                 members = _export_members(archive)
                 if len(members) != 1:
                     names = ", ".join(m.filename for m in members[:5])

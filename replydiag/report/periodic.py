@@ -148,15 +148,18 @@ def run_periodic(
     """Write ``DIR/<period>/report.{md,html}`` for every period with replies, plus ``DIR/index.{md,html}``."""
     out = Path(out_dir)
     with folder_lock(out), staged_folder(out) as staging:
-        _check_same_reports(out, result, period, append)
+        history, registry = _read_history(out / "history")
+        _check_same_reports(out, history, result, period, append)
         write_json(staging / MANIFEST, {"period": period})
-        return _run_periodic(result, out, staging, period=period, show_raw=show_raw, title=title)
+        return _run_periodic(
+            result, history, registry, out, staging, period=period, show_raw=show_raw, title=title
+        )
 
 
 MANIFEST = "replydiag-report.json"  # what a report folder holds: its period
 
 
-def _check_same_reports(out: Path, result, period: str, append: bool) -> None:
+def _check_same_reports(out: Path, earlier: pd.DataFrame, result, period: str, append: bool) -> None:
     """Refuse to mix exports in one report folder: another period, or another team (no agent
     and no template in common with the history). ``append`` merges them anyway."""
     manifest = out / MANIFEST
@@ -171,14 +174,12 @@ def _check_same_reports(out: Path, result, period: str, append: bool) -> None:
                 path=out,
                 hint=f"Use another --out folder, or --period {held}",
             )
-    history = out / "history" / "replies.csv.gz"
-    if append or not history.exists() or result.replies.empty:
+    if append or earlier.empty or result.replies.empty:
         return
-    earlier = pd.read_csv(history, dtype=str, usecols=lambda c: c in ("agent", "template_id", "source"))
     agents = set(earlier["agent"].dropna()) & set(result.replies["agent"].dropna().astype(str))
     templates = set(earlier["template_id"].dropna()) & set(result.replies["template_id"].dropna().astype(str))
     if not agents and not templates:
-        files = sorted(set(earlier["source"].dropna())) if "source" in earlier else []
+        files = sorted(set(earlier["source"].dropna()) - {"earlier runs"})
         raise OutputError(
             "holds reports of other agents"
             + (f" (from {', '.join(files[:3])})" if files else "")
@@ -189,11 +190,18 @@ def _check_same_reports(out: Path, result, period: str, append: bool) -> None:
 
 
 def _run_periodic(
-    result, out: Path, staging: Path, *, period: str, show_raw: bool, title: str
+    result,
+    history: pd.DataFrame,
+    registry: pd.DataFrame,
+    out: Path,
+    staging: Path,
+    *,
+    period: str,
+    show_raw: bool,
+    title: str,
 ) -> list[PeriodSummary]:
-    """Read the history from ``out``; write what changes into ``staging`` (moved into ``out`` after)."""
-    history_dir = out / "history"
-    history, registry = _read_history(history_dir)
+    """Merge this run into the history read from ``out``; write what changes into ``staging``
+    (moved into ``out`` after)."""
     current = result.replies.assign(reply_key=reply_keys(result.replies, result.sources))
     rows = merge_history(history, current)
     registry = merge_registry(registry, result.templates)
