@@ -119,8 +119,12 @@ class AuditResult:
         skipped = self.impact_skipped
         if skipped:
             return {"skipped": skipped}
+        undated = int(
+            (self.replies["customer_followed_up"].notna() & self.replies["created_at"].isna()).sum()
+        )
         return {
             "note": "associations, not causes: harder questions may draw both templates and follow-ups",
+            **({"undated_replies_ordered_by_row": undated} if undated else {}),
             "templated_vs_personal": headline(self.impact()),
         }
 

@@ -427,6 +427,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
         return RawTable(frame=frame.astype("string"), kind="json", notes=said)
     rows = []
     empty_conversations = 0
+    took_from_parent: set[str] = set()  # parent fields that turns were given
     for index, conversation in enumerate(records):
         turns = _turn_list(conversation.get(turn_key)) or []
         opening = _opening_message(conversation)
@@ -447,10 +448,17 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
                 continue
             row = {"conversation_id": conversation_id, "turn_index": str(position)}
             row.update(_speaker_keys(flatten_record(turn)))
-            for key, value in inherited.items():
-                row.setdefault(key, value)
+            taken = [k for k in inherited if k not in row]
+            for key in taken:
+                row[key] = inherited[key]
+            took_from_parent.update(taken)
             rows.append(_with_authors(row, authors))
         rows.extend(_side_turns(conversation, turn_key, conversation_id, len(turns)))
+    if took_from_parent:
+        said.append(
+            f"turns without their own {', '.join(sorted(took_from_parent))} took their conversation's"
+            f" (e.g. a Zendesk audit's events: its ticket, date and author)"
+        )
     frame = pd.DataFrame.from_records(rows).astype("string")
     raw = RawTable(frame=frame, kind="json", conversations=len(records), notes=said)
     if empty_conversations:

@@ -247,6 +247,9 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         candidates = rows.loc[agentish & rows["reply_id"].duplicated(keep=False), ["reply_id", "text_hash"]]
         if len(candidates) and (candidates.groupby("reply_id")["text_hash"].nunique() > 1).mean() > 0.1:
             identity = ["conversation_id", "reply_id"]
+            notes.add(
+                "message ids repeat across conversations with other texts: duplicates are looked for within each conversation"
+            )
         repeated = agentish & rows.duplicated(identity, keep=False)
         if repeated.any():
             twice = rows.loc[repeated, [*identity, "text_hash"]].duplicated(keep="first")
