@@ -68,7 +68,7 @@ def phrase_table(members: pd.DataFrame, replies: pd.DataFrame, codes: np.ndarray
     grouped = linked.groupby("key", sort=False)
     table = pd.DataFrame(
         {
-            "phrase_text": grouped["written"].agg(lambda s: s.value_counts().index[0]),
+            "phrase_text": _most_written(linked),
             "replies": grouped["replies"].sum(),
             "first_seen": grouped["first_seen"].min(),
             "last_seen": grouped["last_seen"].max(),
@@ -86,3 +86,11 @@ def phrase_table(members: pd.DataFrame, replies: pd.DataFrame, codes: np.ndarray
     table["phrase_id"] = [phrase_id(k) for k in table.index]
     table = table.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")
     return table.reset_index(drop=True)[list(PHRASE_COLUMNS)]
+
+
+def _most_written(linked: pd.DataFrame) -> pd.Series:
+    """Per key, its most common writing (ties: the first seen). One grouped count, not a
+    ``value_counts`` per phrase: at a million replies that loop alone took most of a minute."""
+    ways = linked.groupby(["key", "written"], sort=False).size().reset_index(name="n")
+    ways = ways.sort_values("n", ascending=False, kind="stable").drop_duplicates("key")
+    return ways.set_index("key")["written"]
