@@ -8,6 +8,9 @@ evidence make text *stock*:
 - a sentence or clause of at least ``SENTENCE_WORDS`` words (slots masked) sent in at least
   ``SENTENCE_REPLIES`` replies (a sentence longer than ``SPAN_WORDS``: ``SPAN_REPLIES``), as
   it is or (from ``NEAR_WORDS`` words) with one word changed, added or dropped;
+- a sentence of at least ``REWORDED_WORDS`` words retyped, with a word or two changed,
+  dropped or swapped, in at least ``SENTENCE_REPLIES`` replies (rapidfuzz ratio at least
+  ``REWORDED_RATIO`` to its group's representative): rewordings are one stock sentence;
 - a run of ``SPAN_WORDS`` words found in at least ``SPAN_REPLIES`` replies that holds
   together as a unit and is said to the end of its clause.
 
@@ -28,7 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from .cluster import cluster_codes
 from .features import token_ids
 from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
 
@@ -38,6 +44,8 @@ NEAR_WORDS = 6  # sentences this long also match with one word changed, added or
 SPAN_WORDS = 7
 SPAN_REPLIES = 2
 COHESION = 0.3  # a run's replies / its parts' replies at the weakest split point
+REWORDED_WORDS = 6  # sentences this long also match copies retyped with a word or two changed
+REWORDED_RATIO = 85.0  # ... as alike as this (rapidfuzz ratio, 0-100)
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: runs hashed as a polynomial
 _MAX_POSITION = 255  # later positions in a sentence share a weight (sentences are shorter)
@@ -88,6 +96,8 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     # A long sentence sent twice, as it is or one word apart, is pasted, as a long run is.
     needed = np.where(length >= SPAN_WORDS + 1, SPAN_REPLIES, SENTENCE_REPLIES)
     stock_sentence = (reuse >= needed) & (length >= SENTENCE_WORDS)
+    reworded, canonical = _reworded_reuse(words, sentence_owner, counts, stock_sentence, whole)
+    stock_sentence |= reworded >= SENTENCE_REPLIES
     in_stock = np.repeat(stock_sentence, length)
     clause_end = np.zeros(len(words.tokens), dtype=bool)
     clause_end[words.sentence_start[1:] - 1] = True
@@ -96,7 +106,7 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     per_text = np.bincount(words.owner, minlength=n_texts)
     stock_words = np.bincount(words.owner[in_stock], minlength=n_texts)
     share = np.divide(stock_words, per_text, out=np.zeros(n_texts), where=per_text > 0)
-    return StockText(share=share, sentences=_stock_sentences(masked, words, stock_sentence, whole))
+    return StockText(share=share, sentences=_stock_sentences(masked, words, stock_sentence, whole, canonical))
 
 
 def _words(keys: list[str]) -> _Words:
@@ -158,6 +168,61 @@ def _sentence_reuse(words: _Words, owner: np.ndarray, counts: np.ndarray) -> tup
 
 
 _SLICE_WORDS = 4_000_000
+
+
+def _reworded_reuse(
+    words: _Words, owner: np.ndarray, counts: np.ndarray, stock: np.ndarray, whole: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replies holding each sentence reworded: a copy ``REWORDED_RATIO`` alike (rapidfuzz
+    ratio of the matching keys), as agents retype a stock sentence with a word or two
+    changed, dropped or swapped ("which iOS version is showing in Settings" / "which iOS
+    version is currently showing in Settings?"); and each sentence's *canonical* sentence,
+    the one its rewordings are matched with (itself when it has none), so that rewordings
+    are one phrase and one template family.
+
+    Sentences of ``REWORDED_WORDS`` words or more are compared (shorter ones are common
+    phrasing one word away from each other), one lookup per distinct sentence, with the
+    reply clustering's search (rarest word pairs, one representative per group, no chaining).
+    """
+    length = np.diff(words.sentence_start)
+    reuse = np.zeros(len(length), dtype=np.int64)
+    canonical = np.arange(len(length))
+    long_enough = length >= REWORDED_WORDS
+    if not (long_enough & ~stock).any():
+        return reuse, canonical  # nothing a rewording could make stock
+    chosen = np.flatnonzero(long_enough)
+    # One lookup per distinct sentence, standing for all the replies that hold it.
+    _, first, inverse = np.unique(whole[chosen], return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    distinct = chosen[first]
+    clustering, row_key = cluster_codes(
+        np.arange(len(distinct)),
+        _sentence_keys(words, distinct),
+        threshold=REWORDED_RATIO,
+        min_support=SENTENCE_REPLIES,
+        min_fuzzy_chars=0,
+        weights=np.bincount(inverse, weights=counts[owner[chosen]], minlength=len(distinct)),
+    )
+    # A sentence shares in its group's replies: its representative's and every rewording's.
+    size = np.bincount(clustering.cluster, weights=clustering.counts, minlength=len(clustering.keys))
+    group = clustering.cluster[row_key][inverse]
+    reuse[chosen] = size[group].astype(np.int64)
+    sentence_of_key = np.empty(len(distinct), dtype=np.int64)
+    sentence_of_key[row_key] = distinct
+    canonical[chosen] = sentence_of_key[group]
+    return reuse, canonical
+
+
+def _sentence_keys(words: _Words, sentences: np.ndarray) -> list[str]:
+    """The matching key of each sentence (its words joined by spaces), built in Arrow."""
+    start = words.sentence_start[sentences]
+    length = words.sentence_start[sentences + 1] - start
+    offsets = np.concatenate([[0], np.cumsum(length)])
+    positions = np.repeat(start - offsets[:-1], length) + np.arange(offsets[-1])
+    vocabulary = pa.array(words.vocabulary, type=pa.large_string())
+    flat = vocabulary.take(pa.array(words.tokens[positions].astype(np.int64) - 1))
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), flat)
+    return pc.binary_join(lists, pa.scalar(" ", type=pa.large_string())).to_pylist()
 
 
 def _sentence_slices(start: np.ndarray) -> list[tuple[int, int]]:
@@ -365,14 +430,19 @@ def _to_clause_end(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _stock_sentences(masked: pd.Series, words: _Words, stock: np.ndarray, whole: np.ndarray) -> pd.DataFrame:
-    """The stock sentences of every text, with their key and how one of them is written."""
+def _stock_sentences(
+    masked: pd.Series, words: _Words, stock: np.ndarray, whole: np.ndarray, canonical: np.ndarray
+) -> pd.DataFrame:
+    """The stock sentences of every text, with their key and how one of them is written;
+    a reworded sentence carries its canonical sentence's key and writing."""
     index = np.flatnonzero(stock)
     if not len(index):
         return pd.DataFrame({"text": pd.Series([], dtype=np.int64), "key": [], "written": []})
     owner = words.owner[words.sentence_start[index]]
-    # One example per distinct stock sentence: its words give the key, its text the writing.
-    example = pd.Series(index).groupby(whole[index]).first()
+    # One example per distinct stock sentence (its canonical one): its words give the key,
+    # its text the writing.
+    group = whole[canonical[index]]
+    example = pd.Series(canonical[index]).groupby(group).first()
     keys = [
         " ".join(
             words.vocabulary[int(t) - 1]
@@ -388,7 +458,7 @@ def _stock_sentences(masked: pd.Series, words: _Words, stock: np.ndarray, whole:
         if k == keys[i]:
             written[keys[i]] = w  # reversed, so the first match in the text is kept
     key_of = pd.Series(keys, index=example.index)
-    chosen = key_of.reindex(whole[index]).to_numpy()
+    chosen = key_of.reindex(group).to_numpy()
     return pd.DataFrame({"text": owner, "key": chosen, "written": [written[k] for k in chosen]})
 
 

@@ -62,6 +62,23 @@ def test_one_writers_sentence_openings_with_new_words_each_time_are_not_stock():
     assert (shares == 0).all()
 
 
+def test_a_stock_sentence_retyped_with_a_word_or_two_changed_is_stock_and_one_phrase():
+    # Three agents retype the same question, never twice the same way (no exact copy, and
+    # more than one word apart): what Apple's care team does with "which iOS version".
+    retyped = [
+        "Which iOS version is currently showing in Settings under General and About?",
+        "Which iOS version is showing in Settings under General then About?",
+        "Which version of iOS is currently showing in Settings under General and About?",
+    ]
+    own = "The strap you sent us was the wrong colour, so a blue one goes out tomorrow."
+    texts = pd.Series([*retyped, own])
+    found = stock_text(texts, np.ones(4, dtype=np.int64))
+    assert (found.share[:3] == 1).all() and found.share[3] == 0
+    # The rewordings are one stock sentence (one phrase, one family), written one way.
+    assert found.sentences["key"].nunique() == 1
+    assert sorted(found.sentences["text"]) == [0, 1, 2]
+
+
 def test_a_long_run_sent_twice_is_stock_and_cut_at_its_clause_end():
     texts = pd.Series(
         [
