@@ -33,7 +33,14 @@ MIN_SUPPORT = 3
 
 def run_one(method: str, export: Path, out: Path) -> None:
     start = time.perf_counter()
-    if method == "replydiag":
+    if method == "pyarrow-read":
+        # The floor: a plain read of the same file into Arrow, no analysis (no labels to score).
+        from pyarrow import csv
+
+        table = csv.read_csv(export, parse_options=csv.ParseOptions(newlines_in_values=True))
+        labels = pd.DataFrame({"reply_id": [], "kind": [], "cluster": []})
+        assert table.num_rows
+    elif method == "replydiag":
         # End to end, as a user runs it: read -> analyse -> files written.
         subprocess.run(
             [sys.executable, "-m", "replydiag.cli", "audit", str(export), "--out", str(out / "audit")],
@@ -83,13 +90,22 @@ def run_one(method: str, export: Path, out: Path) -> None:
     (out / "stats.json").write_text(json.dumps({"seconds": seconds, "peak_mb": max(children, own) / 1024}))
 
 
-def measure(method: str, export: Path) -> tuple[pd.DataFrame, dict]:
+def measure(method: str, export: Path, limit: float | None = None) -> tuple[pd.DataFrame, dict]:
+    """Run one method in its own process; past ``limit`` seconds it is stopped and its time
+    reported as the limit, marked ``timed_out`` (so a ratio against it is a bound)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        subprocess.run([sys.executable, __file__, "one", method, str(export), str(out)], check=True)
-        return pd.read_csv(out / "labels.csv", dtype=str, keep_default_na=False), json.loads(
-            (out / "stats.json").read_text()
-        )
+        try:
+            subprocess.run(
+                [sys.executable, __file__, "one", method, str(export), str(out)], check=True, timeout=limit
+            )
+        except subprocess.TimeoutExpired:
+            empty = pd.DataFrame({"reply_id": [], "kind": [], "cluster": []})
+            return empty, {"seconds": float(limit or 0), "peak_mb": float("nan"), "timed_out": True}
+        return pd.read_csv(out / "labels.csv", dtype=str, keep_default_na=False), {
+            **json.loads((out / "stats.json").read_text()),
+            "timed_out": False,
+        }
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -152,6 +168,7 @@ def quality(args) -> None:
                 if method == "cdist-cc" and args.replies > args.cdist_max:
                     continue
                 labels, stats = measure(method, export)
+                stats.pop("timed_out")
                 rows.append({"method": method, "seed": seed, **score(labels, truth), **stats})
     table = pd.DataFrame(rows).groupby("method", sort=False).mean(numeric_only=True).drop(columns="seed")
     print(f"\nQuality on labelled exports: {args.replies:,} replies x seeds {args.seeds} (mean)\n")
@@ -176,11 +193,16 @@ def scale(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             export = generate(Path(tmp) / f"scale-{size}.csv", SampleConfig(replies=size, seed=99, weeks=26))
-            for method in ["replydiag", "drain3"] + (["cdist-cc"] if size <= args.cdist_max else []):
-                _labels, stats = measure(method, export)
+            methods = ["pyarrow-read", "replydiag", "drain3"] + (
+                ["cdist-cc"] if size <= args.cdist_max else []
+            )
+            for method in methods:
+                limit = None if method in ("pyarrow-read", "replydiag") else args.peer_limit
+                _labels, stats = measure(method, export, limit)
                 rows.append({"replies": size, "method": method, **stats})
+                late = f" (stopped at the {limit:.0f} s limit)" if stats["timed_out"] else ""
                 print(
-                    f"  {size:>9,} {method:12s} {stats['seconds']:8.1f} s {stats['peak_mb']:8.0f} MB",
+                    f"  {size:>9,} {method:12s} {stats['seconds']:8.1f} s {stats['peak_mb']:8.0f} MB{late}",
                     flush=True,
                 )
     table = pd.DataFrame(rows).set_index(["replies", "method"])
@@ -188,11 +210,14 @@ def scale(args) -> None:
     print(table.round(1).to_string())
     for size in args.sizes:
         ours = table.loc[(size, "replydiag")]
-        peer = table.loc[(size, "drain3")]
-        print(
-            f"{size:>9,} replies: replydiag {ours['seconds']:.1f} s / Drain3 {peer['seconds']:.1f} s = "
-            f"{ours['seconds'] / peer['seconds']:.2f}x the time; memory {ours['peak_mb'] / peer['peak_mb']:.2f}x"
-        )
+        for peer_name in ("drain3", "pyarrow-read"):
+            peer = table.loc[(size, peer_name)]
+            bound = "<= " if peer["timed_out"] else ""
+            print(
+                f"{size:>9,} replies: replydiag {ours['seconds']:.1f} s / {peer_name} {peer['seconds']:.1f} s = "
+                f"{bound}{ours['seconds'] / peer['seconds']:.2f}x the time; "
+                f"memory {ours['peak_mb'] / peer['peak_mb']:.2f}x"
+            )
     if len(args.sizes) >= 2:
         small, large = min(args.sizes), max(args.sizes)
         growth = table.loc[(large, "replydiag"), "seconds"] / table.loc[(small, "replydiag"), "seconds"]
@@ -271,6 +296,7 @@ def main() -> None:
     s = sub.add_parser("scale")
     s.add_argument("--sizes", type=int, nargs="+", default=[100000, 1000000])
     s.add_argument("--cdist-max", type=int, default=20000)
+    s.add_argument("--peer-limit", type=float, default=600.0, help="seconds before a peer is stopped")
     m = sub.add_parser("memory")
     m.add_argument("--replies", type=int, default=3_000_000)
     m.add_argument("--export", type=Path, help="an existing export instead of a generated one")

@@ -489,8 +489,8 @@ def _normalize_chunk(text: pd.Series) -> Normalized:
     return Normalized(signoff=cleaned["signoff"], masked=masked, key=key(masked), part=cleaned["part"])
 
 
-PARALLEL_ROWS = 200_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
-CHUNK_ROWS = 100_000
+PARALLEL_ROWS = 50_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
+CHUNK_ROWS = 50_000
 
 
 def normalize(text: pd.Series) -> Normalized:
