@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .followup import REPEAT
-from .metrics import wilson
+from .metrics import wilson_arrays
 from .models import Kind
 
 FOLLOWUP_COLUMNS = ("customer_followed_up", "followup_minutes", "followup_signal", "conversation_ended")
@@ -153,52 +153,82 @@ IMPACT_COLUMNS = (
 def impact_table(replies: pd.DataFrame, *, min_replies: int = 30) -> pd.DataFrame:
     """Follow-up, frustrated follow-up and end-of-conversation rates with 95% Wilson intervals,
     per kind and templated vs personal (all replies, first replies, later replies, and within
-    each channel and each agent), per template and per agent; rates are left empty where fewer than ``min_replies`` replies
-    have a known follow-up ("not enough data")."""
-    known = replies[replies["customer_followed_up"].notna()].copy()
+    each channel and each agent), per template and per agent; rates are left empty where fewer
+    than ``min_replies`` replies have a known follow-up ("not enough data")."""
+    known = replies[replies["customer_followed_up"].notna()]
     if known.empty:
         return pd.DataFrame(columns=list(IMPACT_COLUMNS))
-    known["templated"] = np.where(known["kind"].astype(str) == Kind.PERSONAL.value, "personal", "templated")
-    known["stratum"] = np.where(first_replies(known), "first reply", "later reply")
-    rows: list[dict] = []
-    for stratum, part in (("all", known), *known.groupby("stratum")):
+    counted = pd.DataFrame(
+        {
+            "templated": np.where(known["kind"].astype(str) == Kind.PERSONAL.value, "personal", "templated"),
+            "kind": known["kind"].astype(str).to_numpy(),
+            "stratum": np.where(first_replies(known), "first reply", "later reply"),
+            "followed_up": known["customer_followed_up"].astype(bool).to_numpy(),
+            "frustrated": known["followup_signal"].notna().to_numpy(),
+            "ended": known["conversation_ended"].astype("boolean").fillna(False).to_numpy(dtype=bool),
+            "satisfied": (
+                known["satisfied"].astype("boolean")
+                if "satisfied" in known
+                else pd.Series(pd.NA, index=known.index, dtype="boolean")
+            ).to_numpy(),
+        }
+    )
+    for extra in ("channel", "agent", "template_id"):
+        if extra in known:
+            counted[extra] = known[extra].astype("string").to_numpy()
+    parts = []
+    for stratum, part in (("all", counted), *counted.groupby("stratum")):
         for level in ("templated", "kind"):
-            for group, members in part.groupby(part[level].astype(str)):
-                rows.append(_rates(level, str(stratum), str(group), members, min_replies))
+            parts.append(_counts(part.assign(_stratum=str(stratum)), level, "_stratum"))
     # Templated vs personal within each channel and each agent (rates where counts allow).
-    for by in (c for c in ("channel", "agent") if c in known):
-        for value, part in known.groupby(known[by].astype(str)):
-            for group, members in part.groupby("templated"):
-                rows.append(_rates("templated", f"{by}: {value}", str(group), members, min_replies))
+    for by in (c for c in ("channel", "agent") if c in counted):
+        within = counted.assign(_stratum=by + ": " + counted[by].fillna("<NA>"))
+        parts.append(_counts(within, "templated", "_stratum"))
     for level in ("template_id", "agent"):
-        for group, members in known.dropna(subset=[level]).groupby(level):
-            rows.append(_rates(level.replace("_id", ""), "all", str(group), members, min_replies))
-    return pd.DataFrame(rows, columns=list(IMPACT_COLUMNS))
+        if level in counted:
+            table = _counts(counted.dropna(subset=[level]).assign(_stratum="all"), level, "_stratum")
+            parts.append(table.assign(level=level.replace("_id", "")))
+    return _rates(pd.concat(parts, ignore_index=True), min_replies)
 
 
-def _rates(level: str, stratum: str, group: str, members: pd.DataFrame, min_replies: int) -> dict:
-    n = len(members)
-    followed = int(members["customer_followed_up"].sum())
-    frustrated = int(members["followup_signal"].notna().sum())
-    ended = int(members["conversation_ended"].fillna(False).sum())
-    enough = n >= min_replies
-    row = {"level": level, "stratum": stratum, "group": group, "replies": n, "enough_data": enough}
-    for name, count in (("followed_up", followed), ("frustrated", frustrated), ("ended", ended)):
-        row[name] = count
-        row[f"{name}_rate"] = count / n if enough else np.nan
+def _counts(counted: pd.DataFrame, level: str, stratum: str) -> pd.DataFrame:
+    """Replies, follow-ups, frustrated follow-ups, ends, ratings per (stratum, group of ``level``)."""
+    grouped = counted.groupby([stratum, level], sort=True, observed=True)
+    table = grouped.agg(
+        replies=("followed_up", "size"),
+        followed_up=("followed_up", "sum"),
+        frustrated=("frustrated", "sum"),
+        ended=("ended", "sum"),
+        rated=("satisfied", "count"),
+        satisfied=("satisfied", "sum"),
+    ).reset_index()
+    return table.rename(columns={stratum: "stratum", level: "group"}).assign(level=level)
+
+
+def _rates(table: pd.DataFrame, min_replies: int) -> pd.DataFrame:
+    """Rates and 95% Wilson intervals where the counts allow (``enough_data``), else empty."""
+    table = table.astype({"replies": np.int64, "followed_up": np.int64, "frustrated": np.int64})
+    table = table.astype({"ended": np.int64, "rated": np.int64, "satisfied": np.int64})
+    enough = table["replies"] >= min_replies
+    table["enough_data"] = enough
+    n = table["replies"].to_numpy(dtype=float)
+    for name in ("followed_up", "frustrated", "ended"):
+        count = table[name].to_numpy(dtype=float)
+        table[f"{name}_rate"] = np.where(enough, count / n, np.nan)
         if name != "ended":
-            low, high = wilson(count, n) if enough else (np.nan, np.nan)
-            row[f"{name}_low"], row[f"{name}_high"] = low, high
+            low, high = wilson_arrays(count, n)
+            table[f"{name}_low"] = np.where(enough, low, np.nan)
+            table[f"{name}_high"] = np.where(enough, high, np.nan)
     # The export's own satisfaction rating, over the replies whose conversation was rated.
-    rated = members["satisfied"].dropna() if "satisfied" in members else pd.Series(dtype="boolean")
-    happy = int(rated.sum())
-    row["rated"], row["satisfied"] = len(rated), happy
-    if len(rated) >= min_replies:
-        row["satisfied_rate"] = happy / len(rated)
-        row["satisfied_low"], row["satisfied_high"] = wilson(happy, len(rated))
-    else:
-        row["satisfied_rate"] = row["satisfied_low"] = row["satisfied_high"] = np.nan
-    return row
+    rated = table["rated"].to_numpy(dtype=float)
+    happy = table["satisfied"].to_numpy(dtype=float)
+    some = rated >= min_replies
+    low, high = wilson_arrays(happy, rated)
+    table["satisfied_rate"] = np.where(some, happy / np.maximum(rated, 1), np.nan)
+    table["satisfied_low"] = np.where(some, low, np.nan)
+    table["satisfied_high"] = np.where(some, high, np.nan)
+    table["group"] = table["group"].astype(str)
+    return table[list(IMPACT_COLUMNS)]
 
 
 def headline(table: pd.DataFrame) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .models import KINDS, Kind
@@ -90,6 +91,23 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def wilson_arrays(successes: np.ndarray, n: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    """``wilson`` for arrays of counts at once ((0, 1) where ``n`` is 0).
+
+    >>> [x.round(3).tolist() for x in wilson_arrays(np.array([7.0, 0.0]), np.array([10.0, 0.0]))]
+    [[0.397, 0.0], [0.892, 1.0]]
+    """
+    n = np.asarray(n, dtype=float)
+    safe = np.maximum(n, 1)
+    p = np.asarray(successes, dtype=float) / safe
+    centre = (p + z * z / (2 * safe)) / (1 + z * z / safe)
+    half = z * np.sqrt(p * (1 - p) / safe + z * z / (4 * safe * safe)) / (1 + z * z / safe)
+    return (
+        np.where(n > 0, np.maximum(0.0, centre - half), 0.0),
+        np.where(n > 0, np.minimum(1.0, centre + half), 1.0),
+    )
 
 
 _PANDAS_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
