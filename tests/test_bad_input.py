@@ -24,6 +24,7 @@ REFUSED = {
     "truncated.json": "not valid JSON",
     "no_text_column.csv": "no text-like column (columns: id, score, when)",
     "deep_nesting.json": "nested deeper than any export",
+    "cut_in_quoted_cell.csv": "ends inside a quoted cell: the file looks cut off, its last row (from line 4)",
 }
 # file -> (rows read, replies analysed, skipped by reason)
 READ = {
@@ -125,6 +126,23 @@ def test_the_fix_a_refusal_suggests_works(name, tmp_path):
     assert flags, result.stderr
     fixed = runner.invoke(app, ["audit", str(path), *shlex.split(flags.group(1))])
     assert fixed.exit_code == 0, fixed.stderr
+
+
+@pytest.mark.parametrize("reading", ["--no-low-memory", "--low-memory"])
+def test_a_file_cut_inside_a_quoted_cell_is_refused_and_the_rows_before_it_read_once_it_is_cut_back(
+    reading, tmp_path
+):
+    import re
+
+    cut = BAD / "cut_in_quoted_cell.csv"
+    result = runner.invoke(app, ["audit", str(cut), reading])
+    assert result.exit_code == 2 and "ends inside a quoted cell" in result.stderr
+    first = int(re.search(r"delete the incomplete row from line (\d+) on", result.stderr).group(1))
+    kept = tmp_path / "kept.csv"
+    kept.write_text("".join(cut.read_text().splitlines(keepends=True)[: first - 1]))
+    fixed = runner.invoke(app, ["audit", str(kept), reading, "--json"])
+    assert fixed.exit_code == 0, fixed.stderr
+    assert json.loads(fixed.stdout)["accounting"]["rows_read"] == 2
 
 
 def test_an_excel_sheet_that_does_not_exist_names_the_sheets_and_the_flag_works(tmp_path):

@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,7 @@ def read_csv_bytes(
         ) from exc
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     del table
+    refuse_cut_in_quotes(data[-(1 << 16) :], frame, "utf-8", path, lambda: data.count(b"\n") + 1)
     raw = RawTable(frame=frame, kind="csv", delimiter=delimiter, ragged_rows=len(ragged))
     if ragged:
         where = data.find(ragged[0].encode("utf-8", errors="replace"))
@@ -145,6 +146,29 @@ def read_csv_bytes(
                 hint="Check the delimiter and that text cells with line breaks are quoted",
             )
     return raw
+
+
+def refuse_cut_in_quotes(
+    tail: bytes, frame: pd.DataFrame, codec: str, path: Path | str, last_line: Callable[[], int]
+) -> None:
+    """Refuse a file that ends inside a quoted cell: a quote opened in its last cell never
+    closes, so the file was cut off (a copy or download that stopped), and Arrow's reader
+    would take the end of the file for the end of the cell, a half reply counted as whole."""
+    if frame.empty:
+        return
+    value = frame.iloc[-1, -1]
+    if not isinstance(value, str) or not value.rstrip("\r\n"):
+        return
+    written = value.rstrip("\r\n").replace('"', '""').encode(codec, errors="replace")
+    end = tail.rstrip(b"\r\n")
+    if end.endswith(written) and end[: len(end) - len(written)].endswith(b'"'):
+        first = last_line() - value.rstrip("\r\n").count("\n")
+        raise FormatError(
+            f"ends inside a quoted cell: the file looks cut off, its last row (from line {first}) "
+            f"stops at {value.rstrip()[-30:]!r} with no closing quote",
+            path=path,
+            hint=f"Export the file again; or delete the incomplete row from line {first} on, to keep the rows before it",
+        )
 
 
 def _arrow_options(
@@ -280,6 +304,7 @@ class CsvChunks:
                 hint="Run again on a copy of the export that nothing else writes to",
             )
         self.ragged_rows, self.first_ragged, self.bytes_read, self.chunks_read = 0, None, 0, 0
+        self.last_frame: pd.DataFrame | None = None
         ragged: list[str] = []
 
         def on_invalid(row: Any) -> str:
@@ -311,6 +336,8 @@ class CsvChunks:
                 self.bytes_read = raw.tell()
                 self.chunks_read += 1
                 frame = batch.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+                if len(frame):
+                    self.last_frame = frame.iloc[-1:]
                 if ragged and self.first_ragged is None:
                     self.first_ragged = ragged[0]
                 yield RawTable(frame=frame, kind="csv", delimiter=self.delimiter, ragged_rows=len(ragged))
@@ -319,6 +346,11 @@ class CsvChunks:
             if ragged and self.first_ragged is None:
                 self.first_ragged = ragged[0]
             self.ragged_rows += len(ragged)  # ragged rows after the last batch
+        if self.last_frame is not None:
+            with open(self.path, "rb") as handle:
+                handle.seek(max(0, self.size - (1 << 16)))
+                tail = handle.read()
+            refuse_cut_in_quotes(tail, self.last_frame, _arrow_codec(self.encoding), self.path, self._lines)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -333,6 +365,13 @@ class CsvChunks:
             raise FormatError(
                 f"cannot be parsed as CSV ({message})", path=self.path, hint="Check the delimiter and quoting"
             ) from exc
+
+    def _lines(self) -> int:
+        lines = 0
+        with open(self.path, "rb") as handle:
+            while block := handle.read(1 << 24):
+                lines += block.count(b"\n")
+        return lines + 1
 
     def check_ragged(self, rows: int) -> None:
         """Refuse the file when more rows are ragged than a few stray ones (see ``RAGGED_TOLERANCE``)."""
