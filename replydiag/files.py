@@ -43,6 +43,42 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# Formula starts behind any number of quote marks: escaped with one more, so that reading
+# back (``unescape_formulas``) restores every cell exactly, whatever it started with.
+_ESCAPED_START = r"^'*[=+\-@\t\r]"
+
+
+def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells a spreadsheet would run as formulas start with ``'``, reversibly:
+    for files replydiag reads back itself (the report history), where ``safe_frame``'s one-way
+    prefix would pile up run after run.
+
+    >>> escape_formulas(pd.DataFrame({"t": ["=1+1", "'=x", "ok"]}))["t"].tolist()
+    ["'=1+1", "''=x", 'ok']
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
+            text = out[col].astype("string")
+            risky = text.str.match(_ESCAPED_START).fillna(False).astype(bool)
+            out[col] = text.where(~risky, "'" + text)
+    return out
+
+
+def unescape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """``escape_formulas`` undone (in place, string columns only).
+
+    >>> unescape_formulas(escape_formulas(pd.DataFrame({"t": ["=1+1", "'=x", "ok"]})))["t"].tolist()
+    ['=1+1', "'=x", 'ok']
+    """
+    for col in frame.columns:
+        if pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object:
+            text = frame[col].astype("string")
+            escaped = text.str.match("'" + _ESCAPED_START[1:]).fillna(False).astype(bool)
+            frame[col] = text.where(~escaped, text.str.slice(1))
+    return frame
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

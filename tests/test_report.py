@@ -145,6 +145,31 @@ def test_history_of_split_exports_without_ids_keeps_every_reply(tmp_path):
     assert len(history) == whole
 
 
+def test_history_is_formula_safe_and_read_back_exactly_run_after_run(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "id,agent,role,created_at,text\n"
+        '1,=HYPERLINK("http://x"),agent,2026-01-05T10:00:00Z,"=1+1 is what the form shows"\n'
+        "2,Ann,agent,2026-01-05T11:00:00Z,@maria the parcel left today\n"
+        '3,Ann,agent,2026-01-06T11:00:00Z,"\'=x was a typo, sorry"\n'
+    )
+    out = tmp_path / "reports"
+    for _ in range(3):  # read back and written again each run: nothing may pile up
+        assert runner.invoke(app, ["report", str(export), "--out", str(out), "--append"]).exit_code == 0
+    raw = pd.read_csv(out / "history" / "replies.csv.gz", dtype=str).set_index("reply_id")
+    assert raw.loc["1", "agent"] == '\'=HYPERLINK("http://x")' and raw.loc["1", "masked"].startswith(
+        "'={number}+"
+    )
+    assert raw.loc["2", "masked"].startswith("'@") or not raw.loc["2", "masked"].startswith("@")
+    assert raw.loc["3", "masked"].startswith("''=x")
+    from replydiag.report.periodic import _read_history
+
+    back, _ = _read_history(out / "history")
+    back = back.set_index("reply_id")
+    assert back.loc["1", "agent"] == '=HYPERLINK("http://x")'
+    assert back.loc["1", "masked"].startswith("={number}+") and back.loc["3", "masked"].startswith("'=x")
+
+
 def test_two_report_runs_on_one_folder_at_once_both_land(tmp_path):
     import sys
 

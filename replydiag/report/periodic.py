@@ -19,7 +19,16 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import OutputError
-from ..files import atomic_path, folder_lock, safe_frame, staged_folder, write_json, write_text
+from ..files import (
+    atomic_path,
+    escape_formulas,
+    folder_lock,
+    safe_frame,
+    staged_folder,
+    unescape_formulas,
+    write_json,
+    write_text,
+)
 from ..metrics import breakdown, period_before, period_labels, period_span, shares
 from .build import build_report, coverage_of
 from .render import render_index_html, render_index_markdown
@@ -56,6 +65,7 @@ def _read_history(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     templates = pd.DataFrame(columns=["template_id", "template_text", "first_seen", "last_seen"])
     if replies_path.exists():
         replies = pd.read_csv(replies_path, dtype=str, keep_default_na=False, na_values=[""])
+        replies = unescape_formulas(replies)
         replies["created_at"] = pd.to_datetime(replies["created_at"], utc=True, errors="coerce")
         if "source" not in replies:  # a history written before sources were kept
             replies["source"] = "earlier runs"
@@ -71,7 +81,8 @@ def _write_history(folder: Path, replies: pd.DataFrame, templates: pd.DataFrame)
     out["created_at"] = out["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     out["kind"] = out["kind"].astype(str)
     with atomic_path(folder / "replies.csv.gz") as tmp:
-        out.to_csv(tmp, index=False, compression="gzip")
+        # Formula-safe as every CSV a spreadsheet may open, and read back exactly next run.
+        escape_formulas(out).to_csv(tmp, index=False, compression="gzip")
     with atomic_path(folder / "templates.csv") as tmp:
         safe_frame(templates).to_csv(tmp, index=False)  # a plain CSV a spreadsheet may open
 
