@@ -27,27 +27,37 @@ stderr = Console(stderr=True)
 
 # Options shared by the commands, declared once.
 Exports = Annotated[
-    list[str], typer.Argument(help="Export files (CSV, JSON, NDJSON, .xlsx, .gz, .zip), folders or globs.")
+    list[str],
+    typer.Argument(
+        metavar="EXPORT...", help="Export files (CSV, JSON, NDJSON, .xlsx, .gz, .zip), folders or globs."
+    ),
 ]
 ColumnMap = Annotated[
     list[str] | None,
-    typer.Option("--map", help="Override a detected column, e.g. --map text=Body (repeatable)."),
+    typer.Option(
+        "--map", metavar="FIELD=COLUMN", help="Override a detected column, e.g. --map text=Body (repeatable)."
+    ),
 ]
 Format = Annotated[
     str | None,
     typer.Option(
         "--format",
+        metavar="LAYOUT",
         help="Force the export layout instead of detecting it (zendesk, freshdesk, intercom, twcs, generic ...).",
     ),
 ]
 Threshold = Annotated[
-    float | None, typer.Option("--threshold", help="Similarity 0-100 to join a template [85].")
+    float | None,
+    typer.Option("--threshold", metavar="0-100", help="Similarity 0-100 to join a template [85]."),
 ]
-MinSupport = Annotated[int | None, typer.Option("--min-support", help="Replies a template needs [3].")]
+MinSupport = Annotated[
+    int | None, typer.Option("--min-support", metavar="N", help="Replies a template needs [3].")
+]
 ConfigFile = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="A replydiag.toml with column map, thresholds, agent aliases, excluded authors, period.",
     ),
 ]
@@ -55,6 +65,7 @@ ShowRaw = Annotated[
     bool,
     typer.Option(
         "--show-raw",
+        metavar="",
         help="Show example replies unmasked in reports (emails, phones and names are masked by default).",
     ),
 ]
@@ -62,13 +73,18 @@ LowMemory = Annotated[
     bool | None,
     typer.Option(
         "--low-memory/--no-low-memory",
+        metavar="",
         help="Read CSV exports in chunks and keep no reply text in memory (the default above 256 MB; "
         "--no-low-memory reads them whole).",
     ),
 ]
 Sheet = Annotated[
     str | None,
-    typer.Option("--sheet", help="The sheet of an .xlsx workbook to read (default: the most reply-like)."),
+    typer.Option(
+        "--sheet",
+        metavar="NAME",
+        help="The sheet of an .xlsx workbook to read (default: the most reply-like).",
+    ),
 ]
 
 
@@ -103,9 +119,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    debug: bool = typer.Option(False, "--debug", metavar="", help="Show tracebacks for errors."),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False, "--version", metavar="", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     State.debug = debug
@@ -167,23 +183,29 @@ def _audit(
     return api.audit(exports, **config.audit_options(), low_memory=low_memory, sheet=sheet, progress=progress)
 
 
-@app.command()
+@app.command(short_help="Analyse exports: how templated the replies are; --out writes the files and report.")
 def audit(
     exports: Exports,
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Folder for replies.csv, templates.csv, summary.json and the report."
+        None,
+        "--out",
+        "-o",
+        metavar="FOLDER",
+        help="Folder for replies.csv, templates.csv, summary.json and the report.",
     ),
     column_map: ColumnMap = None,
     format: Format = None,
     threshold: Threshold = None,
     min_support: MinSupport = None,
-    redact: bool = typer.Option(False, "--redact", help="Leave reply text out of replies.csv."),
-    as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout instead of tables."),
+    redact: bool = typer.Option(False, "--redact", metavar="", help="Leave reply text out of replies.csv."),
+    as_json: bool = typer.Option(
+        False, "--json", metavar="", help="Print summary.json to stdout instead of tables."
+    ),
     config: ConfigFile = None,
     show_raw: ShowRaw = False,
     low_memory: LowMemory = None,
     sheet: Sheet = None,
-    top: int = typer.Option(10, "--top", min=1, help="Templates and agents to list."),
+    top: int = typer.Option(10, "--top", min=1, metavar="N", help="Templates and agents to list."),
 ) -> None:
     """Analyse exports and print how templated the replies are; with --out, also write
     replies.csv, templates.csv, summary.json and report.html / report.md.
@@ -221,11 +243,15 @@ def audit(
             stderr.print(f"[dim]wrote {written[name]}[/dim]")
 
 
-@app.command()
+@app.command(short_help="One report per period, compared with the period before; the folder keeps history.")
 def report(
     exports: Exports,
-    out: Path = typer.Option(..., "--out", "-o", help="Report folder; keeps the history between runs."),
-    period: str | None = typer.Option(None, "--period", help="week, month or quarter (default week)."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", metavar="FOLDER", help="Report folder; keeps the history between runs."
+    ),
+    period: str | None = typer.Option(
+        None, "--period", metavar="PERIOD", help="week, month or quarter (default week)."
+    ),
     column_map: ColumnMap = None,
     format: Format = None,
     threshold: Threshold = None,
@@ -235,9 +261,11 @@ def report(
     low_memory: LowMemory = None,
     sheet: Sheet = None,
     append: bool = typer.Option(
-        False, "--append", help="Merge into a folder that holds another team's reports."
+        False, "--append", metavar="", help="Merge into a folder that holds another team's reports."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the periods and row accounting as JSON."),
+    as_json: bool = typer.Option(
+        False, "--json", metavar="", help="Print the periods and row accounting as JSON."
+    ),
 ) -> None:
     """Write one HTML and Markdown report per period, each compared with the period before,
     and an index. Run it on each new export: the folder keeps the history.
@@ -288,13 +316,13 @@ def report(
     stderr.print(f"[dim]wrote {out / 'index.html'} and {len(periods)} period reports[/dim]")
 
 
-@app.command()
+@app.command(short_help="Show what was detected: layout, columns, row accounting, learned boilerplate.")
 def inspect(
     exports: Exports,
     column_map: ColumnMap = None,
     format: Format = None,
     sheet: Sheet = None,
-    as_json: bool = typer.Option(False, "--json", help="Print what was detected as JSON."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print what was detected as JSON."),
 ) -> None:
     """Show the detected layout, the column chosen for each field, the row accounting, the
     boilerplate (signatures, recurring openings) learned per agent and three example replies,

@@ -181,3 +181,27 @@ def test_without_a_terminal_each_long_stage_says_when_it_starts_and_ends(capsys)
         "replydiag: clustering distinct replies (60,000)…",
         "replydiag: clustering distinct replies done",
     ]
+
+
+@pytest.mark.parametrize("command", ["audit", "report", "inspect"])
+def test_help_names_what_each_option_takes_not_python_types(command):
+    help_text = runner.invoke(app, [command, "--help"], terminal_width=100).output
+    options = help_text.split("Options")[1].split("--help")[0]
+    assert "<bool>" not in options and "<list[str]>" not in options and "<str>" not in options
+    assert "FIELD=COLUMN" in options
+
+
+def test_replies_csv_leaves_out_columns_the_export_cannot_fill(tmp_path):
+    # Replies only (no customer messages, no macro field, no multi-part replies).
+    export = tmp_path / "replies_only.csv"
+    export.write_text(
+        "id,agent,text\n"
+        + "".join(f"{i},Ann,Your refund for order {1000 + i} is on its way.\n" for i in range(4))
+    )
+    assert runner.invoke(app, ["audit", str(export), "--out", str(tmp_path / "a")]).exit_code == 0
+    columns = pd.read_csv(tmp_path / "a" / "replies.csv").columns
+    assert not {"helpdesk_template", "part_of", "customer_followed_up", "followup_signal"} & set(columns)
+    # The sample has customer messages: what followed each reply is known, so it is written.
+    assert runner.invoke(app, ["audit", str(SAMPLE), "--out", str(tmp_path / "b")]).exit_code == 0
+    full = pd.read_csv(tmp_path / "b" / "replies.csv").columns
+    assert {"customer_followed_up", "followup_minutes", "followup_signal"} <= set(full)

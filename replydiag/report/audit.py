@@ -73,7 +73,15 @@ def write_audit(
 def _write_set(
     result: AuditResult, out: Path, *, report: bool, redact: bool, show_raw: bool, progress: Progress | None
 ) -> dict[str, Path]:
-    columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text"))
+    # Enrichments the export cannot give (no help-desk macro field, no multi-part replies, no
+    # customer messages) are left out rather than written as columns of nothing.
+    def unknown(column: str) -> bool:
+        return column not in result.replies or bool(result.replies[column].isna().all())
+
+    empty = {c for c in ("helpdesk_template", "part_of") if unknown(c)}
+    if unknown("customer_followed_up"):  # an empty signal column alone says "no signal"
+        empty |= {"customer_followed_up", "followup_minutes", "followup_signal"}
+    columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text") and c not in empty)
     if redact or result.has_text:
         replies = write_csv(out / "replies.csv", result.replies, columns)
     else:
