@@ -23,6 +23,16 @@ FOLLOWUP_COLUMNS = ("customer_followed_up", "followup_minutes", "followup_signal
 MIN_KNOWN_SHARE = 0.05  # below this share of replies with a known follow-up, the section is skipped
 
 
+def period_impact_skipped(replies: pd.DataFrame) -> str | None:
+    """Why a period's replies cannot say what followed them, or None when they can."""
+    known = (
+        replies["customer_followed_up"] if "customer_followed_up" in replies else pd.Series(dtype="boolean")
+    )
+    if not len(replies) or known.notna().mean() < MIN_KNOWN_SHARE:
+        return "too few of this period's replies have a known next customer message"
+    return None
+
+
 def follow_ups(replies: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """The follow-up columns for ``replies`` (aligned with them); missing where the export
     cannot tell (no customer message in the reply's conversation).

@@ -170,6 +170,27 @@ def test_history_is_formula_safe_and_read_back_exactly_run_after_run(tmp_path):
     assert back.loc["1", "masked"].startswith("={number}+") and back.loc["3", "masked"].startswith("'=x")
 
 
+def test_each_period_report_says_what_followed_its_replies_whichever_run_read_them(tmp_path):
+    frame = pd.read_csv(SAMPLE, dtype=str)
+    dates = pd.to_datetime(frame["created_at"], utc=True)
+    split = pd.Timestamp("2026-02-15", tz="UTC")  # February is read half in each run
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    frame[dates < split].to_csv(first, index=False)
+    frame[dates >= split].to_csv(second, index=False)
+    out = tmp_path / "reports"
+    for path in (first, second):
+        assert runner.invoke(app, ["report", str(path), "--period", "month", "--out", str(out)]).exit_code == 0
+    history = pd.read_csv(out / "history" / "replies.csv.gz", dtype=str)
+    assert set(history["customer_followed_up"].dropna()) == {"True", "False"}
+    february = (out / "2026-02" / "report.md").read_text()
+    assert "## What followed the replies" in february
+    rows = re.findall(r"^\| all, (?:personal|templated) \| (\d+) \|", february, flags=re.M)
+    second_half = replydiag.audit(second).replies
+    in_second = (second_half["created_at"].dt.month == 2) & second_half["customer_followed_up"].notna()
+    # The first run's February replies count too: their follow-ups came back from the history.
+    assert sum(int(n) for n in rows) > int(in_second.sum())
+
+
 def test_two_report_runs_on_one_folder_at_once_both_land(tmp_path):
     import sys
 

@@ -29,6 +29,7 @@ from ..files import (
     write_json,
     write_text,
 )
+from ..impact import impact_table, period_impact_skipped
 from ..metrics import breakdown, period_before, period_labels, period_span, shares
 from .build import build_report, coverage_of
 from .render import render_index_html, render_index_markdown
@@ -45,7 +46,14 @@ HISTORY_COLUMNS = (
     "kind",
     "template_id",
     "masked",
+    # What followed each reply, so that every period's report can say it whichever run read it.
+    "customer_followed_up",
+    "followup_minutes",
+    "followup_signal",
+    "conversation_ended",
+    "satisfied",
 )
+_FLAGS = ("customer_followed_up", "conversation_ended", "satisfied")
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,11 @@ def _read_history(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if replies_path.exists():
         replies = pd.read_csv(replies_path, dtype=str, keep_default_na=False, na_values=[""])
         replies = unescape_formulas(replies)
+        for flag in _FLAGS:  # True/False/empty as written; a history from before has none
+            known = replies[flag] if flag in replies else pd.Series(pd.NA, index=replies.index)
+            replies[flag] = known.map({"True": True, "False": False}).astype("boolean")
+        if "followup_minutes" in replies:
+            replies["followup_minutes"] = pd.to_numeric(replies["followup_minutes"], errors="coerce")
         replies["created_at"] = pd.to_datetime(replies["created_at"], utc=True, errors="coerce")
         if "source" not in replies:  # a history written before sources were kept
             replies["source"] = "earlier runs"
@@ -77,7 +90,7 @@ def _read_history(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _write_history(folder: Path, replies: pd.DataFrame, templates: pd.DataFrame) -> None:
-    out = replies[list(HISTORY_COLUMNS)].copy()
+    out = replies.reindex(columns=list(HISTORY_COLUMNS)).copy()
     out["created_at"] = out["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     out["kind"] = out["kind"].astype(str)
     with atomic_path(folder / "replies.csv.gz") as tmp:
@@ -266,6 +279,8 @@ def _run_periodic(
                     compared_with=compared,
                 ),
                 min_replies=minimum,
+                impact=None if period_impact_skipped(current) else impact_table(current, min_replies=minimum),
+                impact_skipped=period_impact_skipped(current),
             )
             write_report(report, staging / label)
         now = shares(current)["templated_share"]
