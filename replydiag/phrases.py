@@ -94,3 +94,47 @@ def _most_written(linked: pd.DataFrame) -> pd.Series:
     ways = linked.groupby(["key", "written"], sort=False).size().reset_index(name="n")
     ways = ways.sort_values("n", ascending=False, kind="stable").drop_duplicates("key")
     return ways.set_index("key")["written"]
+
+
+def phrase_ids_of_texts(members: pd.DataFrame, n_texts: int) -> np.ndarray:
+    """Per text: the ids of the phrases it holds, space-separated (empty when none), so each
+    reply can carry them (``phrase_ids``) and a period's phrases be counted from its replies.
+
+    >>> members = pd.DataFrame({"text": [1, 1], "key": ["we will check", "sorry for that"]})
+    >>> phrase_ids_of_texts(members, 3).tolist()
+    ['', 'P39c0cf30 Pb69d409a', '']
+    """
+    out = np.full(n_texts, "", dtype=object)
+    if members.empty:
+        return out
+    pairs = members[["text", "key"]].drop_duplicates()
+    ids = pd.Series([phrase_id(k) for k in pairs["key"]], index=pairs.index)
+    joined = ids.groupby(pairs["text"].to_numpy()).agg(lambda s: " ".join(sorted(s)))
+    out[joined.index.to_numpy()] = joined.to_numpy()
+    return out
+
+
+def phrases_of_replies(replies: pd.DataFrame, texts: pd.DataFrame) -> pd.DataFrame:
+    """The phrase table of some replies (``phrase_ids``, ``agent``, ``created_at``,
+    ``reply_id``), phrase texts from ``texts`` (``phrase_id``, ``phrase_text``): what a
+    period's report lists, counted from its own replies whichever run read them."""
+    held = replies[["phrase_ids", "agent", "created_at", "reply_id"]].dropna(subset=["phrase_ids"])
+    held = held.assign(phrase_id=held["phrase_ids"].astype(str).str.split()).explode("phrase_id")
+    held = held.dropna(subset=["phrase_id"])
+    held = held[held["phrase_id"] != ""]
+    if held.empty:
+        return pd.DataFrame(columns=list(PHRASE_COLUMNS))
+    grouped = held.groupby("phrase_id")
+    table = pd.DataFrame(
+        {
+            "replies": grouped.size(),
+            "agents": grouped["agent"].nunique(),
+            "first_seen": grouped["created_at"].min(),
+            "last_seen": grouped["created_at"].max(),
+            "example_reply_id": grouped["reply_id"].first(),
+        }
+    ).reset_index()
+    table = table.merge(texts[["phrase_id", "phrase_text"]].drop_duplicates("phrase_id"), on="phrase_id")
+    table["words"] = table["phrase_text"].astype(str).str.split().str.len()
+    table = table.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")
+    return table.reset_index(drop=True)[list(PHRASE_COLUMNS)]

@@ -22,7 +22,7 @@ from .distinct import DistinctReplies, first_rows
 from .memory import release_memory
 from .models import Kind, Settings
 from .multipart import joined_stock, part_groups
-from .phrases import phrase_table
+from .phrases import phrase_ids_of_texts, phrase_table
 from .slots import recover_template, template_id
 from .stock import stock_text
 
@@ -159,6 +159,8 @@ def analyze_replies(
             "signoff": signoff,
             "helpdesk_template": replies["helpdesk_template"].astype("string"),
             "masked": distinct.masked_of(replies),
+            # The stock phrases each reply holds: what a period's phrase counts are made of.
+            "phrase_ids": phrase_ids_of_texts(stock_found.sentences, len(keys))[codes],
         }
     )
     templates = _template_table(out, clustering, row_key, labels, ids, cluster_id, stock_found.sentences)

@@ -189,6 +189,16 @@ def test_each_period_report_says_what_followed_its_replies_whichever_run_read_th
     in_second = (second_half["created_at"].dt.month == 2) & second_half["customer_followed_up"].notna()
     # The first run's February replies count too: their follow-ups came back from the history.
     assert sum(int(n) for n in rows) > int(in_second.sum())
+    # And their phrases: February's most reused phrases are counted over both runs' replies,
+    # as one run over the whole sample counts them.
+    whole = tmp_path / "whole"
+    assert runner.invoke(app, ["report", str(SAMPLE), "--period", "month", "--out", str(whole)]).exit_code == 0
+
+    def phrases(folder):
+        text = (folder / "2026-02" / "report.md").read_text().split("## Most reused phrases")[1]
+        return dict(re.findall(r"^\| (P[0-9a-f]{8}) \| .*? \| (\d+) \|", text, flags=re.M)[:3])
+
+    assert phrases(out) and phrases(out) == phrases(whole)
 
 
 def test_two_report_runs_on_one_folder_at_once_both_land(tmp_path):

@@ -31,6 +31,7 @@ from ..files import (
 )
 from ..impact import impact_table, period_impact_skipped
 from ..metrics import breakdown, period_before, period_labels, period_span, shares
+from ..phrases import phrases_of_replies
 from .build import build_report, coverage_of
 from .render import render_index_html, render_index_markdown
 from .write import write_report
@@ -46,6 +47,7 @@ HISTORY_COLUMNS = (
     "kind",
     "template_id",
     "masked",
+    "phrase_ids",
     # What followed each reply, so that every period's report can say it whichever run read it.
     "customer_followed_up",
     "followup_minutes",
@@ -65,6 +67,22 @@ class PeriodSummary:
     path: str
     dates: tuple[str, str] = ("", "")  # first and last day of the period
     small: bool = False  # fewer replies than ``Settings.min_replies``
+
+
+PHRASE_REGISTRY = "phrases.csv"  # phrase_id, phrase_text: the texts of the phrases in the history
+
+
+def _read_phrase_texts(folder: Path) -> pd.DataFrame:
+    path = folder / PHRASE_REGISTRY
+    if not path.exists():
+        return pd.DataFrame(columns=["phrase_id", "phrase_text"])
+    return unescape_formulas(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
+
+
+def _merge_phrase_texts(known: pd.DataFrame, phrases: pd.DataFrame) -> pd.DataFrame:
+    fresh = phrases[["phrase_id", "phrase_text"]].astype(str) if len(phrases) else known.iloc[0:0]
+    merged = pd.concat([known, fresh], ignore_index=True).drop_duplicates("phrase_id", keep="last")
+    return merged.sort_values("phrase_id").reset_index(drop=True)
 
 
 def _read_history(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -229,6 +247,7 @@ def _run_periodic(
     current = result.replies.assign(reply_key=reply_keys(result.replies, result.sources))
     rows = merge_history(history, current)
     registry = merge_registry(registry, result.templates)
+    phrase_texts = _merge_phrase_texts(_read_phrase_texts(out / "history"), result.phrases)
     dated = rows.dropna(subset=["created_at"]).copy()
     dated["period"] = period_labels(dated["created_at"], period).to_numpy()
     periods = sorted(dated["period"].unique())
@@ -279,6 +298,7 @@ def _run_periodic(
                     compared_with=compared,
                 ),
                 min_replies=minimum,
+                phrases=phrases_of_replies(current, phrase_texts) if "phrase_ids" in current else None,
                 impact=None if period_impact_skipped(current) else impact_table(current, min_replies=minimum),
                 impact_skipped=period_impact_skipped(current),
             )
@@ -302,6 +322,8 @@ def _run_periodic(
         last_label = label
 
     _write_history(staging / "history", rows, registry)
+    with atomic_path(staging / "history" / PHRASE_REGISTRY) as tmp:
+        escape_formulas(phrase_texts).to_csv(tmp, index=False)
     write_text(staging / "index.md", render_index_markdown(title, summaries, minimum))
     write_text(staging / "index.html", render_index_html(title, summaries, minimum))
     return summaries
