@@ -179,7 +179,9 @@ def test_each_period_report_says_what_followed_its_replies_whichever_run_read_th
     frame[dates >= split].to_csv(second, index=False)
     out = tmp_path / "reports"
     for path in (first, second):
-        assert runner.invoke(app, ["report", str(path), "--period", "month", "--out", str(out)]).exit_code == 0
+        assert (
+            runner.invoke(app, ["report", str(path), "--period", "month", "--out", str(out)]).exit_code == 0
+        )
     history = pd.read_csv(out / "history" / "replies.csv.gz", dtype=str)
     assert set(history["customer_followed_up"].dropna()) == {"True", "False"}
     february = (out / "2026-02" / "report.md").read_text()
@@ -192,7 +194,9 @@ def test_each_period_report_says_what_followed_its_replies_whichever_run_read_th
     # And their phrases: February's most reused phrases are counted over both runs' replies,
     # as one run over the whole sample counts them.
     whole = tmp_path / "whole"
-    assert runner.invoke(app, ["report", str(SAMPLE), "--period", "month", "--out", str(whole)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["report", str(SAMPLE), "--period", "month", "--out", str(whole)]).exit_code == 0
+    )
 
     def phrases(folder):
         text = (folder / "2026-02" / "report.md").read_text().split("## Most reused phrases")[1]
