@@ -19,12 +19,26 @@ def shares(rows: pd.DataFrame) -> dict[str, Any]:
     """
     counts = rows["kind"].astype(str).value_counts().reindex(list(KINDS), fill_value=0)
     total = int(counts.sum())
-    share = {k: (round(float(c) / total, 4) if total else 0.0) for k, c in counts.items()}
+    # Raw shares: rounding is for display (and summary.json), done once, where shown.
+    share = {k: (float(c) / total if total else 0.0) for k, c in counts.items()}
     return {
         "replies": total,
         "counts": {k: int(c) for k, c in counts.items()},
         "shares": share,
-        "templated_share": round(1.0 - share[Kind.PERSONAL.value], 4) if total else 0.0,
+        "templated_share": 1.0 - share[Kind.PERSONAL.value] if total else 0.0,
+    }
+
+
+def rounded(figures: dict[str, Any], digits: int = 4) -> dict[str, Any]:
+    """``shares`` (or ``row_shares``) with its shares rounded, for JSON a person reads.
+
+    >>> rounded(shares(pd.DataFrame({"kind": ["template", "personal", "personal"]})))["templated_share"]
+    0.3333
+    """
+    return {
+        **figures,
+        "shares": {k: round(v, digits) for k, v in figures["shares"].items()},
+        "templated_share": round(figures["templated_share"], digits),
     }
 
 
@@ -41,20 +55,22 @@ def breakdown(rows: pd.DataFrame, by: str | pd.Series) -> pd.DataFrame:
     table = counts.copy()
     table.insert(0, "replies", counts.sum(axis=1))
     for kind in KINDS:
-        table[f"{kind}_share"] = (counts[kind] / table["replies"]).round(4)
-    table["templated_share"] = (1 - counts[Kind.PERSONAL.value] / table["replies"]).round(4)
+        table[f"{kind}_share"] = counts[kind] / table["replies"]
+    table["templated_share"] = 1 - counts[Kind.PERSONAL.value] / table["replies"]
     table.index.name = by if isinstance(by, str) else (key.name or "group")
     return table.sort_values("replies", ascending=False, kind="stable")
 
 
 def row_shares(row: pd.Series) -> dict[str, Any]:
-    """One ``breakdown`` row in the ``summary.json`` shape."""
-    return {
-        "replies": int(row["replies"]),
-        "counts": {k: int(row[k]) for k in KINDS},
-        "shares": {k: float(row[f"{k}_share"]) for k in KINDS},
-        "templated_share": float(row["templated_share"]),
-    }
+    """One ``breakdown`` row in the ``summary.json`` shape (shares rounded for reading)."""
+    return rounded(
+        {
+            "replies": int(row["replies"]),
+            "counts": {k: int(row[k]) for k in KINDS},
+            "shares": {k: float(row[f"{k}_share"]) for k in KINDS},
+            "templated_share": float(row["templated_share"]),
+        }
+    )
 
 
 PERIODS = ("day", "week", "month", "quarter")
@@ -110,7 +126,7 @@ def wilson_arrays(successes: np.ndarray, n: np.ndarray, z: float = 1.96) -> tupl
     )
 
 
-_PANDAS_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
+PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
 
 
 def period_span(label: str, period: str) -> tuple[str, str]:
@@ -137,16 +153,19 @@ def _as_period(label: str, period: str) -> pd.Period:
     if period == "week":
         year, week = label.split("-W")
         monday = pd.Timestamp.fromisocalendar(int(year), int(week), 1)
-        return pd.Period(monday, freq=_PANDAS_FREQ["week"])
-    return pd.Period(label, freq=_PANDAS_FREQ[period])
+        return pd.Period(monday, freq=PERIOD_FREQ["week"])
+    return pd.Period(label, freq=PERIOD_FREQ[period])
 
 
-def period_start(label: str) -> pd.Timestamp:
-    """The first day of any period label (``2017-W48``, ``2017-11``, ``2017-Q4``, ``2017-11-27``).
+def period_start(label: str | pd.Period) -> pd.Timestamp:
+    """The first day of any period label (``2017-W48``, ``2017-11``, ``2017-Q4``, ``2017-11-27``)
+    or ``pandas.Period``.
 
     >>> str(period_start("2017-W48").date()), str(period_start("2017-Q4").date())
     ('2017-11-27', '2017-10-01')
     """
+    if isinstance(label, pd.Period):
+        return label.start_time
     kind = (
         "week"
         if "-W" in label

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .formatting import pct
-from .metrics import PERIODS, breakdown, period_labels, row_shares, shares
+from .metrics import PERIOD_FREQ, PERIODS, breakdown, rounded, row_shares, shares
 from .models import RowAccounting, Settings
 from .normalize import slot_values
 from .texts import InMemoryTexts, ReplyTexts
@@ -78,10 +78,12 @@ class AuditResult:
         if period not in PERIODS:
             raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
         dated = self.replies.dropna(subset=["created_at"])
+        freq = PERIOD_FREQ[period]
         if dated.empty:
-            return breakdown(self.replies.iloc[0:0], pd.Series([], dtype="string", name="period"))
-        labels = period_labels(dated["created_at"], period)
-        return breakdown(dated, labels.rename("period")).sort_index()
+            return breakdown(self.replies.iloc[0:0], pd.Series([], dtype=f"period[{freq}]", name="period"))
+        # A PeriodIndex (weeks run Monday to Sunday, as ISO weeks do): plots and resamples as time.
+        periods = dated["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(freq)
+        return breakdown(dated, periods.rename("period")).sort_index()
 
     def summary(self) -> dict[str, Any]:
         """The contents of ``summary.json``: accounting, settings and shares overall / per agent / per channel."""
@@ -95,7 +97,7 @@ class AuditResult:
             "sources": self.sources,
             "settings": self.settings.to_dict(),
             **({"agents": self.agent_rules} if self.agent_rules else {}),
-            "overall": shares(self.replies),
+            "overall": rounded(shares(self.replies)),
             "templates": len(self.templates),
             "top_templates": [
                 {
@@ -109,7 +111,7 @@ class AuditResult:
             "phrases": len(self.phrases),
             "boilerplate": self.boilerplate.to_dict(orient="records") if len(self.boilerplate) else [],
             **by,
-            "by_month": {str(idx): row_shares(row) for idx, row in periods.iterrows()},
+            "by_month": {idx.strftime("%Y-%m"): row_shares(row) for idx, row in periods.iterrows()},
             "impact": self._impact_summary(),
         }
 

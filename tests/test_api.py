@@ -46,6 +46,11 @@ def test_result_breakdowns_and_explain():
     assert ((agents["templated_share"] >= 0) & (agents["templated_share"] <= 1)).all()
     periods = result.by_period("week")
     assert periods["replies"].sum() == result.replies["created_at"].notna().sum()
+    # A time index (ISO weeks, Monday to Sunday) and raw shares: rounding is for display.
+    assert isinstance(periods.index, pd.PeriodIndex) and periods.index[0].start_time.day_of_week == 0
+    shares = periods["templated_share"]
+    assert (shares == 1 - periods["personal"] / periods["replies"]).all()
+    assert result.templated_share == 1 - (result.replies["kind"] == "personal").mean()
     edited = result.replies[result.replies["kind"] == "edited"].iloc[0]
     explanation = result.explain(edited["reply_id"])
     assert explanation["kind"] == "edited" and explanation["template_text"] and explanation["differences"]
