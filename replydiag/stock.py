@@ -443,15 +443,10 @@ def _stock_sentences(
     # its text the writing.
     group = whole[canonical[index]]
     example = pd.Series(canonical[index]).groupby(group).first()
-    keys = [
-        " ".join(
-            words.vocabulary[int(t) - 1]
-            for t in words.tokens[words.sentence_start[s] : words.sentence_start[s + 1]]
-        )
-        for s in example.to_numpy()
-    ]
+    keys = _sentence_keys(words, example.to_numpy())
     texts = words.owner[words.sentence_start[example.to_numpy()]]
-    pieces = [(i, w) for i, t in enumerate(texts) for w in written_sentences(str(masked.iloc[int(t)]))]
+    example_texts = masked.take(texts).astype(str).tolist()  # one gather, not an .iloc per text
+    pieces = [(i, w) for i, text in enumerate(example_texts) for w in written_sentences(text)]
     piece_keys = key(pd.Series([w for _, w in pieces], dtype="string")).tolist()
     written = dict(keys_and_text for keys_and_text in zip(keys, keys))
     for (i, w), k in zip(reversed(pieces), reversed(piece_keys)):
