@@ -52,6 +52,10 @@ EXPECTED = {
         {"1907365681", "555"},
         {"155"},
     ),
+    # Twitter API v2 (search / conversation lookup with the users expansion): no column says
+    # who wrote a tweet; the account answering in every conversation is read as the team,
+    # with a warning (see the test below), and named from ``includes.users``.
+    "twitter_api_v2.json": ("generic", 5, 5, {}, {"Acme Support"}, {"1001", "1003", "1005", "1007", "1009"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -208,3 +212,14 @@ def test_what_reading_the_json_guessed_is_said():
 def test_ticket_events_without_author_roles_warn_that_every_comment_is_read_as_an_agents():
     warnings = replydiag.load(FORMATS / "zendesk_ticket_events.json").accounting.warnings
     assert len(warnings) == 1 and "all 2 are read as agent replies" in warnings[0]
+
+
+def test_without_roles_the_author_answering_in_most_conversations_is_read_as_the_team_out_loud():
+    export = replydiag.load(FORMATS / "twitter_api_v2.json")
+    assert export.accounting.customer_messages == 5 and export.accounting.replies_analysed == 5
+    (warning,) = export.accounting.warnings
+    assert "Acme Support" in warning and "read as the team" in warning and "--map role=" in warning
+    # A file of replies only (every author in one or two conversations): nobody is guessed away.
+    replies_only = replydiag.load(FORMATS / "zendesk_ticket_events.json")
+    assert replies_only.accounting.customer_messages == 0
+    assert "all 2 are read as agent replies" in replies_only.accounting.warnings[0]

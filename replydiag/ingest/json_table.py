@@ -314,14 +314,19 @@ def _in_conversation(
 
 
 def _read_authors(response: dict[str, Any], said: list[str], authors: dict[str, dict[str, Any]]) -> None:
-    """A side-loaded author list (Zendesk's ``?include=users``) into ``authors``."""
-    key = next((k for k in AUTHOR_LIST_KEYS if isinstance(response.get(k), list)), None)
+    """A side-loaded author list (Zendesk's ``?include=users``, the Twitter API's
+    ``includes.users`` expansion) into ``authors``."""
+    holder = response
+    key = next((k for k in AUTHOR_LIST_KEYS if isinstance(holder.get(k), list)), None)
+    if key is None and isinstance(response.get("includes"), dict):
+        holder = response["includes"]
+        key = next((k for k in AUTHOR_LIST_KEYS if isinstance(holder.get(k), list)), None)
     if key is None:
         return
     note = f"authors' names and roles read from the '{key}' list beside the messages"
     if note not in said:
         said.append(note)
-    for person in response[key]:
+    for person in holder[key]:
         if isinstance(person, dict) and "id" in person:
             authors[str(person["id"])] = {
                 "author.name": person.get("name"),

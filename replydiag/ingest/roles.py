@@ -218,3 +218,55 @@ def _roles(
         else:
             role[unknown] = Role.AGENT.value
     return role.astype("string"), RoleChoice(tuple(accepted), known)
+
+
+TEAM_REACH = 3  # an author writing in this many conversations or more is the team's, when ...
+SINGLE_SHARE = 0.6  # ... at least this share of the other authors write in one conversation only
+TEAM_COVERAGE = 0.5  # ... and the team writes in at least this share of the conversations
+
+
+@dataclass(frozen=True)
+class TeamGuess:
+    """Authors read as the team when no column says who wrote each row (the others are
+    customers), and how the file showed it."""
+
+    authors: frozenset[str]
+    others: int
+    covered: float  # share of conversations the team writes in
+
+    def describe(self, source: str) -> str:
+        names = ", ".join(sorted(self.authors)[:3]) + (" ..." if len(self.authors) > 3 else "")
+        return (
+            f"{source}: no column says who wrote each row; {len(self.authors)} author(s) writing in"
+            f" {TEAM_REACH}+ conversations ({names}; {self.covered:.0%} of conversations) are read as"
+            f" the team and {self.others:,} authors who write in few as customers. If that is wrong,"
+            " name the author-type column with --map role=COLUMN"
+        )
+
+
+def team_by_reach(authors: pd.Series, conversations: pd.Series) -> TeamGuess | None:
+    """Who the team is, from how widely each author writes: a brand account or an agent
+    answers in many conversations, a customer in their own one or two (a Twitter API dump,
+    a comments export without its users). None unless the file shows that shape clearly.
+
+    >>> team_by_reach(pd.Series(["brand", "a", "brand", "b", "brand", "c", "brand", "a"]),
+    ...               pd.Series([1, 1, 2, 2, 3, 3, 4, 4])).authors
+    frozenset({'brand'})
+    """
+    known = authors.notna() & conversations.notna()
+    pairs = pd.DataFrame(
+        {"author": authors[known].astype(str), "conversation": conversations[known].astype(str)}
+    )
+    pairs = pairs.drop_duplicates()
+    if pairs.empty:
+        return None
+    reach = pairs.groupby("author")["conversation"].size()
+    team = reach[reach >= TEAM_REACH].index
+    others = reach[reach < TEAM_REACH]
+    if not len(team) or len(others) < 2 or (others == 1).mean() < SINGLE_SHARE:
+        return None
+    total = pairs["conversation"].nunique()
+    covered = pairs.loc[pairs["author"].isin(team), "conversation"].nunique() / total
+    if covered < TEAM_COVERAGE:
+        return None
+    return TeamGuess(frozenset(team), len(others), covered)

@@ -22,7 +22,7 @@ from .dates import parse_dates
 from .formats import FieldChoice, column_of, is_blank, norm_header
 from .notes import Notes
 from .plan import Plan, reply_text
-from .roles import assign_roles
+from .roles import assign_roles, team_by_reach
 
 CANONICAL_FIELDS = (
     "source",
@@ -230,6 +230,15 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     else:
         rows["created_at"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]")
     rows["conversation_id"] = _resolve_conversations(rows)
+    team = None
+    if not plan.roles.direction_known and "agent" in rows:
+        # No column says who wrote each row: how widely each author writes may (said out loud).
+        team = team_by_reach(rows["agent"].where(rows["reason"].isna()), rows["conversation_id"])
+        if team is not None:
+            others = (
+                rows["reason"].isna() & rows["agent"].notna() & ~rows["agent"].astype(str).isin(team.authors)
+            )
+            rows.loc[others, "role"] = Role.CUSTOMER.value
     # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
     rows = rows.drop(columns=[c for c in ("created_raw", "conversation_raw", "parent") if c in rows])
     rows["source"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[plan.source])
@@ -262,7 +271,9 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         accounting.skip(str(why), int(count))
     keep = reason.isna() & ~is_customer
     accounting.replies_analysed = int(keep.sum())
-    if not plan.roles.direction_known:
+    if team is not None:
+        accounting.warnings.append(team.describe(plan.source))
+    elif not plan.roles.direction_known:
         accounting.warnings.append(
             f"{plan.source}: no column says who wrote each row, so all {accounting.replies_analysed:,} are"
             " read as agent replies. If customers' messages are in the file, name the author-type column"
