@@ -56,6 +56,9 @@ EXPECTED = {
     # who wrote a tweet; the account answering in every conversation is read as the team,
     # with a warning (see the test below), and named from ``includes.users``.
     "twitter_api_v2.json": ("generic", 5, 5, {}, {"Acme Support"}, {"1001", "1003", "1005", "1007", "1009"}),
+    # JSON:API resources (Kustomer's messages): attributes lifted, relationships as <name>_id,
+    # camelCase fields matched by their words (createdAt, createdBy_id).
+    "kustomer_messages_jsonapi.json": ("generic", 1, 1, {}, {"u1"}, {"c1"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

@@ -491,6 +491,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "author id",
         "user id",
         "created by",
+        "created by id",
         "nome operatore",
         "autore",
         "autor",
@@ -687,6 +688,10 @@ def detect(
     for col in columns:
         by_norm.setdefault(norm_header(col), col)
     headers = set(by_norm)
+    # camelCase API fields ("createdBy_id", "sentAt") also answer to their spaced words; after
+    # the fingerprints, which name headers as vendors write them.
+    for col in columns:
+        by_norm.setdefault(norm_header(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(col))), col)
 
     if format_name:
         spec = spec_by_name(format_name)

@@ -78,6 +78,26 @@ def _scalar(value: Any) -> str | None:
     return str(value)
 
 
+def jsonapi_resource(record: dict[str, Any]) -> dict[str, Any]:
+    """A JSON:API resource object (Kustomer and other ``application/vnd.api+json`` APIs) as
+    a plain record: its ``attributes`` at the top, each to-one relationship as ``<name>_id``.
+
+    >>> jsonapi_resource({"type": "message", "id": "m2", "attributes": {"direction": "out"},
+    ...     "relationships": {"conversation": {"data": {"type": "conversation", "id": "c1"}}}})
+    {'id': 'm2', 'resource_type': 'message', 'direction': 'out', 'conversation_id': 'c1'}
+    """
+    attributes = record.get("attributes")
+    if not isinstance(attributes, dict) or "type" not in record or "id" not in record:
+        return record
+    out: dict[str, Any] = {"id": record["id"], "resource_type": record["type"], **attributes}
+    relationships = record.get("relationships")
+    for name, link in relationships.items() if isinstance(relationships, dict) else ():
+        data = link.get("data") if isinstance(link, dict) else None
+        if isinstance(data, dict) and "id" in data:
+            out.setdefault(f"{name}_id", data["id"])
+    return out
+
+
 def flatten_record(
     record: dict[str, Any], prefix: str = "", out: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -428,7 +448,9 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     records = _find_records(_parse_json(text, path), path, said, authors)
     turn_key = _turn_key(records[:5])
     if turn_key is None:
-        frame = pd.DataFrame.from_records([_with_authors(flatten_record(r), authors) for r in records])
+        frame = pd.DataFrame.from_records(
+            [_with_authors(flatten_record(jsonapi_resource(r)), authors) for r in records]
+        )
         return RawTable(frame=frame.astype("string"), kind="json", notes=said)
     rows = []
     empty_conversations = 0
