@@ -59,6 +59,11 @@ EXPECTED = {
     # JSON:API resources (Kustomer's messages): attributes lifted, relationships as <name>_id,
     # camelCase fields matched by their words (createdAt, createdBy_id).
     "kustomer_messages_jsonapi.json": ("generic", 1, 1, {}, {"u1"}, {"c1"}),
+    # Freshchat messages: actor_type says who, message_type "private" marks a note, the
+    # text sits in message_parts; a bot's message is an automatic reply.
+    "freshchat_messages.json": ("generic", 2, 1, {"private note": 1}, {"agt-1", "bot-1"}, {"conv-1"}),
+    # LiveChat chat: users (with their type) beside the thread that holds the events.
+    "livechat_chat.json": ("generic", 1, 1, {"system event": 1}, {"Tom"}, {"K600PKZON8"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

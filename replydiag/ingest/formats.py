@@ -492,6 +492,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "user id",
         "created by",
         "created by id",
+        "actor id",
         "nome operatore",
         "autore",
         "autor",
@@ -521,6 +522,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "message date",
         "created date",
         "createdat",
+        "created time",
+        "created on",
+        "posted at",
     ),
     "channel": ("channel", "canale", "canal", "kanal", "medium", "source", "via", "origine", "origen"),
     "conversation_id": (
@@ -578,6 +582,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "user type",
         "speaker",
         "who",
+        "actor type",
+        "sender role",
         "type",
     ),
     "inbound": (
@@ -606,6 +612,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "saliente",
         "ausgehend",
     ),
+    # A message-type column whose values say "private", "note" or "system" (Freshchat).
+    "event": ("message type", "event type"),
     "public": ("public", "is public", "pubblico", "publico", "oeffentlich"),
     "private": ("private", "is private", "internal", "is internal", "privato", "interno", "privado"),
     "automation": (

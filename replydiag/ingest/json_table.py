@@ -274,6 +274,9 @@ def _find_records(
             said.extend(dict.fromkeys(inner))
         return records
     if isinstance(data, dict):
+        # Authors listed at any level name the messages found below it (LiveChat's chat
+        # object holds its users beside the thread that holds the events).
+        _read_authors(data, said, authors)
         if _is_conversation(data):
             return [data]
         lists = [
@@ -287,7 +290,6 @@ def _find_records(
             others = [k for k, _ in lists if k != key]
             if others:
                 said.append(f"messages read from the '{key}' list (not from: {', '.join(others)})")
-            _read_authors(data, said, authors)
             return _in_conversation([unwrap(r) for r in records], data, path, said)
         lists = [kv for kv in lists if kv[0] not in AUTHOR_LIST_KEYS]
         if lists:
@@ -350,7 +352,7 @@ def _read_authors(response: dict[str, Any], said: list[str], authors: dict[str, 
         if isinstance(person, dict) and "id" in person:
             authors[str(person["id"])] = {
                 "author.name": person.get("name"),
-                "author.role": person.get("role"),
+                "author.role": person.get("role") or person.get("type"),  # LiveChat: "type"
             }
 
 

@@ -72,7 +72,9 @@ ROLE_WORDS: dict[str, Role] = {
         ["bot", "automation", "auto", "autoreply", "workflow", "rule", "ai", "ai_agent", "chatbot"], Role.BOT
     ),
     **dict.fromkeys(["note", "internal", "private", "comment", "internal_note", "nota", "notiz"], Role.NOTE),
-    **dict.fromkeys(["system", "event", "lineitem", "line_item", "welcome_message"], Role.SYSTEM),
+    **dict.fromkeys(
+        ["system", "event", "lineitem", "line_item", "welcome_message", "system_message"], Role.SYSTEM
+    ),
     **dict.fromkeys(["incoming", "inbound", "in"], Role.CUSTOMER),
     "end-user": Role.CUSTOMER,
 }
@@ -159,6 +161,10 @@ def _roles(
         values = _roles_from_words(column, words)
         if choice is not None:
             if name not in choice.columns:
+                continue
+        elif name == "event" and fields[name].confidence not in ("given", "high"):
+            # A message-type column: most values ("normal") are no role, a few mark notes.
+            if not values.isin((Role.NOTE.value, Role.SYSTEM.value)).any() or column.nunique() > 12:
                 continue
         elif values.notna().mean() < 0.5 and fields[name].confidence not in ("given", "high"):
             continue  # a synonym column ("type", "who") whose values are not roles
