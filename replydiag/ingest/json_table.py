@@ -325,10 +325,15 @@ def _in_conversation(
 ) -> list[dict[str, Any]]:
     """Messages of one ticket's API response (Zendesk's ``/tickets/{id}/comments``) name no
     ticket: the response's own id, else the file's name, is their conversation."""
-    if not records or any(k in records[0] for k in _CONVERSATION_KEYS) or "author_id" not in records[0]:
+    if not records or any(k in records[0] for k in _CONVERSATION_KEYS):
+        return records
+    # The response's own conversation object (Smooch: {"messages": [...], "conversation": {"_id"}}).
+    holder = response.get("conversation")
+    of_conversation = _scalar(holder.get("_id") or holder.get("id")) if isinstance(holder, dict) else None
+    if of_conversation is None and "author_id" not in records[0]:
         return records
     name = Path(str(path)).name
-    own = _scalar(response.get("ticket_id") or response.get("id"))
+    own = of_conversation or _scalar(response.get("ticket_id") or response.get("id"))
     ticket = own or name.split(".")[0] or name
     source = "the response's id" if own else "the file's name"
     said.append(f"the messages name no ticket: all {len(records)} are read as ticket {ticket!r} ({source})")

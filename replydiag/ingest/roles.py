@@ -40,6 +40,7 @@ ROLE_WORDS: dict[str, Role] = {
             "clienta",
             "usuario",
             "utente",
+            "appuser",  # Smooch
         ],
         Role.CUSTOMER,
     ),
@@ -65,6 +66,8 @@ ROLE_WORDS: dict[str, Role] = {
             "atendente",
             "conseiller",
             "agent_reply",
+            "business",  # Sunshine Conversations
+            "appmaker",  # Smooch
         ],
         Role.AGENT,
     ),
