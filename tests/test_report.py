@@ -288,3 +288,16 @@ def test_small_periods_are_marked_not_compared_and_gaps_are_named(tmp_path):
     assert "**Small sample:**" in reports[labels[1]]
     assert "not compared: no replies in" in reports[labels[-1]]
     assert "not compared: the first period in the history" in reports[labels[0]]
+
+
+def test_example_replies_say_their_kind_and_mark_the_words_the_template_does_not_hold(tmp_path):
+    out = tmp_path / "audit"
+    assert runner.invoke(app, ["audit", str(SAMPLE), "--out", str(out)]).exit_code == 0
+    md = (out / "report.md").read_text().split("## Example replies")[1]
+    html = (out / "report.html").read_text().split("Example replies")[1]
+    edited = [line for line in md.splitlines() if line.startswith("> *edited* · ")]
+    assert edited and all("**" in line for line in edited)  # what the agent added, in bold
+    whole = [line for line in md.splitlines() if line.startswith("> *template* · ")]
+    # A whole template (slots masked like the template's) has nothing to mark, or a typo at most.
+    assert whole and sum("**" not in line for line in whole) >= len(whole) / 2
+    assert "<mark>" in html and '<span class="muted">edited</span>' in html

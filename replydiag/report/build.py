@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,44 @@ from ..metrics import breakdown, shares, wilson
 from ..models import KINDS, Kind
 
 EXAMPLES_PER_TEMPLATE = 3
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example reply of a template: its kind and its text in pieces, each marked when
+    the template does not hold it (the words an agent wrote or changed)."""
+
+    kind: str
+    pieces: tuple[tuple[str, bool], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(piece for piece, _ in self.pieces)
+
+
+def marked_pieces(text: str, template: str) -> tuple[tuple[str, bool], ...]:
+    """``text`` split into runs of words the template holds (False) or not (True), spaces kept.
+
+    >>> marked_pieces("Hi Ann, your refund is on its way today", "Hi {name}, your refund is on its way.")
+    (('Hi ', False), ('Ann, ', True), ('your refund is on its ', False), ('way today', True))
+    """
+    import difflib
+
+    words = re.findall(r"\S+\s*", text)
+    matcher = difflib.SequenceMatcher(
+        None, [w.strip() for w in words], [w.strip() for w in template.split()], autojunk=False
+    )
+    kept = [False] * len(words)
+    for block in matcher.get_matching_blocks():
+        for i in range(block.a, block.a + block.size):
+            kept[i] = True
+    pieces: list[tuple[str, bool]] = []
+    for word, held in zip(words, kept):
+        if pieces and pieces[-1][1] == (not held):
+            pieces[-1] = (pieces[-1][0] + word, not held)
+        else:
+            pieces.append((word, not held))
+    return tuple(pieces)
 
 
 @dataclass(frozen=True)
@@ -30,7 +69,7 @@ class TemplateRow:
     first_seen: str
     last_seen: str
     change: int | None  # replies vs the previous period
-    examples: tuple[str, ...]
+    examples: tuple[Example, ...]
 
 
 @dataclass(frozen=True)
@@ -181,12 +220,15 @@ def build_report(
     for tid, members in shown.groupby("template_id", sort=False):
         # An export read in chunks keeps no raw text: its examples stay masked.
         example_col = "text" if show_raw and members["text"].notna().any() else "masked"
+        template_text = str(texts.get(tid, members["masked"].iloc[0]))
+        picked = members.dropna(subset=[example_col]).drop_duplicates(example_col).head(EXAMPLES_PER_TEMPLATE)
         examples = tuple(
-            str(t) for t in members[example_col].dropna().drop_duplicates().head(EXAMPLES_PER_TEMPLATE)
+            Example(str(kind), marked_pieces(str(text), template_text))
+            for kind, text in zip(picked["kind"].astype(str), picked[example_col])
         )
         described[tid] = TemplateRow(
             template_id=str(tid),
-            template_text=str(texts.get(tid, members["masked"].iloc[0])),
+            template_text=template_text,
             replies=len(members),
             agents=int(members["agent"].nunique()),
             first_seen=_day(members["created_at"].min()),
