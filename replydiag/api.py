@@ -153,6 +153,10 @@ def load(
     for path in files:
         inside: list[str | None] = list(archive_members(path)) or [None]
         members.extend((path, m) for m in inside)
+    # The first line within a second on a big export: reading starts now, whatever its path.
+    total_bytes = sum(p.stat().st_size for p, _ in members if p.is_file())
+    if progress is not None:
+        progress("reading", 0, total_bytes)
     parts = [
         load_export(
             p,
@@ -166,6 +170,8 @@ def load(
         )
         for p, member in members
     ]
+    if progress is not None:
+        progress("reading", total_bytes, total_bytes)
     distinct.done()
     export = Export.combine(parts, distinct)
     release_memory()  # normalising left freed temporaries behind: the analysis starts from what is held

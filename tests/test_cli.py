@@ -205,3 +205,13 @@ def test_replies_csv_leaves_out_columns_the_export_cannot_fill(tmp_path):
     assert runner.invoke(app, ["audit", str(SAMPLE), "--out", str(tmp_path / "b")]).exit_code == 0
     full = pd.read_csv(tmp_path / "b" / "replies.csv").columns
     assert {"customer_followed_up", "followup_minutes", "followup_signal"} <= set(full)
+
+
+def test_reading_is_said_before_the_file_is_parsed_and_when_it_ends():
+    import replydiag
+
+    calls = []
+    replydiag.load(SAMPLE, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    size = SAMPLE.stat().st_size
+    assert calls[0] == ("reading", 0, size)  # before any parsing: the first line comes at once
+    assert ("reading", size, size) in calls
