@@ -68,6 +68,8 @@ EXPECTED = {
     # author.displayName; Smooch v1: role appUser/appMaker, dates in epoch seconds.
     "sunshine_messages.json": ("generic", 2, 1, {}, {"Tom", "Answer Bot"}, None),
     "smooch_v1.json": ("generic", 1, 1, {}, {"ag1"}, {"conv9"}),
+    # Zoho Desk threads of one ticket (direction in/out, author.type); no ticket id inside.
+    "zoho_desk_threads.json": ("generic", 2, 2, {}, {"Tom Agent"}, None),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
