@@ -238,3 +238,8 @@ def test_without_roles_the_author_answering_in_most_conversations_is_read_as_the
     replies_only = replydiag.load(FORMATS / "zendesk_ticket_events.json")
     assert replies_only.accounting.customer_messages == 0
     assert "all 2 are read as agent replies" in replies_only.accounting.warnings[0]
+
+
+def test_an_author_named_as_a_bot_is_automatic():
+    replies = replydiag.audit(FORMATS / "sunshine_messages.json").replies.set_index("agent")
+    assert replies.loc["Answer Bot", "kind"] == "automatic" and replies.loc["Tom", "kind"] != "automatic"

@@ -50,6 +50,8 @@ _AUTOMATION = re.compile(
 # Fixed categories, so the chunks of a big file concatenate without turning into objects.
 _ROLES = pd.CategoricalDtype([role.value for role in Role])
 _NO_REPLY = r"(?:^|[^a-z])(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|notifications?)@"
+# An author named as a bot ("Answer Bot", "Bot Ava", "support-bot", "Chatbot") is one.
+_BOT_NAME = r"(?i)(?:^|[^a-z])(?:chat)?bot(?:$|[^a-z])"
 _REASONS = pd.CategoricalDtype(
     ["private note", "system event", "empty text", "redacted body", "duplicate message id"]
 )
@@ -183,6 +185,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     # Notifications from no-reply senders are automatic, whatever role the export gives them.
     sender = out["agent"].astype("string").fillna("")
     no_reply = sender.str.contains(_NO_REPLY, case=False, regex=True).to_numpy(dtype=bool)
+    no_reply |= sender.str.contains(_BOT_NAME, regex=True).to_numpy(dtype=bool)
     out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy() | no_reply
     mark = column_of(frame, fields, "template_mark")
     out["helpdesk_template"] = (
