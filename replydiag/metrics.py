@@ -61,6 +61,20 @@ def breakdown(rows: pd.DataFrame, by: str | pd.Series) -> pd.DataFrame:
     return table.sort_values("replies", ascending=False, kind="stable")
 
 
+def usage(grouped: Any) -> pd.DataFrame:
+    """Per group of replies (a pandas ``groupby`` of rows with ``agent``, ``created_at`` and
+    ``reply_id``): replies, distinct agents, first and last seen, and an example reply id."""
+    return pd.DataFrame(
+        {
+            "replies": grouped.size(),
+            "agents": grouped["agent"].nunique(),
+            "first_seen": grouped["created_at"].min(),
+            "last_seen": grouped["created_at"].max(),
+            "example_reply_id": grouped["reply_id"].first(),
+        }
+    )
+
+
 def row_shares(row: pd.Series) -> dict[str, Any]:
     """One ``breakdown`` row in the ``summary.json`` shape (shares rounded for reading)."""
     return rounded(

@@ -12,6 +12,8 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from .metrics import usage
+
 PHRASE_COLUMNS = (
     "phrase_id",
     "phrase_text",
@@ -124,16 +126,7 @@ def phrases_of_replies(replies: pd.DataFrame, texts: pd.DataFrame) -> pd.DataFra
     held = held[held["phrase_id"] != ""]
     if held.empty:
         return pd.DataFrame(columns=list(PHRASE_COLUMNS))
-    grouped = held.groupby("phrase_id")
-    table = pd.DataFrame(
-        {
-            "replies": grouped.size(),
-            "agents": grouped["agent"].nunique(),
-            "first_seen": grouped["created_at"].min(),
-            "last_seen": grouped["created_at"].max(),
-            "example_reply_id": grouped["reply_id"].first(),
-        }
-    ).reset_index()
+    table = usage(held.groupby("phrase_id")).reset_index()
     table = table.merge(texts[["phrase_id", "phrase_text"]].drop_duplicates("phrase_id"), on="phrase_id")
     table["words"] = table["phrase_text"].astype(str).str.split().str.len()
     table = table.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")

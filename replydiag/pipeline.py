@@ -20,6 +20,7 @@ from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
 from .memory import release_memory
+from .metrics import usage
 from .models import Kind, Settings
 from .multipart import joined_stock, part_groups
 from .phrases import phrase_ids_of_texts, phrase_table
@@ -225,16 +226,7 @@ def _template_table(
     members = out.loc[
         used, ["template_id", "agent", "created_at", "reply_id", "kind", "similarity", "helpdesk_template"]
     ]
-    grouped = members.groupby("template_id", observed=True)
-    table = pd.DataFrame(
-        {
-            "replies": grouped.size(),
-            "agents": grouped["agent"].nunique(),
-            "first_seen": grouped["created_at"].min(),
-            "last_seen": grouped["created_at"].max(),
-            "example_reply_id": grouped["reply_id"].first(),
-        }
-    )
+    table = usage(members.groupby("template_id", observed=True))
     kinds = pd.crosstab(members["template_id"], members["kind"])
     for name in (Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value):
         table[name] = kinds.get(name, 0)
