@@ -11,6 +11,8 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .metrics import usage
 
@@ -110,9 +112,14 @@ def phrase_ids_of_texts(members: pd.DataFrame, n_texts: int) -> np.ndarray:
     if members.empty:
         return out
     pairs = members[["text", "key"]].drop_duplicates()
-    ids = pd.Series([phrase_id(k) for k in pairs["key"]], index=pairs.index)
-    joined = ids.groupby(pairs["text"].to_numpy()).agg(lambda s: " ".join(sorted(s)))
-    out[joined.index.to_numpy()] = joined.to_numpy()
+    keys = pairs["key"].unique()
+    ids = pairs["key"].map(dict(zip(keys, (phrase_id(k) for k in keys))))  # one hash per phrase
+    pairs = pd.DataFrame({"text": pairs["text"].to_numpy(), "id": ids.to_numpy()}).sort_values(["text", "id"])
+    # Each text's ids joined in Arrow (a list per text), not in a Python call per text.
+    texts, per_text = np.unique(pairs["text"].to_numpy(), return_counts=True)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(per_text)]), type=pa.int32())
+    lists = pa.ListArray.from_arrays(offsets, pa.array(pairs["id"].tolist(), type=pa.string()))
+    out[texts] = pc.binary_join(lists, " ").to_numpy(zero_copy_only=False)
     return out
 
 
