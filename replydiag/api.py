@@ -90,34 +90,54 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     the export files in it and below it (what API dump scripts write: one ticket per file)."""
     out: list[Path] = []
     for item in paths:
-        text = str(item)
-        # A file named "week[1].csv" is that file, not a pattern matching "week1.csv".
-        literal = Path(text).exists() or not any(ch in text for ch in "*?[")
-        matches = [text] if literal else sorted(glob.glob(text))
-        if len(matches) == 1 and Path(matches[0]).is_dir():
-            folder = Path(matches[0])
-            matches = sorted(
-                str(p)
-                for p in folder.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in EXPORT_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-            )
-            if not matches:
-                raise InputError(
-                    "is a directory with no export files in it",
-                    path=text,
-                    hint=f"Put the CSV or JSON exports ({', '.join(EXPORT_SUFFIXES)}) in it, or name the files",
-                )
+        try:
+            _expand(str(item), out)
+        except OSError as exc:  # a folder on the way that this user may not enter or list
+            raise InputError(
+                f"cannot be read ({exc.strerror or exc})",
+                path=str(item),
+                hint="Check that you may read the file and enter every folder above it",
+            ) from exc
+    return out
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError as exc:
+        raise InputError(
+            f"cannot be read ({exc.strerror or exc})",
+            path=path,
+            hint="Check that you may read the file and enter every folder above it",
+        ) from exc
+
+
+def _expand(text: str, out: list[Path]) -> None:
+    """Add the files ``text`` names or matches to ``out`` (see ``expand_paths``)."""
+    # A file named "week[1].csv" is that file, not a pattern matching "week1.csv".
+    literal = Path(text).exists() or not any(ch in text for ch in "*?[")
+    matches = [text] if literal else sorted(glob.glob(text))
+    if len(matches) == 1 and Path(matches[0]).is_dir():
+        folder = Path(matches[0])
+        matches = sorted(
+            str(p)
+            for p in folder.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in EXPORT_SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        )
         if not matches:
             raise InputError(
-                "no file matches this pattern", path=text, hint="Check the folder and the pattern"
+                "is a directory with no export files in it",
+                path=text,
+                hint=f"Put the CSV or JSON exports ({', '.join(EXPORT_SUFFIXES)}) in it, or name the files",
             )
-        for match in matches:
-            path = Path(match)
-            if path not in out:
-                out.append(path)
-    return out
+    if not matches:
+        raise InputError("no file matches this pattern", path=text, hint="Check the folder and the pattern")
+    for match in matches:
+        path = Path(match)
+        if path not in out:
+            out.append(path)
 
 
 def load(
@@ -146,7 +166,7 @@ def load(
     if not files:
         raise InputError("no export files given", hint="Pass at least one CSV or JSON export")
     if low_memory is None:
-        low_memory = sum(p.stat().st_size for p in files if p.is_file()) > STREAM_BYTES
+        low_memory = sum(_file_size(p) for p in files) > STREAM_BYTES
     distinct = DistinctReplies(keep_text=not low_memory)
     # A zip holding several exports (an API dump: one ticket per file) is read file by file.
     members: list[tuple[Path, str | None]] = []
@@ -154,7 +174,7 @@ def load(
         inside: list[str | None] = list(archive_members(path)) or [None]
         members.extend((path, m) for m in inside)
     # The first line within a second on a big export: reading starts now, whatever its path.
-    total_bytes = sum(p.stat().st_size for p, _ in members if p.is_file())
+    total_bytes = sum(_file_size(p) for p, _ in members)
     if progress is not None:
         progress("reading", 0, total_bytes)
     parts = [

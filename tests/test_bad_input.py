@@ -161,3 +161,28 @@ def test_an_excel_sheet_that_does_not_exist_names_the_sheets_and_the_flag_works(
     flag = re.search(r"(--sheet '[^']+')", result.stderr)
     assert flag, result.stderr
     assert runner.invoke(app, ["audit", str(path), *shlex.split(flag.group(1))]).exit_code == 0
+
+
+def test_an_export_inside_a_folder_the_user_may_not_enter_gets_one_line(tmp_path, monkeypatch):
+    # Tests run as root, for whom no folder is closed: the operating system's answer is played.
+    import errno
+    import os
+    import pathlib
+
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    export = closed / "export.csv"
+    export.write_text("id,text\n1,Your refund is on its way.\n")
+    real_stat = pathlib.Path.stat
+
+    def stat(self, *args, **kwargs):
+        if str(self).startswith(str(closed)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "stat", stat)
+    result = runner.invoke(app, ["audit", str(export)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    (line,) = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert line.startswith(f"replydiag: error: {export}: cannot be read (Permission denied)")
+    assert "enter every folder above it" in line
