@@ -25,6 +25,7 @@ REFUSED = {
     "no_text_column.csv": "no text-like column (columns: id, score, when)",
     "deep_nesting.json": "nested deeper than any export",
     "cut_in_quoted_cell.csv": "ends inside a quoted cell: the file looks cut off, its last row (from line 4)",
+    "tickets_without_messages.json": "holds tickets (subject, description), not the messages in them",
 }
 # file -> (rows read, replies analysed, skipped by reason)
 READ = {
@@ -110,6 +111,7 @@ def test_outputs_stay_inside_out_dir(tmp_path):
 REFUSALS_WITH_A_FIX = {
     "no_text_like_column.csv": "Ticket,Notiz,Stato\n1,Fatto!,chiuso\n2,Rimborsato,chiuso\n3,Spedito,aperto\n",
     "numbers_as_text.csv": "id,body,messaggio\n1,12,Abbiamo spedito il pacco oggi\n2,13,Il rimborso arriva domani\n",
+    "tickets.json": (BAD / "tickets_without_messages.json").read_text(),
 }
 
 

@@ -70,6 +70,7 @@ def make_plan(
         delimiter=raw.delimiter,
         roles=choose_role_columns(frame, detection),
     )
+    _refuse_ticket_list(frame, plan, path)
     text = reply_text(frame, plan, Notes())
     if (text.str.strip() != "").any() and text.str.fullmatch(r"\s*[\d.,:/\-+ ]*\s*").all():
         col = (fields.get("text") or fields["html"]).column
@@ -116,3 +117,29 @@ def _repair_mojibake(text: pd.Series, notes: Notes) -> pd.Series:
     text = text.copy()
     text[suspect] = fixed
     return text
+
+
+def _refuse_ticket_list(frame: pd.DataFrame, plan: Plan, path: str | Path) -> None:
+    """A list of tickets (subject, description, requester), not of their messages: its only
+    text is each ticket's description, the customer's opening words, which would be counted as
+    agent replies (a help desk's /tickets endpoint, not /comments or /conversations)."""
+    text = plan.detection.fields.get("text")
+    headers = {norm_header(c) for c in frame.columns}
+    if (
+        text is None
+        or text.confidence in ("given", "high")
+        or norm_header(text.column) != "description"
+        or "subject" not in headers
+        or plan.roles.direction_known
+    ):
+        return
+    raise FormatError(
+        "holds tickets (subject, description), not the messages in them: its only text is each"
+        " ticket's description, the customer's opening message",
+        path=path,
+        hint=(
+            "Export the tickets' comments or conversations (Zendesk /api/v2/tickets/{id}/comments.json,"
+            " Freshdesk /api/v2/tickets/{id}/conversations); if the description is the reply, pass"
+            f" --map text={text.column}"
+        ),
+    )
