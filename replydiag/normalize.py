@@ -104,8 +104,9 @@ _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
 # sign-off) or start, or "..." where it is cut and where the next part goes on.
 _PART_AT_END = r"(?:^|[\s(.…])\(?(?P<k>[1-9])/(?P<n>[2-9])\)?\s*(?:[\^*/~-]\s?[A-Za-z]{1,3}\.?\s*)?$"
 _PART_AT_START = r"^\s*\(?(?P<k>[1-9])/(?P<n>[2-9])\)?\s"
-_GOES_ON = r"(?:\.\.\.|…)\s*(?:\(?\d/\d\)?)?\s*(?:[\^*/~-]\s?[A-Za-z]{1,3}\.?\s*)?$"
-_WENT_ON = r"^\s*(?:\.\.\.|…)"
+# "..." or "…" (and ">>", as AirAsia's agents write it) where a tweet breaks off or takes up.
+_GOES_ON = r"(?:\.\.\.|…|>>+)\s*(?:\(?\d/\d\)?)?\s*(?:[\^*/~-]\s?[A-Za-z]{1,3}\.?\s*)?$"
+_WENT_ON = r"^\s*(?:\.\.\.|…|>+\s)"
 _LEADING_MENTIONS = r"^\s*(?:[@＠][\w.]+[\s,:]*)+"
 
 
