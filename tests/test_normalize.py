@@ -168,3 +168,19 @@ def test_threaded_normalisation_equals_the_single_thread_result(monkeypatch):
     threaded = nz.normalize(texts)
     for name in ("masked", "key", "signoff"):
         assert getattr(threaded, name).fillna("").tolist() == getattr(single, name).fillna("").tolist()
+
+
+@pytest.mark.parametrize(
+    ("reply", "part"),
+    [
+        ("@1 Please proceed to the counter for verification &gt;&gt;", ">"),  # goes on
+        ("@1 &gt; here you can change the flight via your member account", "<"),  # takes up
+        ("@1 Sorry for the wait... (1/2) ^SO", "1/2"),
+        ("@1 Fares a >> b are the same today", None),  # '>>' inside a sentence is no break
+    ],
+)
+def test_parts_of_a_reply_sent_in_several_tweets(reply, part):
+    from replydiag.normalize import clean
+
+    found = clean(pd.Series([reply]))["part"].iloc[0]
+    assert (None if pd.isna(found) else found) == part
