@@ -25,6 +25,10 @@ from .errors import OutputError
 _FORMULA_START = r"^[=+\-@\t\r]"
 
 
+def _is_text(series: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(series) or series.dtype == object
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with text cells neutralised and timestamps as ISO 8601 strings."""
     out = frame.copy()
@@ -34,7 +38,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = series.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
         elif isinstance(series.dtype, pd.CategoricalDtype):
             out[col] = series.astype("string")
-        elif pd.api.types.is_string_dtype(series) or series.dtype == object:
+        elif _is_text(series):
             text = series.astype("string")
             risky = text.str.match(_FORMULA_START).fillna(False).astype(bool)
             if risky.any():
@@ -58,7 +62,7 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for col in out.columns:
-        if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
+        if _is_text(out[col]):
             text = out[col].astype("string")
             risky = text.str.match(_ESCAPED_START).fillna(False).astype(bool)
             out[col] = text.where(~risky, "'" + text)
@@ -72,7 +76,7 @@ def unescape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     ['=1+1', "'=x", 'ok']
     """
     for col in frame.columns:
-        if pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object:
+        if _is_text(frame[col]):
             text = frame[col].astype("string")
             escaped = text.str.match("'" + _ESCAPED_START[1:]).fillna(False).astype(bool)
             frame[col] = text.where(~escaped, text.str.slice(1))

@@ -745,6 +745,11 @@ def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: c
     comment_id = 1000
     ticket = 50000
     made = 0
+
+    def agent_row(comment_id: int, public: bool, at: datetime, text: str) -> dict[str, str]:
+        """A row by the agent of the turn being written (its ticket, agent and channel)."""
+        return _row(comment_id, ticket, 100 + agents.index(agent), agent, "agent", public, at, channel, text)
+
     while made < config.replies:
         ticket += 1
         channel = r.choice(["email", "email", "web", "chat"])
@@ -799,19 +804,7 @@ def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: c
                 comment_id += 1
                 made += 1
                 sent = t + timedelta(seconds=4 * number)
-                rows.writerow(
-                    _row(
-                        comment_id,
-                        ticket,
-                        100 + agents.index(agent),
-                        agent,
-                        "agent",
-                        True,
-                        sent,
-                        channel,
-                        part,
-                    )
-                )
+                rows.writerow(agent_row(comment_id, True, sent, part))
                 truth.writerow(
                     {"reply_id": str(comment_id), "kind": kind, "template": template, "agent": agent}
                 )
@@ -819,15 +812,10 @@ def _write_replies(g: _Gen, config: SampleConfig, rows: csv.DictWriter, truth: c
             if r.random() < 0.1:
                 comment_id += 1
                 rows.writerow(
-                    _row(
+                    agent_row(
                         comment_id,
-                        ticket,
-                        100 + agents.index(agent),
-                        agent,
-                        "agent",
                         False,
                         t + timedelta(minutes=1),
-                        channel,
                         "Internal: checked with warehouse, see Jira.",
                     )
                 )

@@ -278,6 +278,7 @@ def _run_periodic(
         if previous_rows is not None and small:
             compared = f"not compared with {adjacent}: fewer than {minimum} replies in one of them"
         if label in touched or not (out / label / "report.md").exists():
+            unknown_followups = period_impact_skipped(current)
             report = build_report(
                 current,
                 registry,
@@ -299,8 +300,8 @@ def _run_periodic(
                 ),
                 min_replies=minimum,
                 phrases=phrases_of_replies(current, phrase_texts) if "phrase_ids" in current else None,
-                impact=None if period_impact_skipped(current) else impact_table(current, min_replies=minimum),
-                impact_skipped=period_impact_skipped(current),
+                impact=None if unknown_followups else impact_table(current, min_replies=minimum),
+                impact_skipped=unknown_followups,
             )
             write_report(report, staging / label)
         now = shares(current)["templated_share"]
