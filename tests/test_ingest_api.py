@@ -241,5 +241,7 @@ def test_without_roles_the_author_answering_in_most_conversations_is_read_as_the
 
 
 def test_an_author_named_as_a_bot_is_automatic():
-    replies = replydiag.audit(FORMATS / "sunshine_messages.json").replies.set_index("agent")
+    result = replydiag.audit(FORMATS / "sunshine_messages.json")
+    replies = result.replies.set_index("agent")
     assert replies.loc["Answer Bot", "kind"] == "automatic" and replies.loc["Tom", "kind"] != "automatic"
+    assert any("named as bots" in note for note in result.accounting.notes)  # a guess, said

@@ -185,7 +185,13 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     # Notifications from no-reply senders are automatic, whatever role the export gives them.
     sender = out["agent"].astype("string").fillna("")
     no_reply = sender.str.contains(_NO_REPLY, case=False, regex=True).to_numpy(dtype=bool)
-    no_reply |= sender.str.contains(_BOT_NAME, regex=True).to_numpy(dtype=bool)
+    named_bot = sender.str.contains(_BOT_NAME, regex=True).to_numpy(dtype=bool)
+    named_bot &= (out["role"] != Role.BOT.value).to_numpy() & ~auto.to_numpy(dtype=bool)
+    # A guess from a name changes the figures (template -> automatic): said with the accounting.
+    notes.count(
+        "{n} rows by authors named as bots (e.g. 'Answer Bot') read as automatic", int(named_bot.sum())
+    )
+    no_reply |= named_bot
     out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy() | no_reply
     mark = column_of(frame, fields, "template_mark")
     out["helpdesk_template"] = (
