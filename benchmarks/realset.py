@@ -227,7 +227,8 @@ def score(method, labels: pd.DataFrame) -> pd.DataFrame:
         found = verdicts.templated.reindex(ids).fillna(False).to_numpy(dtype=bool)
         truth = part["label"].isin(TEMPLATED).to_numpy()
         group = pd.Series(part["group"].replace("", pd.NA).to_numpy(), index=name + ":" + ids)
-        family = pd.Series(verdicts.family.reindex(ids).to_numpy(), index=name + ":" + ids)
+        # Family ids name a text, so two exports may share one: a family never spans sources.
+        family = pd.Series((name + ":" + verdicts.family.reindex(ids)).to_numpy(), index=name + ":" + ids)
         rows.append(_figures(name, truth, found, group, family))
         truths.append(truth), founds.append(found), groups.append(group), families.append(family)
     rows.append(

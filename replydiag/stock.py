@@ -12,7 +12,8 @@ evidence make text *stock*:
   dropped or swapped, in at least ``SENTENCE_REPLIES`` replies (rapidfuzz ratio at least
   ``REWORDED_RATIO`` to its group's representative): rewordings are one stock sentence;
 - a run of ``SPAN_WORDS`` words found in at least ``SPAN_REPLIES`` replies that holds
-  together as a unit and is said to the end of its clause.
+  together as a unit and is said to the end of its clause, or stops at most ``SLOT_WORDS``
+  words before it (a slot: "what type of issues are you having with {macOS High Sierra}?").
 
 Common phrasing stays personal: a short span any writer uses ("thanks for reaching out") is
 neither a clause of its own nor a long run, and one writer's sentence openings with new words
@@ -46,6 +47,7 @@ SPAN_REPLIES = 2
 COHESION = 0.3  # a run's replies / its parts' replies at the weakest split point
 REWORDED_WORDS = 6  # sentences this long also match copies retyped with a word or two changed
 REWORDED_RATIO = 85.0  # ... as alike as this (rapidfuzz ratio, 0-100)
+SLOT_WORDS = 2  # a recurring run this close to its clause end is a stock sentence with a slot
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: runs hashed as a polynomial
 _MAX_POSITION = 255  # later positions in a sentence share a weight (sentences are shorter)
@@ -101,7 +103,7 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     in_stock = np.repeat(stock_sentence, length)
     clause_end = np.zeros(len(words.tokens), dtype=bool)
     clause_end[words.sentence_start[1:] - 1] = True
-    in_stock |= _to_clause_end(_span_cover(words, counts), clause_end)
+    in_stock |= _to_clause_end(_through_slot(_span_cover(words, counts), clause_end), clause_end)
 
     per_text = np.bincount(words.owner, minlength=n_texts)
     stock_words = np.bincount(words.owner[in_stock], minlength=n_texts)
@@ -409,6 +411,32 @@ def _run_at(tokens: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
             run *= _MIX
             run += tokens[starts + i]
     return run
+
+
+def _through_slot(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:
+    """Runs that open their clause carried on to its end when at most ``SLOT_WORDS`` words
+    short of it: the words in between fill a slot of the stock sentence (a product, a place),
+    where different replies put different words, so no run of their own recurs. A run from
+    mid-clause stays as it is: "... because the courier missed the turn on {street}" is a
+    writer's common phrasing around the words they chose, not a sentence the team reuses.
+
+    >>> _through_slot(np.array([1, 1, 0, 0, 0, 1, 0, 0], bool), np.array([0, 0, 0, 1, 0, 0, 0, 1], bool)).astype(int).tolist()
+    [1, 1, 1, 1, 0, 1, 0, 0]
+    """
+    ends = np.flatnonzero(clause_end)
+    if not len(ends) or not covered.any():
+        return covered
+    before = np.concatenate([[False], covered[:-1]])
+    opens_clause = np.concatenate([[True], clause_end[:-1]])
+    run = np.cumsum(covered & ~before)
+    opening = (covered & ~before & opens_clause)[np.flatnonzero(covered & ~before)]
+    last = np.flatnonzero(covered & ~np.concatenate([covered[1:], [False]]))
+    next_end = ends[np.minimum(np.searchsorted(ends, last), len(ends) - 1)]
+    carry = opening[run[last] - 1] & (next_end > last) & (next_end - last <= SLOT_WORDS)
+    marks = np.zeros(len(covered) + 1, dtype=np.int32)
+    np.add.at(marks, last[carry] + 1, 1)
+    np.add.at(marks, next_end[carry] + 1, -1)
+    return covered | (np.cumsum(marks[:-1]) > 0)
 
 
 def _to_clause_end(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:

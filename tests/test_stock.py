@@ -79,6 +79,24 @@ def test_a_stock_sentence_retyped_with_a_word_or_two_changed_is_stock_and_one_ph
     assert sorted(found.sentences["text"]) == [0, 1, 2]
 
 
+def test_a_stock_question_with_a_slot_at_its_end_is_stock():
+    # Apple's agents ask the same question about a different product each time: the run
+    # before the product recurs, the product words (the slot) do not.
+    products = ["your iPhone", "Apple Music", "Notes"]
+    own = ["It froze after lunch.", "Songs skip twice.", "My list vanished."]
+    texts = pd.Series([f"What type of issues are you having with {p}? {o}" for p, o in zip(products, own)])
+    share = stock_text(texts, np.ones(3, dtype=np.int64)).share
+    # Every word of the question, its slot too, is stock; the words of the own line are not.
+    question = np.array([8 + len(p.split()) for p in products])
+    assert np.allclose(share, question / (question + [len(o.split()) for o in own]))
+    # A run that stops further from its clause end is a writer's opening, not stock.
+    longer = [
+        f"What type of issues are you having with {p}? {o}"
+        for p, o in zip(["my new iPhone X", "Apple Music on a Mac", "Notes in iCloud sync"], own)
+    ]
+    assert (stock_text(pd.Series(longer), np.ones(3, dtype=np.int64)).share == 0).all()
+
+
 def test_a_long_run_sent_twice_is_stock_and_cut_at_its_clause_end():
     texts = pd.Series(
         [
