@@ -20,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals would print customers' messages
+    rich_markup_mode=None,  # plain help: wraps to any width, no Python type labels ("<bool>")
     help="Audit help-desk reply exports: how much of your care is templated, how much is personal.",
 )
 stdout = Console()
@@ -29,7 +30,7 @@ stderr = Console(stderr=True)
 Exports = Annotated[
     list[str],
     typer.Argument(
-        metavar="EXPORT...", help="Export files (CSV, JSON, NDJSON, .xlsx, .gz, .zip), folders or globs."
+        metavar="EXPORT", help="Export files (CSV, JSON, NDJSON, .xlsx, .gz, .zip), folders or globs."
     ),
 ]
 ColumnMap = Annotated[
