@@ -42,6 +42,10 @@ SOURCES = (
     Source("SpotifyCares", "twcs-brands/SpotifyCares.csv", 60),
     Source("IBM", "ibm-twitter-care/dev.json", 40),
     Source("twcs-head", "twcs-head.csv", 40),
+    # Added in session 5, to check the engine on brands it was not tuned with.
+    Source("McDonalds", "twcs-brands/McDonalds.csv", 40),
+    Source("NikeSupport", "twcs-brands/NikeSupport.csv", 40),
+    Source("AirAsiaSupport", "twcs-brands/AirAsiaSupport.csv", 40),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 
