@@ -41,6 +41,11 @@ class AuditResult:
     """The openings and endings learned per agent and taken off before matching."""
     texts: ReplyTexts = field(default_factory=InMemoryTexts, repr=False)
     agent_rules: dict[str, Any] = field(default_factory=dict)  # aliases and excluded authors, when given
+    # impact() per (replies frame, minimum): the summary, the files and the terminal all ask
+    # for it, and at a million replies each table costs seconds.
+    _impacts: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def has_text(self) -> bool:
@@ -138,7 +143,11 @@ class AuditResult:
         from .impact import impact_table
 
         minimum = self.settings.min_replies if min_replies is None else min_replies
-        return impact_table(self.replies, min_replies=minimum)
+        frame, table = self._impacts.get(minimum, (None, None))
+        if frame is not self.replies or table is None:  # a new replies frame is a new table
+            table = impact_table(self.replies, min_replies=minimum)
+            self._impacts[minimum] = (self.replies, table)
+        return table.copy()
 
     @property
     def impact_skipped(self) -> str | None:

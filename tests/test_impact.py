@@ -182,3 +182,20 @@ def test_the_exports_own_satisfaction_rating_is_read_per_conversation(tmp_path):
     assert overall["satisfied_low"] < overall["satisfied_rate"] < overall["satisfied_high"]
     replydiag.write_audit(result, tmp_path / "out")
     assert "satisfied, of rated (95% CI)" in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_the_impact_table_is_computed_once_per_replies_frame(monkeypatch):
+    import replydiag.impact as impact
+    from tests.conftest import SAMPLE
+
+    result = replydiag.audit(SAMPLE)
+    calls = []
+    real = impact.impact_table
+    monkeypatch.setattr(impact, "impact_table", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = result.impact()
+    result.summary()
+    first.loc[:, "replies"] = -1  # a caller's copy: changing it changes nothing cached
+    assert (result.impact()["replies"] >= 0).all() and len(calls) == 1
+    result.replies = result.replies.copy()  # a new frame is a new table
+    result.impact()
+    assert len(calls) == 2
