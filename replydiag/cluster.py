@@ -45,6 +45,11 @@ class Clustering:
     ``keys``: distinct keys, most used first. ``counts``: replies per key.
     ``cluster``: index (into ``keys``) of each key's representative. ``similarity``: 0-100
     ratio of each key to its representative. ``features``: the word pairs of every key.
+    ``links``: (key, representative) pairs at least ``threshold`` alike that the search met
+    for keys used less than ``min_support`` times, whether or not the key joined that
+    representative: the chains that make template families (``replydiag.families``).
+    ``template_links``: the same for keys used ``min_support`` times or more (templates
+    alike on their own).
     """
 
     keys: list[str]
@@ -52,6 +57,8 @@ class Clustering:
     cluster: np.ndarray
     similarity: np.ndarray
     features: Features
+    links: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    template_links: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     _tokens: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     def tokens(self, i: int) -> list[str]:
@@ -127,6 +134,8 @@ def cluster_codes(
     cluster = np.arange(n, dtype=np.int64)
     similarity = np.full(n, 100.0)
     index: dict[int, list[int]] = {}
+    linked: list[int] = []  # flat (key, representative) pairs, for keys used less than min_support times
+    popular_linked: list[int] = []  # ... for the others
     for i in range(n):
         if progress is not None and i % 20000 == 0:
             progress(i, n)
@@ -147,20 +156,27 @@ def cluster_codes(
             candidates = [c for c, hits in shared.items() if hits >= need]
             if len(candidates) > 1:
                 candidates.sort()
-            if popular:
+            # Every representative this alike, most alike first (ties: the most used).
+            alike = process.extract(
+                key, [key_list[c] for c in candidates], scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+            )
+            # A reply between two templates chains them into one family; templates alike on
+            # their own are kept apart here and judged by how many are alike (``families``).
+            for _, _, j in alike:
+                (popular_linked if popular else linked).extend((i, candidates[j]))
+            for _, score, j in alike:
+                c = candidates[j]
                 # A key used often on its own joins a representative only as its minority
                 # variant (a frequent typo or dropped word); two templates that both carry
                 # weight stay apart even when they differ in a word or two.
-                candidates = [c for c in candidates if count_arr[i] * VARIANT_RATIO <= count_arr[c]]
-            if candidates:
-                cutoff = max(threshold, POPULAR_THRESHOLD) if popular else threshold
-                match = process.extractOne(
-                    key, [key_list[c] for c in candidates], scorer=fuzz.ratio, score_cutoff=cutoff
-                )
-                if match is not None:
-                    cluster[i] = candidates[match[2]]
-                    similarity[i] = match[1]
-                    continue
+                if not popular or (
+                    count_arr[i] * VARIANT_RATIO <= count_arr[c] and score >= POPULAR_THRESHOLD
+                ):
+                    cluster[i] = c
+                    similarity[i] = score
+                    break
+            if cluster[i] != i:
+                continue
         for feature in prefix[:ANCHORS]:
             posting = index.get(feature)
             if posting is None:
@@ -170,4 +186,6 @@ def cluster_codes(
                 posting.append(i)
     if progress is not None:
         progress(n, n)
-    return Clustering(key_list, count_arr, cluster, similarity, feats), row_key
+    links = np.array(linked, dtype=np.int64).reshape(-1, 2)
+    template_links = np.array(popular_linked, dtype=np.int64).reshape(-1, 2)
+    return Clustering(key_list, count_arr, cluster, similarity, feats, links, template_links), row_key

@@ -19,6 +19,7 @@ from .boilerplate import learn as learn_boilerplate
 from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
+from .families import chained_heads, sentence_families
 from .memory import release_memory
 from .metrics import usage
 from .models import Kind, Settings
@@ -54,11 +55,6 @@ class Analysis:
     templates: pd.DataFrame
     phrases: pd.DataFrame
     boilerplate: Boilerplate
-
-
-FAMILY_WORDS = (
-    6  # a stock sentence names a family only from this length: shorter ones are shared by many macros
-)
 
 
 def analyze_replies(
@@ -125,13 +121,14 @@ def analyze_replies(
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)
     has_template = rep >= 0
     cluster_id = pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string")
-    # Template families: replies that reuse the same stock sentence are one macro, however
-    # their greetings and added lines differ (each difference makes a cluster of its own).
-    key_code = codes[first_rows(row_key, len(clustering.keys))]
-    family = _family_ids(stock_found.sentences, len(keys))
-    own = pd.Series(family[np.where(has_template, key_code[np.maximum(rep, 0)], codes)], dtype="string")
+    # Template families (``families``): clusters chained by the near copies between them;
+    # a reply templated by its stock text alone is named by its most widely sent stock sentence.
+    chained = pd.Series(
+        np.where(has_template, ids[chained_heads(clustering)[np.maximum(rep, 0)]], None), dtype="string"
+    )
+    by_sentence = pd.Series(sentence_families(stock_found.sentences, len(keys))[codes], dtype="string")
     templated = kind != KIND_CODES[Kind.PERSONAL]
-    template_ids = own.where(templated & own.notna(), cluster_id)
+    template_ids = chained.where(has_template, by_sentence).where(templated, cluster_id)
     part_of = pd.Series(pd.NA, index=replies.index, dtype="string")
     if (parts >= 0).any():
         # Every part of a templated reply carries its family, and names the reply's first part.
@@ -169,24 +166,6 @@ def analyze_replies(
     phrases = phrase_table(stock_found.sentences, out, codes)
     release_memory()
     return Analysis(out, templates, phrases, boilerplate)
-
-
-def _family_ids(sentences: pd.DataFrame, n_texts: int) -> np.ndarray:
-    """Per text: the template id of its family, named by its most widely sent stock sentence
-    (ties: the longer), or None for texts without one."""
-    family = np.full(n_texts, None, dtype=object)
-    if sentences.empty:
-        return family
-    spread = sentences.drop_duplicates(["text", "key"])
-    spread = spread[spread["key"].str.count(" ") + 1 >= FAMILY_WORDS]
-    spread = spread.assign(
-        texts=spread.groupby("key")["text"].transform("size"), words=spread["key"].str.count(" ")
-    )
-    best = spread.sort_values(["text", "texts", "words", "key"], ascending=[True, False, False, True])
-    best = best.drop_duplicates("text")
-    names = {k: template_id(k) for k in best["key"].unique()}
-    family[best["text"].to_numpy()] = [names[k] for k in best["key"]]
-    return family
 
 
 def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings) -> Boilerplate:

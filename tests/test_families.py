@@ -1,0 +1,51 @@
+"""Template families: one stock response however it was edited; macros that differ in key words stay apart."""
+
+import pandas as pd
+
+import replydiag
+
+
+def _families(lines):
+    replies = replydiag.analyze(pd.DataFrame({"text": lines})).replies
+    assert (replies["kind"] != "personal").all()
+    return replies["template_id"].tolist()
+
+
+def test_replies_between_two_templates_chain_them_into_one_family():
+    # Two wordings of one request, each sent often enough to be a template of its own, and
+    # a reply between them (alike to both): a reader follows one stock response.
+    first = "Can you send us a DM with the email address on your account? We'll take a look backstage."
+    second = "Can you send us a DM with the email address on the account? We'll check it out backstage."
+    between = "Can you send us a DM with the email address on the account? We'll take a look backstage."
+    ids = _families([first] * 4 + [second] * 4 + [between])
+    assert len(set(ids)) == 1
+    # Without it they are two templates alike on their own: two families (a macro with a
+    # varying slot shows as SLOT_VARIANTS such templates or more, see the next test).
+    assert len(set(_families([first] * 4 + [second] * 4))) == 2
+
+
+def test_a_macro_with_variable_words_outside_the_mask_list_is_one_family():
+    # "Our courier {courier} was unable to find it on {day}": every courier x weekday seen
+    # three times is a template of its own; so many alike templates are one macro.
+    couriers, days = ["DHL", "UPS", "Evri", "Yodel"], ["Monday", "Friday", "Sunday"]
+    lines = [
+        f"Could you confirm the delivery address for order 88{i}? Our courier {c} was unable to find it on {d}."
+        for c in couriers
+        for d in days
+        for i in range(3)
+    ]
+    assert len(set(_families(lines))) == 1
+
+
+def test_two_macros_alike_but_for_key_words_stay_two_families():
+    refund = (
+        "Hi {n}, your refund for order {o} has been processed and should arrive within 5-7 business days."
+    )
+    swap = (
+        "Hi {n}, your replacement for order {o} has been shipped and should arrive within 5-7 business days."
+    )
+    names = ["Ann", "Bo", "Cy", "Di"]
+    lines = [refund.format(n=n, o=1000 + i) for i, n in enumerate(names)]
+    lines += [swap.format(n=n, o=2000 + i) for i, n in enumerate(names)]
+    ids = _families(lines)
+    assert len(set(ids[:4])) == 1 and len(set(ids[4:])) == 1 and ids[0] != ids[4]
