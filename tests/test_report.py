@@ -113,6 +113,7 @@ def test_two_weekly_runs_compare_with_the_previous_week_and_do_not_double_count(
     second = (out / "2026-W04" / "report.md").read_text()
     assert "(2026-01-19 to 2026-01-25), compared with 2026-W03, the week before" in second
     assert re.search(r"templated \(95% CI [\d.]+%–[\d.]+%\), [+-]\d+\.\d pp vs \*\*2026-W03\*\*", second)
+    assert "| last seen | change |" in second  # templates compared with the week before
     index = (out / "index.md").read_text()
     assert "2026-W03" in index and "2026-W04" in index
 
@@ -225,6 +226,9 @@ def test_audit_out_writes_html_and_markdown_reports(tmp_path):
     html = (tmp_path / "report.html").read_text()
     assert html.count("data:image/png;base64,") >= 3 and "http://" not in html.split("<body>")[0]
     md = (tmp_path / "report.md").read_text()
+    # One export, no period before it: no column of changes, dates kept on one line.
+    assert "| last seen |\n" in md and "<th>last seen</th></tr>" in html
+    assert '<td class="nowrap">2026-' in html
     for chart in re.findall(r"\]\((charts/\w+\.png)\)", md):
         assert (tmp_path / chart).stat().st_size > 1000
 
