@@ -330,13 +330,29 @@ def _top_phrases(phrases: pd.DataFrame | None, total: int, top: int) -> list[Phr
     return [
         PhraseRow(
             phrase_id=str(p.phrase_id),
-            phrase_text=str(p.phrase_text),
+            phrase_text=_in_its_sentence(str(p.phrase_text)),
             replies=int(p.replies),
             share=int(p.replies) / total,
             agents=int(p.agents),
         )
         for p in phrases.head(top).itertuples()
     ]
+
+
+def _in_its_sentence(phrase: str) -> str:
+    """A stock clause marked with "…" where its sentence goes on (phrases are cut at commas:
+    "Can you tell us what device," / "and version of the app you're using?"), so a reader
+    sees a part of a line, not a line that trails off.
+
+    >>> _in_its_sentence("and version of the app you're using?"), _in_its_sentence("Can you tell us what device,")
+    ("… and version of the app you're using?", 'Can you tell us what device, …')
+    """
+    text = phrase.strip()
+    if text[:1].islower():
+        text = "… " + text
+    if text[-1:] in ",;:":
+        text += " …"
+    return text
 
 
 def _day(value: Any) -> str:
