@@ -19,9 +19,9 @@ import pyarrow.compute as pc
 
 from .memory import release_memory
 
-_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
-_TOKEN = re.compile(r"\{\w+\}|[" + _CJK_RANGES + r"]|[^\s" + _CJK_RANGES + r"]+")
+CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
+_TOKEN = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
 _CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
 PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
 QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs

@@ -15,8 +15,13 @@ from collections import Counter, defaultdict
 
 from rapidfuzz.distance import Indel
 
-_WORD = re.compile(r"\S+")
+from .features import CJK_RANGES
+
+# Words as the clustering sees them (``features.tokens``): each CJK character is a word, so
+# a Chinese reply (no spaces) is aligned character by character, not as one varying word.
+_WORD = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
 _PUNCT = re.compile(r"[^\w{}]+")
+_SLOT_ONLY = re.compile(r"\{\w+\}")
 VARYING_SHARE = 0.5  # a word replaced in at least this share of replies is a slot
 MIN_REPLIES_FOR_SLOTS = 3
 MAX_VARIANTS_ALIGNED = 60
@@ -56,6 +61,9 @@ def recover_template(representative: str, variants: list[tuple[str, int]]) -> st
     ...      ("Thanks for contacting Acme about your Toaster Oven order {order}.", 3),
     ...      ("Thanks for contacting Acme about your Kettle order {order}.", 2)])
     'Thanks for contacting Acme about your {text} order {order}.'
+    >>> recover_template("您好,请提供宽带账号,谢谢", [("您好,请提供宽带账号,谢谢", 2), ("您好,请提供手机电话,谢谢", 2),
+    ...     ("您好,请提供装机地址,谢谢", 2)])  # Chinese: aligned by character
+    '您好,请提供{text},谢谢'
     """
     spans = [m.span() for m in _WORD.finditer(representative)]
     words = [representative[a:b] for a, b in spans]
@@ -106,4 +114,6 @@ def recover_template(representative: str, variants: list[tuple[str, int]]) -> st
         cursor = spans[run_end][1]
         k = run_end + 1
     out.append(representative[cursor:])
-    return "".join(out)
+    template = "".join(out)
+    # A template that is all slots says nothing: the representative's own text says more.
+    return representative if not _SLOT_ONLY.sub("", template).strip(" ,.!?;:") else template
