@@ -79,6 +79,7 @@ def cluster_keys(
     min_support: int,
     min_fuzzy_chars: int,
     progress: Callable[[int, int], None] | None = None,
+    chain: bool = False,
 ) -> tuple[Clustering, np.ndarray]:
     """Cluster reply keys. Returns the clustering and, per input row, the index of its key.
 
@@ -96,6 +97,7 @@ def cluster_keys(
         min_support=min_support,
         min_fuzzy_chars=min_fuzzy_chars,
         progress=progress,
+        chain=chain,
     )
 
 
@@ -108,9 +110,12 @@ def cluster_codes(
     min_fuzzy_chars: int,
     progress: Callable[[int, int], None] | None = None,
     weights: np.ndarray | None = None,
+    chain: bool = False,
 ) -> tuple[Clustering, np.ndarray]:
     """``cluster_keys`` for keys already factorised: row ``i`` has key ``uniques[codes[i]]``
-    and stands for ``weights[i]`` replies (1 each by default). Keys no row uses are left out."""
+    and stands for ``weights[i]`` replies (1 each by default). Keys no row uses are left out.
+    ``chain``: keep the ``links`` and ``template_links`` that template families are made of
+    (the rewording search of stock sentences has no use for them)."""
     counts = np.bincount(codes, weights=weights, minlength=len(uniques)).astype(np.int64)
     used = np.flatnonzero(counts > 0)
     # Most used first; ties by text so the result does not depend on input order. (Arrow
@@ -162,8 +167,9 @@ def cluster_codes(
             )
             # A reply between two templates chains them into one family; templates alike on
             # their own are kept apart here and judged by how many are alike (``families``).
-            for _, _, j in alike:
-                (popular_linked if popular else linked).extend((i, candidates[j]))
+            if chain:
+                for _, _, j in alike:
+                    (popular_linked if popular else linked).extend((i, candidates[j]))
             for _, score, j in alike:
                 c = candidates[j]
                 # A key used often on its own joins a representative only as its minority

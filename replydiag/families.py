@@ -43,7 +43,7 @@ def chained_heads(clustering: Clustering) -> np.ndarray:
     >>> from replydiag.cluster import cluster_keys
     >>> a, b = "your refund was sent to the card today", "your refund was sent to your bank today"
     >>> c, _ = cluster_keys(pd.Series([a] * 5 + [b] * 5 + ["your refund was sent to the bank today"]),
-    ...     threshold=85, min_support=3, min_fuzzy_chars=5)
+    ...     threshold=85, min_support=3, min_fuzzy_chars=5, chain=True)
     >>> [c.keys[h] for h in c.cluster], [c.keys[h] for h in chained_heads(c)]  # one reply between them
     (['your refund was sent to the card today', 'your refund was sent to your bank today', 'your refund was sent to the card today'], ['your refund was sent to the card today', 'your refund was sent to the card today', 'your refund was sent to the card today'])
     """

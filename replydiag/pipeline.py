@@ -94,6 +94,7 @@ def analyze_replies(
         min_support=settings.min_support,
         min_fuzzy_chars=settings.min_fuzzy_chars,
         progress=stage("clustering distinct replies"),
+        chain=True,
     )
     release_memory()
     key_stock = stock[codes[first_rows(row_key, len(clustering.keys))]]
