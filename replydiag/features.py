@@ -21,7 +21,7 @@ from .memory import release_memory
 
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
-_TOKEN = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
+TOKEN = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
 _CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
 PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
 QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs
@@ -34,7 +34,7 @@ def tokens(key: str) -> list[str]:
     ['订', '单', '{order}', '已', '发', '货', 'ok']
     """
     if _CJK_CHAR.search(key):
-        return _TOKEN.findall(key)
+        return TOKEN.findall(key)
     return key.split()
 
 

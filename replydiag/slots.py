@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 
 from rapidfuzz.distance import Indel
 
-from .features import CJK_RANGES
+from .features import TOKEN
 
 # Words as the clustering sees them (``features.tokens``): each CJK character is a word, so
 # a Chinese reply (no spaces) is aligned character by character, not as one varying word.
-_WORD = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
+_WORD = TOKEN
 _PUNCT = re.compile(r"[^\w{}]+")
 _SLOT_ONLY = re.compile(r"\{\w+\}")
 VARYING_SHARE = 0.5  # a word replaced in at least this share of replies is a slot

@@ -426,10 +426,9 @@ def _through_slot(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:
     ends = np.flatnonzero(clause_end)
     if not len(ends) or not covered.any():
         return covered
-    before = np.concatenate([[False], covered[:-1]])
-    opens_clause = np.concatenate([[True], clause_end[:-1]])
-    run = np.cumsum(covered & ~before)
-    opening = (covered & ~before & opens_clause)[np.flatnonzero(covered & ~before)]
+    starts = covered & ~np.concatenate([[False], covered[:-1]])
+    run = np.cumsum(starts)
+    opening = np.concatenate([[True], clause_end[:-1]])[np.flatnonzero(starts)]  # run opens its clause
     last = np.flatnonzero(covered & ~np.concatenate([covered[1:], [False]]))
     next_end = ends[np.minimum(np.searchsorted(ends, last), len(ends) - 1)]
     carry = opening[run[last] - 1] & (next_end > last) & (next_end - last <= SLOT_WORDS)
