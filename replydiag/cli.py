@@ -26,6 +26,25 @@ app = typer.Typer(
 stdout = Console()
 stderr = Console(stderr=True)
 
+
+class _PlainArgument(typer.core.TyperArgument):
+    """An argument as click names it (``EXPORT...``): typer 0.29 adds ``<list[str]>`` and braces."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        return [f"{self.display_name_raw}..." if self.nargs != 1 else self.display_name_raw]
+
+
+class _PlainCommand(typer.core.TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, typer.core.TyperArgument):
+                param.__class__ = _PlainArgument
+
+
 # Options shared by the commands, declared once.
 Exports = Annotated[
     list[str],
@@ -184,7 +203,10 @@ def _audit(
     return api.audit(exports, **config.audit_options(), low_memory=low_memory, sheet=sheet, progress=progress)
 
 
-@app.command(short_help="Analyse exports: how templated the replies are; --out writes the files and report.")
+@app.command(
+    cls=_PlainCommand,
+    short_help="Analyse exports: how templated the replies are; --out writes the files and report.",
+)
 def audit(
     exports: Exports,
     out: Path | None = typer.Option(
@@ -244,7 +266,10 @@ def audit(
             stderr.print(f"[dim]wrote {written[name]}[/dim]")
 
 
-@app.command(short_help="One report per period, compared with the period before; the folder keeps history.")
+@app.command(
+    cls=_PlainCommand,
+    short_help="One report per period, compared with the period before; the folder keeps history.",
+)
 def report(
     exports: Exports,
     out: Path = typer.Option(
@@ -317,7 +342,10 @@ def report(
     stderr.print(f"[dim]wrote {out / 'index.html'} and {len(periods)} period reports[/dim]")
 
 
-@app.command(short_help="Show what was detected: layout, columns, row accounting, learned boilerplate.")
+@app.command(
+    cls=_PlainCommand,
+    short_help="Show what was detected: layout, columns, row accounting, learned boilerplate.",
+)
 def inspect(
     exports: Exports,
     column_map: ColumnMap = None,
