@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 import pandas as pd
 import pytest
 
@@ -116,9 +117,12 @@ def test_mixed_encodings_in_one_file_are_decoded_line_by_line():
 
 
 def test_mojibake_is_repaired(write):
-    path = write("m.csv", 'text,agent\n"We\u00e2\u20ac\u2122re on it \u00f0\u0178\u02dc\u2030",Tom\n')
+    rows = ["We’re on it 😉", "You are most welcome! ❤️ -Pia", "Making us blush ☺", "Dear Jürgen, ¿qué tal?"]
+    # as a UTF-8 file read as cp1252 shows them, C1 bytes kept (the Walmart tweets have such)
+    garbled = [row.encode().decode("sloppy-windows-1252") for row in rows[:-1]] + rows[-1:]
+    path = write("m.csv", "text,agent\n" + "".join(f'"{row}",Tom\n' for row in garbled))
     export = load_export(path)
-    assert export.replies["text"].iloc[0] == "We’re on it 😉"
+    assert export.replies["text"].tolist() == rows
     assert any("mojibake" in note for note in export.notes)
 
 

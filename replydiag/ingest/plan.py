@@ -20,7 +20,10 @@ from .notes import Notes
 from .raw import RawTable
 from .roles import RoleChoice, choose_role_columns
 
-_MOJIBAKE = re.compile("Ã|Â|â€|â„|ðŸ|Ã©|Ã¨")
+# UTF-8 read as cp1252 or Latin-1: a lead byte (Â..ô) then a continuation byte (0x80-0xBF) as
+# either code page shows it ("â¤ï¸" for ❤️). Only a pre-filter: ftfy decides what is mojibake.
+_CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]")
 
 
 @dataclass
