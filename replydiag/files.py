@@ -11,13 +11,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from .errors import OutputError
 
@@ -195,26 +196,47 @@ def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[str, ...]) -> Path
     return write_csv_chunks(path, [frame], columns)
 
 
-def write_csv_chunks(path: Path, frames: Iterable[pd.DataFrame], columns: tuple[str, ...]) -> Path:
-    """``write_csv`` for a table that arrives in pieces, so it is never whole in memory."""
-    with atomic_path(path) as tmp:
-        writer, schema = None, None
+def write_csv_chunks(
+    path: Path, frames: Iterable[pd.DataFrame], columns: tuple[str, ...], *, exact_copy: Path | None = None
+) -> Path:
+    """``write_csv`` for a table that arrives in pieces, so it is never whole in memory.
+
+    ``exact_copy`` also writes the rows to that Parquet file as they are: cells not escaped for
+    spreadsheets, ids as strings, dates as timestamps, for pandas and other data tools.
+    """
+    with ExitStack() as files:
+        tmp = files.enter_context(atomic_path(path))
+        exact_tmp = files.enter_context(atomic_path(exact_copy)) if exact_copy else None
+        writers: list[tuple[Any, pa.Schema]] = []  # (writer, the schema every piece is cast to)
         try:
             for frame in frames:
                 present = [c for c in columns if c in frame.columns]
-                table = pa.Table.from_pandas(safe_frame(frame[present]), preserve_index=False)
-                if writer is None:
-                    schema = pa.schema(
-                        [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-                    )
-                    writer = pacsv.CSVWriter(
-                        tmp, schema, write_options=pacsv.WriteOptions(quoting_style="needed")
-                    )
-                writer.write_table(table.cast(schema))
+                pieces = [_arrow(safe_frame(frame[present]))]
+                if exact_tmp:
+                    pieces.append(_arrow(frame[present]))
+                if not writers:
+                    schemas = [_written_schema(piece) for piece in pieces]
+                    options = pacsv.WriteOptions(quoting_style="needed")
+                    writers.append((pacsv.CSVWriter(tmp, schemas[0], write_options=options), schemas[0]))
+                    if exact_tmp:
+                        writers.append((pq.ParquetWriter(str(exact_tmp), schemas[1]), schemas[1]))
+                for (writer, schema), piece in zip(writers, pieces):
+                    writer.write_table(piece.cast(schema))
         finally:
-            if writer is not None:
+            for writer, _ in writers:
                 writer.close()
     return path
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    # Categories as text: each piece has its own categories, and the written schema is one.
+    plain = {c: "string" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return pa.Table.from_pandas(frame.astype(plain) if plain else frame, preserve_index=False)
+
+
+def _written_schema(table: pa.Table) -> pa.Schema:
+    """The first piece's schema, with all-empty columns as text so later pieces can fill them."""
+    return pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema])
 
 
 def write_json(path: Path, data: Any) -> Path:

@@ -79,6 +79,21 @@ def test_csv_outputs_neutralise_formulas(tmp_path):
             assert not str(value).startswith(("=", "+", "-", "@")), (name, value)
 
 
+def test_replies_parquet_keeps_the_text_as_exported_for_pandas(tmp_path):
+    texts = ["@Ann thanks, on it", "=1+1 is two", "-- Tom", "Plain reply"]
+    path = tmp_path / "tweets.csv"
+    dates = [f"2026-01-0{day}T10:00:00Z" for day in range(1, 5)]
+    frame = {"id": ["007", "8", "9", "10"], "created_at": dates, "text": texts, "agent": "Tom"}
+    pd.DataFrame(frame).to_csv(path, index=False)
+    result = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    exact = pd.read_parquet(tmp_path / "out" / "replies.parquet")
+    spreadsheet = pd.read_csv(tmp_path / "out" / "replies.csv", dtype=str)
+    assert exact["text"].tolist() == texts and exact["reply_id"].tolist() == ["007", "8", "9", "10"]
+    assert spreadsheet["text"].tolist() == ["'@Ann thanks, on it", "'=1+1 is two", "'-- Tom", "Plain reply"]
+    assert exact["created_at"].dt.day.tolist() == [1, 2, 3, 4]  # timestamps, not strings
+
+
 def test_examples_mask_personal_data_unless_asked(tmp_path):
     lines = [
         f"Hi {n}, we emailed {n.lower()}@example.com and will call +44 20 7946 {1000 + i} about order #88{i}231."

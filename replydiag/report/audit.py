@@ -1,6 +1,7 @@
 """What ``replydiag audit --out DIR`` writes: the audit's files and its report, in one call.
 
-``replies.csv`` (one row per reply, with its exported text unless redacted), ``templates.csv``,
+``replies.csv`` (one row per reply, with its exported text unless redacted, formula-safe for
+spreadsheets) and ``replies.parquet`` (the same rows as they are, for pandas), ``templates.csv``,
 ``summary.json``, and ``report.html`` / ``report.md`` for the whole range. A notebook makes the
 same call (``replydiag.write_audit``) and gets the same files.
 """
@@ -82,14 +83,11 @@ def _write_set(
     if unknown("customer_followed_up"):  # an empty signal column alone says "no signal"
         empty |= {"customer_followed_up", "followup_minutes", "followup_signal"}
     columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text") and c not in empty)
-    if redact or result.has_text:
-        replies = write_csv(out / "replies.csv", result.replies, columns)
-    else:
-        replies = write_csv_chunks(
-            out / "replies.csv", _replies_with_text(result, columns, progress), columns
-        )
+    pieces = [result.replies] if redact or result.has_text else _replies_with_text(result, columns, progress)
+    replies = write_csv_chunks(out / "replies.csv", pieces, columns, exact_copy=out / "replies.parquet")
     written = {
         "replies": replies,
+        "replies_exact": out / "replies.parquet",
         "templates": write_csv(out / "templates.csv", result.templates, TEMPLATES_CSV_COLUMNS),
         "phrases": write_csv(out / "phrases.csv", result.phrases, PHRASE_COLUMNS),
         "summary": write_json(out / "summary.json", result.summary()),
