@@ -94,6 +94,18 @@ def test_replies_parquet_keeps_the_text_as_exported_for_pandas(tmp_path):
     assert exact["created_at"].dt.day.tolist() == [1, 2, 3, 4]  # timestamps, not strings
 
 
+def test_examples_mask_names_mid_sentence_that_the_team_seldom_writes():
+    names = ["Jessie", "Marguerite", "Oksana", "Tadeusz"]
+    stock = "Thanks for stopping by, we hope to see you again soon at Burger Palace."
+    lines = [f"{name} is the real MVP! {stock}" for name in names] + [stock] * 4
+    lines += ["Enjoy the fries! Burger Palace thanks you.", "we hope you enjoy them"]
+    result = replydiag.analyze(pd.DataFrame({"text": lines, "agent": ["Ann", "Bob"] * 5}))
+    md = render_markdown(build_report(result.replies, result.templates, title="t"))
+    assert "{name} is the real MVP!" in md  # the examples are there, their names are not
+    assert not any(name in md for name in names)
+    assert "Burger Palace" in md  # what the team writes again and again stays
+
+
 def test_examples_mask_personal_data_unless_asked(tmp_path):
     lines = [
         f"Hi {n}, we emailed {n.lower()}@example.com and will call +44 20 7946 {1000 + i} about order #88{i}231."

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..metrics import breakdown, shares, wilson
 from ..models import KINDS, Kind
+from .rare_words import mask_rare_words
 
 EXAMPLES_PER_TEMPLATE = 3
 
@@ -222,9 +223,12 @@ def build_report(
         example_col = "text" if show_raw and members["text"].notna().any() else "masked"
         template_text = str(texts.get(tid, members["masked"].iloc[0]))
         picked = members.dropna(subset=[example_col]).drop_duplicates(example_col).head(EXAMPLES_PER_TEMPLATE)
+        example_texts = [str(text) for text in picked[example_col]]
+        if example_col == "masked":
+            example_texts = mask_rare_words(example_texts, rows["masked"])
         examples = tuple(
-            Example(str(kind), marked_pieces(str(text), template_text))
-            for kind, text in zip(picked["kind"].astype(str), picked[example_col])
+            Example(str(kind), marked_pieces(text, template_text))
+            for kind, text in zip(picked["kind"].astype(str), example_texts)
         )
         described[tid] = TemplateRow(
             template_id=str(tid),
