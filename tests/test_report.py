@@ -321,6 +321,21 @@ def test_small_periods_are_marked_not_compared_and_gaps_are_named(tmp_path):
     assert "not compared: the first period in the history" in reports[labels[0]]
 
 
+def test_a_small_period_masks_names_by_the_whole_historys_words(tmp_path):
+    stock = "Thanks for choosing Premium! Your upgrade is live and Harmonia playlists are unlocked."
+    rows = [(f"2026-01-0{1 + i % 5}T10:00:00Z", stock) for i in range(40)]
+    rows.append(("2026-01-21T10:00:00Z", f"Jessie, you rock! {stock}"))
+    path = tmp_path / "export.csv"
+    frame = pd.DataFrame(rows, columns=["created_at", "text"]).assign(agent=["Ann", "Bob"] * 20 + ["Ann"])
+    frame.to_csv(path, index=False)
+    assert runner.invoke(app, ["report", str(path), "--out", str(tmp_path / "r")]).exit_code == 0
+    one = (tmp_path / "r" / "2026-W04" / "report.md").read_text()
+    assert "**1** agent reply;" in one
+    example = next(line for line in one.splitlines() if line.startswith("> *"))
+    assert "{name}, you rock!" in example and "Jessie" not in one
+    assert "Harmonia playlists" in example  # the team's words, though rare in this period
+
+
 def test_example_replies_say_their_kind_and_mark_the_words_the_template_does_not_hold(tmp_path):
     out = tmp_path / "audit"
     assert runner.invoke(app, ["audit", str(SAMPLE), "--out", str(out)]).exit_code == 0

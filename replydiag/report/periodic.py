@@ -299,6 +299,7 @@ def _run_periodic(
                     compared_with=compared,
                 ),
                 min_replies=minimum,
+                vocabulary=dated["masked"],
                 phrases=phrases_of_replies(current, phrase_texts) if "phrase_ids" in current else None,
                 impact=None if unknown_followups else impact_table(current, min_replies=minimum),
                 impact_skipped=unknown_followups,
