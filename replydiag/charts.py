@@ -20,6 +20,16 @@ from .models import KINDS
 KIND_COLORS = {"automatic": "#7b3294", "template": "#e66101", "edited": "#fdb863", "personal": "#1a9641"}
 
 
+def shown_kinds(automatic: bool) -> tuple[str, ...]:
+    """The kinds a chart or table shows: ``automatic`` only where some reply is (Twitter care
+    exports never mark one, and an all-zero kind would take a legend entry and a column)."""
+    return KINDS if automatic else tuple(k for k in KINDS if k != "automatic")
+
+
+def _any_automatic(frame: pd.DataFrame) -> bool:
+    return "automatic_share" in frame and bool((frame["automatic_share"].astype(float) > 0).any())
+
+
 def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Figure, Axes]:
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     return fig, fig.add_subplot()
@@ -29,7 +39,7 @@ def shares_bar(shares: pd.Series, title: str = "Share of replies by kind") -> Fi
     """One horizontal stacked bar of the kinds (``shares`` sums to 1)."""
     fig, ax = _figure(7.5, 1.8)
     left = 0.0
-    for kind in KINDS:
+    for kind in shown_kinds(float(shares.get("automatic", 0.0)) > 0):
         value = float(shares.get(kind, 0.0))
         ax.barh([0], [value], left=left, color=KIND_COLORS[kind], label=kind)
         if value >= 0.06:
@@ -49,7 +59,7 @@ def agents_stacked(by_agent: pd.DataFrame, top: int = 15, title: str = "Kinds of
     fig, ax = _figure(7.5, max(2.5, 0.35 * len(data) + 1.2))
     left = pd.Series(0.0, index=data.index)
     labels = [chart_label(a if len(str(a)) <= 28 else str(a)[:27] + "…") for a in data.index]
-    for kind in KINDS:
+    for kind in shown_kinds(_any_automatic(by_agent)):
         values = data[f"{kind}_share"].astype(float)
         ax.barh(labels, values, left=left, color=KIND_COLORS[kind], label=kind)
         left = left + values
@@ -81,7 +91,7 @@ def trend_lines(
         starts = [period_start(str(p)) for p in by_period.index]
         x = [d for d, ok in zip(starts, enough) if ok]
         shown = by_period[enough]
-        for kind in KINDS:
+        for kind in shown_kinds(_any_automatic(by_period)):
             ax.plot(x, shown[f"{kind}_share"].astype(float), marker="o", color=KIND_COLORS[kind], label=kind)
         ax.plot(x, shown["templated_share"].astype(float), linestyle="--", color="#444444", label="templated")
         widths = _bar_width(starts)

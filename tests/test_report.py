@@ -336,6 +336,30 @@ def test_a_small_period_masks_names_by_the_whole_historys_words(tmp_path):
     assert "Harmonia playlists" in example  # the team's words, though rare in this period
 
 
+def _legend(fig):
+    legend = fig.legends[0] if fig.legends else fig.axes[0].get_legend()
+    return [text.get_text() for text in legend.get_texts()]
+
+
+def test_automatic_takes_no_column_or_legend_where_no_reply_is_automatic():
+    from replydiag.charts import agents_stacked, shares_bar, trend_lines
+
+    lines = ["Your refund is on its way, thanks for waiting!"] * 5 + ["I checked the depot myself."] * 2
+    dates = [f"2026-0{1 + i % 3}-10T10:00:00Z" for i in range(7)]
+    frame = pd.DataFrame({"text": lines, "agent": ["Ann", "Bob"] * 3 + ["Ann"], "created_at": dates})
+    result = replydiag.analyze(frame)
+    report = build_report(result.replies, result.templates, title="t", trend=result.by_period("month"))
+    assert "automatic" not in render_markdown(report) and "automatic" not in render_html(report)
+    figures = [
+        shares_bar(pd.Series({k.kind: k.share for k in report.kinds})),
+        agents_stacked(report.by_agent),
+        trend_lines(report.trend),
+    ]
+    assert all("automatic" not in _legend(f) and "template" in _legend(f) for f in figures)
+    sample = replydiag.audit(SAMPLE)  # it has automatic replies: they show
+    assert "| automatic |" in render_markdown(build_report(sample.replies, sample.templates, title="t"))
+
+
 def test_example_replies_say_their_kind_and_mark_the_words_the_template_does_not_hold(tmp_path):
     out = tmp_path / "audit"
     assert runner.invoke(app, ["audit", str(SAMPLE), "--out", str(out)]).exit_code == 0

@@ -120,6 +120,13 @@ class Report:
     followed_skipped: str | None = None  # why the export cannot say what followed
 
     @property
+    def shows_automatic(self) -> bool:
+        """Whether the tables have an ``automatic`` column: only where a reply is automatic."""
+        return any(k.kind == "automatic" and k.replies for k in self.kinds) or bool(
+            "automatic_share" in self.by_agent and (self.by_agent["automatic_share"] > 0).any()
+        )
+
+    @property
     def small(self) -> bool:
         """Too few replies for its shares to be compared (they are shown, greyed)."""
         return self.replies < self.min_replies
