@@ -260,7 +260,11 @@ def analyze(
     )
     # What the customer did next, ordered by date, or by position in the export where undated.
     order = [c for c in ("conversation_id", "created_at", "row_number", "file_index") if c in replies_in]
+    if progress is not None:
+        progress("reading what followed", 0, len(replies_in))
     followed = follow_ups(replies_in[order], data.customer_times)
+    if progress is not None:
+        progress("reading what followed", len(replies_in), len(replies_in))
     if "satisfied" in replies_in:  # the conversation's satisfaction rating, where the export has one
         followed["satisfied"] = replies_in["satisfied"].astype("boolean").to_numpy()
     del replies_in

@@ -150,7 +150,7 @@ def _main(
 class _Progress:
     """Stage progress on stderr, only for runs large enough to wait for."""
 
-    MIN_ITEMS = 50_000
+    MIN_ITEMS = 20_000
 
     def __init__(self) -> None:
         self.bar: Any = None  # a rich Progress, started on the first large stage

@@ -80,11 +80,14 @@ def analyze_replies(
 
     # Boilerplate off first: what the texts are matched by is what each agent wrote for it.
     keys, masked = distinct.keys, distinct.masked
+    learning = stage("learning boilerplate")
+    learning(0, len(keys))
     boilerplate = learn_boilerplate(keys, codes, agent)
     if boilerplate:
         codes, keys, masked = boilerplate.strip(keys, masked, codes, agent)
+    learning(len(keys), len(keys))
     # Stock text next: its word arrays are gone before clustering builds its own.
-    stock_found = stock_text(masked, np.bincount(codes, minlength=len(keys)))
+    stock_found = stock_text(masked, np.bincount(codes, minlength=len(keys)), stage("finding stock text"))
     stock = stock_found.share
     release_memory()
     clustering, row_key = cluster_codes(
@@ -99,6 +102,8 @@ def analyze_replies(
     release_memory()
     key_stock = stock[codes[first_rows(row_key, len(clustering.keys))]]
     labels = label_keys(clustering, key_stock, settings, stage("finding edited templates"))
+    naming = stage("naming template families")
+    naming(0, len(replies))
 
     kind = labels.kind[row_key].copy()
     rep = labels.template[row_key]
@@ -165,6 +170,7 @@ def analyze_replies(
     templates = _template_table(out, clustering, row_key, labels, ids, cluster_id, stock_found.sentences)
     del clustering
     phrases = phrase_table(stock_found.sentences, out, codes)
+    naming(len(replies), len(replies))
     release_memory()
     return Analysis(out, templates, phrases, boilerplate)
 

@@ -28,6 +28,7 @@ the export.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,8 +80,11 @@ class _Words:
     sentence_start: np.ndarray  # first word of each sentence, and the end
 
 
-def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
+def stock_text(
+    masked: pd.Series, counts: np.ndarray, progress: Callable[[int, int], None] | None = None
+) -> StockText:
     """How much of each masked text is stock; ``counts`` are the replies that sent each text.
+    ``progress(done, total)`` follows it in texts (the rewording search is most of the time).
 
     >>> texts = pd.Series(["Sorry! Your refund was sent to your card today.",
     ...                    "Your refund was sent to your card today. The zip was broken, I'll fix it.",
@@ -89,8 +93,14 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     [0.89, 0.5, 0.0]
     """
     masked = masked.reset_index(drop=True)
-    words = _words(marked_keys(masked).tolist())
     n_texts = len(masked)
+
+    def step(share: float) -> None:
+        if progress is not None:
+            progress(min(n_texts, round(share * n_texts)), n_texts)
+
+    step(0)
+    words = _words(marked_keys(masked).tolist())
     length = np.diff(words.sentence_start)
     sentence_owner = words.owner[words.sentence_start[:-1]] if len(length) else np.zeros(0, dtype=np.int32)
 
@@ -98,7 +108,15 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     # A long sentence sent twice, as it is or one word apart, is pasted, as a long run is.
     needed = np.where(length >= SPAN_WORDS + 1, SPAN_REPLIES, SENTENCE_REPLIES)
     stock_sentence = (reuse >= needed) & (length >= SENTENCE_WORDS)
-    reworded, canonical = _reworded_reuse(words, sentence_owner, counts, stock_sentence, whole)
+    step(0.2)
+    reworded, canonical = _reworded_reuse(
+        words,
+        sentence_owner,
+        counts,
+        stock_sentence,
+        whole,
+        lambda done, total: step(0.2 + 0.6 * done / total),
+    )
     stock_sentence |= reworded >= SENTENCE_REPLIES
     in_stock = np.repeat(stock_sentence, length)
     clause_end = np.zeros(len(words.tokens), dtype=bool)
@@ -108,6 +126,7 @@ def stock_text(masked: pd.Series, counts: np.ndarray) -> StockText:
     per_text = np.bincount(words.owner, minlength=n_texts)
     stock_words = np.bincount(words.owner[in_stock], minlength=n_texts)
     share = np.divide(stock_words, per_text, out=np.zeros(n_texts), where=per_text > 0)
+    step(1)
     return StockText(share=share, sentences=_stock_sentences(masked, words, stock_sentence, whole, canonical))
 
 
@@ -173,7 +192,12 @@ _SLICE_WORDS = 4_000_000
 
 
 def _reworded_reuse(
-    words: _Words, owner: np.ndarray, counts: np.ndarray, stock: np.ndarray, whole: np.ndarray
+    words: _Words,
+    owner: np.ndarray,
+    counts: np.ndarray,
+    stock: np.ndarray,
+    whole: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Replies holding each sentence reworded: a copy ``REWORDED_RATIO`` alike (rapidfuzz
     ratio of the matching keys), as agents retype a stock sentence with a word or two
@@ -204,6 +228,7 @@ def _reworded_reuse(
         min_support=SENTENCE_REPLIES,
         min_fuzzy_chars=0,
         weights=np.bincount(inverse, weights=counts[owner[chosen]], minlength=len(distinct)),
+        progress=progress,
     )
     # A sentence shares in its group's replies: its representative's and every rewording's.
     size = np.bincount(clustering.cluster, weights=clustering.counts, minlength=len(clustering.keys))

@@ -170,6 +170,27 @@ def test_inspect_and_report_print_json(tmp_path):
     assert periods and {"period", "replies", "templated_share", "dates", "small"} <= set(periods[0])
 
 
+def test_every_stage_of_an_audit_reports_its_progress_in_order(tmp_path):
+    from replydiag import api, write_audit
+
+    seen: dict[str, list[int]] = {}
+    record = lambda stage, done, total: seen.setdefault(stage, []).append(done)  # noqa: E731
+    write_audit(api.audit(SAMPLE, progress=record), tmp_path / "out", progress=record)
+    stages = [
+        "reading",
+        "learning boilerplate",
+        "finding stock text",
+        "clustering distinct replies",
+        "finding edited templates",
+        "naming template families",
+        "reading what followed",
+        "writing the report",
+    ]
+    assert [s for s in seen if s in stages] == stages  # no silent stretch between reading and writing
+    for stage in stages:
+        assert seen[stage] == sorted(seen[stage]) and seen[stage][-1] > seen[stage][0], stage
+
+
 def test_without_a_terminal_each_long_stage_says_when_it_starts_and_ends(capsys):
     from replydiag.cli import _Progress
 

@@ -96,6 +96,8 @@ def _write_set(
     if impact is not None:
         written["impact"] = write_csv(out / "impact.csv", impact, IMPACT_COLUMNS)
     if report:
+        if progress is not None:
+            progress("writing the report", 0, len(result.replies))
         built = build_report(
             result.replies,
             result.templates,
@@ -112,6 +114,8 @@ def _write_set(
             impact_skipped=result.impact_skipped,
         )
         files = write_report(built, out)
+        if progress is not None:
+            progress("writing the report", len(result.replies), len(result.replies))
         written.update({"html": files["html"], "markdown": files["markdown"]})
     return written
 

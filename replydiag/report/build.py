@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..metrics import breakdown, shares, wilson
 from ..models import KINDS, Kind
-from .rare_words import mask_rare_words
+from .rare_words import Vocabulary
 
 EXAMPLES_PER_TEMPLATE = 3
 
@@ -228,6 +228,7 @@ def build_report(
     )
     shown = used[used["template_id"].isin(set(top_ids) | set(new_ids))]
     described = {}
+    words: Vocabulary | None = None  # counted once, when the first masked example needs it
     for tid, members in shown.groupby("template_id", sort=False):
         # An export read in chunks keeps no raw text: its examples stay masked.
         example_col = "text" if show_raw and members["text"].notna().any() else "masked"
@@ -235,9 +236,8 @@ def build_report(
         picked = members.dropna(subset=[example_col]).drop_duplicates(example_col).head(EXAMPLES_PER_TEMPLATE)
         example_texts = [str(text) for text in picked[example_col]]
         if example_col == "masked":
-            example_texts = mask_rare_words(
-                example_texts, rows["masked"] if vocabulary is None else vocabulary
-            )
+            words = words or Vocabulary.of(rows["masked"] if vocabulary is None else vocabulary)
+            example_texts = words.mask(example_texts)
         examples = tuple(
             Example(str(kind), marked_pieces(text, template_text))
             for kind, text in zip(picked["kind"].astype(str), example_texts)
