@@ -118,6 +118,8 @@ def cluster_codes(
     (the rewording search of stock sentences has no use for them)."""
     counts = np.bincount(codes, weights=weights, minlength=len(uniques)).astype(np.int64)
     used = np.flatnonzero(counts > 0)
+    if progress is not None:
+        progress(0, len(used))  # the word pairs of a million keys take a while before the loop
     # Most used first; ties by text so the result does not depend on input order. (Arrow
     # sorts the texts in C++, by code point as Python would, without a frame of objects.)
     table = pa.table(

@@ -139,7 +139,7 @@ def test_two_weekly_runs_compare_with_the_previous_week_and_do_not_double_count(
     assert runner.invoke(app, ["report", str(week2), "--period", "week", "--out", str(out)]).exit_code == 0
     second = (out / "2026-W04" / "report.md").read_text()
     assert "(2026-01-19 to 2026-01-25), compared with 2026-W03, the week before" in second
-    assert re.search(r"templated \(95% CI [\d.]+%–[\d.]+%\), [+-]\d+\.\d pp vs \*\*2026-W03\*\*", second)
+    assert re.search(r"templated \([a-z +]+; 95% CI [\d.]+%–[\d.]+%\), [+-]\d+\.\d pp vs \*\*2026-W03\*\*", second)
     assert "| last seen | replies vs before |" in second  # templates compared with the week before
     index = (out / "index.md").read_text()
     assert "2026-W03" in index and "2026-W04" in index
@@ -350,6 +350,7 @@ def test_automatic_takes_no_column_or_legend_where_no_reply_is_automatic():
     result = replydiag.analyze(frame)
     report = build_report(result.replies, result.templates, title="t", trend=result.by_period("month"))
     assert "automatic" not in render_markdown(report) and "automatic" not in render_html(report)
+    assert "templated (template + edited; 95% CI" in render_markdown(report)  # what the share adds up
     figures = [
         shares_bar(pd.Series({k.kind: k.share for k in report.kinds})),
         agents_stacked(report.by_agent),
@@ -357,7 +358,8 @@ def test_automatic_takes_no_column_or_legend_where_no_reply_is_automatic():
     ]
     assert all("automatic" not in _legend(f) and "template" in _legend(f) for f in figures)
     sample = replydiag.audit(SAMPLE)  # it has automatic replies: they show
-    assert "| automatic |" in render_markdown(build_report(sample.replies, sample.templates, title="t"))
+    sample_md = render_markdown(build_report(sample.replies, sample.templates, title="t"))
+    assert "| automatic |" in sample_md and "templated (automatic + template + edited;" in sample_md
 
 
 def test_example_replies_say_their_kind_and_mark_the_words_the_template_does_not_hold(tmp_path):

@@ -306,6 +306,7 @@ class CsvChunks:
         self.ragged_rows, self.first_ragged, self.bytes_read, self.chunks_read = 0, None, 0, 0
         self.last_frame: pd.DataFrame | None = None
         ragged: list[str] = []
+        handed_out = 0
 
         def on_invalid(row: Any) -> str:
             ragged.append(row.text)
@@ -333,7 +334,11 @@ class CsvChunks:
                     batch = reader.read_next_batch()
                 except StopIteration:
                     break
-                self.bytes_read = raw.tell()
+                # Arrow reads ahead of the batches it hands out, so the file position runs to
+                # the end while most rows wait: progress counts the bytes handed out (a batch's
+                # Arrow size, close to its CSV size), never past what was read.
+                handed_out += batch.nbytes
+                self.bytes_read = min(raw.tell(), self.header_end + handed_out)
                 self.chunks_read += 1
                 frame = batch.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
                 if len(frame):

@@ -127,6 +127,11 @@ class Report:
         )
 
     @property
+    def templated_parts(self) -> str:
+        """What the templated share adds up ("template + edited"): it is not the template share."""
+        return " + ".join(k for k in KINDS if k != "personal" and (k != "automatic" or self.shows_automatic))
+
+    @property
     def small(self) -> bool:
         """Too few replies for its shares to be compared (they are shown, greyed)."""
         return self.replies < self.min_replies
