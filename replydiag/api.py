@@ -16,7 +16,16 @@ import pandas as pd
 from .distinct import DistinctReplies
 from .errors import InputError
 from .impact import FOLLOWUP_COLUMNS, follow_ups
-from .ingest import EXPORT_SUFFIXES, STREAM_BYTES, LoadedExport, archive_members, load_export, load_frame
+from .ingest import (
+    EXPORT_SUFFIXES,
+    STREAM_BYTES,
+    STREAM_ROWS,
+    LoadedExport,
+    archive_members,
+    estimated_lines,
+    load_export,
+    load_frame,
+)
 from .memory import release_memory
 from .models import RowAccounting, Settings
 from .pipeline import analyze_replies
@@ -151,9 +160,9 @@ def load(
 ) -> Export:
     """Read one or more exports (paths or globs) into canonical, normalised replies.
 
-    ``low_memory`` (on by default when the files add up to more than 256 MB) reads CSV files
-    in chunks and keeps each reply's normalised key instead of its text; the text is read
-    again from the files when ``replies.csv`` is written.
+    ``low_memory`` (on by default when the files add up to more than 256 MB or 2M lines) reads
+    CSV files in chunks and keeps each reply's normalised key instead of its text; the text is
+    read again from the files when ``replies.csv`` is written.
 
     >>> from replydiag.samples import sample_path
     >>> export = load(sample_path())
@@ -166,7 +175,10 @@ def load(
     if not files:
         raise InputError("no export files given", hint="Pass at least one CSV or JSON export")
     if low_memory is None:
-        low_memory = sum(_file_size(p) for p in files) > STREAM_BYTES
+        low_memory = (
+            sum(_file_size(p) for p in files) > STREAM_BYTES
+            or sum(estimated_lines(p) for p in files) > STREAM_ROWS
+        )
     distinct = DistinctReplies(keep_text=not low_memory)
     # A zip holding several exports (an API dump: one ticket per file) is read file by file.
     members: list[tuple[Path, str | None]] = []

@@ -197,3 +197,13 @@ def test_a_file_of_nul_bytes_is_refused_as_empty_without_reading_it_whole(tmp_pa
     path.write_bytes(b"\x00" * (3 << 20))
     with pytest.raises(InputError, match="only blank or NUL bytes"):
         api.load(path, low_memory=True)
+
+
+def test_a_file_of_many_short_rows_is_read_in_chunks_though_it_is_small(tmp_path, monkeypatch):
+    # Memory follows rows: ten million 19-byte tweets cost more than their 190 MB suggest.
+    path = tmp_path / "tiny.csv"
+    path.write_text("id,agent,text\n" + "".join(f"{i},Ann,ok {i % 7}\n" for i in range(3000)))
+    monkeypatch.setattr(api, "STREAM_ROWS", 2_000)
+    assert not api.audit(path).has_text  # 3,000 lines: read in chunks, text read again on writing
+    monkeypatch.setattr(api, "STREAM_ROWS", 5_000)
+    assert api.audit(path).has_text

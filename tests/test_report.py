@@ -139,7 +139,9 @@ def test_two_weekly_runs_compare_with_the_previous_week_and_do_not_double_count(
     assert runner.invoke(app, ["report", str(week2), "--period", "week", "--out", str(out)]).exit_code == 0
     second = (out / "2026-W04" / "report.md").read_text()
     assert "(2026-01-19 to 2026-01-25), compared with 2026-W03, the week before" in second
-    assert re.search(r"templated \([a-z +]+; 95% CI [\d.]+%–[\d.]+%\), [+-]\d+\.\d pp vs \*\*2026-W03\*\*", second)
+    assert re.search(
+        r"templated \([a-z +]+; 95% CI [\d.]+%–[\d.]+%\), [+-]\d+\.\d pp vs \*\*2026-W03\*\*", second
+    )
     assert "| last seen | replies vs before |" in second  # templates compared with the week before
     index = (out / "index.md").read_text()
     assert "2026-W03" in index and "2026-W04" in index

@@ -8,7 +8,7 @@ field), ``roles`` (who wrote each row), ``plan`` (what is decided once per file)
 """
 
 from .decode import EXPORT_SUFFIXES, archive_members
-from .read import CHUNK_BYTES, STREAM_BYTES, load_export, load_frame
+from .read import CHUNK_BYTES, STREAM_BYTES, STREAM_ROWS, estimated_lines, load_export, load_frame
 from .rows import CANONICAL_FIELDS, LoadedExport
 
 __all__ = [
@@ -16,8 +16,10 @@ __all__ = [
     "CHUNK_BYTES",
     "EXPORT_SUFFIXES",
     "STREAM_BYTES",
+    "STREAM_ROWS",
     "LoadedExport",
     "archive_members",
+    "estimated_lines",
     "load_export",
     "load_frame",
 ]

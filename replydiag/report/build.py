@@ -216,14 +216,9 @@ def build_report(
     templated_prev = None if prev_shares is None else 1 - prev_shares[Kind.PERSONAL.value]
 
     texts = dict(zip(templates["template_id"], templates["template_text"])) if len(templates) else {}
-    used = rows.dropna(subset=["template_id"])
-    prev_counts = (
-        previous.dropna(subset=["template_id"])["template_id"].value_counts()
-        if previous is not None and len(previous)
-        else None
-    )
+    prev_counts = previous["template_id"].value_counts() if previous is not None and len(previous) else None
     # Only the templates the report shows are described, not the thousands of a large export.
-    counts = used["template_id"].value_counts()
+    counts = rows["template_id"].value_counts()
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     top_ids = [tid for tid, _n in ranked[:top]]
     new_ids = (
@@ -231,7 +226,9 @@ def build_report(
         if earlier_template_ids is not None
         else []
     )
-    shown = used[used["template_id"].isin(set(top_ids) | set(new_ids))]
+    # ... from the columns they read: a copy of every column is gigabytes at 10M rows.
+    read = [c for c in ("template_id", "kind", "agent", "created_at", "masked", "text") if c in rows]
+    shown = rows.loc[rows["template_id"].isin(set(top_ids) | set(new_ids)), read]
     described = {}
     words: Vocabulary | None = None  # counted once, when the first masked example needs it
     for tid, members in shown.groupby("template_id", sort=False):
