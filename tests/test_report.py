@@ -1,5 +1,6 @@
 """Reports: golden Markdown, escaping, masking, period over period, and a real browser render."""
 
+import random
 import re
 import shutil
 import subprocess
@@ -362,6 +363,39 @@ def test_automatic_takes_no_column_or_legend_where_no_reply_is_automatic():
     sample = replydiag.audit(SAMPLE)  # it has automatic replies: they show
     sample_md = render_markdown(build_report(sample.replies, sample.templates, title="t"))
     assert "| automatic |" in sample_md and "templated (automatic + template + edited;" in sample_md
+
+
+def test_agents_are_ranked_by_templated_share_and_shown_against_the_top_templates():
+    macro = "Your refund was approved today and the money will be back on your card within five days."
+    words = [
+        "apple",
+        "river",
+        "candle",
+        "mango",
+        "violet",
+        "pepper",
+        "harbor",
+        "lantern",
+        "meadow",
+        "copper",
+        "saddle",
+        "tunnel",
+        "walnut",
+    ]
+    rng = random.Random(7)
+    personal = [" ".join(rng.sample(words, 9)).capitalize() + "." for _ in range(40)]  # each its own
+    rows = [("Ann", macro)] * 30 + [("Ann", t) for t in personal[:10]]  # 75% templated, 40 replies
+    rows += [("Bob", macro)] * 35 + [("Bob", t) for t in personal[10:15]]  # 87.5%, 40 replies
+    rows += [("Cy", t) for t in personal[15:40]] + [("Dee", macro)] * 5  # 0% of 25; 100% of 5 (small)
+    agent, text = zip(*rows)
+    result = replydiag.analyze(pd.DataFrame({"agent": agent, "text": text}))
+    report = build_report(result.replies, result.templates, title="t", min_replies=30)
+    assert list(report.agents_ranked.index) == ["Bob", "Ann", "Cy", "Dee"]  # small ones last
+    by_agent = report.template_by_agent
+    macro_id = by_agent.columns[0]
+    assert by_agent.loc["Ann", macro_id] == 0.75 and by_agent.loc["Bob", macro_id] == 0.875
+    assert by_agent.loc["Cy", macro_id] == 0.0
+    assert "### Top templates by agent" in render_markdown(report)
 
 
 def test_example_replies_say_their_kind_and_mark_the_words_the_template_does_not_hold(tmp_path):

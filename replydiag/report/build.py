@@ -13,6 +13,9 @@ from ..models import KINDS, Kind
 from .rare_words import Vocabulary
 
 EXAMPLES_PER_TEMPLATE = 3
+AGENTS_SHOWN = 20  # rows of the per-agent table
+AGENTS_BY_TEMPLATE = 8  # rows ...
+TEMPLATES_BY_AGENT = 5  # ... and columns of the template x agent table
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ class Report:
     followed: list[FollowRow] = field(default_factory=list)  # templated vs personal, per stratum
     followed_templates: list[FollowRow] = field(default_factory=list)  # most often followed by frustration
     followed_skipped: str | None = None  # why the export cannot say what followed
+    # Share of each busiest agent's replies (rows) that are each top template (columns).
+    template_by_agent: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def shows_automatic(self) -> bool:
@@ -130,6 +135,14 @@ class Report:
     def templated_parts(self) -> str:
         """What the templated share adds up ("template + edited"): it is not the template share."""
         return " + ".join(k for k in KINDS if k != "personal" and (k != "automatic" or self.shows_automatic))
+
+    @property
+    def agents_ranked(self) -> pd.DataFrame:
+        """The busiest agents, most templated first; those under ``min_replies`` last (greyed)."""
+        busiest = self.by_agent.head(AGENTS_SHOWN)
+        enough = busiest["replies"] >= self.min_replies
+        ranked = busiest[enough].sort_values("templated_share", ascending=False, kind="stable")
+        return pd.concat([ranked, busiest[~enough]])
 
     @property
     def small(self) -> bool:
@@ -298,6 +311,7 @@ def build_report(
         templated_ci=wilson(total - int(now["counts"][Kind.PERSONAL.value]), total),
         followed=_followed(impact, "templated", None),
         followed_templates=_followed(impact, "template", texts or {}, top),
+        template_by_agent=_template_by_agent(rows, by_agent, top_ids[:TEMPLATES_BY_AGENT]),
         followed_skipped=impact_skipped,
     )
 
@@ -375,6 +389,23 @@ def _in_its_sentence(phrase: str) -> str:
 
 def _day(value: Any) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _template_by_agent(rows: pd.DataFrame, by_agent: pd.DataFrame, template_ids: list[str]) -> pd.DataFrame:
+    """Who leans on which macro: the share of each busiest agent's replies that are each top
+    template (agents with one reply or more; the table a manager reads beside the ranking)."""
+    agents = list(by_agent.index[:AGENTS_BY_TEMPLATE])
+    if not template_ids or not agents:
+        return pd.DataFrame()
+    picked = rows["template_id"].isin(template_ids) & rows["agent"].isin(agents)
+    counts = (
+        pd.DataFrame({"agent": rows["agent"][picked].array, "template": rows["template_id"][picked].array})
+        .groupby(["agent", "template"], observed=True)
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=agents, columns=template_ids, fill_value=0)
+    )
+    return counts.div(by_agent["replies"].reindex(agents), axis=0)
 
 
 def coverage_of(

@@ -41,7 +41,8 @@ def _context(report: Report, charts: dict[str, str]) -> dict:
     return {
         "r": report,
         "charts": defaultdict(str, charts),  # a chart left out renders as absent
-        "agents": _rows(report.by_agent),
+        "agents": _rows(report.agents_ranked),
+        "by_template": _rows(report.template_by_agent),
         "channels": _rows(report.by_channel),
         "pct": pct,
         "pp": pp,
