@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -97,11 +98,12 @@ def word_pair_features(keys: list[str]) -> Features:
     ids_out = np.empty(total, dtype=np.int32)
     df_of_pair = np.zeros(n_pairs, dtype=np.int64)
     at = 0
+    ranks = pd.Index(distinct)  # a hash table, built once (see ``positions_in``)
     for i, ids in enumerate(raw_ids):
-        dense = np.searchsorted(distinct, ids).astype(np.int32)
+        dense = ranks.get_indexer(ids).astype(np.int32)
         raw_ids[i] = dense  # the int64 ids go as soon as they are ranked
         df_of_pair += np.bincount(dense, minlength=n_pairs)
-    del distinct
+    del distinct, ranks
     # Each key's rarest pairs first: pairs ranked once by (df, id), then sorted within keys.
     rarity_rank = np.empty(n_pairs, dtype=np.int64)
     rarity_rank[np.lexsort((np.arange(n_pairs), df_of_pair))] = np.arange(n_pairs)
@@ -206,6 +208,18 @@ def unique_sorted(values: np.ndarray, return_inverse: bool = False):
     inverse = np.empty(len(values), dtype=np.int64)
     inverse[order] = np.cumsum(flag) - 1
     return ordered[flag], inverse
+
+
+def positions_in(distinct: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Where each item is in ``distinct`` (values without repeats), -1 where it is not.
+
+    A hash lookup (pandas' index engine): a binary search for millions of items in random order
+    misses the cache at every step (20M items in 10M: ``np.searchsorted`` 22 s, this 2.7 s).
+
+    >>> positions_in(np.array([3, 7, 9], dtype=np.uint64), np.array([9, 4, 3], dtype=np.uint64)).tolist()
+    [2, -1, 0]
+    """
+    return np.asarray(pd.Index(distinct).get_indexer(items), dtype=np.int64)
 
 
 def grouped_positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .cluster import cluster_codes
-from .features import token_ids
+from .features import positions_in, token_ids
 from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
 
 SENTENCE_WORDS = 4
@@ -384,8 +384,10 @@ class _Totals:
         del first
         # Most texts were sent once: a text sent more often adds its other replies.
         heavy = np.flatnonzero((counts > 1)[text])
-        np.add.at(total, np.searchsorted(distinct, items[heavy]), counts[text[heavy]] - 1)
-        return cls(distinct, total)
+        extra = np.bincount(
+            positions_in(distinct, items[heavy]), weights=counts[text[heavy]] - 1, minlength=len(distinct)
+        )
+        return cls(distinct, total + extra.astype(np.int64))
 
     def at_least(self, total: int) -> _Totals:
         keep = self.total >= total
@@ -401,10 +403,7 @@ class _Totals:
         flags[_bucket(self.distinct)] = True
         maybe = np.flatnonzero(flags[_bucket(items)])
         del flags
-        position = np.searchsorted(self.distinct, items[maybe])
-        position[position == len(self.distinct)] = 0
-        hit = self.distinct[position] == items[maybe]
-        found[maybe[hit]] = position[hit]
+        found[maybe] = positions_in(self.distinct, items[maybe])
         return found
 
     def lookup(self, items: np.ndarray) -> np.ndarray:
