@@ -93,6 +93,8 @@ def test_redact_leaves_reply_text_out(tmp_path):
     assert result.exit_code == 0
     replies = pd.read_csv(tmp_path / "replies.csv", dtype=str)
     assert "text" not in replies.columns and len(replies) == 3
+    exact = pd.read_parquet(tmp_path / "replies.parquet")  # the pandas copy keeps no text either
+    assert "text" not in exact.columns and len(exact) == 3
 
 
 def test_outputs_stay_inside_out_dir(tmp_path):
