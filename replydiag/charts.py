@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .formatting import chart_label
-from .metrics import period_start
+from .metrics import any_automatic, period_start
 from .models import KINDS
 
 KIND_COLORS = {"automatic": "#7b3294", "template": "#e66101", "edited": "#fdb863", "personal": "#1a9641"}
@@ -24,10 +24,6 @@ def shown_kinds(automatic: bool) -> tuple[str, ...]:
     """The kinds a chart or table shows: ``automatic`` only where some reply is (Twitter care
     exports never mark one, and an all-zero kind would take a legend entry and a column)."""
     return KINDS if automatic else tuple(k for k in KINDS if k != "automatic")
-
-
-def _any_automatic(frame: pd.DataFrame) -> bool:
-    return "automatic_share" in frame and bool((frame["automatic_share"].astype(float) > 0).any())
 
 
 def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Figure, Axes]:
@@ -59,7 +55,7 @@ def agents_stacked(by_agent: pd.DataFrame, top: int = 15, title: str = "Kinds of
     fig, ax = _figure(7.5, max(2.5, 0.35 * len(data) + 1.2))
     left = pd.Series(0.0, index=data.index)
     labels = [chart_label(a if len(str(a)) <= 28 else str(a)[:27] + "…") for a in data.index]
-    for kind in shown_kinds(_any_automatic(by_agent)):
+    for kind in shown_kinds(any_automatic(by_agent)):
         values = data[f"{kind}_share"].astype(float)
         ax.barh(labels, values, left=left, color=KIND_COLORS[kind], label=kind)
         left = left + values
@@ -91,7 +87,7 @@ def trend_lines(
         starts = [period_start(str(p)) for p in by_period.index]
         x = [d for d, ok in zip(starts, enough) if ok]
         shown = by_period[enough]
-        for kind in shown_kinds(_any_automatic(by_period)):
+        for kind in shown_kinds(any_automatic(by_period)):
             ax.plot(x, shown[f"{kind}_share"].astype(float), marker="o", color=KIND_COLORS[kind], label=kind)
         ax.plot(x, shown["templated_share"].astype(float), linestyle="--", color="#444444", label="templated")
         widths = _bar_width(starts)

@@ -42,6 +42,12 @@ def rounded(figures: dict[str, Any], digits: int = 4) -> dict[str, Any]:
     }
 
 
+def any_automatic(table: pd.DataFrame) -> bool:
+    """Whether a ``breakdown`` table holds an automatic reply (Twitter care exports mark none,
+    and an all-zero kind should take no legend entry or column)."""
+    return "automatic_share" in table and bool((table["automatic_share"].astype(float) > 0).any())
+
+
 def _kinds(rows: pd.DataFrame) -> pd.Series:
     """The kind column as categories (a few codes, not ten million strings)."""
     kind = rows["kind"]

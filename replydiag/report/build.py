@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
-from ..metrics import breakdown, shares, wilson
+from ..metrics import any_automatic, breakdown, shares, wilson
 from ..models import KINDS, Kind
 from .rare_words import Vocabulary
 
@@ -124,12 +125,11 @@ class Report:
     # Share of each busiest agent's replies (rows) that are each top template (columns).
     template_by_agent: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    @property
+    @cached_property
     def shows_automatic(self) -> bool:
-        """Whether the tables have an ``automatic`` column: only where a reply is automatic."""
-        return any(k.kind == "automatic" and k.replies for k in self.kinds) or bool(
-            "automatic_share" in self.by_agent and (self.by_agent["automatic_share"] > 0).any()
-        )
+        """Whether the tables have an ``automatic`` column: only where a reply is automatic
+        (asked once per table row by the templates, so computed once)."""
+        return any(k.kind == "automatic" and k.replies for k in self.kinds) or any_automatic(self.by_agent)
 
     @property
     def templated_parts(self) -> str:
