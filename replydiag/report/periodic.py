@@ -1,7 +1,8 @@
 """Scheduled runs: one report per period, compared with the period before, history kept.
 
 Runs are separate in real life (a new export each week), so the output folder keeps
-``history/replies.csv.gz`` (one row per analysed reply, masked text only) and
+``history/replies.csv.gz`` (one row per analysed reply, masked text only: slots, and the
+capitalised words the team seldom writes, as in report examples) and
 ``history/templates.csv`` (the template registry keyed by the content-derived id). Each run
 merges its replies into the history by ``reply_key``: the export's own message id (within its
 conversation, where the export names one), or, for exports without ids, a fingerprint of who
@@ -33,6 +34,7 @@ from ..impact import impact_table, period_impact_skipped
 from ..metrics import breakdown, period_before, period_labels, period_span, shares
 from ..phrases import phrases_of_replies
 from .build import build_report, coverage_of
+from .rare_words import Vocabulary
 from .render import render_index_html, render_index_markdown
 from .write import write_report
 
@@ -116,6 +118,23 @@ def _write_history(folder: Path, replies: pd.DataFrame, templates: pd.DataFrame)
         escape_formulas(out).to_csv(tmp, index=False, compression="gzip")
     with atomic_path(folder / "templates.csv") as tmp:
         safe_frame(templates).to_csv(tmp, index=False)  # a plain CSV a spreadsheet may open
+
+
+def _names_masked(rows: pd.DataFrame, *, fresh: pd.Series) -> pd.DataFrame:
+    """``rows`` with the rare capitalised words of this run's texts (``fresh``) as ``{name}``.
+
+    The slot rules miss a name mid-sentence ("Jessie is the real MVP!"), so the history, which
+    outlives the export, keeps no more of it than a report example does. Earlier rows were
+    masked when they were written; a reply's key was taken before, from the slot-masked text,
+    so it stays the same whatever the vocabulary.
+    """
+    if not fresh.any():
+        return rows
+    words = Vocabulary.of(rows["masked"])
+    masked = rows["masked"].astype("string").copy()
+    texts = masked[fresh & masked.notna()]
+    masked.loc[texts.index] = words.mask([str(text) for text in texts])
+    return rows.assign(masked=masked)
 
 
 def reply_keys(replies: pd.DataFrame, sources: list[dict]) -> pd.Series:
@@ -245,6 +264,7 @@ def _run_periodic(
     """Merge this run into the history read from ``out``; write what changes into ``staging``
     (moved into ``out`` after)."""
     current = result.replies.assign(reply_key=reply_keys(result.replies, result.sources))
+    current_keys = set(current["reply_key"])
     rows = merge_history(history, current)
     registry = merge_registry(registry, result.templates)
     phrase_texts = _merge_phrase_texts(_read_phrase_texts(out / "history"), result.phrases)
@@ -323,7 +343,9 @@ def _run_periodic(
         seen_templates |= set(current["template_id"].dropna())
         last_label = label
 
-    _write_history(staging / "history", rows, registry)
+    _write_history(
+        staging / "history", _names_masked(rows, fresh=rows["reply_key"].isin(current_keys)), registry
+    )
     with atomic_path(staging / "history" / PHRASE_REGISTRY) as tmp:
         escape_formulas(phrase_texts).to_csv(tmp, index=False)
     write_text(staging / "index.md", render_index_markdown(title, summaries, minimum))

@@ -4,8 +4,8 @@ The mask rules find a name after a greeting or before a sign-off, but not one mi
 ("Jessie is the real MVP!") or a customer's town. What the team writes again and again (its
 products, its agents' sign-offs, its own sentences) is not personal; a capitalised word that
 few replies of the export hold, and none in lower case, is often a customer's name or place.
-Examples only: the analysis and ``history/`` keep the slot-masked text, whose fingerprints
-identify replies.
+Report examples and the text ``history/`` keeps; the analysis reads the slot-masked text, and
+a reply's fingerprint is taken from it, so it never depends on the run's vocabulary.
 """
 
 from __future__ import annotations
