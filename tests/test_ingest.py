@@ -34,7 +34,7 @@ EXPECTED = {
         ["Fin", "Tom"],
         [True, False],
     ),
-    "helpscout_threads.json": ("helpscout", 1, 1, {"private note": 1, "system event": 1}, ["Tom"], [False]),
+    "helpscout_threads.json": ("helpscout", 1, 1, {"private note": 1, "system event": 1}, ["Tom B"], [False]),
     "front_messages.json": ("front", 1, 1, {}, ["tom@acme.io"], [False]),
     "gorgias_messages.json": ("gorgias", 2, 1, {"private note": 1}, ["Acme", "Tom"], [True, False]),
     "hubspot_messages.json": ("hubspot", 2, 1, {"private note": 1}, ["Bot", "Tom"], [True, False]),

@@ -70,6 +70,26 @@ EXPECTED = {
     "smooch_v1.json": ("generic", 1, 1, {}, {"ag1"}, {"conv9"}),
     # Zoho Desk threads of one ticket (direction in/out, author.type); no ticket id inside.
     "zoho_desk_threads.json": ("generic", 2, 2, {}, {"Tom Agent"}, None),
+    # Freshdesk tickets each with its ``conversations`` (a dump of ?include=conversations):
+    # the ticket's turns, not the tickets, are the messages; the first ticket's single turn
+    # list is enough to tell.
+    "freshdesk_tickets_with_conversations.json": (
+        "freshdesk",
+        2,
+        1,
+        {"private note": 1},
+        {"1", "2"},
+        {"20", "21"},
+    ),
+    # A Help Scout page of conversations with their embedded threads; agents by full name.
+    "helpscout_conversation_list.json": (
+        "helpscout",
+        2,
+        2,
+        {"private note": 1, "system event": 1},
+        {"Tom Agent", "Kim Agent"},
+        {"101", "102"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

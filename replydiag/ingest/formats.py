@@ -278,7 +278,7 @@ FORMATS: tuple[FormatSpec, ...] = (
             "conversation_id": ("conversation_id", "conversationId"),
             "html": ("body",),
             "text": ("text",),
-            "agent": ("createdBy.first", "createdBy.email", "createdBy.id"),
+            "agent": ("createdBy.name", "createdBy.first", "createdBy.email", "createdBy.id"),
             "role": ("createdBy.type",),
             "event": ("type",),
             "created_at": ("createdAt",),

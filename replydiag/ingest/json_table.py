@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +106,9 @@ def flatten_record(
     {'author.type': 'admin', 'senders.name': 'Ann'}
     """
     out = {} if out is None else out
+    full_name = _full_name(record)
+    if full_name is not None:
+        out[f"{prefix}name"] = full_name
     for key, value in record.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -116,6 +118,30 @@ def flatten_record(
         else:
             out[name] = _scalar(value)
     return out
+
+
+_NAME_PARTS = (
+    ("first", "last"),
+    ("first_name", "last_name"),
+    ("firstName", "lastName"),
+    ("FirstName", "LastName"),
+)
+
+
+def _full_name(person: dict[str, Any]) -> str | None:
+    """A person's name from its parts, where the object has parts and no ``name`` (Help Scout's
+    ``createdBy``): two agents called Tom stay two people.
+
+    >>> _full_name({"id": 1, "first": "Tom", "last": "B"}), _full_name({"first": "Tom", "name": "T"})
+    ('Tom B', None)
+    """
+    if "name" in person:
+        return None
+    for first, last in _NAME_PARTS:
+        parts = [person.get(first), person.get(last)]
+        if any(isinstance(part, str) and part.strip() for part in parts):
+            return " ".join(part.strip() for part in parts if isinstance(part, str) and part.strip())
+    return None
 
 
 # A lone UTF-16 surrogate escape (``"\\ud800"`` with no partner) decodes to a character no
@@ -369,25 +395,23 @@ def _with_authors(row: dict[str, Any], authors: dict[str, dict[str, Any]]) -> di
     return {**row, **person}
 
 
-def _turn_key(records: Iterable[dict[str, Any]]) -> str | None:
-    """The key holding a conversation's turns, if records are conversations."""
+def _turn_key(records: list[dict[str, Any]]) -> str | None:
+    """The key holding a conversation's turns, if records are conversations: a known turn key,
+    else a list of objects holding message text in a record with no text of its own
+    (Freshdesk's tickets with their ``conversations``), in any of the first records."""
+    for key in TURN_KEYS:
+        if any(_turn_list(record.get(key)) for record in records):
+            return key
     for record in records:
-        for key in TURN_KEYS:
-            if _turn_list(record.get(key)):
-                return key
+        own_text = any(isinstance(record.get(k), str) for k in MESSAGE_TEXT_KEYS)
         for key, value in record.items():
             if (
                 isinstance(value, list)
-                and len(value) > 1
+                and (len(value) > 1 or (value and not own_text))
                 and all(isinstance(v, dict) for v in value)
-                and any(
-                    isinstance(v.get(k), str)
-                    for v in value
-                    for k in ("message", "text", "body", "utterances")
-                )
+                and any(isinstance(v.get(k), str) for v in value for k in (*MESSAGE_TEXT_KEYS, "utterances"))
             ):
                 return key
-        return None
     return None
 
 
