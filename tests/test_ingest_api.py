@@ -90,6 +90,16 @@ EXPECTED = {
         {"Tom Agent", "Kim Agent"},
         {"101", "102"},
     ),
+    # Zendesk Chat's chats with their history: the speaker in "nick" (agent:<id>, visitor:<id>),
+    # joins, leaves and ratings are system events.
+    "zendesk_chat_history.json": (
+        "zendesk-chat",
+        2,
+        2,
+        {"system event": 4},
+        {"Tom Agent", "Kim Agent"},
+        {"1707.1", "1707.2"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

@@ -222,6 +222,7 @@ MESSAGE_TEXT_KEYS = (
     "message",
     "content",
     "CommentBody",
+    "msg",  # Zendesk Chat history
     "TextBody",
 )
 # Keys of side-loaded author lists (Zendesk ``?include=users``): id -> name and role.

@@ -120,10 +120,14 @@ def _roles_from_words(series: pd.Series, words: dict[str, Role | None]) -> pd.Se
     table = {word: role.value for word, role in words.items() if role is not None}
     lowered = series.astype("string").str.strip().str.lower()
     mapped = lowered.map(table)
-    # Values like "End-user" or "AGENT_REPLY" are retried on letters only.
+    # Values like "End-user" or "AGENT_REPLY" are retried on letters only; a speaker id like
+    # Zendesk Chat's "agent:360012" or "visitor:1.K8Xb" on the word before its colon.
     missing = mapped.isna() & lowered.notna()
     if missing.any():
         mapped[missing] = lowered[missing].str.replace(_ROLE_STRIP.pattern, "", regex=True).map(table)
+    missing = mapped.isna() & lowered.str.contains(":", regex=False).fillna(False).astype(bool)
+    if missing.any():
+        mapped[missing] = lowered[missing].str.split(":", n=1).str[0].str.strip().map(table)
     return mapped.astype(object).where(mapped.notna(), None)
 
 
