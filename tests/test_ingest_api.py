@@ -100,6 +100,16 @@ EXPECTED = {
         {"Tom Agent", "Kim Agent"},
         {"1707.1", "1707.2"},
     ),
+    # Twitter API v1.1 statuses: no conversation column; each reply chain, followed up
+    # in_reply_to_status_id_str, is one (the brand's replies answer the customers' tweets).
+    "twitter_api_v11_statuses.json": (
+        "generic",
+        6,
+        6,
+        {},
+        {"Acme Help"},
+        {"1000", "1002", "1004", "1006", "1008", "1010"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

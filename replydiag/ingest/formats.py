@@ -435,6 +435,17 @@ FORMAT_NAMES = tuple(f.name for f in FORMATS) + ("generic",)
 
 # Header synonyms for spreadsheets and unknown tools (EN, IT, ES, DE, FR, PT), normalised.
 SYNONYMS: dict[str, tuple[str, ...]] = {
+    # The message this one answers (Twitter API v1.1 statuses, exports of it): reply chains are
+    # the conversations where no column names one.
+    "in_reply_to": (
+        "in reply to status id str",
+        "in reply to status id",
+        "in response to tweet id",
+        "in reply to tweet id",
+        "in reply to message id",
+        "in reply to id",
+        "in reply to",
+    ),
     "text": (
         "text",
         "body text",
