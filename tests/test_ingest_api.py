@@ -110,6 +110,17 @@ EXPECTED = {
         {"Acme Help"},
         {"1000", "1002", "1004", "1006", "1008", "1010"},
     ),
+    # Crisp: "from" operator/user says who, a "note" type is a private note.
+    "crisp_messages.json": (
+        "crisp",
+        2,
+        1,
+        {"private note": 1},
+        {"Tom Agent", "Kim Agent"},
+        {"session_1", "session_2"},
+    ),
+    # Drift: a "user" is a teammate and a "contact" the customer; author.bot marks the bot.
+    "drift_messages.json": ("drift", 2, 1, {"private note": 1}, {"9", "1"}, {"77"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -285,3 +296,9 @@ def test_an_author_named_as_a_bot_is_automatic():
     replies = result.replies.set_index("agent")
     assert replies.loc["Answer Bot", "kind"] == "automatic" and replies.loc["Tom", "kind"] != "automatic"
     assert any("named as bots" in note for note in result.accounting.notes)  # a guess, said
+
+
+def test_a_drift_bot_message_is_automatic():
+    result = replydiag.audit(FORMATS / "drift_messages.json")
+    kinds = dict(zip(result.replies["agent"].astype(str), result.replies["kind"].astype(str)))
+    assert kinds == {"1": "automatic", "9": "personal"}

@@ -461,7 +461,7 @@ def _opening_message(conversation: dict[str, Any]) -> dict[str, Any] | None:
     if (
         not isinstance(source, dict)
         or not isinstance(source.get("body"), str)
-        or "conversation_parts" not in conversation
+        or ("conversation_parts" not in conversation and conversation.get("type") != "conversation")
     ):
         return None
     return {
@@ -479,6 +479,13 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     authors: dict[str, dict[str, Any]] = {}
     records = _find_records(_parse_json(text, path), path, said, authors)
     turn_key = _turn_key(records[:5])
+    if turn_key is None and any(_opening_message(r) for r in records[:5]):
+        # Intercom's conversation list leaves the parts out: each conversation's opening
+        # message is all there is, and it is the customer's.
+        turn_key = "conversation_parts"
+        said.append(
+            "the conversations hold no parts (a conversation list): only their opening messages were read"
+        )
     if turn_key is None:
         frame = pd.DataFrame.from_records(
             [_with_authors(flatten_record(jsonapi_resource(r)), authors) for r in records]

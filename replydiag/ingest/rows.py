@@ -329,7 +329,9 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
             f"has no agent replies to analyse ({accounting.rows_read} rows: "
             f"{accounting.customer_messages} customer messages, {found}; read {', '.join(told) or 'no role column'})",
             path=plan.path,
-            hint="If the direction was misread, set it with --map direction=COLUMN or --map role=COLUMN",
+            hint="If the direction was misread, set it with --map direction=COLUMN or --map role=COLUMN;"
+            " if the file holds only the customers' side (a conversation list without its replies),"
+            " export the conversations with their replies",
         )
     return LoadedExport(
         replies=replies,
