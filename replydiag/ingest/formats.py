@@ -568,6 +568,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "created by",
         "created by id",
         "actor id",
+        "initiator id",
         "author display name",
         "display name",
         "nome operatore",
@@ -673,6 +674,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "speaker",
         "who",
         "actor type",
+        "initiator type",  # Gladly
         "sender role",
         "type",
     ),
