@@ -305,3 +305,15 @@ def test_a_drift_bot_message_is_automatic():
     result = replydiag.audit(FORMATS / "drift_messages.json")
     kinds = dict(zip(result.replies["agent"].astype(str), result.replies["kind"].astype(str)))
     assert kinds == {"1": "automatic", "9": "personal"}
+
+
+def test_a_messages_attachments_with_text_are_not_turns(tmp_path):
+    # Only a record with no text of its own (a ticket) holds its turns in an unnamed list.
+    path = tmp_path / "messages.json"
+    path.write_text(
+        '[{"ts": "1767607200", "user": "U1", "text": "Hi, my order is late", "user_type": "customer"},'
+        ' {"ts": "1767607300", "user": "U9", "text": "Sorry! Here is the tracking", "user_type": "agent",'
+        ' "attachments": [{"text": "Tracking 1"}, {"text": "Carrier info"}]}]'
+    )
+    acc = replydiag.load(path).accounting
+    assert (acc.rows_read, acc.replies_analysed, acc.customer_messages) == (2, 1, 1)

@@ -403,8 +403,12 @@ def _turn_key(records: list[dict[str, Any]]) -> str | None:
     for key in TURN_KEYS:
         if any(_turn_list(record.get(key)) for record in records):
             return key
-    for record in records:
+    for index, record in enumerate(records):
+        # A message's own lists (attachments with a "text") are not turns: a record with text
+        # of its own holds turns only as the first record, and only two or more (as before).
         own_text = any(isinstance(record.get(k), str) for k in MESSAGE_TEXT_KEYS)
+        if own_text and index > 0:
+            continue
         for key, value in record.items():
             if (
                 isinstance(value, list)
