@@ -200,15 +200,16 @@ def build_report(
     min_replies: int = 30,
     impact: pd.DataFrame | None = None,
     impact_skipped: str | None = None,
-    vocabulary: pd.Series | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Report:
     """A report of ``rows`` (analysed replies), compared with ``previous`` rows when given.
 
     ``templates`` is the template table (ids and texts); ``earlier_template_ids`` are the ids
     seen before this period, so the others count as new in it. ``phrases`` is the phrase
     table of the same replies (its most reused stock sentences are shown). ``vocabulary``: the
-    masked texts that tell the team's words from customers' names in examples (default ``rows``;
-    a period report passes its whole history, so a small period does not mask ordinary words).
+    words that tell the team's words from customers' names in examples (default: counted over
+    ``rows``; a period report passes its whole history's, so a small period does not mask
+    ordinary words).
     """
     now = shares(rows)
     total, counts, current = now["replies"], now["counts"], now["shares"]
@@ -251,7 +252,7 @@ def build_report(
         picked = members.dropna(subset=[example_col]).drop_duplicates(example_col).head(EXAMPLES_PER_TEMPLATE)
         example_texts = [str(text) for text in picked[example_col]]
         if example_col == "masked":
-            words = words or Vocabulary.of(rows["masked"] if vocabulary is None else vocabulary)
+            words = words or vocabulary or Vocabulary.of(rows["masked"])
             example_texts = words.mask(example_texts)
         examples = tuple(
             Example(str(kind), marked_pieces(text, template_text))

@@ -120,7 +120,7 @@ def _write_history(folder: Path, replies: pd.DataFrame, templates: pd.DataFrame)
         safe_frame(templates).to_csv(tmp, index=False)  # a plain CSV a spreadsheet may open
 
 
-def _names_masked(rows: pd.DataFrame, *, fresh: pd.Series) -> pd.DataFrame:
+def _names_masked(rows: pd.DataFrame, words: Vocabulary, *, fresh: pd.Series) -> pd.DataFrame:
     """``rows`` with the rare capitalised words of this run's texts (``fresh``) as ``{name}``.
 
     The slot rules miss a name mid-sentence ("Jessie is the real MVP!"), so the history, which
@@ -130,7 +130,6 @@ def _names_masked(rows: pd.DataFrame, *, fresh: pd.Series) -> pd.DataFrame:
     """
     if not fresh.any():
         return rows
-    words = Vocabulary.of(rows["masked"])
     masked = rows["masked"].astype("string").copy()
     texts = masked[fresh & masked.notna()]
     masked.loc[texts.index] = words.mask([str(text) for text in texts])
@@ -266,6 +265,8 @@ def _run_periodic(
     current = result.replies.assign(reply_key=reply_keys(result.replies, result.sources))
     current_keys = set(current["reply_key"])
     rows = merge_history(history, current)
+    # The whole history's words, counted once: every period's examples and the history's text.
+    words = Vocabulary.of(rows["masked"])
     registry = merge_registry(registry, result.templates)
     phrase_texts = _merge_phrase_texts(_read_phrase_texts(out / "history"), result.phrases)
     dated = rows.dropna(subset=["created_at"]).copy()
@@ -319,7 +320,7 @@ def _run_periodic(
                     compared_with=compared,
                 ),
                 min_replies=minimum,
-                vocabulary=dated["masked"],
+                vocabulary=words,
                 phrases=phrases_of_replies(current, phrase_texts) if "phrase_ids" in current else None,
                 impact=None if unknown_followups else impact_table(current, min_replies=minimum),
                 impact_skipped=unknown_followups,
@@ -344,7 +345,7 @@ def _run_periodic(
         last_label = label
 
     _write_history(
-        staging / "history", _names_masked(rows, fresh=rows["reply_key"].isin(current_keys)), registry
+        staging / "history", _names_masked(rows, words, fresh=rows["reply_key"].isin(current_keys)), registry
     )
     with atomic_path(staging / "history" / PHRASE_REGISTRY) as tmp:
         escape_formulas(phrase_texts).to_csv(tmp, index=False)
