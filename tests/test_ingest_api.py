@@ -317,3 +317,8 @@ def test_a_messages_attachments_with_text_are_not_turns(tmp_path):
     )
     acc = replydiag.load(path).accounting
     assert (acc.rows_read, acc.replies_analysed, acc.customer_messages) == (2, 1, 1)
+
+
+def test_the_list_a_ticket_holds_its_messages_in_is_named_when_found_by_its_contents():
+    notes = replydiag.load(FORMATS / "freshdesk_tickets_with_conversations.json").accounting.notes
+    assert any("'conversations' list" in note for note in notes)

@@ -483,6 +483,9 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     authors: dict[str, dict[str, Any]] = {}
     records = _find_records(_parse_json(text, path), path, said, authors)
     turn_key = _turn_key(records[:5])
+    if turn_key is not None and turn_key not in TURN_KEYS:
+        # Found by what its objects hold, not by its name: a guess that decides the rows.
+        said.append(f"each record's messages read from its '{turn_key}' list (objects holding message text)")
     if turn_key is None and any(_opening_message(r) for r in records[:5]):
         # Intercom's conversation list leaves the parts out: each conversation's opening
         # message is all there is, and it is the customer's.
