@@ -8,19 +8,14 @@ customer repeating their own question).
 
 from __future__ import annotations
 
-import sys
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .packaged import data_toml
 
 REPEAT = "repeat"  # the customer sends the same words as in an earlier message of the conversation
 MIN_REPEAT_CHARS = 12  # "thanks" twice is no repeated question
@@ -29,10 +24,7 @@ MIN_REPEAT_CHARS = 12  # "thanks" twice is no repeated question
 @cache
 def lexicon() -> tuple[tuple[str, str], ...]:
     """(signal, pattern) pairs in the order they are tried, one pattern per signal."""
-    data = tomllib.loads(
-        resources.files(__package__).joinpath("data/followup_signals.toml").read_text("utf-8")
-    )
-    signals = data["signals"]
+    signals = data_toml("followup_signals.toml")["signals"]
     # One alternation per signal: RE2 runs it in one pass over the text.
     return tuple(
         (name, "(?i)" + "|".join(f"(?:{pattern})" for pattern in signals[name])) for name in signals["order"]

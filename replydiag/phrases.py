@@ -2,7 +2,8 @@
 
 One row per stock sentence (``replydiag.stock``), whatever replies it sits in: the stock lines
 that make a brand sound scripted are what a manager wants to rewrite. ``phrase_id`` comes
-from the sentence's matching key, so it is the same across runs and files.
+from the sentence's matching key, its words in their canonical forms (``replydiag.wording``:
+"we'd" and "we would" are one phrase), so it is the same across runs and files.
 """
 
 from __future__ import annotations

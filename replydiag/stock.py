@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 from .cluster import cluster_codes
 from .features import positions_in, token_ids
 from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
+from .wording import canonical_ids, canonical_keys
 
 SENTENCE_WORDS = 4
 SENTENCE_REPLIES = 3
@@ -134,6 +135,10 @@ def _words(keys: list[str]) -> _Words:
     """Tokens of the marked keys, marks dropped, each word tagged with its sentence."""
     offsets, ids, vocabulary = token_ids([*keys, SENTENCE_MARK])  # the last key names the mark's id
     mark, ids = ids[-1], ids[:-1]
+    # Words are matched in their canonical form ("we d" / "we would"); the mark keeps its own.
+    forms, vocabulary = canonical_ids(vocabulary)
+    ids = forms[ids]
+    mark = forms[mark]
     offsets = offsets[:-1]
     owner = np.repeat(np.arange(len(keys), dtype=np.int32), np.diff(offsets))
     is_mark = ids == mark
@@ -501,7 +506,7 @@ def _stock_sentences(
     texts = words.owner[words.sentence_start[example.to_numpy()]]
     example_texts = masked.take(texts).astype(str).tolist()  # one gather, not an .iloc per text
     pieces = [(i, w) for i, text in enumerate(example_texts) for w in written_sentences(text)]
-    piece_keys = key(pd.Series([w for _, w in pieces], dtype="string")).tolist()
+    piece_keys = canonical_keys(key(pd.Series([w for _, w in pieces], dtype="string")).tolist())
     written = dict(keys_and_text for keys_and_text in zip(keys, keys))
     for (i, w), k in zip(reversed(pieces), reversed(piece_keys)):
         if k == keys[i]:

@@ -79,6 +79,21 @@ def test_a_stock_sentence_retyped_with_a_word_or_two_changed_is_stock_and_one_ph
     assert sorted(found.sentences["text"]) == [0, 1, 2]
 
 
+def test_a_stock_sentence_with_contractions_undone_or_chat_spellings_is_one_stock_sentence():
+    # Each agent writes the same sentence their own way: "we'd" / "we would", "don't" /
+    # "do not", "pls" / "please", "details" / "detail". No two copies are one word apart
+    # as written, so only the word forms make them one.
+    typed = [
+        "We'd love to help, so pls don't forget to send us the order details by DM.",
+        "We would love to help, so please do not forget to send us the order detail by DM.",
+        "We'd love to help, so please don't forget to send us the order details by DM.",
+    ]
+    own = "The strap you sent us was the wrong colour, so a blue one goes out tomorrow."
+    found = stock_text(pd.Series([*typed, own]), np.ones(4, dtype=np.int64))
+    assert (found.share[:3] == 1).all() and found.share[3] == 0
+    assert found.sentences.groupby("key")["text"].nunique().max() == 3
+
+
 def test_a_stock_question_with_a_slot_at_its_end_is_stock():
     # Apple's agents ask the same question about a different product each time: the run
     # before the product recurs, the product words (the slot) do not.
@@ -117,8 +132,9 @@ def test_phrases_table_counts_replies_and_agents_with_stable_ids():
     holding = result.replies["text"].str.contains(written, regex=False)
     assert phrases.loc[written, "replies"] == holding.sum()
     assert phrases.loc[written, "agents"] == result.replies.loc[holding, "agent"].nunique()
+    # The id hashes the matching key, words in their canonical forms ("days" / "day").
     assert phrases.loc[written, "phrase_id"] == phrase_id(
-        "please allow two business days for the refund to reach your card"
+        "please allow two business day for the refund to reach your card"
     )
     again = replydiag.analyze(_assembled_export().iloc[::-1].reset_index(drop=True)).phrases
     assert set(again["phrase_id"]) == set(result.phrases["phrase_id"])
