@@ -20,6 +20,7 @@ once, so the per-key Python loop here only looks up and verifies.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -151,16 +152,13 @@ def cluster_codes(
         if len(key) < min_fuzzy_chars or not prefix:
             continue  # short replies only ever match identical ones: a singleton here
         popular = count_arr[i] >= min_support
-        shared: Counter = Counter()
-        for feature in prefix:
-            posting = index.get(feature)
-            if posting:
-                shared.update(posting)
+        # One count over all the postings at once (a Counter update per posting was a third
+        # of the loop at a million keys).
+        shared = Counter(itertools.chain.from_iterable(filter(None, map(index.get, prefix))))
         if shared:
             # A near-duplicate shares several rare word pairs with its representative; one
             # shared pair is a coincidence worth no rapidfuzz call (unless the key is tiny).
-            need = 2 if len(prefix) >= 4 else 1
-            candidates = [c for c, hits in shared.items() if hits >= need]
+            candidates = [c for c, hits in shared.items() if hits >= 2] if len(prefix) >= 4 else list(shared)
             if len(candidates) > 1:
                 candidates.sort()
             # Every representative this alike, most alike first (ties: the most used).

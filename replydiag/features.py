@@ -139,7 +139,7 @@ def word_pair_features(keys: list[str]) -> Features:
     )
 
 
-def token_ids(keys: list[str]) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+def token_ids(keys: list[str] | pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """Every key's tokens as int32 ids (same word, same id), flattened: key ``i`` holds
     ``ids[offsets[i]:offsets[i + 1]]``; and the words, by id.
 
@@ -162,9 +162,11 @@ def token_ids(keys: list[str]) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     return np.concatenate(offsets), flat, vocabulary
 
 
-def _split_tokens(keys: list[str]) -> tuple[np.ndarray, pa.Array]:
+def _split_tokens(keys: list[str] | pa.Array) -> tuple[np.ndarray, pa.Array]:
     """Offsets and flat tokens of keys (CJK characters split apart), via Arrow."""
-    arr = pa.array(keys, type=pa.large_string())
+    arr = (
+        keys.cast(pa.large_string()) if isinstance(keys, pa.Array) else pa.array(keys, type=pa.large_string())
+    )
     arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=_CJK_RE2, replacement=r" \1 "))
     lists = pc.utf8_split_whitespace(arr)
     return np.asarray(lists.offsets, dtype=np.int64), lists.flatten()

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 
 from .cluster import cluster_codes
 from .features import positions_in, token_ids
+from .memory import release_memory
 from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
 from .wording import canonical_ids, canonical_keys
 
@@ -74,7 +75,7 @@ class StockText:
 class _Words:
     """The words of every text, flattened, with the sentence each belongs to."""
 
-    vocabulary: list[str]  # the word of each id
+    vocabulary: pa.Array  # the word of each id
     tokens: np.ndarray  # uint64 word ids (+1, so no word hashes to 0)
     owner: np.ndarray  # int32 text of each word
     sentence: np.ndarray  # int32 sentence of each word (sentences numbered in text order)
@@ -101,7 +102,14 @@ def stock_text(
             progress(min(n_texts, round(share * n_texts)), n_texts)
 
     step(0)
-    words = _words(marked_keys(masked).tolist())
+    # Freed Arrow buffers go back between the steps: the regex passes' and then the keys'.
+    marked = pa.array(marked_keys(masked), type=pa.large_string())
+    if isinstance(marked, pa.ChunkedArray):  # a Series read in chunks comes as chunks
+        marked = marked.combine_chunks()
+    release_memory()
+    words = _words(marked)
+    del marked
+    release_memory()
     length = np.diff(words.sentence_start)
     sentence_owner = words.owner[words.sentence_start[:-1]] if len(length) else np.zeros(0, dtype=np.int32)
 
@@ -131,13 +139,15 @@ def stock_text(
     return StockText(share=share, sentences=_stock_sentences(masked, words, stock_sentence, whole, canonical))
 
 
-def _words(keys: list[str]) -> _Words:
-    """Tokens of the marked keys, marks dropped, each word tagged with its sentence."""
-    offsets, ids, vocabulary = token_ids([*keys, SENTENCE_MARK])  # the last key names the mark's id
+def _words(keys: pa.Array) -> _Words:
+    """Tokens of the marked keys, marks dropped, each word tagged with its sentence.
+    (Arrays are int32 where they can be: at a million replies there are 36M words.)"""
+    with_mark = pa.concat_arrays([keys, pa.array([SENTENCE_MARK], type=pa.large_string())])
+    offsets, ids, vocabulary = token_ids(with_mark)  # the last key names the mark's id
     mark, ids = ids[-1], ids[:-1]
     # Words are matched in their canonical form ("we d" / "we would"); the mark keeps its own.
     forms, vocabulary = canonical_ids(vocabulary)
-    ids = forms[ids]
+    ids = forms.astype(np.int32)[ids]
     mark = forms[mark]
     offsets = offsets[:-1]
     owner = np.repeat(np.arange(len(keys), dtype=np.int32), np.diff(offsets))
@@ -145,14 +155,20 @@ def _words(keys: list[str]) -> _Words:
     starts_text = np.zeros(len(ids), dtype=bool)
     starts_text[offsets[:-1][np.diff(offsets) > 0]] = True
     # A new sentence starts at a text's first word and after each mark; marks then go.
-    opened = np.cumsum(starts_text | np.concatenate([[False], is_mark[:-1]]))
+    starts_text[1:] |= is_mark[:-1]
+    opened = np.cumsum(starts_text, dtype=np.int32)
+    del starts_text
     keep = ~is_mark
+    del is_mark
     raw = opened[keep]
+    del opened
     new = np.concatenate([[True], raw[1:] != raw[:-1]]) if len(raw) else np.zeros(0, dtype=bool)
-    sentence = (np.cumsum(new) - 1).astype(np.int32)
+    sentence = np.cumsum(new, dtype=np.int32) - 1
+    tokens = ids[keep].astype(np.uint64)
+    tokens += np.uint64(1)
     return _Words(
-        vocabulary=vocabulary.to_pylist(),
-        tokens=ids[keep].astype(np.uint64) + np.uint64(1),
+        vocabulary=vocabulary,
+        tokens=tokens,
         owner=owner[keep],
         sentence=sentence,
         sentence_start=np.append(np.flatnonzero(new), len(raw)),
@@ -251,8 +267,7 @@ def _sentence_keys(words: _Words, sentences: np.ndarray) -> list[str]:
     length = words.sentence_start[sentences + 1] - start
     offsets = np.concatenate([[0], np.cumsum(length)])
     positions = np.repeat(start - offsets[:-1], length) + np.arange(offsets[-1])
-    vocabulary = pa.array(words.vocabulary, type=pa.large_string())
-    flat = vocabulary.take(pa.array(words.tokens[positions].astype(np.int64) - 1))
+    flat = words.vocabulary.take(pa.array(words.tokens[positions].astype(np.int64) - 1))
     lists = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), flat)
     return pc.binary_join(lists, pa.scalar(" ", type=pa.large_string())).to_pylist()
 
