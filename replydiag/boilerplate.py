@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 EDGE_SHARE = 0.15
 EDGE_MIN_REPLIES = 5
@@ -63,11 +65,14 @@ class Boilerplate:
         pair_code = np.asarray(distinct.get_level_values(0), dtype=np.int64)
         pair_agent = np.asarray(distinct.get_level_values(1), dtype=object)
         new_keys = np.asarray(keys, dtype=object)[pair_code]
-        new_masked = np.asarray(masked.astype(str).to_numpy(), dtype=object)[pair_code]
         edged = np.flatnonzero(pd.Series(pair_agent).isin(set(self.openings) | set(self.endings)).to_numpy())
-        for i in edged:
+        # Only the texts of agents with an edge come out of Arrow as Python strings: at a
+        # million replies all of them were a few hundred MB held through the next stage.
+        texts = pa.array(masked.astype("string[pyarrow]"), type=pa.large_string())
+        edged_texts = texts.take(pa.array(pair_code[edged])).to_pylist()
+        for n, i in enumerate(edged):
             words = new_keys[i].split()
-            text = new_masked[i]
+            text = edged_texts[n] or ""
             opening, ending = self.openings.get(pair_agent[i], ()), self.endings.get(pair_agent[i], ())
             if ending and len(words) > len(ending) and tuple(words[-len(ending) :]) == ending:
                 words = words[: -len(ending)]
@@ -75,15 +80,25 @@ class Boilerplate:
             if opening and len(words) > len(opening) and tuple(words[: len(opening)]) == opening:
                 words = words[len(opening) :]
                 text = _edge_pattern(opening, at_end=False).sub("", text)
-            new_keys[i], new_masked[i] = " ".join(words), text
+            new_keys[i], edged_texts[n] = " ".join(words), text
         stripped_codes, uniques = pd.factorize(pd.Series(new_keys, dtype=object), sort=False)
         # The first masked text of each new key stands for it, as the first reply's did.
         first = np.full(len(uniques), -1, dtype=np.int64)
         first[stripped_codes[::-1]] = np.arange(len(stripped_codes))[::-1]
+        position_of_pair = np.full(len(pair_code), -1, dtype=np.int64)
+        position_of_pair[edged] = np.arange(len(edged))
+        cut = position_of_pair[first]
+        new_masked = pc.replace_with_mask(
+            texts.take(pa.array(pair_code[first])),
+            pa.array(cut >= 0),
+            pa.array([edged_texts[i] for i in cut[cut >= 0]], type=pa.large_string()),
+        )
         return (
             stripped_codes[pair_of_row],
             [str(k) for k in uniques],
-            pd.Series(new_masked[first], dtype="string"),
+            pd.Series(
+                new_masked.cast(pa.string()).to_pandas(types_mapper=pd.ArrowDtype), dtype="string[pyarrow]"
+            ),
         )
 
 

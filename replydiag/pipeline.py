@@ -85,6 +85,7 @@ def analyze_replies(
     boilerplate = learn_boilerplate(keys, codes, agent)
     if boilerplate:
         codes, keys, masked = boilerplate.strip(keys, masked, codes, agent)
+        release_memory()  # the cut texts' temporaries: stock text starts from what is held
     learning(len(keys), len(keys))
     # Stock text next: its word arrays are gone before clustering builds its own.
     stock_found = stock_text(masked, np.bincount(codes, minlength=len(keys)), stage("finding stock text"))
