@@ -136,6 +136,7 @@ def analyze_replies(
     by_sentence = pd.Series(sentence_families(stock_found.sentences, len(keys))[codes], dtype="string")
     templated = kind != KIND_CODES[Kind.PERSONAL]
     template_ids = chained.where(has_template, by_sentence).where(templated, cluster_id)
+    del chained, by_sentence  # a column of ten million ids each, on big exports
     part_of = pd.Series(pd.NA, index=replies.index, dtype="string")
     if (parts >= 0).any():
         # Every part of a templated reply carries its family, and names the reply's first part.
@@ -153,7 +154,9 @@ def analyze_replies(
             "agent": agent,
             "channel": replies["channel"].astype("string"),
             "created_at": replies["created_at"],
-            "kind": pd.Categorical(KIND_NAMES[kind], categories=[k.value for k in Kind]),
+            "kind": pd.Categorical.from_codes(kind, categories=KIND_NAMES).reorder_categories(
+                [k.value for k in Kind]
+            ),
             "template_id": template_ids,
             "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
             "template_share": np.where(has_template, np.round(share, 3), np.nan),
@@ -207,25 +210,36 @@ def _template_table(
     A family's text is that of its largest cluster, or its stock sentence when no whole reply
     of it recurs."""
     key_kind, key_template = labels.kind, labels.template
-    used = out["template_id"].notna()
+    # Counted by family code over the reply columns, not over a copy of the members' rows:
+    # at ten million replies a members frame and its crosstab were the audit's peak.
+    family, families = pd.factorize(out["template_id"])
+    used = family >= 0
     if not used.any():
         return pd.DataFrame(columns=list(TEMPLATE_COLUMNS))
-    members = out.loc[
-        used, ["template_id", "agent", "created_at", "reply_id", "kind", "similarity", "helpdesk_template"]
-    ]
-    table = usage(members.groupby("template_id", observed=True))
-    kinds = pd.crosstab(members["template_id"], members["kind"])
+    of_used = family[used]
+    table = usage(out.loc[used, ["agent", "created_at", "reply_id"]].groupby(of_used))
+    kind_names = list(out["kind"].cat.categories)
+    kind_code = out["kind"].cat.codes.to_numpy()
+    counts = np.bincount(
+        of_used * len(kind_names) + kind_code[used], minlength=len(families) * len(kind_names)
+    ).reshape(len(families), len(kind_names))
     for name in (Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value):
-        table[name] = kinds.get(name, 0)
-    whole = members[members["kind"] != Kind.EDITED.value]
-    table["min_similarity"] = whole.groupby("template_id", observed=True)["similarity"].min()
-    marks = members.dropna(subset=["helpdesk_template"])
-    if len(marks):
-        table["helpdesk_template"] = marks.groupby("template_id")["helpdesk_template"].agg(
-            lambda s: s.value_counts().index[0]
+        table[name] = counts[table.index, kind_names.index(name)]
+    whole = used & (kind_code != kind_names.index(Kind.EDITED.value))
+    table["min_similarity"] = (
+        pd.Series(out["similarity"].to_numpy()[whole]).groupby(family[whole]).min().reindex(table.index)
+    )
+    marked = used & out["helpdesk_template"].notna().to_numpy()
+    if marked.any():
+        table["helpdesk_template"] = (
+            out.loc[marked, "helpdesk_template"]
+            .groupby(family[marked])
+            .agg(lambda s: s.value_counts().index[0])
+            .reindex(table.index)
         )
     else:
         table["helpdesk_template"] = pd.NA
+    table.index = families.take(table.index)
 
     # Template text: align the distinct masked variants of each cluster with its representative.
     member_keys = np.flatnonzero((key_template >= 0) & (key_kind != KIND_CODES[Kind.EDITED]))
