@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .boilerplate import Boilerplate
 from .boilerplate import learn as learn_boilerplate
@@ -136,7 +137,7 @@ def analyze_replies(
     by_sentence = pd.Series(sentence_families(stock_found.sentences, len(keys))[codes], dtype="string")
     templated = kind != KIND_CODES[Kind.PERSONAL]
     template_ids = chained.where(has_template, by_sentence).where(templated, cluster_id)
-    del chained, by_sentence  # a column of ten million ids each, on big exports
+    del chained, by_sentence, cluster_id  # a column of ten million ids each, on big exports
     part_of = pd.Series(pd.NA, index=replies.index, dtype="string")
     if (parts >= 0).any():
         # Every part of a templated reply carries its family, and names the reply's first part.
@@ -162,21 +163,34 @@ def analyze_replies(
             "template_share": np.where(has_template, np.round(share, 3), np.nan),
             "stock_share": np.round(stock, 3),
             "text": replies["text"].astype("string") if "text" in replies else no_text,
-            "source": replies["source"].astype("string"),
+            "source": _strings(replies["source"]),
             "part_of": part_of,
             "signoff": signoff,
             "helpdesk_template": replies["helpdesk_template"].astype("string"),
             "masked": distinct.masked_of(replies),
             # The stock phrases each reply holds: what a period's phrase counts are made of.
             "phrase_ids": phrase_ids_of_texts(stock_found.sentences, len(keys))[codes],
-        }
+        },
+        copy=False,  # the columns were made for it: a copy of the float columns was a peak
     )
-    templates = _template_table(out, clustering, row_key, labels, ids, cluster_id, stock_found.sentences)
+    templates = _template_table(out, clustering, row_key, labels, ids, rep, stock_found.sentences)
     del clustering
     phrases = phrase_table(stock_found.sentences, out, codes)
     naming(len(replies), len(replies))
     release_memory()
     return Analysis(out, templates, phrases, boilerplate)
+
+
+def _strings(column: pd.Series) -> pd.Series:
+    """A column as Arrow strings; a categorical one (a file's name on each of its rows) is
+    expanded in Arrow, not through a Python string per row."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.astype("string")
+    categories = pa.array(column.cat.categories.astype(str).tolist(), type=pa.string())
+    expanded = pa.DictionaryArray.from_arrays(
+        pa.array(column.cat.codes.to_numpy(), mask=column.isna().to_numpy()), categories
+    )
+    return pd.Series(pd.arrays.ArrowStringArray(expanded.cast(pa.string())), index=column.index)
 
 
 def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings) -> Boilerplate:
@@ -202,7 +216,7 @@ def _template_table(
     row_key: np.ndarray,
     labels: KeyLabels,
     ids: np.ndarray,
-    cluster_id: pd.Series,
+    rep: np.ndarray,
     sentences: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per template (family): its replies, agents, dates, kinds and its text with slots.
@@ -251,16 +265,17 @@ def _template_table(
     for k in member_keys:
         variants.setdefault(int(key_template[k]), []).append((display[k], int(clustering.counts[k])))
     texts = {ids[rep]: recover_template(display[rep], vs) for rep, vs in variants.items() if rep in display}
-    largest = (
-        pd.DataFrame({"family": out["template_id"], "cluster": cluster_id})
-        .dropna()
-        .value_counts()
-        .reset_index()
-        .drop_duplicates("family")
-    )
-    for family, cluster in zip(largest["family"], largest["cluster"]):
+    # A family without a text of its own takes that of its largest cluster (ties: the first
+    # cluster id), counted on codes: ten million (family, cluster) string pairs were a peak.
+    valid = used & (rep >= 0)
+    pair, size = np.unique(family[valid].astype(np.int64) * len(ids) + rep[valid], return_counts=True)
+    largest = pd.DataFrame(
+        {"family": families.take(pair // len(ids)), "cluster": ids[pair % len(ids)], "size": size}
+    ).sort_values(["family", "size", "cluster"], ascending=[True, False, True], kind="stable")
+    largest = largest.drop_duplicates("family")
+    for family_id, cluster in zip(largest["family"], largest["cluster"]):
         if cluster in texts:
-            texts.setdefault(family, texts[cluster])
+            texts.setdefault(family_id, texts[cluster])
     written = sentences.drop_duplicates("key")
     for key, text in zip(written["key"], written["written"]):
         texts.setdefault(template_id(key), text)
