@@ -59,11 +59,7 @@ class Boilerplate:
         A key is only cut where words remain: a reply that is all signature stays as it is.
         Only the replies of agents with an edge are touched.
         """
-        names = agents.astype(str).to_numpy()
-        pairs = pd.DataFrame({"code": codes, "agent": names})
-        pair_of_row, distinct = pd.MultiIndex.from_frame(pairs).factorize()
-        pair_code = np.asarray(distinct.get_level_values(0), dtype=np.int64)
-        pair_agent = np.asarray(distinct.get_level_values(1), dtype=object)
+        pair_of_row, pair_code, pair_agent = _code_agent_pairs(codes, agents)
         new_keys = np.asarray(keys, dtype=object)[pair_code]
         edged = np.flatnonzero(pd.Series(pair_agent).isin(set(self.openings) | set(self.endings)).to_numpy())
         # Only the texts of agents with an edge come out of Arrow as Python strings: at a
@@ -111,7 +107,8 @@ def learn(keys: list[str], codes: np.ndarray, agents: pd.Series) -> Boilerplate:
     >>> b.endings
     {'paul': ('best', 'regards', 'paul', 'weber', 'care', 'team')}
     """
-    pairs = pd.DataFrame({"code": codes, "agent": agents.astype(str).to_numpy()}).drop_duplicates()
+    _, pair_code, pair_agent = _code_agent_pairs(codes, agents)
+    pairs = pd.DataFrame({"code": pair_code, "agent": pair_agent})
     rng = np.random.default_rng(0)
     words_of: dict[str, list[list[str]]] = {}
     for agent, group in pairs.groupby("agent", sort=True):
@@ -139,6 +136,16 @@ def learn(keys: list[str], codes: np.ndarray, agents: pd.Series) -> Boilerplate:
         if opening:
             openings[agent] = opening
     return Boilerplate(openings, endings)
+
+
+def _code_agent_pairs(codes: np.ndarray, agents: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (key code, agent) pairs in order of first appearance, as each pair's
+    code and agent, and the pair of each row. Counted on integers: a Python string per row
+    for the agent was the peak of a ten-million-row audit."""
+    agent, names = pd.factorize(agents.astype(str))
+    width = max(len(names), 1)
+    pair_of_row, pairs = pd.factorize(codes.astype(np.int64) * width + agent)
+    return pair_of_row, pairs // width, np.asarray(names.astype(object), dtype=object)[pairs % width]
 
 
 class _HeadCounts:

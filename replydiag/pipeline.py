@@ -173,6 +173,8 @@ def analyze_replies(
         },
         copy=False,  # the columns were made for it: a copy of the float columns was a peak
     )
+    del similarity, share, stock, parts  # in ``out`` now, rounded: ten million floats each, on big exports
+    release_memory()
     templates = _template_table(out, clustering, row_key, labels, ids, rep, stock_found.sentences)
     del clustering
     phrases = phrase_table(stock_found.sentences, out, codes)
