@@ -218,13 +218,13 @@ def _template_table(
     row_key: np.ndarray,
     labels: KeyLabels,
     ids: np.ndarray,
-    rep: np.ndarray,
+    row_template: np.ndarray,
     sentences: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per template (family): its replies, agents, dates, kinds and its text with slots.
 
     A family's text is that of its largest cluster, or its stock sentence when no whole reply
-    of it recurs."""
+    of it recurs. ``row_template``: each reply's cluster representative (a key; -1 for none)."""
     key_kind, key_template = labels.kind, labels.template
     # Counted by family code over the reply columns, not over a copy of the members' rows:
     # at ten million replies a members frame and its crosstab were the audit's peak.
@@ -269,8 +269,10 @@ def _template_table(
     texts = {ids[rep]: recover_template(display[rep], vs) for rep, vs in variants.items() if rep in display}
     # A family without a text of its own takes that of its largest cluster (ties: the first
     # cluster id), counted on codes: ten million (family, cluster) string pairs were a peak.
-    valid = used & (rep >= 0)
-    pair, size = np.unique(family[valid].astype(np.int64) * len(ids) + rep[valid], return_counts=True)
+    valid = used & (row_template >= 0)
+    pair, size = np.unique(
+        family[valid].astype(np.int64) * len(ids) + row_template[valid], return_counts=True
+    )
     largest = pd.DataFrame(
         {"family": families.take(pair // len(ids)), "cluster": ids[pair % len(ids)], "size": size}
     ).sort_values(["family", "size", "cluster"], ascending=[True, False, True], kind="stable")
