@@ -322,3 +322,21 @@ def test_a_messages_attachments_with_text_are_not_turns(tmp_path):
 def test_the_list_a_ticket_holds_its_messages_in_is_named_when_found_by_its_contents():
     notes = replydiag.load(FORMATS / "freshdesk_tickets_with_conversations.json").accounting.notes
     assert any("'conversations' list" in note for note in notes)
+
+
+def test_a_zendesk_chat_trigger_is_automatic_whenever_it_was_sent(tmp_path):
+    # A trigger speaks as "agent:trigger": an automation, not an agent, even minutes after
+    # the visitor (the speed rule alone would miss it).
+    path = tmp_path / "chats.json"
+    path.write_text(
+        '{"chats": [{"id": "1", "type": "chat", "history": ['
+        '{"type": "chat.msg", "name": "Visitor 1", "nick": "visitor:1.K8", "msg": "hi, my order is late",'
+        ' "timestamp": "2026-01-05T10:00:00Z"},'
+        '{"type": "chat.msg", "name": "Triggered response", "nick": "agent:trigger",'
+        ' "msg": "Thanks for waiting, an agent will be with you soon.", "timestamp": "2026-01-05T10:09:00Z"},'
+        '{"type": "chat.msg", "name": "Tom Agent", "nick": "agent:360012", "msg": "Hello! Let me check.",'
+        ' "timestamp": "2026-01-05T10:10:00Z"}]}]}'
+    )
+    replies = replydiag.audit(path).replies
+    kinds = dict(zip(replies["agent"].astype(str), replies["kind"].astype(str)))
+    assert kinds == {"Triggered response": "automatic", "Tom Agent": "personal"}

@@ -72,7 +72,19 @@ ROLE_WORDS: dict[str, Role] = {
         Role.AGENT,
     ),
     **dict.fromkeys(
-        ["bot", "automation", "auto", "autoreply", "workflow", "rule", "ai", "ai_agent", "chatbot"], Role.BOT
+        [
+            "bot",
+            "automation",
+            "auto",
+            "autoreply",
+            "workflow",
+            "rule",
+            "trigger",
+            "ai",
+            "ai_agent",
+            "chatbot",
+        ],
+        Role.BOT,
     ),
     **dict.fromkeys(["note", "internal", "private", "comment", "internal_note", "nota", "notiz"], Role.NOTE),
     **dict.fromkeys(
@@ -121,13 +133,17 @@ def _roles_from_words(series: pd.Series, words: dict[str, Role | None]) -> pd.Se
     lowered = series.astype("string").str.strip().str.lower()
     mapped = lowered.map(table)
     # Values like "End-user" or "AGENT_REPLY" are retried on letters only; a speaker id like
-    # Zendesk Chat's "agent:360012" or "visitor:1.K8Xb" on the word before its colon.
+    # Zendesk Chat's "agent:360012" or "visitor:1.K8Xb" on the word before its colon ...
     missing = mapped.isna() & lowered.notna()
     if missing.any():
         mapped[missing] = lowered[missing].str.replace(_ROLE_STRIP.pattern, "", regex=True).map(table)
     missing = mapped.isna() & lowered.str.contains(":", regex=False).fillna(False).astype(bool)
     if missing.any():
-        mapped[missing] = lowered[missing].str.split(":", n=1).str[0].str.strip().map(table)
+        speaker = lowered[missing].str.split(":", n=1)
+        mapped[missing] = speaker.str[0].str.strip().map(table)
+        # ... unless the id names an automation ("agent:trigger", a chat trigger's speaker).
+        automated = (speaker.str[1].str.strip().map(table) == Role.BOT.value).fillna(False).astype(bool)
+        mapped[automated.index[automated.to_numpy()]] = Role.BOT.value
     return mapped.astype(object).where(mapped.notna(), None)
 
 
