@@ -168,6 +168,11 @@ def _edge(words: list[list[str]], team: _HeadCounts, agent_share: float) -> tupl
     uses is stock text ("we'll take a look backstage"), which is what is being measured."""
     need = max(EDGE_MIN_REPLIES, int(np.ceil(EDGE_SHARE * len(words))))
     shortest, longest = EDGE_WORDS
+    # A longer run is never more common than its shortest head: when no shortest head
+    # recurs enough, no edge does (most agents have none), and one count settles it.
+    heads = Counter(tuple(w[:shortest]) for w in words if len(w) > shortest)
+    if not heads or heads.most_common(1)[0][1] < need:
+        return ()
     for length in range(longest, shortest - 1, -1):
         heads = Counter(tuple(w[:length]) for w in words if len(w) > length)
         if not heads:
