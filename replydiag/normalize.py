@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -504,9 +505,12 @@ def normalize(text: pd.Series) -> Normalized:
     workers = min(os.cpu_count() or 1, 4)
     if len(text) < PARALLEL_ROWS or workers < 2:
         return _normalize_chunk(text)
-    # Chunks of CHUNK_ROWS keep each step's temporary copies small; their results are joined
-    # as Arrow chunks, without copying the text once more.
-    bounds = list(range(0, len(text), CHUNK_ROWS)) + [len(text)]
+    # Chunks of at most CHUNK_ROWS keep each step's temporary copies small; their results are
+    # joined as Arrow chunks, without copying the text once more. Equal chunks, a multiple of
+    # the workers: 70k rows as 50k + 20k kept one thread waiting for the other.
+    count = -(-len(text) // CHUNK_ROWS)
+    count = -(-count // workers) * workers
+    bounds = np.linspace(0, len(text), count + 1).round().astype(int).tolist()
     with ThreadPoolExecutor(workers) as pool:
         parts = list(pool.map(_normalize_chunk, [text.iloc[a:b] for a, b in zip(bounds, bounds[1:])]))
 
