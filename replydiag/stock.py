@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .cluster import cluster_codes
+from .distinct import first_rows
 from .features import positions_in, token_ids
 from .memory import release_memory
 from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
@@ -127,6 +128,8 @@ def stock_text(
         lambda done, total: step(0.2 + 0.6 * done / total),
     )
     stock_sentence |= reworded >= SENTENCE_REPLIES
+    reordered = _reordered(words, sentence_owner, counts, canonical)
+    stock_sentence |= reordered >= needed
     in_stock = np.repeat(stock_sentence, length)
     clause_end = np.zeros(len(words.tokens), dtype=bool)
     clause_end[words.sentence_start[1:] - 1] = True
@@ -259,6 +262,37 @@ def _reworded_reuse(
     sentence_of_key[row_key] = distinct
     canonical[chosen] = sentence_of_key[group]
     return reuse, canonical
+
+
+def _reordered(words: _Words, owner: np.ndarray, counts: np.ndarray, canonical: np.ndarray) -> np.ndarray:
+    """Replies holding each sentence of ``NEAR_WORDS`` words or more with its words in any
+    order ("your email address or username" / "your username or email address"): a stock
+    sentence with its parts swapped is the same sentence. Such sentences take the canonical
+    sentence of the first of them, in place (one phrase, one template family)."""
+    length = np.diff(words.sentence_start)
+    reuse = np.zeros(len(length), dtype=np.int64)
+    long_enough = np.flatnonzero(length >= NEAR_WORDS)
+    if not len(long_enough):
+        return reuse
+    # An order-free hash: the sum of the words' mixed hashes (a plain sum of ids collides).
+    with np.errstate(over="ignore"):
+        mixed = words.tokens * _MIX
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= _MIX
+        bag = np.add.reduceat(mixed, words.sentence_start[:-1])[long_enough]
+    del mixed
+    reuse[long_enough] = _reuse(bag, owner[long_enough], counts)
+    group, _ = pd.factorize(bag)
+    first = long_enough[first_rows(group, group.max() + 1)]
+    canonical[long_enough] = canonical[first[group]]
+    # A rewording of a reordered sentence follows it to its new canonical sentence (a few
+    # pointer jumps settle every chain).
+    for _ in range(8):
+        onward = canonical[canonical]
+        if np.array_equal(onward, canonical):
+            break
+        canonical[:] = onward
+    return reuse
 
 
 def _sentence_keys(words: _Words, sentences: np.ndarray) -> list[str]:

@@ -94,6 +94,22 @@ def test_a_stock_sentence_with_contractions_undone_or_chat_spellings_is_one_stoc
     assert found.sentences.groupby("key")["text"].nunique().max() == 3
 
 
+def test_a_stock_sentence_with_its_parts_swapped_is_the_same_stock_sentence_and_phrase():
+    # Spotify's agents ask for "your email address or username" and "your username or email
+    # address": the same words in another order are one stock sentence, one phrase.
+    asked = [
+        "Could you send us the email address or username on the account?",
+        "Could you send us the username or email address on the account?",
+        "Could you send us the email address or username on the account?",
+    ]
+    own = ["The red lamp left Leeds today.", "Your voucher now works in the app.", "The old address is gone."]
+    texts = pd.Series([f"{a} {o}" for a, o in zip(asked, own)])
+    found = stock_text(texts, np.ones(3, dtype=np.int64))
+    question = len(asked[0].split())
+    assert np.allclose(found.share, [question / (question + len(o.split())) for o in own])
+    assert found.sentences["key"].nunique() == 1 and sorted(found.sentences["text"]) == [0, 1, 2]
+
+
 def test_a_stock_question_with_a_slot_at_its_end_is_stock():
     # Apple's agents ask the same question about a different product each time: the run
     # before the product recurs, the product words (the slot) do not.
