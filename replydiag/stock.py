@@ -2,8 +2,8 @@
 
 Real agents seldom paste a whole macro untouched: they assemble stock sentences, add a
 personal line, reword a phrase. What marks a reply as templated is then not its similarity
-to one template but how much of it is text the team sends again and again. Two kinds of
-evidence make text *stock*:
+to one template but how much of it is text the team sends again and again. This evidence
+makes text *stock*:
 
 - a sentence or clause of at least ``SENTENCE_WORDS`` words (slots masked) sent in at least
   ``SENTENCE_REPLIES`` replies (a sentence longer than ``SPAN_WORDS``: ``SPAN_REPLIES``), as
@@ -11,14 +11,17 @@ evidence make text *stock*:
 - a sentence of at least ``REWORDED_WORDS`` words retyped, with a word or two changed,
   dropped or swapped, in at least ``SENTENCE_REPLIES`` replies (rapidfuzz ratio at least
   ``REWORDED_RATIO`` to its group's representative): rewordings are one stock sentence;
+- a sentence of at least ``NEAR_WORDS`` words sent with its words in another order ("your
+  email address or username" / "your username or email address") as often;
 - a run of ``SPAN_WORDS`` words found in at least ``SPAN_REPLIES`` replies that holds
   together as a unit and is said to the end of its clause, or stops at most ``SLOT_WORDS``
   words before it (a slot: "what type of issues are you having with {macOS High Sierra}?").
 
-Common phrasing stays personal: a short span any writer uses ("thanks for reaching out") is
-neither a clause of its own nor a long run, and one writer's sentence openings with new words
-after them each time ("I called the depot this morning and the ...") never reach the end of
-their clause. ``stock_share`` is the share of a reply's words inside stock text.
+Words are compared in their canonical forms (``replydiag.wording``: "we d" / "we would",
+"pls" / "please", plurals). Common phrasing stays personal: a short span any writer uses
+("thanks for reaching out") is neither a clause of its own nor a long run, and one writer's
+sentence openings with new words after them each time ("I called the depot this morning and
+the ...") never reach the end of their clause. ``stock_share`` is the share of a reply's words inside stock text.
 
 Everything runs on flat NumPy arrays of hashed token ids. Counting is exact where it decides
 (a sort of the candidates) and hashed where it only filters: a bincount of every run into a
