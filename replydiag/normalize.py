@@ -20,9 +20,11 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -459,6 +461,11 @@ def marked_keys(masked: pd.Series) -> pd.Series:
     >>> marked_keys(pd.Series(["Hi {name}! Your order shipped, sorry. Thanks"])).iloc[0]
     'your order shipped xsentencex sorry xsentencex thanks'
     """
+    parts = _in_threads(_marked_keys_chunk, masked)
+    return _marked_keys_chunk(masked) if parts is None else _joined(parts, masked.index)
+
+
+def _marked_keys_chunk(masked: pd.Series) -> pd.Series:
     keys = key(regex_replace(masked.fillna(""), _SENTENCE_END, f" {SENTENCE_MARK} "))
     return regex_replace(keys, f"^({SENTENCE_MARK}( |$))+|( {SENTENCE_MARK})+$", "")
 
@@ -493,6 +500,7 @@ def _normalize_chunk(text: pd.Series) -> Normalized:
 
 PARALLEL_ROWS = 50_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
 CHUNK_ROWS = 50_000
+T = TypeVar("T")
 
 
 def normalize(text: pd.Series) -> Normalized:
@@ -502,22 +510,35 @@ def normalize(text: pd.Series) -> Normalized:
     >>> n.masked.iloc[0], n.key.iloc[0]
     ('Hi {name},\\nYour order {order} shipped.', 'your order {order} shipped')
     """
+    parts = _in_threads(_normalize_chunk, text)
+    if parts is None:
+        return _normalize_chunk(text)
+    return Normalized(
+        *(
+            _joined([getattr(p, name) for p in parts], text.index)
+            for name in ("signoff", "masked", "key", "part")
+        )
+    )
+
+
+def _in_threads(step: Callable[[pd.Series], T], text: pd.Series) -> list[T] | None:
+    """``step`` over chunks of ``text`` on the machine's threads (Arrow's regex kernels release
+    the GIL), or None when ``text`` is too short to be worth it.
+
+    Chunks of at most CHUNK_ROWS keep each step's temporary copies small. They are equal and a
+    multiple of the workers: 70k rows as 50k + 20k kept one thread waiting for the other.
+    """
     workers = min(os.cpu_count() or 1, 4)
     if len(text) < PARALLEL_ROWS or workers < 2:
-        return _normalize_chunk(text)
-    # Chunks of at most CHUNK_ROWS keep each step's temporary copies small; their results are
-    # joined as Arrow chunks, without copying the text once more. Equal chunks, a multiple of
-    # the workers: 70k rows as 50k + 20k kept one thread waiting for the other.
+        return None
     count = -(-len(text) // CHUNK_ROWS)
     count = -(-count // workers) * workers
     bounds = np.linspace(0, len(text), count + 1).round().astype(int).tolist()
     with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(_normalize_chunk, [text.iloc[a:b] for a, b in zip(bounds, bounds[1:])]))
+        return list(pool.map(step, [text.iloc[a:b] for a, b in zip(bounds, bounds[1:])]))
 
-    def joined(name: str) -> pd.Series:
-        chunks = [c for p in parts for c in getattr(p, name).array.__arrow_array__().cast(pa.string()).chunks]
-        return pd.Series(
-            pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.string())), index=text.index
-        )
 
-    return Normalized(*(joined(name) for name in ("signoff", "masked", "key", "part")))
+def _joined(parts: list[pd.Series], index: pd.Index) -> pd.Series:
+    """Chunks' string results as one Series, joined as Arrow chunks (no copy of the text)."""
+    chunks = [c for p in parts for c in p.array.__arrow_array__().cast(pa.string()).chunks]
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.string())), index=index)
