@@ -9,9 +9,13 @@ later stages only look up and verify.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +30,7 @@ TOKEN = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
 _CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
 PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
 QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs
+T = TypeVar("T")
 
 
 def tokens(key: str) -> list[str]:
@@ -70,21 +75,17 @@ def word_pair_features(keys: list[str]) -> Features:
     # Tokens get ids in order of first appearance over all keys, and pair ids need the size
     # of the whole vocabulary: a first pass collects it (tokenising twice costs less memory
     # than keeping every key's tokens).
-    vocabulary = pc.unique(
-        pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans], type=pa.large_string())
-    )
+    vocabulary = _vocabulary(keys, spans)
     vocab = max(len(vocabulary), 1)
+
     # Entries are set to None as the output fills, to free them early.
     owners: list[Any] = []
     raw_ids: list[Any] = []
     chunk_distinct: list[np.ndarray] = []
-    for a, b in spans:
-        offsets, flat = _split_tokens(keys[a:b])
-        tok = np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int64)
-        owner, ids = _pairs_of_chunk(tok, offsets, vocab, first_key=a)
-        owners.append(owner.astype(np.int32))
+    for owner, ids, distinct_ids in _over_chunks(partial(_chunk_pairs, keys, vocabulary, vocab), spans):
+        owners.append(owner)
         raw_ids.append(ids)
-        chunk_distinct.append(unique_sorted(ids))
+        chunk_distinct.append(distinct_ids)
     del vocabulary
     distinct = (
         unique_sorted(np.concatenate(chunk_distinct)) if chunk_distinct else np.zeros(0, dtype=np.int64)
@@ -150,16 +151,44 @@ def token_ids(keys: list[str] | pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Ar
     n = len(keys)
     bounds = list(range(0, n, FEATURE_CHUNK)) + [n]
     spans = list(zip(bounds, bounds[1:]))
-    vocabulary = pc.unique(
-        pa.chunked_array([pc.unique(_split_tokens(keys[a:b])[1]) for a, b in spans], type=pa.large_string())
-    )
-    offsets, ids = [np.zeros(1, dtype=np.int64)], []
-    for a, b in spans:
+    vocabulary = _vocabulary(keys, spans)
+
+    def tokens_of(a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         chunk_offsets, flat = _split_tokens(keys[a:b])
-        ids.append(np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int32))
+        return chunk_offsets, np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int32)
+
+    offsets, ids = [np.zeros(1, dtype=np.int64)], []
+    for chunk_offsets, chunk_ids in _over_chunks(tokens_of, spans):
+        ids.append(chunk_ids)
         offsets.append(chunk_offsets[1:] + offsets[-1][-1])
     flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
     return np.concatenate(offsets), flat, vocabulary
+
+
+def _chunk_pairs(
+    keys: list[str], vocabulary: pa.Array, vocab: int, a: int, b: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keys ``a:b``: (owner, raw pair id) of each distinct pair, and the distinct pair ids."""
+    offsets, flat = _split_tokens(keys[a:b])
+    tok = np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int64)
+    owner, ids = _pairs_of_chunk(tok, offsets, vocab, first_key=a)
+    return owner.astype(np.int32), ids, unique_sorted(ids)
+
+
+def _vocabulary(keys: list[str] | pa.Array, spans: list[tuple[int, int]]) -> pa.Array:
+    """The distinct tokens of all keys (tokens get ids by it), chunk by chunk."""
+    per_chunk = _over_chunks(lambda a, b: pc.unique(_split_tokens(keys[a:b])[1]), spans)
+    return pc.unique(pa.chunked_array(per_chunk, type=pa.large_string()))
+
+
+def _over_chunks(step: Callable[[int, int], T], spans: list[tuple[int, int]]) -> list[T]:
+    """``step(a, b)`` for each span of keys, in order, on the machine's threads: Arrow's
+    kernels and NumPy's sorts release the GIL, and chunks are independent."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(spans) < 2 or workers < 2:
+        return [step(a, b) for a, b in spans]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(lambda span: step(*span), spans))
 
 
 def _split_tokens(keys: list[str] | pa.Array) -> tuple[np.ndarray, pa.Array]:
