@@ -9,13 +9,10 @@ later stages only look up and verify.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .memory import release_memory
+from .threads import map_spans
 
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
@@ -30,7 +28,6 @@ TOKEN = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
 _CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
 PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
 QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs
-T = TypeVar("T")
 
 
 def tokens(key: str) -> list[str]:
@@ -82,7 +79,7 @@ def word_pair_features(keys: list[str]) -> Features:
     owners: list[Any] = []
     raw_ids: list[Any] = []
     chunk_distinct: list[np.ndarray] = []
-    for owner, ids, distinct_ids in _over_chunks(partial(_chunk_pairs, keys, vocabulary, vocab), spans):
+    for owner, ids, distinct_ids in map_spans(partial(_chunk_pairs, keys, vocabulary, vocab), spans):
         owners.append(owner)
         raw_ids.append(ids)
         chunk_distinct.append(distinct_ids)
@@ -158,7 +155,7 @@ def token_ids(keys: list[str] | pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Ar
         return chunk_offsets, np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int32)
 
     offsets, ids = [np.zeros(1, dtype=np.int64)], []
-    for chunk_offsets, chunk_ids in _over_chunks(tokens_of, spans):
+    for chunk_offsets, chunk_ids in map_spans(tokens_of, spans):
         ids.append(chunk_ids)
         offsets.append(chunk_offsets[1:] + offsets[-1][-1])
     flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
@@ -177,18 +174,8 @@ def _chunk_pairs(
 
 def _vocabulary(keys: list[str] | pa.Array, spans: list[tuple[int, int]]) -> pa.Array:
     """The distinct tokens of all keys (tokens get ids by it), chunk by chunk."""
-    per_chunk = _over_chunks(lambda a, b: pc.unique(_split_tokens(keys[a:b])[1]), spans)
+    per_chunk = map_spans(lambda a, b: pc.unique(_split_tokens(keys[a:b])[1]), spans)
     return pc.unique(pa.chunked_array(per_chunk, type=pa.large_string()))
-
-
-def _over_chunks(step: Callable[[int, int], T], spans: list[tuple[int, int]]) -> list[T]:
-    """``step(a, b)`` for each span of keys, in order, on the machine's threads: Arrow's
-    kernels and NumPy's sorts release the GIL, and chunks are independent."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(spans) < 2 or workers < 2:
-        return [step(a, b) for a, b in spans]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(lambda span: step(*span), spans))
 
 
 def _split_tokens(keys: list[str] | pa.Array) -> tuple[np.ndarray, pa.Array]:

@@ -18,18 +18,17 @@ compiled with ``re.ASCII``).
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .threads import WORKERS, T, map_spans
 
 STRING = "string[pyarrow]"
 
@@ -500,7 +499,6 @@ def _normalize_chunk(text: pd.Series) -> Normalized:
 
 PARALLEL_ROWS = 50_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
 CHUNK_ROWS = 50_000
-T = TypeVar("T")
 
 
 def normalize(text: pd.Series) -> Normalized:
@@ -522,20 +520,18 @@ def normalize(text: pd.Series) -> Normalized:
 
 
 def _in_threads(step: Callable[[pd.Series], T], text: pd.Series) -> list[T] | None:
-    """``step`` over chunks of ``text`` on the machine's threads (Arrow's regex kernels release
-    the GIL), or None when ``text`` is too short to be worth it.
+    """``step`` over chunks of ``text`` on the threads (``replydiag.threads``), or None when
+    ``text`` is too short to be worth it.
 
     Chunks of at most CHUNK_ROWS keep each step's temporary copies small. They are equal and a
     multiple of the workers: 70k rows as 50k + 20k kept one thread waiting for the other.
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(text) < PARALLEL_ROWS or workers < 2:
+    if len(text) < PARALLEL_ROWS or WORKERS < 2:
         return None
     count = -(-len(text) // CHUNK_ROWS)
-    count = -(-count // workers) * workers
+    count = -(-count // WORKERS) * WORKERS
     bounds = np.linspace(0, len(text), count + 1).round().astype(int).tolist()
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(step, [text.iloc[a:b] for a, b in zip(bounds, bounds[1:])]))
+    return map_spans(lambda a, b: step(text.iloc[a:b]), list(zip(bounds, bounds[1:])))
 
 
 def _joined(parts: list[pd.Series], index: pd.Index) -> pd.Series:
