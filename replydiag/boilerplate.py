@@ -24,6 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .distinct import first_rows
+from .normalize import arrow_strings
+
 EDGE_SHARE = 0.15
 EDGE_MIN_REPLIES = 5
 EDGE_CONTEXTS = 5
@@ -79,8 +82,7 @@ class Boilerplate:
             new_keys[i], edged_texts[n] = " ".join(words), text
         stripped_codes, uniques = pd.factorize(pd.Series(new_keys, dtype=object), sort=False)
         # The first masked text of each new key stands for it, as the first reply's did.
-        first = np.full(len(uniques), -1, dtype=np.int64)
-        first[stripped_codes[::-1]] = np.arange(len(stripped_codes))[::-1]
+        first = first_rows(stripped_codes, len(uniques))
         position_of_pair = np.full(len(pair_code), -1, dtype=np.int64)
         position_of_pair[edged] = np.arange(len(edged))
         cut = position_of_pair[first]
@@ -92,9 +94,7 @@ class Boilerplate:
         return (
             stripped_codes[pair_of_row],
             [str(k) for k in uniques],
-            pd.Series(
-                new_masked.cast(pa.string()).to_pandas(types_mapper=pd.ArrowDtype), dtype="string[pyarrow]"
-            ),
+            arrow_strings(new_masked, pd.RangeIndex(len(first))),
         )
 
 

@@ -41,8 +41,9 @@ def _arrow(series: pd.Series) -> pa.Array:
     )
 
 
-def _series(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
-    """An Arrow result back as a Series on ``index``, by position (never aligned by label)."""
+def arrow_strings(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """An Arrow string result back as a Series on ``index``, by position (never aligned by
+    label): what every step that works in Arrow hands back to pandas."""
     out = array.cast(pa.string()).to_pandas(types_mapper=pd.ArrowDtype)
     out.index = index
     return out.astype(STRING)
@@ -50,7 +51,7 @@ def _series(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
 
 def regex_replace(series: pd.Series, pattern: str, replacement: str) -> pd.Series:
     """``series.str.replace(pattern, replacement, regex=True)`` run by RE2 in Arrow, never by Python."""
-    return _series(
+    return arrow_strings(
         pc.replace_substring_regex(_arrow(series), pattern=pattern, replacement=replacement), series.index
     )
 
@@ -200,7 +201,7 @@ def clean(text: pd.Series) -> pd.DataFrame:
     part = _parts(text)
     text = regex_replace(text, _THREAD_COUNTER, "")
     found = pc.extract_regex(_arrow(text), pattern=_SIGNOFF_NAMED)
-    signoff = _series(pc.struct_field(found, "initials"), text.index)
+    signoff = arrow_strings(pc.struct_field(found, "initials"), text.index)
     has_signoff = signoff.notna()
     if has_signoff.any():
         text = text.copy()
@@ -223,7 +224,7 @@ def _parts(text: pd.Series) -> pd.Series:
     counters = []
     for pattern in (_PART_AT_END, _PART_AT_START):
         found = pc.extract_regex(arrow, pattern=pattern)
-        k, n = (_series(pc.struct_field(found, f), text.index) for f in ("k", "n"))
+        k, n = (arrow_strings(pc.struct_field(found, f), text.index) for f in ("k", "n"))
         counters.append(k + "/" + n)
     counter = counters[0].fillna(counters[1])
     before, after = (
@@ -438,10 +439,10 @@ def key(masked: pd.Series) -> pd.Series:
     full = masked.astype(STRING)
     k = regex_replace(full, _KEY_GREETING, "")
     k = k.where(k.str.strip() != "", full)  # a reply that is only "Hello!" keeps it
-    k = _series(pc.utf8_lower(_arrow(k)), k.index)
+    k = arrow_strings(pc.utf8_lower(_arrow(k)), k.index)
     # One pass turns every run of punctuation, emoji and white space into one space; RE2's
     # classes keep letters and digits of every script.
-    k = _series(
+    k = arrow_strings(
         pc.utf8_trim_whitespace(
             pc.replace_substring_regex(_arrow(k), pattern=r"[^\pL\pN{}]+", replacement=" ")
         ),

@@ -25,6 +25,7 @@ from .memory import release_memory
 from .metrics import usage
 from .models import Kind, Settings
 from .multipart import joined_stock, part_groups
+from .normalize import arrow_strings
 from .phrases import phrase_ids_of_texts, phrase_table
 from .slots import recover_template, template_id
 from .stock import stock_text
@@ -192,7 +193,7 @@ def _strings(column: pd.Series) -> pd.Series:
     expanded = pa.DictionaryArray.from_arrays(
         pa.array(column.cat.codes.to_numpy(), mask=column.isna().to_numpy()), categories
     )
-    return pd.Series(pd.arrays.ArrowStringArray(expanded.cast(pa.string())), index=column.index)
+    return arrow_strings(expanded, column.index)
 
 
 def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings) -> Boilerplate:
