@@ -79,7 +79,7 @@ class DistinctReplies:
         self._codes = {}
 
     def add(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """``rows`` with ``key_code``, ``signoff`` and ``part`` (and ``masked`` when keeping text);
+        """``rows`` with ``key_code``, ``signoff``, ``part`` and ``addressee`` (and ``masked`` when keeping text);
         without ``text`` unless keeping it. Customers and skipped rows get code -1."""
         customers = (rows["reason"].isna() & (rows["role"] == Role.CUSTOMER.value)).to_numpy()
         # What each customer message says about the reply before it, read now: the customers'
@@ -113,12 +113,17 @@ class DistinctReplies:
         signoff[replies] = norm.signoff.to_numpy()
         part = pd.Series(pd.NA, index=rows.index, dtype="string")
         part[replies] = norm.part.to_numpy()
+        addressee = pd.Series(pd.NA, index=rows.index, dtype="string")
+        addressee[replies] = norm.addressee.to_numpy()
         if not self.keep_text:
-            return rows.drop(columns="text").assign(key_code=key_code, signoff=signoff, part=part)
+            return rows.drop(columns="text").assign(
+                key_code=key_code, signoff=signoff, part=part, addressee=addressee
+            )
         # Columns added in place: a copy of a whole file's rows would double its memory.
         rows["key_code"] = key_code
         rows["signoff"] = signoff
         rows["part"] = part
+        rows["addressee"] = addressee
         masked_rows = pd.Series(pd.NA, index=rows.index, dtype="string")
         masked_rows[replies] = norm.masked.to_numpy()
         rows["masked"] = masked_rows

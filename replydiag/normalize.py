@@ -111,6 +111,7 @@ _PART_AT_START = r"^\s*\(?(?P<k>[1-9])/(?P<n>[2-9])\)?\s"
 _GOES_ON = r"(?:\.\.\.|…|>>+)\s*(?:\(?\d/\d\)?)?\s*(?:[\^*/~-]\s?[A-Za-z]{1,3}\.?\s*)?$"
 _WENT_ON = r"^\s*(?:\.\.\.|…|>+\s)"
 _LEADING_MENTIONS = r"^\s*(?:[@＠][\w.]+[\s,:]*)+"
+_ADDRESSEE = r"^\s*[@＠](?P<to>[\w.]+)"
 
 
 def _drop_quoted_and_hidden(text: str) -> str:
@@ -187,16 +188,21 @@ def _clean_multiline(text: str) -> str:
 
 
 def clean(text: pd.Series) -> pd.DataFrame:
-    """Body text, sign-off initials and part marker (see ``_parts``) of each reply.
+    """Body text, sign-off initials and part marker (see ``_parts``) of each reply, and for
+    parts the handle they are addressed to (what ties the parts of a tweet when an export
+    names no conversation).
 
     >>> clean(pd.Series(["@115855 Let's go to DM for the next steps. ^MC 1/2"])).iloc[0].tolist()
-    ["Let's go to DM for the next steps.", 'MC', '1/2']
+    ["Let's go to DM for the next steps.", 'MC', '1/2', '115855']
     """
     text = text.astype(STRING).fillna("")
     complex_rows = text.str.contains("\n|<|&[a-z#0-9]+;|\r", regex=True)
     if complex_rows.any():
         text = text.copy()
         text[complex_rows] = [_clean_multiline(t) for t in text[complex_rows].tolist()]
+    addressee = arrow_strings(
+        pc.struct_field(pc.extract_regex(_arrow(text), pattern=_ADDRESSEE), "to"), text.index
+    )
     text = regex_replace(text, _LEADING_MENTIONS, "")
     part = _parts(text)
     text = regex_replace(text, _THREAD_COUNTER, "")
@@ -209,7 +215,8 @@ def clean(text: pd.Series) -> pd.DataFrame:
     # A counter can also sit before the sign-off ("... (1/2) ^SO"): gone with the sign-off, it ends the text.
     text = regex_replace(text, _THREAD_COUNTER, "")
     text = regex_replace(text, r"^\s*\(?\d/\d\)?\s*", "").str.strip()
-    return pd.DataFrame({"body": text, "signoff": signoff, "part": part})
+    addressee = addressee.where(part.notna()).str.lower()
+    return pd.DataFrame({"body": text, "signoff": signoff, "part": part, "addressee": addressee})
 
 
 def _parts(text: pd.Series) -> pd.Series:
@@ -490,12 +497,19 @@ class Normalized:
     masked: pd.Series
     key: pd.Series
     part: pd.Series  # "k/n", "<", ">", "<>" for parts of a multi-part reply (see ``_parts``)
+    addressee: pd.Series  # the handle a part is addressed to ("@name" first in its text)
 
 
 def _normalize_chunk(text: pd.Series) -> Normalized:
     cleaned = clean(text)
     masked = mask(cleaned["body"])
-    return Normalized(signoff=cleaned["signoff"], masked=masked, key=key(masked), part=cleaned["part"])
+    return Normalized(
+        signoff=cleaned["signoff"],
+        masked=masked,
+        key=key(masked),
+        part=cleaned["part"],
+        addressee=cleaned["addressee"],
+    )
 
 
 PARALLEL_ROWS = 50_000  # above this, parts run in threads (Arrow's regex kernels release the GIL)
@@ -515,7 +529,7 @@ def normalize(text: pd.Series) -> Normalized:
     return Normalized(
         *(
             _joined([getattr(p, name) for p in parts], text.index)
-            for name in ("signoff", "masked", "key", "part")
+            for name in ("signoff", "masked", "key", "part", "addressee")
         )
     )
 

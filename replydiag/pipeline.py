@@ -24,7 +24,7 @@ from .families import chained_heads, sentence_families
 from .memory import release_memory
 from .metrics import usage
 from .models import Kind, Settings
-from .multipart import joined_stock, part_groups
+from .multipart import first_parts, joined_stock, part_groups, reply_signoffs, threads
 from .normalize import arrow_strings
 from .phrases import phrase_ids_of_texts, phrase_table
 from .slots import recover_template, template_id
@@ -75,7 +75,10 @@ def analyze_replies(
     replies = replies.reset_index(drop=True)
     codes = replies["key_code"].to_numpy()
     signoff = replies["signoff"].astype("string")
-    agent = agents(replies, settings)
+    # A reply sent in parts is one reply: judged whole (below), and written by the agent who
+    # signed it, though a tweet cut in parts carries the sign-off in its last part only.
+    parts = _part_groups(replies)
+    agent = agents(replies, settings, parts)
 
     def stage(name: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(name, done, total) if progress else None
@@ -114,12 +117,6 @@ def analyze_replies(
     share = labels.share[row_key]
     stock = stock[codes]
     # A reply sent in parts is judged whole: its parts' stock text over all its words.
-    parts = part_groups(
-        replies["part"] if "part" in replies else pd.Series(pd.NA, index=replies.index, dtype="string"),
-        replies["conversation_id"],
-        replies["agent"],
-        replies["created_at"],
-    )
     if (parts >= 0).any():
         personal = kind == KIND_CODES[Kind.PERSONAL]
         words = np.array([len(k.split()) for k in keys], dtype=np.float64)[codes]
@@ -146,8 +143,8 @@ def analyze_replies(
         family_of_group = template_ids.where(templated).groupby(in_group).first()
         fill = (parts >= 0) & templated
         template_ids[fill] = family_of_group.reindex(in_group[fill]).to_numpy()
-        first = replies["reply_id"].astype("string").groupby(in_group).first()
-        part_of[parts >= 0] = first.reindex(in_group[parts >= 0]).to_numpy()
+        first = replies["reply_id"].astype("string").to_numpy()[first_parts(parts, replies["part"])]
+        part_of[parts >= 0] = first[parts[parts >= 0]]
     no_text = pd.Series(pd.NA, index=replies.index, dtype="string")
     out = pd.DataFrame(
         {
@@ -201,9 +198,24 @@ def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settin
     return learn_boilerplate(distinct.keys, replies["key_code"].to_numpy(), agents(replies, settings))
 
 
-def agents(replies: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Who wrote each reply: the export's author, or brand account/sign-off initials."""
-    signoff = replies["signoff"].astype("string")
+def _part_groups(replies: pd.DataFrame) -> np.ndarray:
+    """The parts of each multi-part reply (``replydiag.multipart``), by the export's authors."""
+    if "part" not in replies:
+        return np.full(len(replies), -1, dtype=np.int64)
+    addressee = replies["addressee"] if "addressee" in replies else pd.Series(pd.NA, index=replies.index)
+    return part_groups(
+        replies["part"],
+        threads(replies["conversation_id"], replies["reply_id"], addressee),
+        replies["agent"],
+        replies["created_at"],
+    )
+
+
+def agents(replies: pd.DataFrame, settings: Settings, parts: np.ndarray | None = None) -> pd.Series:
+    """Who wrote each reply: the export's author, or brand account/sign-off initials (for
+    each part of a multi-part reply, ``parts``, those its reply is signed with)."""
+    parts = _part_groups(replies) if parts is None else parts
+    signoff = reply_signoffs(parts, replies["signoff"])
     agent = replies["agent"].astype("string")
     if settings.signoff_agents:
         # A brand account ("AppleSupport") signed "^MC" was written by agent MC of that brand.

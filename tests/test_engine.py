@@ -11,6 +11,43 @@ def kinds(lines, **settings):
     return result, result.replies["kind"].astype(str).tolist()
 
 
+def test_a_tweet_cut_in_parts_is_one_reply_by_the_agent_who_signed_it():
+    # As a Twitter archive lists them: no conversation or author column, the day only, newest
+    # first, so a reply's parts come last one first; only the last part carries the sign-off.
+    texts = [
+        "@nealaa ...Alerts, pls check here: http://t.co/0jlcZnT95Q *JH 2/2",
+        "@nealaa Hi. Our meteorologist team is aware of the storm and monitors weather at all times... 1/2",
+        "@bar_right Hi Pete. That is not good to hear. For questions about the wifi pls tweet @Gogo... 1/2",
+        "@marxypoo Thanks, glad it worked out in the end. *AA",
+        "@bar_right ...will be glad to work with you regarding any issues. *NG 2/2",
+    ]
+    frame = pd.DataFrame({"date": ["2015-10-01"] * len(texts), "text": texts})
+    replies = replydiag.analyze(frame).replies
+    assert replies["agent"].tolist() == ["JH", "JH", "NG", "AA", "NG"]
+    assert replies["part_of"].tolist()[:3] == [replies["reply_id"][1]] * 2 + [replies["reply_id"][2]]
+    assert replies["part_of"][4] == replies["reply_id"][2] and pd.isna(replies["part_of"][3])
+
+
+def test_parts_sent_in_the_same_second_join_in_their_counters_order():
+    rows = [
+        {
+            "conversation_id": "c1",
+            "agent": "AmazonHelp",
+            "created_at": "2016-07-05T07:05:28Z",
+            "text": "@metamorph7 Hi there, we understand your concern. However we would not be able to provide (1/2)",
+        },
+        {
+            "conversation_id": "c1",
+            "agent": "AmazonHelp",
+            "created_at": "2016-07-05T07:05:27Z",
+            "text": "@metamorph7 pickup for seller orders. We'll pass along this feedback internally. (2/2) ^VM",
+        },
+    ]
+    replies = replydiag.analyze(pd.DataFrame(rows)).replies
+    assert replies["part_of"].tolist() == [replies["reply_id"][0]] * 2
+    assert replies["agent"].nunique() == 1
+
+
 def test_slot_values_and_light_edits_are_one_template():
     lines = [
         "Hi Anna, your refund of $25.00 for order #881234 has been processed and will arrive in 5 days.",
