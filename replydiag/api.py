@@ -280,6 +280,8 @@ def analyze(
     if "satisfied" in replies_in:  # the conversation's satisfaction rating, where the export has one
         followed["satisfied"] = replies_in["satisfied"].astype("boolean").to_numpy()
     del replies_in
+    if analysis.warnings or analysis.notes:
+        accounting = accounting.merge(RowAccounting(warnings=analysis.warnings, notes=analysis.notes))
     replies = analysis.replies
     for column in (*FOLLOWUP_COLUMNS, "satisfied"):
         if column in followed:

@@ -9,7 +9,7 @@ reply), ``multipart`` (replies sent in parts judged whole) and ``slots`` (templa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,10 @@ class Analysis:
     templates: pd.DataFrame
     phrases: pd.DataFrame
     boilerplate: Boilerplate
+    # What the analysis guessed that changes the figures (who wrote the parts of a reply), and
+    # what else a reader of the figures should know: for the row accounting.
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def analyze_replies(
@@ -79,6 +83,7 @@ def analyze_replies(
     # signed it, though a tweet cut in parts carries the sign-off in its last part only.
     parts = _part_groups(replies)
     agent = agents(replies, settings, parts)
+    warnings, notes = _parts_said(replies, parts, agent, settings)
 
     def stage(name: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(name, done, total) if progress else None
@@ -178,7 +183,7 @@ def analyze_replies(
     phrases = phrase_table(stock_found.sentences, out, codes)
     naming(len(replies), len(replies))
     release_memory()
-    return Analysis(out, templates, phrases, boilerplate)
+    return Analysis(out, templates, phrases, boilerplate, warnings, notes)
 
 
 def _strings(column: pd.Series) -> pd.Series:
@@ -209,6 +214,33 @@ def _part_groups(replies: pd.DataFrame) -> np.ndarray:
         replies["agent"],
         replies["created_at"],
     )
+
+
+def _parts_said(
+    replies: pd.DataFrame, parts: np.ndarray, agent: pd.Series, settings: Settings
+) -> tuple[list[str], list[str]]:
+    """The accounting's lines on multi-part replies: how many were joined, and how; and (a
+    guess about who wrote rows) how many unsigned parts were credited to their reply's signer."""
+    joined = parts >= 0
+    if not joined.any():
+        return [], []
+    by_handle = (replies["conversation_id"].astype("string") == replies["reply_id"].astype("string")).fillna(
+        False
+    ).to_numpy(dtype=bool) & joined
+    how = " (tied by the handle they address: the export names no conversation)" if by_handle.any() else ""
+    notes = [
+        f"{int(joined.sum()):,} messages are parts of {int(parts.max()) + 1:,} replies sent in several "
+        f"messages{how}: each part is judged with its whole reply and counted as a row of its own"
+    ]
+    in_parts = replies.loc[joined]
+    own = agents(in_parts, settings, np.full(len(in_parts), -1))  # each part by its own sign-off
+    credited = int((in_parts["signoff"].isna() & (own != agent[joined])).sum())
+    warnings = (
+        [f"{credited:,} unsigned parts of multi-part replies credited to the agent who signed the reply"]
+        if credited
+        else []
+    )
+    return warnings, notes
 
 
 def agents(replies: pd.DataFrame, settings: Settings, parts: np.ndarray | None = None) -> pd.Series:

@@ -48,6 +48,8 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
     kinds.add_column("replies", justify="right")
     kinds.add_column("share", justify="right")
     for kind in KINDS:
+        if kind == "automatic" and not overall["counts"][kind]:
+            continue  # as in the reports: a Twitter archive cannot mark a bot, and "0%" would read as a finding
         kinds.add_row(
             f"[{KIND_STYLE[kind]}]{kind}[/]", f"{overall['counts'][kind]:,}", pct(overall["shares"][kind])
         )

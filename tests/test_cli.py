@@ -157,6 +157,8 @@ def test_at_80_columns_every_agent_prints_whole_and_top_limits_the_lists():
     agents = [str(a) for a in result.by_agent().head(12).index]
     assert all(f"│ {a} " in text for a in agents), "an agent name was cut"
     assert "Top templates (5 of" in text
+    # A Twitter archive cannot mark a bot: no "automatic 0.0%" row, as in the reports.
+    assert "automatic" not in text and "│ personal " in text
 
 
 def test_inspect_and_report_print_json(tmp_path):

@@ -22,8 +22,14 @@ def test_a_tweet_cut_in_parts_is_one_reply_by_the_agent_who_signed_it():
         "@bar_right ...will be glad to work with you regarding any issues. *NG 2/2",
     ]
     frame = pd.DataFrame({"date": ["2015-10-01"] * len(texts), "text": texts})
-    replies = replydiag.analyze(frame).replies
+    result = replydiag.analyze(frame)
+    replies = result.replies
     assert replies["agent"].tolist() == ["JH", "JH", "NG", "AA", "NG"]
+    # Who wrote the unsigned parts is a guess that changes the per-agent figures: said.
+    assert "2 unsigned parts of multi-part replies credited to the agent who signed the reply" in (
+        result.accounting.warnings
+    )
+    assert any(note.startswith("4 messages are parts of 2 replies") for note in result.accounting.notes)
     assert replies["part_of"].tolist()[:3] == [replies["reply_id"][1]] * 2 + [replies["reply_id"][2]]
     assert replies["part_of"][4] == replies["reply_id"][2] and pd.isna(replies["part_of"][3])
 
