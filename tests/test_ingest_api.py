@@ -121,9 +121,17 @@ EXPECTED = {
     ),
     # Drift: a "user" is a teammate and a "contact" the customer; author.bot marks the bot.
     "drift_messages.json": ("drift", 2, 1, {"private note": 1}, {"9", "1"}, {"77"}),
-    # Gladly conversation items: who in initiator.type, the text in content.content; a note
-    # and a status change hold no message text.
-    "gladly_conversation_items.json": ("generic", 2, 1, {"empty text": 2}, {"ag1", "ag2"}, {"cv1", "cv2"}),
+    # Gladly conversation items: who in initiator.type, the text in content.content; what
+    # content.type says of the rest: a CONVERSATION_NOTE (its text in content.body) and a
+    # CONVERSATION_STATUS_CHANGE.
+    "gladly_conversation_items.json": (
+        "generic",
+        2,
+        1,
+        {"private note": 1, "system event": 1},
+        {"ag1", "ag2"},
+        {"cv1", "cv2"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

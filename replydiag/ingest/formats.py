@@ -705,7 +705,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "ausgehend",
     ),
     # A message-type column whose values say "private", "note" or "system" (Freshchat).
-    "event": ("message type", "event type"),
+    "event": ("message type", "event type", "content type"),  # Gladly: content.type
     "public": ("public", "is public", "pubblico", "publico", "oeffentlich"),
     "private": ("private", "is private", "internal", "is internal", "privato", "interno", "privado"),
     "automation": (

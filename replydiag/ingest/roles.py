@@ -97,6 +97,10 @@ ROLE_WORDS: dict[str, Role] = {
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "si", "sì", "ja", "oui", "sim", "vero", "wahr", "x"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non", "nao", "não", "falso", "falsch"}
 _ROLE_STRIP = re.compile(r"[^a-z_]+")
+_LAST_WORD_ROLES = {
+    **dict.fromkeys(["note", "notes"], Role.NOTE.value),
+    **dict.fromkeys(["change", "changed"], Role.SYSTEM.value),
+}
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,12 @@ def _roles_from_words(series: pd.Series, words: dict[str, Role | None]) -> pd.Se
     missing = mapped.isna() & lowered.notna()
     if missing.any():
         mapped[missing] = lowered[missing].str.replace(_ROLE_STRIP.pattern, "", regex=True).map(table)
+    # ... and a type whose last word says note or change ("CONVERSATION_NOTE", Gladly's
+    # "CONVERSATION_STATUS_CHANGE") is a note or an event, whatever it is a note about.
+    missing = mapped.isna() & lowered.notna()
+    if missing.any():
+        last = lowered[missing].str.extract(r"([a-z]+)\W*$", expand=False)
+        mapped[missing] = last.map(_LAST_WORD_ROLES)
     missing = mapped.isna() & lowered.str.contains(":", regex=False).fillna(False).astype(bool)
     if missing.any():
         speaker = lowered[missing].str.split(":", n=1)
