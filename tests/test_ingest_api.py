@@ -121,6 +121,20 @@ EXPECTED = {
     ),
     # Drift: a "user" is a teammate and a "contact" the customer; author.bot marks the bot.
     "drift_messages.json": ("drift", 2, 1, {"private note": 1}, {"9", "1"}, {"77"}),
+    # Ada conversation messages: author.role "end_user" / "ai_agent" / "human_agent" (was
+    # read as no role: both human agents' replies were skipped as system events).
+    # The bot's author.id is null: no agent ("unknown" in the analysis).
+    "ada_messages.json": ("generic", 3, 2, {}, {"<none>", "a7"}, {"c1", "c2"}),
+    # Twilio Conversations messages: sid, conversation_sid and date_created read; the author
+    # is an identity or an address, no role, so every row is an agent's (said in a warning).
+    "twilio_conversation_messages.json": (
+        "generic",
+        5,
+        0,
+        {},
+        {"whatsapp:+15551230000", "whatsapp:+15559870000", "agent.jane", "system"},
+        {"CH1", "CH2"},
+    ),
     # Gladly conversation items: who in initiator.type, the text in content.content; what
     # content.type says of the rest: a CONVERSATION_NOTE (its text in content.body) and a
     # CONVERSATION_STATUS_CHANGE.
@@ -152,7 +166,7 @@ def test_api_shapes_are_read_with_no_flags(name):
     assert acc.balanced
     assert (acc.replies_analysed, acc.customer_messages) == (replies, customers)
     assert dict(acc.skipped) == skipped
-    assert set(export.replies["agent"].astype(str)) == agents
+    assert set(export.replies["agent"].astype("string").fillna("<none>")) == agents
     if conversations is not None:  # None: the file names no conversation
         assert set(export.replies["conversation_id"].astype(str)) == conversations
     assert export.replies["created_at"].notna().all()

@@ -605,6 +605,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "posted at",
         "received",
         "received at",
+        "date created",  # Twilio: date_created
+        "createddate",  # Salesforce: CreatedDate
     ),
     "channel": (
         "channel",
@@ -637,6 +639,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "parent id",
         "session id",
         "id ticket",
+        "conversation sid",  # Twilio
     ),
     "reply_id": (
         "id",
@@ -651,6 +654,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "nachricht id",
         "id message",
         "nachrichten id",
+        "message sid",
+        "sid",  # Twilio: a message's SID
     ),
     "direction": (
         "direction",

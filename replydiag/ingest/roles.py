@@ -100,6 +100,10 @@ _ROLE_STRIP = re.compile(r"[^a-z_]+")
 _LAST_WORD_ROLES = {
     **dict.fromkeys(["note", "notes"], Role.NOTE.value),
     **dict.fromkeys(["change", "changed"], Role.SYSTEM.value),
+    # Ada's "human_agent", a "support_agent", "live_agent" ("ai_agent" is a bot word itself).
+    "agent": Role.AGENT.value,
+    "bot": Role.BOT.value,
+    "customer": Role.CUSTOMER.value,
 }
 
 
@@ -141,8 +145,8 @@ def _roles_from_words(series: pd.Series, words: dict[str, Role | None]) -> pd.Se
     missing = mapped.isna() & lowered.notna()
     if missing.any():
         mapped[missing] = lowered[missing].str.replace(_ROLE_STRIP.pattern, "", regex=True).map(table)
-    # ... and a type whose last word says note or change ("CONVERSATION_NOTE", Gladly's
-    # "CONVERSATION_STATUS_CHANGE") is a note or an event, whatever it is a note about.
+    # ... and a value whose last word says who or what ("human_agent", "CONVERSATION_NOTE",
+    # Gladly's "CONVERSATION_STATUS_CHANGE") is that, whatever the words before it.
     missing = mapped.isna() & lowered.notna()
     if missing.any():
         last = lowered[missing].str.extract(r"([a-z]+)\W*$", expand=False)
