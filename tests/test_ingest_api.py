@@ -135,6 +135,26 @@ EXPECTED = {
         {"whatsapp:+15551230000", "whatsapp:+15559870000", "agent.jane", "system"},
         {"CH1", "CH2"},
     ),
+    # ServiceNow sys_journal_field rows: work_notes are private, comments are replies (was:
+    # ids and incidents lost, dates and authors unread, the work note read as a reply).
+    "servicenow_journal.json": (
+        "servicenow",
+        3,
+        0,
+        {"private note": 1},
+        {"ann.customer", "tom.agent", "kim.agent"},
+        {"inc001", "inc002"},
+    ),
+    # Jira Service Management request comments: created.iso8601 and author.displayName read
+    # (dates were missing); "public": false is a private note. One request per file.
+    "jira_service_management_comments.json": (
+        "generic",
+        3,
+        0,
+        {"private note": 1},
+        {"Ann Customer", "Tom Agent"},
+        None,
+    ),
     # Gladly conversation items: who in initiator.type, the text in content.content; what
     # content.type says of the rest: a CONVERSATION_NOTE (its text in content.body) and a
     # CONVERSATION_STATUS_CHANGE.

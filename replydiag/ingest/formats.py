@@ -439,6 +439,21 @@ FORMATS: tuple[FormatSpec, ...] = (
         channel="email",
     ),
     FormatSpec(
+        "servicenow",
+        "ServiceNow journal entries (sys_journal_field)",
+        ("element", "element_id", "sys_created_by"),
+        {
+            "reply_id": ("sys_id",),
+            "conversation_id": ("element_id",),
+            "text": ("value",),
+            "agent": ("sys_created_by",),
+            "created_at": ("sys_created_on",),
+            "event": ("element",),
+        },
+        # "comments" are seen by the caller; "work_notes" are the team's own.
+        role_words={"comments": None, "work_notes": Role.NOTE},
+    ),
+    FormatSpec(
         "zoho",
         "Zoho Desk threads",
         ("ticketId", "author.type", "direction"),
@@ -797,6 +812,16 @@ def detect(
     # the fingerprints, which name headers as vendors write them.
     for col in columns:
         by_norm.setdefault(norm_header(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(col))), col)
+    # For a field no header names: a field under a prefix answers to its last words
+    # (ServiceNow's "sys_created_on" to "created on"; two words at least: "customer id" is no
+    # "id"), and a date object's ISO form to the object's name (Jira's "created.iso8601").
+    by_suffix: dict[str, str] = {}
+    for col in columns:
+        parts = norm_header(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(col))).split()
+        if parts and parts[-1] in _DATE_FORMS:
+            by_suffix.setdefault(" ".join(parts[:-1]), col)
+        for start in range(1, len(parts) - 1):
+            by_suffix.setdefault(" ".join(parts[start:]), col)
 
     if format_name:
         spec = spec_by_name(format_name)
@@ -833,20 +858,24 @@ def detect(
                     fields[name] = FieldChoice(col, "high")
                     break
         taken = {c.column for c in fields.values()}
-    for name, words in SYNONYMS.items():
-        if name in fields or (spec is not None and name in spec.columns):
-            continue
-        for word in words:
-            col = by_norm.get(word)
-            if col is not None and col not in taken and _has_values(frame[col]):
-                fields[name] = FieldChoice(col, "medium")
-                taken.add(col)
-                break
+    for names in (by_norm, by_suffix):
+        for name, words in SYNONYMS.items():
+            if name in fields or (spec is not None and name in spec.columns):
+                continue
+            for word in words:
+                col = names.get(word)
+                if col is not None and col not in taken and _has_values(frame[col]):
+                    fields[name] = FieldChoice(col, "medium")
+                    taken.add(col)
+                    break
     if "text" not in fields and "html" not in fields:
         guess = _guess_text_column(frame, exclude=taken)
         if guess is not None:
             fields["text"] = FieldChoice(guess, "low")
     return Detection(spec, fields)
+
+
+_DATE_FORMS = {"iso8601", "iso", "iso 8601", "utc", "datetime"}
 
 
 def _has_values(series: pd.Series) -> bool:
