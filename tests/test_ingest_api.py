@@ -382,3 +382,20 @@ def test_a_zendesk_chat_trigger_is_automatic_whenever_it_was_sent(tmp_path):
     replies = replydiag.audit(path).replies
     kinds = dict(zip(replies["agent"].astype(str), replies["kind"].astype(str)))
     assert kinds == {"Triggered response": "automatic", "Tom Agent": "personal"}
+
+
+def test_role_values_are_read_by_their_words(tmp_path):
+    # A type names its role in its last word ("Human Agent"), unless a bot word is in it.
+    export = tmp_path / "chat.csv"
+    export.write_text(
+        "id,conversation_id,author_type,author,text\n"
+        "1,c1,End User,Ann,My parcel is late\n"
+        "2,c1,AI Agent,Helper,Sorry to hear that! Let me check your order for you.\n"
+        "3,c1,Human Agent,Tom,I have asked the courier to deliver it tomorrow morning.\n"
+        "4,c1,Conversation Note,Tom,courier delay\n"
+    )
+    result = replydiag.audit(export)
+    assert dict(result.accounting.skipped) == {"private note": 1}
+    assert result.accounting.customer_messages == 1
+    kinds = dict(zip(result.replies["agent"], result.replies["kind"].astype(str)))
+    assert kinds["Helper"] == "automatic" and kinds["Tom"] != "automatic"

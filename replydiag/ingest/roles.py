@@ -147,10 +147,13 @@ def _roles_from_words(series: pd.Series, words: dict[str, Role | None]) -> pd.Se
         mapped[missing] = lowered[missing].str.replace(_ROLE_STRIP.pattern, "", regex=True).map(table)
     # ... and a value whose last word says who or what ("human_agent", "CONVERSATION_NOTE",
     # Gladly's "CONVERSATION_STATUS_CHANGE") is that, whatever the words before it.
+    # A bot word anywhere comes first: an "AI Agent" is a bot.
     missing = mapped.isna() & lowered.notna()
     if missing.any():
-        last = lowered[missing].str.extract(r"([a-z]+)\W*$", expand=False)
-        mapped[missing] = last.map(_LAST_WORD_ROLES)
+        bot_words = [w for w, role in words.items() if role is Role.BOT and w.isalpha()]
+        automated = lowered[missing].str.contains(rf"\b(?:{'|'.join(bot_words)})\b", regex=True)
+        last = lowered[missing].str.extract(r"([a-z]+)\W*$", expand=False).map(_LAST_WORD_ROLES)
+        mapped[missing] = last.where(~automated.fillna(False).astype(bool), Role.BOT.value)
     missing = mapped.isna() & lowered.str.contains(":", regex=False).fillna(False).astype(bool)
     if missing.any():
         speaker = lowered[missing].str.split(":", n=1)
