@@ -409,3 +409,20 @@ def test_example_replies_say_their_kind_and_mark_the_words_the_template_does_not
     # A whole template (slots masked like the template's) has nothing to mark, or a typo at most.
     assert whole and sum("**" not in line for line in whole) >= len(whole) / 2
     assert "<mark>" in html and '<span class="muted">edited</span>' in html
+
+
+def test_a_template_is_shown_by_replies_that_hold_it_not_by_a_fragment_of_a_reply_in_parts(tmp_path):
+    # The last part of a reply sent in parts carries its reply's family: "...you. *JH 2/2"
+    # came first in the file and was the first example, showing nothing of the template.
+    stock = "Please follow and DM your confirmation number so I can take a look at your trip."
+    texts = [
+        "@ann ...for you. *JH 2/2",
+        f"@ann Sorry to hear that. {stock} I will check the seats... 1/2",
+    ] + [f"@c{i} {stock} *JH" for i in range(5)]
+    export = tmp_path / "tweets.csv"
+    pd.DataFrame({"date": ["2015-10-01"] * len(texts), "text": texts}).to_csv(export, index=False)
+    out = tmp_path / "audit"
+    assert runner.invoke(app, ["audit", str(export), "--out", str(out)]).exit_code == 0
+    md = (out / "report.md").read_text().split("## Example replies")[1]
+    first = next(line for line in md.splitlines() if line.startswith("> *"))
+    assert "confirmation" in first, first

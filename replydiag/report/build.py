@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..metrics import any_automatic, breakdown, shares, wilson
@@ -249,7 +250,11 @@ def build_report(
         # An export read in chunks keeps no raw text: its examples stay masked.
         example_col = "text" if show_raw and members["text"].notna().any() else "masked"
         template_text = str(texts.get(tid, members["masked"].iloc[0]))
-        picked = members.dropna(subset=[example_col]).drop_duplicates(example_col).head(EXAMPLES_PER_TEMPLATE)
+        candidates = members.dropna(subset=[example_col]).drop_duplicates(example_col)
+        # Replies that show the template first: a fragment ("...you.", the last part of a
+        # reply sent in parts, which carries its reply's family) shows nothing of it.
+        fragment = candidates[example_col].astype(str).str.split().str.len() < len(template_text.split()) / 2
+        picked = candidates.iloc[np.argsort(fragment.to_numpy(), kind="stable")].head(EXAMPLES_PER_TEMPLATE)
         example_texts = [str(text) for text in picked[example_col]]
         if example_col == "masked":
             words = words or vocabulary or Vocabulary.of(rows["masked"])
