@@ -19,9 +19,9 @@ MAX_GAP = pd.Timedelta(minutes=30)  # parts of one reply are sent together
 
 
 class _Part(NamedTuple):
-    position: int
+    row: int  # among the marked rows
+    position: int  # in the export: nearness pairs counters
     part: str
-    created_at: pd.Timestamp
 
 
 def threads(conversation: pd.Series, reply_id: pd.Series, addressee: pd.Series) -> pd.Series:
@@ -57,6 +57,7 @@ def part_groups(part: pd.Series, thread: pd.Series, author: pd.Series, created_a
         return group
     rows = pd.DataFrame(
         {
+            "row": np.arange(len(marked)),
             "position": marked,
             "part": part.to_numpy()[marked],
             "thread": thread.astype("string").fillna("").to_numpy()[marked],
@@ -69,14 +70,14 @@ def part_groups(part: pd.Series, thread: pd.Series, author: pd.Series, created_a
         & rows["author"].eq(rows["author"].shift())
         & ~(rows["created_at"].diff() > MAX_GAP)
     ).to_numpy()
-    parent = np.arange(len(part))
-    ordered = [_Part(*row) for row in rows[["position", "part", "created_at"]].itertuples(index=False)]
+    parent = np.arange(len(marked))  # union-find over the marked rows
+    ordered = [_Part(*row) for row in rows[["row", "position", "part"]].itertuples(index=False)]
     start = 0
     for end in [*np.flatnonzero(~together[1:]) + 1, len(ordered)]:
         for before, after in _links(ordered[start:end]):
             parent[_root(parent, after)] = _root(parent, before)
         start = end
-    roots = np.array([_root(parent, p) for p in marked.tolist()])
+    roots = np.array([_root(parent, i) for i in range(len(marked))])
     joined = pd.Series(roots).duplicated(keep=False).to_numpy()
     # Groups numbered in the order of their first part in the export.
     group[marked[joined]] = pd.factorize(roots[joined])[0]
@@ -84,7 +85,7 @@ def part_groups(part: pd.Series, thread: pd.Series, author: pd.Series, created_a
 
 
 def _links(burst: list[_Part]) -> list[tuple[int, int]]:
-    """(earlier part, later part) positions that are one reply, within one author's burst."""
+    """(earlier part, later part), as marked rows, that are one reply, within one author's burst."""
     if len(burst) < 2:
         return []
     links = []
@@ -94,11 +95,11 @@ def _links(burst: list[_Part]) -> list[tuple[int, int]]:
         k, n = after.part.split("/")
         if k == "1":
             continue
-        previous = [p for p in counted if p.part == f"{int(k) - 1}/{n}" and p.position not in taken]
+        previous = [p for p in counted if p.part == f"{int(k) - 1}/{n}" and p.row not in taken]
         if previous:
             nearest = min(previous, key=lambda p: (abs(p.position - after.position), p.position))
-            taken.add(nearest.position)
-            links.append((nearest.position, after.position))
+            taken.add(nearest.row)
+            links.append((nearest.row, after.row))
     # Cut parts ("...") have no counter to pair them: they follow in the order they were sent.
     for before, after in zip(burst, burst[1:]):
         if "/" in before.part and "/" in after.part:
@@ -108,7 +109,7 @@ def _links(burst: list[_Part]) -> list[tuple[int, int]]:
         else:
             follows = before.part.endswith(">") or ("/" in before.part and after.part.startswith("<"))
         if follows:
-            links.append((before.position, after.position))
+            links.append((before.row, after.row))
     return links
 
 

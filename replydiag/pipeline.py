@@ -81,9 +81,10 @@ def analyze_replies(
     signoff = replies["signoff"].astype("string")
     # A reply sent in parts is one reply: judged whole (below), and written by the agent who
     # signed it, though a tweet cut in parts carries the sign-off in its last part only.
-    parts = _part_groups(replies)
+    thread = _threads(replies)
+    parts = _part_groups(replies, thread)
     agent = agents(replies, settings, parts)
-    warnings, notes = _parts_said(replies, parts, agent, settings)
+    warnings, notes = _parts_said(replies, parts, thread, agent, settings)
 
     def stage(name: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(name, done, total) if progress else None
@@ -203,31 +204,30 @@ def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settin
     return learn_boilerplate(distinct.keys, replies["key_code"].to_numpy(), agents(replies, settings))
 
 
-def _part_groups(replies: pd.DataFrame) -> np.ndarray:
+def _threads(replies: pd.DataFrame) -> pd.Series:
+    """What ties the parts of each reply (``multipart.threads``)."""
+    addressee = replies["addressee"] if "addressee" in replies else pd.Series(pd.NA, index=replies.index)
+    return threads(replies["conversation_id"], replies["reply_id"], addressee)
+
+
+def _part_groups(replies: pd.DataFrame, thread: pd.Series | None = None) -> np.ndarray:
     """The parts of each multi-part reply (``replydiag.multipart``), by the export's authors."""
     if "part" not in replies:
         return np.full(len(replies), -1, dtype=np.int64)
-    addressee = replies["addressee"] if "addressee" in replies else pd.Series(pd.NA, index=replies.index)
-    return part_groups(
-        replies["part"],
-        threads(replies["conversation_id"], replies["reply_id"], addressee),
-        replies["agent"],
-        replies["created_at"],
-    )
+    thread = _threads(replies) if thread is None else thread
+    return part_groups(replies["part"], thread, replies["agent"], replies["created_at"])
 
 
 def _parts_said(
-    replies: pd.DataFrame, parts: np.ndarray, agent: pd.Series, settings: Settings
+    replies: pd.DataFrame, parts: np.ndarray, thread: pd.Series, agent: pd.Series, settings: Settings
 ) -> tuple[list[str], list[str]]:
     """The accounting's lines on multi-part replies: how many were joined, and how; and (a
     guess about who wrote rows) how many unsigned parts were credited to their reply's signer."""
     joined = parts >= 0
     if not joined.any():
         return [], []
-    by_handle = (replies["conversation_id"].astype("string") == replies["reply_id"].astype("string")).fillna(
-        False
-    ).to_numpy(dtype=bool) & joined
-    how = " (tied by the handle they address: the export names no conversation)" if by_handle.any() else ""
+    by_handle = (thread[joined] != replies["conversation_id"].astype("string")[joined]).any()
+    how = " (tied by the handle they address: the export names no conversation)" if by_handle else ""
     notes = [
         f"{int(joined.sum()):,} messages are parts of {int(parts.max()) + 1:,} replies sent in several "
         f"messages{how}: each part is judged with its whole reply and counted as a row of its own"

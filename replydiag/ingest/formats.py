@@ -810,14 +810,14 @@ def detect(
     headers = set(by_norm)
     # camelCase API fields ("createdBy_id", "sentAt") also answer to their spaced words; after
     # the fingerprints, which name headers as vendors write them.
-    for col in columns:
-        by_norm.setdefault(norm_header(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(col))), col)
     # For a field no header names: a field under a prefix answers to its last words
     # (ServiceNow's "sys_created_on" to "created on"; two words at least: "customer id" is no
     # "id"), and a date object's ISO form to the object's name (Jira's "created.iso8601").
     by_suffix: dict[str, str] = {}
     for col in columns:
-        parts = norm_header(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(col))).split()
+        spaced = norm_header(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(col)))
+        by_norm.setdefault(spaced, col)
+        parts = spaced.split()
         if parts and parts[-1] in _DATE_FORMS:
             by_suffix.setdefault(" ".join(parts[:-1]), col)
         for start in range(1, len(parts) - 1):
