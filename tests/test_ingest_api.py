@@ -399,3 +399,9 @@ def test_role_values_are_read_by_their_words(tmp_path):
     assert result.accounting.customer_messages == 1
     kinds = dict(zip(result.replies["agent"], result.replies["kind"].astype(str)))
     assert kinds["Helper"] == "automatic" and kinds["Tom"] != "automatic"
+
+
+def test_a_column_found_by_its_last_words_is_said():
+    # No header names the date: Jira's created.iso8601 is read for it, and the guess is said.
+    notes = replydiag.load(FORMATS / "jira_service_management_comments.json").accounting.notes
+    assert "columns read by their last words: created_at from 'created.iso8601'" in notes

@@ -764,7 +764,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class FieldChoice:
     column: str
-    confidence: str  # "given" (--map), "high" (vendor layout), "medium" (header synonym), "low" (content)
+    # "given" (--map), "high" (vendor layout), "medium" (header synonym), "low" (content, or a
+    # header's last words: said in the row accounting)
+    confidence: str
 
 
 @dataclass(frozen=True)
@@ -858,14 +860,14 @@ def detect(
                     fields[name] = FieldChoice(col, "high")
                     break
         taken = {c.column for c in fields.values()}
-    for names in (by_norm, by_suffix):
+    for names, confidence in ((by_norm, "medium"), (by_suffix, "low")):
         for name, words in SYNONYMS.items():
             if name in fields or (spec is not None and name in spec.columns):
                 continue
             for word in words:
                 col = names.get(word)
                 if col is not None and col not in taken and _has_values(frame[col]):
-                    fields[name] = FieldChoice(col, "medium")
+                    fields[name] = FieldChoice(col, confidence)
                     taken.add(col)
                     break
     if "text" not in fields and "html" not in fields:

@@ -225,6 +225,13 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     rows = rows.reset_index(drop=True)
     fields = plan.detection.fields
     spec = plan.detection.spec
+    by_last_words = [
+        f"{name} from {choice.column!r}"
+        for name, choice in fields.items()
+        if choice.confidence == "low" and name not in ("text", "html")
+    ]
+    if by_last_words:  # no header named these fields: a guess, said
+        notes.add(f"columns read by their last words: {', '.join(by_last_words)}")
     if plan.date_parts:
         notes.add(
             f"dates built from the {plan.date_parts['year']}/{plan.date_parts['month']}/"
