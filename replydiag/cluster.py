@@ -5,23 +5,22 @@
    representative (rapidfuzz ratio >= threshold) or becomes a representative itself. Members
    are compared with the representative only, never with each other, so there is no chaining
    (A~B and B~C never pull a dissimilar C into A's cluster).
-3. Candidates come from an inverted index of each key's rarest word pairs (prefix filtering,
-   as in similarity joins): a near-duplicate shares several rare pairs with its
-   representative, and rare pairs have short posting lists, so lookups stay cheap at scale.
+3. Candidates come from an index of each key's rarest word pairs (prefix filtering, as in
+   similarity joins): a near-duplicate shares several rare pairs with its representative.
+   ``candidates`` finds and verifies them for all keys at once, as array operations.
 
 A key used ``min_support`` times or more on its own is a template in its own right unless it
 is a minority variant (a frequent typo) of a much more used, very similar representative:
 that keeps templates that differ in a few key words ("refund processed" vs "replacement
 shipped") apart.
 
-The word pairs and each key's rarest ones come from ``features``, computed for all keys at
-once, so the per-key Python loop here only looks up and verifies.
+The word pairs and each key's rarest ones come from ``features``. What is left to a Python
+loop is the order-dependent part, over the few keys with an alike pair: which earlier key
+is still a representative, and which of them a key joins.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,12 +28,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz import fuzz, process
 
+from .candidates import alike_pairs, candidate_pairs
 from .features import Features, tokens, word_pair_features
 
-ANCHORS = 6  # a representative is indexed under its rarest word pairs only
-MAX_POSTING = 12  # representatives kept per word pair
 VARIANT_RATIO = 5  # a frequent key is a variant only of a representative used 5x as often
 POPULAR_THRESHOLD = 92.0  # ... and only when this close to it
 
@@ -136,60 +133,44 @@ def cluster_codes(
     key_list: list[str] = [uniques[i] for i in order]
     count_arr = counts[order]
     feats = word_pair_features(key_list)
-    prefix_all, prefix_start = feats.prefix, feats.prefix_start.tolist()
+    lengths = np.fromiter((len(k) for k in key_list), dtype=np.int64, count=len(key_list))
+    # Short replies only ever match identical ones: each is a singleton here.
+    eligible = (lengths >= min_fuzzy_chars) & (np.diff(feats.prefix_start) > 0)
+    candidates = candidate_pairs(feats.prefix, feats.prefix_start, eligible)
+    alike, score = alike_pairs(np.array(key_list, dtype=object), candidates, threshold)
+    del candidates
+    # Every earlier key this alike, most alike first (ties: the most used).
+    order = np.lexsort((alike[:, 1], -score, alike[:, 0]))
+    alike, score = alike[order], score[order]
 
     n = len(key_list)
     cluster = np.arange(n, dtype=np.int64)
     similarity = np.full(n, 100.0)
-    index: dict[int, list[int]] = {}
     linked: list[int] = []  # flat (key, representative) pairs, for keys used less than min_support times
     popular_linked: list[int] = []  # ... for the others
-    for i in range(n):
-        if progress is not None and i % 20000 == 0:
+    # Keys in order, so each earlier key has settled whether it is a representative.
+    starts = np.flatnonzero(np.r_[True, alike[1:, 0] != alike[:-1, 0]]) if len(alike) else np.zeros(0, int)
+    bounds = np.r_[starts, len(alike)].tolist()
+    for step, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        i = int(alike[a, 0])
+        if progress is not None and step % 20000 == 0:
             progress(i, n)
-        key = key_list[i]
-        prefix = prefix_all[prefix_start[i] : prefix_start[i + 1]].tolist()  # per key: no list of all
-        if len(key) < min_fuzzy_chars or not prefix:
-            continue  # short replies only ever match identical ones: a singleton here
         popular = count_arr[i] >= min_support
-        # One count over all the postings at once (a Counter update per posting was a third
-        # of the loop at a million keys).
-        shared = Counter(itertools.chain.from_iterable(filter(None, map(index.get, prefix))))
-        if shared:
-            # A near-duplicate shares several rare word pairs with its representative; one
-            # shared pair is a coincidence worth no rapidfuzz call (unless the key is tiny).
-            candidates = [c for c, hits in shared.items() if hits >= 2] if len(prefix) >= 4 else list(shared)
-            if len(candidates) > 1:
-                candidates.sort()
-            # Every representative this alike, most alike first (ties: the most used).
-            alike = process.extract(
-                key, [key_list[c] for c in candidates], scorer=fuzz.ratio, score_cutoff=threshold, limit=None
-            )
+        for c, similar in zip(alike[a:b, 1].tolist(), score[a:b].tolist()):
+            if cluster[c] != c:
+                continue  # joined a cluster itself: not a representative
             # A reply between two templates chains them into one family; templates alike on
             # their own are kept apart here and judged by how many are alike (``families``).
             if chain:
-                for _, _, j in alike:
-                    (popular_linked if popular else linked).extend((i, candidates[j]))
-            for _, score, j in alike:
-                c = candidates[j]
-                # A key used often on its own joins a representative only as its minority
-                # variant (a frequent typo or dropped word); two templates that both carry
-                # weight stay apart even when they differ in a word or two.
-                if not popular or (
-                    count_arr[i] * VARIANT_RATIO <= count_arr[c] and score >= POPULAR_THRESHOLD
-                ):
-                    cluster[i] = c
-                    similarity[i] = score
-                    break
-            if cluster[i] != i:
-                continue
-        for feature in prefix[:ANCHORS]:
-            posting = index.get(feature)
-            if posting is None:
-                index[feature] = [i]
-            elif len(posting) < MAX_POSTING:
-                # Representatives arrive most used first, so a full list keeps the likeliest.
-                posting.append(i)
+                (popular_linked if popular else linked).extend((i, c))
+            # A key used often on its own joins a representative only as its minority
+            # variant (a frequent typo or dropped word); two templates that both carry
+            # weight stay apart even when they differ in a word or two.
+            if cluster[i] == i and (
+                not popular or (count_arr[i] * VARIANT_RATIO <= count_arr[c] and similar >= POPULAR_THRESHOLD)
+            ):
+                cluster[i] = c
+                similarity[i] = similar
     if progress is not None:
         progress(n, n)
     links = np.array(linked, dtype=np.int64).reshape(-1, 2)
