@@ -252,7 +252,9 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         team = team_by_reach(rows["agent"].where(rows["reason"].isna()), rows["conversation_id"])
         if team is not None:
             others = (
-                rows["reason"].isna() & rows["agent"].notna() & ~rows["agent"].astype(str).isin(team.authors)
+                rows["reason"].isna()
+                & rows["agent"].notna()
+                & ~rows["agent"].astype("string").isin(list(team.authors))
             )
             rows.loc[others, "role"] = Role.CUSTOMER.value
     # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
