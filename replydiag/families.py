@@ -15,7 +15,8 @@ family:
   "replacement shipped") stay apart;
 - **a shared stock sentence**, for replies templated by their stock text alone (no
   cluster): they are named by their most widely sent stock sentence of ``FAMILY_WORDS``
-  words or more.
+  words or more; a reply with no stock sentence, templated by recurring spans alone, by
+  its most widely sent span.
 
 A family is named by the template id of its most used key (or sentence), so the name is
 stable across runs of the same export.
@@ -69,10 +70,13 @@ def _graph(rows: np.ndarray, cols: np.ndarray, n: int) -> coo_matrix:
     return coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
 
 
-def sentence_families(sentences: pd.DataFrame, n_texts: int) -> np.ndarray:
+def stock_families(sentences: pd.DataFrame, spans: pd.DataFrame, n_texts: int) -> np.ndarray:
     """Per text: the template id of its family, named by its most widely sent stock sentence
-    (ties: the longer), or None for texts without one."""
+    (ties: the longer), else by its most widely sent stock span (``StockText.spans``), or
+    None for texts with neither."""
     family = np.full(n_texts, None, dtype=object)
+    names = {k: template_id(k) for k in spans["key"].unique()}
+    family[spans["text"].to_numpy(dtype=np.int64)] = [names[k] for k in spans["key"]]
     if sentences.empty:
         return family
     spread = sentences.drop_duplicates(["text", "key"])

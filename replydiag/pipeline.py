@@ -20,7 +20,7 @@ from .boilerplate import learn as learn_boilerplate
 from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
-from .families import chained_heads, sentence_families
+from .families import chained_heads, stock_families
 from .memory import release_memory
 from .metrics import usage
 from .models import Kind, Settings
@@ -28,7 +28,7 @@ from .multipart import first_parts, joined_stock, part_groups, reply_signoffs, t
 from .normalize import arrow_strings
 from .phrases import phrase_ids_of_texts, phrase_table
 from .slots import recover_template, template_id
-from .stock import stock_text
+from .stock import StockText, stock_text
 
 TEMPLATE_COLUMNS = (
     "template_id",
@@ -138,7 +138,9 @@ def analyze_replies(
     chained = pd.Series(
         np.where(has_template, ids[chained_heads(clustering)[np.maximum(rep, 0)]], None), dtype="string"
     )
-    by_sentence = pd.Series(sentence_families(stock_found.sentences, len(keys))[codes], dtype="string")
+    by_sentence = pd.Series(
+        stock_families(stock_found.sentences, stock_found.spans, len(keys))[codes], dtype="string"
+    )
     templated = kind != KIND_CODES[Kind.PERSONAL]
     template_ids = chained.where(has_template, by_sentence).where(templated, cluster_id)
     del chained, by_sentence, cluster_id  # a column of ten million ids each, on big exports
@@ -179,7 +181,7 @@ def analyze_replies(
     )
     del similarity, share, stock, parts  # in ``out`` now, rounded: ten million floats each, on big exports
     release_memory()
-    templates = _template_table(out, clustering, row_key, labels, ids, rep, stock_found.sentences)
+    templates = _template_table(out, clustering, row_key, labels, ids, rep, stock_found)
     del clustering
     phrases = phrase_table(stock_found.sentences, out, codes)
     naming(len(replies), len(replies))
@@ -264,11 +266,11 @@ def _template_table(
     labels: KeyLabels,
     ids: np.ndarray,
     row_template: np.ndarray,
-    sentences: pd.DataFrame,
+    stock: StockText,
 ) -> pd.DataFrame:
     """One row per template (family): its replies, agents, dates, kinds and its text with slots.
 
-    A family's text is that of its largest cluster, or its stock sentence when no whole reply
+    A family's text is that of its largest cluster, or its stock sentence (or span) when no whole reply
     of it recurs. ``row_template``: each reply's cluster representative (a key; -1 for none)."""
     key_kind, key_template = labels.kind, labels.template
     # Counted by family code over the reply columns, not over a copy of the members' rows:
@@ -325,9 +327,11 @@ def _template_table(
     for family_id, cluster in zip(largest["family"], largest["cluster"]):
         if cluster in texts:
             texts.setdefault(family_id, texts[cluster])
-    written = sentences.drop_duplicates("key")
+    written = stock.sentences.drop_duplicates("key")
     for key, text in zip(written["key"], written["written"]):
         texts.setdefault(template_id(key), text)
+    for key in stock.spans["key"].unique():  # a span is part of a sentence: shown as one
+        texts.setdefault(template_id(key), f"… {key} …")
     table["template_text"] = pd.Series(texts)
     table = table.reset_index(names="template_id")
     table = table.sort_values(["replies", "template_id"], ascending=[False, True], kind="stable")

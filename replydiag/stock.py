@@ -32,7 +32,7 @@ the export.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -73,6 +73,9 @@ class StockText:
 
     share: np.ndarray
     sentences: pd.DataFrame
+    # Per text with a recurring span and no stock sentence: its most widely sent span
+    # (``text``, ``key``), what names the family of a reply templated by spans alone.
+    spans: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"text": [], "key": []}))
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,20 @@ def stock_text(
     in_stock = np.repeat(stock_sentence, length)
     clause_end = np.zeros(len(words.tokens), dtype=bool)
     clause_end[words.sentence_start[1:] - 1] = True
-    in_stock |= _to_clause_end(_through_slot(_span_cover(words, counts), clause_end), clause_end)
+    covered, spans = _span_cover(words, counts)
+    in_stock |= _to_clause_end(_through_slot(covered, clause_end), clause_end)
+    del covered
 
     per_text = np.bincount(words.owner, minlength=n_texts)
     stock_words = np.bincount(words.owner[in_stock], minlength=n_texts)
     share = np.divide(stock_words, per_text, out=np.zeros(n_texts), where=per_text > 0)
     step(1)
-    return StockText(share=share, sentences=_stock_sentences(masked, words, stock_sentence, whole, canonical))
+    has_sentence = np.bincount(sentence_owner[stock_sentence], minlength=n_texts) > 0
+    return StockText(
+        share=share,
+        sentences=_stock_sentences(masked, words, stock_sentence, whole, canonical),
+        spans=_widest_spans(words, spans, ~has_sentence),
+    )
 
 
 def _words(keys: pa.Array) -> _Words:
@@ -372,13 +382,15 @@ class _CountMin:
         return (self.first[_bucket(items)] >= total) & (self.second[_bucket(items, 1)] >= total)
 
 
-def _span_cover(words: _Words, counts: np.ndarray) -> np.ndarray:
-    """Words inside a ``SPAN_WORDS``-word run that recurs, as a unit, in ``SPAN_REPLIES`` replies."""
+def _span_cover(words: _Words, counts: np.ndarray) -> tuple[np.ndarray, _Totals]:
+    """Words inside a ``SPAN_WORDS``-word run that recurs, as a unit, in ``SPAN_REPLIES``
+    replies; and those runs: the start of each (``distinct``) and its replies (``total``)."""
     tokens, owner = words.tokens, words.owner
     n = len(tokens)
     covered = np.zeros(n, dtype=bool)
+    none = _Totals(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if n < SPAN_WORDS:
-        return covered
+        return covered, none
     # A text sent SPAN_REPLIES times is a recurring run end to end: only the others' runs
     # need checking (everyone's runs are counted).
     sent_often = counts >= SPAN_REPLIES
@@ -409,11 +421,30 @@ def _span_cover(words: _Words, counts: np.ndarray) -> np.ndarray:
     parts = np.max(np.minimum(left[1:], right[1:]), axis=0) if len(at) else np.zeros(0)
     unit = np.zeros(len(recurring.distinct), dtype=bool)
     unit[checked] = recurring.total[checked] >= COHESION * parts
-    starts = starts[unit[index]]
+    kept = unit[index]
+    starts, total = starts[kept], recurring.total[index[kept]]
     marks = np.zeros(n + 1, dtype=np.int32)
     np.add.at(marks, starts, 1)
     np.add.at(marks, starts + SPAN_WORDS, -1)
-    return covered | (np.cumsum(marks[:-1]) > 0)
+    return covered | (np.cumsum(marks[:-1]) > 0), _Totals(starts, total)
+
+
+def _widest_spans(words: _Words, spans: _Totals, wanted: np.ndarray) -> pd.DataFrame:
+    """For each ``wanted`` text holding a recurring span (``_span_cover``), the key of the
+    most widely sent one; ties go to the run that sorts first, so texts holding the same
+    runs name the same one."""
+    text = words.owner[spans.distinct]
+    keep = wanted[text]
+    starts, total, text = spans.distinct[keep], spans.total[keep], text[keep]
+    if not len(starts):
+        return pd.DataFrame({"text": pd.Series([], dtype=np.int64), "key": pd.Series([], dtype=object)})
+    run = _run_at(words.tokens, starts, SPAN_WORDS)
+    order = np.lexsort((run, -total, text))
+    best = order[np.r_[True, text[order][1:] != text[order][:-1]]]
+    at = (starts[best][:, None] + np.arange(SPAN_WORDS)).ravel()
+    spoken = words.vocabulary.take(pa.array(words.tokens[at].astype(np.int64) - 1)).to_pylist()
+    keys = [" ".join(spoken[i : i + SPAN_WORDS]) for i in range(0, len(spoken), SPAN_WORDS)]
+    return pd.DataFrame({"text": text[best].astype(np.int64), "key": keys})
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,20 @@ def test_two_macros_alike_but_for_key_words_stay_two_families():
     lines += [swap.format(n=n, o=2000 + i) for i, n in enumerate(names)]
     ids = _families(lines)
     assert len(set(ids[:4])) == 1 and len(set(ids[4:])) == 1 and ids[0] != ids[4]
+
+
+def test_replies_templated_by_a_recurring_span_alone_are_one_family_named_by_it():
+    # No stock sentence (each sentence opens with the writer's own words), but the same long
+    # run closes both: templated by that span, and one family, shown as the span.
+    lines = [
+        "I spoke with the Leeds depot so we have refunded the full amount to your original payment method today.",
+        "Your parcel never left March storage but we have refunded the full amount to your original payment method today.",
+        "The box was crushed.",
+    ]
+    result = replydiag.analyze(pd.DataFrame({"text": lines}))
+    replies = result.replies
+    assert replies["kind"].tolist() == ["edited", "edited", "personal"]
+    family = replies["template_id"].iloc[0]
+    assert pd.notna(family) and replies["template_id"].iloc[1] == family
+    text = result.templates.set_index("template_id").loc[family, "template_text"]
+    assert text.startswith("…") and "refunded the full amount" in text
