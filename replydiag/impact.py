@@ -78,14 +78,14 @@ def follow_ups(replies: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     mine = pd.DataFrame(
         {
             "position": np.arange(n),
-            "conversation_id": replies["conversation_id"].astype("string").to_numpy(),
-            "at": pd.to_datetime(replies["created_at"], utc=True).to_numpy(),
-            "order": _order(replies),
+            # Arrow strings throughout: a million ids as Python objects, and a set of them to
+            # test membership, were seconds at a million replies.
+            "conversation_id": replies["conversation_id"].astype("string").array,
+            "at": pd.to_datetime(replies["created_at"], utc=True).array,
+            "order": _order(replies).to_numpy(),
         }
     )
-    mine["conversation_id"] = mine["conversation_id"].astype("string")
-    mine["at"] = pd.to_datetime(mine["at"], utc=True)
-    mine = mine[mine["conversation_id"].isin(set(said["conversation_id"])).to_numpy()]
+    mine = mine[mine["conversation_id"].isin(said["conversation_id"].unique()).to_numpy()]
     dated = mine["at"].notna().to_numpy()
     for key, part, theirs in (
         ("at", mine[dated], said.dropna(subset=["at"])),

@@ -59,10 +59,12 @@ def part_groups(part: pd.Series, thread: pd.Series, author: pd.Series, created_a
         {
             "row": np.arange(len(marked)),
             "position": marked,
-            "part": part.to_numpy()[marked],
-            "thread": thread.astype("string").fillna("").to_numpy()[marked],
-            "author": author.astype("string").fillna("").to_numpy()[marked],
-            "created_at": pd.to_datetime(created_at.to_numpy()[marked], utc=True),
+            # The marked rows taken first: a column of every row as Python objects cost a
+            # second at a million replies, for the few that are parts.
+            "part": part.iloc[marked].to_numpy(),
+            "thread": thread.iloc[marked].astype("string").fillna("").to_numpy(),
+            "author": author.iloc[marked].astype("string").fillna("").to_numpy(),
+            "created_at": pd.to_datetime(created_at.iloc[marked].to_numpy(), utc=True),
         }
     ).sort_values(["thread", "author", "created_at", "position"])
     together = (
