@@ -155,13 +155,12 @@ def first_parts(group: np.ndarray, part: pd.Series) -> np.ndarray:
 
 
 def joined_stock(group: np.ndarray, words: np.ndarray, stock_words: np.ndarray) -> np.ndarray:
-    """Per row: the stock share of its whole reply (its own share for whole replies)."""
-    share = np.divide(stock_words, words, out=np.zeros(len(words)), where=words > 0)
-    parts = group >= 0
-    if not parts.any():
-        return share
-    total = np.bincount(group[parts], weights=words[parts])
-    stock = np.bincount(group[parts], weights=stock_words[parts])
-    whole = np.divide(stock, total, out=np.zeros(len(total)), where=total > 0)
-    share[parts] = whole[group[parts]]
-    return share
+    """Per part of a multi-part reply (its ``group``, its ``words`` and those in stock): the
+    stock share of its whole reply.
+
+    >>> joined_stock(np.array([0, 0, 1, 1]), np.array([4.0, 6.0, 5.0, 5.0]), np.array([4.0, 0.0, 1.0, 4.0])).tolist()
+    [0.4, 0.4, 0.5, 0.5]
+    """
+    total = np.bincount(group, weights=words)
+    stock = np.bincount(group, weights=stock_words)
+    return np.divide(stock, total, out=np.zeros(len(total)), where=total > 0)[group]

@@ -123,11 +123,15 @@ def analyze_replies(
     share = labels.share[row_key]
     stock = stock[codes]
     # A reply sent in parts is judged whole: its parts' stock text over all its words.
-    if (parts >= 0).any():
-        personal = kind == KIND_CODES[Kind.PERSONAL]
-        words = np.array([len(k.split()) for k in keys], dtype=np.float64)[codes]
-        stock = joined_stock(parts, words, np.where(personal, stock * words, words))
-        kind[(parts >= 0) & personal & (stock >= settings.stock_share)] = KIND_CODES[Kind.EDITED]
+    # (Only the parts' shares change: a whole reply keeps its own.)
+    in_parts = np.flatnonzero(parts >= 0)
+    if len(in_parts):
+        personal = kind[in_parts] == KIND_CODES[Kind.PERSONAL]
+        words = np.array([len(keys[c].split()) for c in codes[in_parts]], dtype=np.float64)
+        # A templated part is stock throughout.
+        stock_words = np.where(personal, stock[in_parts] * words, words)
+        stock[in_parts] = joined_stock(parts[in_parts], words, stock_words)
+        kind[in_parts[personal & (stock[in_parts] >= settings.stock_share)]] = KIND_CODES[Kind.EDITED]
     kind[automatic(replies, customer_times, kind, similarity, settings)] = KIND_CODES[Kind.AUTOMATIC]
 
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)

@@ -225,3 +225,20 @@ def test_a_reply_sent_in_parts_is_judged_whole():
     assert (
         result.replies.loc[result.replies["conversation_id"].str.startswith("p"), "kind"] == "personal"
     ).all()
+
+
+def test_a_multi_part_reply_in_the_export_leaves_the_other_replies_stock_share_alone():
+    stock = "Please follow and DM your confirmation number so I can review your itinerary."
+    edited = stock + " Our Atlanta crew reports heavy rain and the storm delays the evening flights."
+    parts = [
+        "@ann Hi Ann. Our meteorologist team is aware of the storm and monitors weather... 1/2",
+        "@ann ...so your flight may leave late tonight. *JH 2/2",
+    ]
+    alone = replydiag.analyze(pd.DataFrame({"text": [stock] * 3 + [edited]})).replies
+    with_parts = replydiag.analyze(pd.DataFrame({"text": [stock] * 3 + [edited] + parts})).replies
+    assert alone["kind"][3] == with_parts["kind"][3] == "edited"
+    assert 0 < alone["stock_share"][3] < 1
+    # A templated reply keeps its own share (it was reported as 1.0 whenever a reply in parts
+    # was in the same export).
+    assert with_parts["stock_share"][3] == alone["stock_share"][3]
+    assert with_parts["part_of"].notna().sum() == 2
