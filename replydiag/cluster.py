@@ -140,8 +140,8 @@ def cluster_codes(
     alike, score = alike_pairs(np.array(key_list, dtype=object), candidates, threshold)
     del candidates
     # Every earlier key this alike, most alike first (ties: the most used).
-    order = np.lexsort((alike[:, 1], -score, alike[:, 0]))
-    alike, score = alike[order], score[order]
+    by_key = np.lexsort((alike[:, 1], -score, alike[:, 0]))
+    alike, score = alike[by_key], score[by_key]
 
     n = len(key_list)
     cluster = np.arange(n, dtype=np.int64)

@@ -32,7 +32,7 @@ the export.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -75,7 +75,7 @@ class StockText:
     sentences: pd.DataFrame
     # Per text with a recurring span and no stock sentence: its most widely sent span
     # (``text``, ``key``), what names the family of a reply templated by spans alone.
-    spans: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"text": [], "key": []}))
+    spans: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -382,13 +382,22 @@ class _CountMin:
         return (self.first[_bucket(items)] >= total) & (self.second[_bucket(items, 1)] >= total)
 
 
-def _span_cover(words: _Words, counts: np.ndarray) -> tuple[np.ndarray, _Totals]:
+@dataclass(frozen=True)
+class _Spans:
+    """Recurring runs that hold together as a unit, at each place they occur."""
+
+    start: np.ndarray  # position of the run's first word
+    run: np.ndarray  # its hash
+    total: np.ndarray  # replies holding it
+
+
+def _span_cover(words: _Words, counts: np.ndarray) -> tuple[np.ndarray, _Spans]:
     """Words inside a ``SPAN_WORDS``-word run that recurs, as a unit, in ``SPAN_REPLIES``
-    replies; and those runs: the start of each (``distinct``) and its replies (``total``)."""
+    replies; and those runs (``_Spans``)."""
     tokens, owner = words.tokens, words.owner
     n = len(tokens)
     covered = np.zeros(n, dtype=bool)
-    none = _Totals(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    none = _Spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
     if n < SPAN_WORDS:
         return covered, none
     # A text sent SPAN_REPLIES times is a recurring run end to end: only the others' runs
@@ -421,24 +430,24 @@ def _span_cover(words: _Words, counts: np.ndarray) -> tuple[np.ndarray, _Totals]
     parts = np.max(np.minimum(left[1:], right[1:]), axis=0) if len(at) else np.zeros(0)
     unit = np.zeros(len(recurring.distinct), dtype=bool)
     unit[checked] = recurring.total[checked] >= COHESION * parts
-    kept = unit[index]
-    starts, total = starts[kept], recurring.total[index[kept]]
+    is_unit = unit[index]
+    starts, index = starts[is_unit], index[is_unit]
     marks = np.zeros(n + 1, dtype=np.int32)
     np.add.at(marks, starts, 1)
     np.add.at(marks, starts + SPAN_WORDS, -1)
-    return covered | (np.cumsum(marks[:-1]) > 0), _Totals(starts, total)
+    spans = _Spans(starts, recurring.distinct[index], recurring.total[index])
+    return covered | (np.cumsum(marks[:-1]) > 0), spans
 
 
-def _widest_spans(words: _Words, spans: _Totals, wanted: np.ndarray) -> pd.DataFrame:
+def _widest_spans(words: _Words, spans: _Spans, wanted: np.ndarray) -> pd.DataFrame:
     """For each ``wanted`` text holding a recurring span (``_span_cover``), the key of the
     most widely sent one; ties go to the run that sorts first, so texts holding the same
     runs name the same one."""
-    text = words.owner[spans.distinct]
+    text = words.owner[spans.start]
     keep = wanted[text]
-    starts, total, text = spans.distinct[keep], spans.total[keep], text[keep]
+    starts, run, total, text = spans.start[keep], spans.run[keep], spans.total[keep], text[keep]
     if not len(starts):
         return pd.DataFrame({"text": pd.Series([], dtype=np.int64), "key": pd.Series([], dtype=object)})
-    run = _run_at(words.tokens, starts, SPAN_WORDS)
     order = np.lexsort((run, -total, text))
     best = order[np.r_[True, text[order][1:] != text[order][:-1]]]
     at = (starts[best][:, None] + np.arange(SPAN_WORDS)).ravel()
