@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Indel, LCSseq
 from scipy import sparse
 
@@ -86,6 +87,35 @@ def _better(clustering: Clustering, template: int, coverage: float, share: float
     return coverage > best.coverage
 
 
+def _verify(
+    clustering: Clustering,
+    keys: np.ndarray,
+    templates: np.ndarray,
+    min_coverage: float,
+    found: dict[int, Containment],
+) -> None:
+    """Align each (key, template) pair, in order, and keep each key's best template in ``found``.
+
+    The words in order that a key shares with a template (their LCS) bound those in long
+    runs, so one multi-threaded LCS pass over all pairs leaves the alignment, which needs
+    Python, to the few that can reach ``min_coverage``."""
+    if not len(keys):
+        return
+    reply_tokens = {int(k): tokens(clustering.keys[int(k)]) for k in np.unique(keys)}
+    replies = [reply_tokens[int(k)] for k in keys]
+    template_tokens = [clustering.tokens(int(t)) for t in templates]
+    in_order = process.cpdist(template_tokens, replies, scorer=LCSseq.similarity, workers=-1)
+    lengths = np.fromiter(map(len, template_tokens), dtype=np.int64, count=len(template_tokens))
+    for p in np.flatnonzero(in_order / lengths >= min_coverage):
+        i, t = int(keys[p]), int(templates[p])
+        matched = verbatim_overlap(template_tokens[p], replies[p])
+        coverage = matched / len(template_tokens[p])
+        share = matched / max(len(replies[p]), 1)
+        best = found.get(i)
+        if coverage >= min_coverage and (best is None or _better(clustering, t, coverage, share, best)):
+            found[i] = Containment(t, coverage, share)
+
+
 def find_contained_templates(
     clustering: Clustering,
     candidates: np.ndarray,
@@ -125,7 +155,6 @@ def find_contained_templates(
     pair_column = np.full(max(int(feats.ids.max(initial=0)) + 1, 1), -1, dtype=np.int32)
     pair_column[pair_ids] = np.arange(len(pair_ids))
     found: dict[int, Containment] = {}
-    checked: dict[int, int] = {}
     # In slices of keys, so the matrices' memory stays bounded however large the export.
     for start in range(0, len(candidates), CONTAINMENT_SLICE):
         if progress is not None:
@@ -150,20 +179,11 @@ def find_contained_templates(
         )
         rows, cols, shared = hits.row[plausible] + start, hits.col[plausible], shared_all[plausible]
         order = np.lexsort((usable[cols], -shared, rows))  # per key: most shared, then the more used
-        for k in order:
-            i = int(candidates[rows[k]])
-            if checked.get(i, 0) >= CANDIDATES_CHECKED:
-                continue
-            checked[i] = checked.get(i, 0) + 1
-            t = int(usable[cols[k]])
-            template_tokens = clustering.tokens(t)
-            reply_tokens = tokens(clustering.keys[i])
-            matched = verbatim_overlap(template_tokens, reply_tokens)
-            coverage = matched / len(template_tokens)
-            share = matched / max(len(reply_tokens), 1)
-            best = found.get(i)
-            if coverage >= min_coverage and (best is None or _better(clustering, t, coverage, share, best)):
-                found[i] = Containment(t, coverage, share)
+        rows, cols = rows[order], cols[order]
+        # The first CANDIDATES_CHECKED templates of each key (rows are sorted by key).
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+        rows, cols = rows[rank < CANDIDATES_CHECKED], cols[rank < CANDIDATES_CHECKED]
+        _verify(clustering, candidates[rows], usable[cols], min_coverage, found)
     if progress is not None:
         progress(len(candidates), len(candidates))
     return found
