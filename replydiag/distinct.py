@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .followup import customer_signals
+from .memory import missing_strings, strings_at
 from .models import Role
 from .normalize import normalize
 
@@ -84,11 +85,11 @@ class DistinctReplies:
         customers = (rows["reason"].isna() & (rows["role"] == Role.CUSTOMER.value)).to_numpy()
         # What each customer message says about the reply before it, read now: the customers'
         # texts are not kept (``impact`` reads the signals).
-        signal = pd.Series(pd.NA, index=rows.index, dtype="string")
+        signal = missing_strings(rows.index)
         ask_hash = np.zeros(len(rows), dtype=np.uint64)
         if customers.any():
             said = customer_signals(rows.loc[customers, "text"])
-            signal[customers] = said["signal"].to_numpy()
+            signal = strings_at(rows.index, customers, said["signal"])
             ask_hash[customers] = said["ask_hash"].to_numpy()
         rows["signal"], rows["ask_hash"] = signal, ask_hash
         replies = (rows["reason"].isna() & (rows["role"] != Role.CUSTOMER.value)).to_numpy()
@@ -109,12 +110,10 @@ class DistinctReplies:
             self._masked.append(masked.take(pa.array(new_rows, type=pa.int64())).combine_chunks())
         key_code = np.full(len(rows), -1, dtype=np.int32)
         key_code[replies] = to_global[local]
-        signoff = pd.Series(pd.NA, index=rows.index, dtype="string")
-        signoff[replies] = norm.signoff.to_numpy()
-        part = pd.Series(pd.NA, index=rows.index, dtype="string")
-        part[replies] = norm.part.to_numpy()
-        addressee = pd.Series(pd.NA, index=rows.index, dtype="string")
-        addressee[replies] = norm.addressee.to_numpy()
+        # Most exports have no sign-offs or parts: such columns take no memory (``strings_at``).
+        signoff = strings_at(rows.index, replies, norm.signoff)
+        part = strings_at(rows.index, replies, norm.part)
+        addressee = strings_at(rows.index, replies, norm.addressee)
         if not self.keep_text:
             return rows.drop(columns="text").assign(
                 key_code=key_code, signoff=signoff, part=part, addressee=addressee
@@ -124,7 +123,5 @@ class DistinctReplies:
         rows["signoff"] = signoff
         rows["part"] = part
         rows["addressee"] = addressee
-        masked_rows = pd.Series(pd.NA, index=rows.index, dtype="string")
-        masked_rows[replies] = norm.masked.to_numpy()
-        rows["masked"] = masked_rows
+        rows["masked"] = strings_at(rows.index, replies, norm.masked)
         return rows

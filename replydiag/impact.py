@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .followup import REPEAT
+from .memory import missing_strings
 from .metrics import wilson_arrays
 from .models import Kind
 
@@ -54,7 +55,7 @@ def follow_ups(replies: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
         {
             "customer_followed_up": pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)),
             "followup_minutes": np.full(n, np.nan),
-            "followup_signal": pd.Series(pd.NA, index=replies.index, dtype="string").array,
+            "followup_signal": missing_strings(replies.index).array,
             "conversation_ended": pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)),
         },
         index=replies.index,

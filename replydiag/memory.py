@@ -13,6 +13,8 @@ import ctypes
 import ctypes.util
 import sys
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 
@@ -32,3 +34,28 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
+
+
+def missing_strings(index: pd.Index) -> pd.Series:
+    """A string column with every value missing that costs no memory until written to.
+
+    Many exports leave whole columns empty (no help-desk macro mark, no reply in parts), and
+    at ten million rows each such column made as ``pd.Series(pd.NA, dtype="string")`` is
+    90 MB of offsets. Here its buffers are zeroed by the operating system on first touch
+    (``np.zeros``), and reading them maps no memory.
+    """
+    n = len(index)
+    offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int64))
+    validity = pa.py_buffer(np.zeros(-(-n // 8), dtype=np.uint8))
+    array = pa.Array.from_buffers(pa.large_string(), n, [validity, offsets, pa.py_buffer(b"")], null_count=n)
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array])), index=index, copy=False)
+
+
+def strings_at(index: pd.Index, where: np.ndarray, values: pd.Series) -> pd.Series:
+    """A string column holding ``values`` at the rows ``where`` selects, missing elsewhere;
+    ``missing_strings`` when every one of ``values`` is missing."""
+    out = missing_strings(index)
+    if values.notna().any():
+        out = out.copy()
+        out[where] = values.to_numpy()
+    return out

@@ -21,7 +21,7 @@ from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
 from .families import chained_heads, stock_families
-from .memory import release_memory
+from .memory import missing_strings, release_memory
 from .metrics import usage
 from .models import Kind, Settings
 from .multipart import first_parts, joined_stock, part_groups, reply_signoffs, threads
@@ -148,7 +148,7 @@ def analyze_replies(
     templated = kind != KIND_CODES[Kind.PERSONAL]
     template_ids = chained.where(has_template, by_sentence).where(templated, cluster_id)
     del chained, by_sentence, cluster_id  # a column of ten million ids each, on big exports
-    part_of = pd.Series(pd.NA, index=replies.index, dtype="string")
+    part_of = missing_strings(replies.index)
     if (parts >= 0).any():
         # Every part of a templated reply carries its family, and names the reply's first part.
         in_group = pd.Series(np.where(parts >= 0, parts, np.nan), index=replies.index)
@@ -157,7 +157,7 @@ def analyze_replies(
         template_ids[fill] = family_of_group.reindex(in_group[fill]).to_numpy()
         first = replies["reply_id"].astype("string").to_numpy()[first_parts(parts, replies["part"])]
         part_of[parts >= 0] = first[parts[parts >= 0]]
-    no_text = pd.Series(pd.NA, index=replies.index, dtype="string")
+    no_text = missing_strings(replies.index)
     out = pd.DataFrame(
         {
             "reply_id": replies["reply_id"].astype("string"),

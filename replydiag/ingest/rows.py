@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FormatError
+from ..memory import missing_strings
 from ..models import Role, RowAccounting
 from .csv_table import CsvChunks
 from .dates import parse_dates
@@ -133,11 +134,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     agent = column_of(frame, fields, "agent")
     if agent is None and "agent_side" in fields:
         agent = column_of(frame, fields, "agent_side")
-    out["agent"] = (
-        agent.astype("string").str.strip()
-        if agent is not None
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    )
+    out["agent"] = agent.astype("string").str.strip() if agent is not None else missing_strings(frame.index)
     channel = column_of(frame, fields, "channel")
     default_channel = (spec.channel if spec and spec.channel else None) or "unknown"
     out["channel"] = (
@@ -157,16 +154,12 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         )
     else:
         created = column_of(frame, fields, "created_at")
-        out["created_raw"] = (
-            created.astype("string")
-            if created is not None
-            else pd.Series(pd.NA, index=frame.index, dtype="string")
-        )
+        out["created_raw"] = created.astype("string") if created is not None else missing_strings(frame.index)
     conversation = column_of(frame, fields, "conversation_id")
     out["conversation_raw"] = (
         _link_ids(conversation.astype("string").str.strip().where(~is_blank(conversation)))
         if conversation is not None
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
+        else missing_strings(frame.index)
     )
     parent = column_of(frame, fields, "in_reply_to")
     if parent is not None and conversation is None:
@@ -195,9 +188,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy() | no_reply
     mark = column_of(frame, fields, "template_mark")
     out["helpdesk_template"] = (
-        mark.astype("string").where(~is_blank(mark))
-        if mark is not None
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
+        mark.astype("string").where(~is_blank(mark)) if mark is not None else missing_strings(frame.index)
     )
 
     rating = column_of(frame, fields, "rating")
@@ -246,10 +237,12 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     else:
         rows["created_at"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]")
     rows["conversation_id"] = _resolve_conversations(rows)
+    # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
+    rows = rows.drop(columns=[c for c in ("created_raw", "conversation_raw", "parent") if c in rows])
     team = None
     if not plan.roles.direction_known and "agent" in rows:
         # No column says who wrote each row: how widely each author writes may (said out loud).
-        team = team_by_reach(rows["agent"].where(rows["reason"].isna()), rows["conversation_id"])
+        team = team_by_reach(rows["agent"], rows["conversation_id"], rows["reason"].isna().to_numpy())
         if team is not None:
             others = (
                 rows["reason"].isna()
@@ -257,8 +250,6 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
                 & ~rows["agent"].astype("string").isin(list(team.authors))
             )
             rows.loc[others, "role"] = Role.CUSTOMER.value
-    # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
-    rows = rows.drop(columns=[c for c in ("created_raw", "conversation_raw", "parent") if c in rows])
     rows["source"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[plan.source])
     rows["agent_is_account"] = bool(spec and spec.shared_agent_account) or "agent" not in fields
 
