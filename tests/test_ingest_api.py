@@ -125,14 +125,16 @@ EXPECTED = {
     # read as no role: both human agents' replies were skipped as system events).
     # The bot's author.id is null: no agent ("unknown" in the analysis).
     "ada_messages.json": ("generic", 3, 2, {}, {"<none>", "a7"}, {"c1", "c2"}),
-    # Twilio Conversations messages: sid, conversation_sid and date_created read; the author
-    # is an identity or an address, no role, so every row is an agent's (said in a warning).
+    # Twilio Conversations messages: sid, conversation_sid and date_created read; no role
+    # column, but an author written as a messaging address (whatsapp:+1555...) is a customer
+    # (said in a warning) and the author "system" writes system events. Was: all five rows,
+    # the customers' and the system's, read as agent replies.
     "twilio_conversation_messages.json": (
         "generic",
-        5,
-        0,
-        {},
-        {"whatsapp:+15551230000", "whatsapp:+15559870000", "agent.jane", "system"},
+        2,
+        2,
+        {"system event": 1},
+        {"agent.jane"},
         {"CH1", "CH2"},
     ),
     # ServiceNow sys_journal_field rows: work_notes are private, comments are replies (was:
@@ -334,6 +336,16 @@ def test_without_roles_the_author_answering_in_most_conversations_is_read_as_the
     replies_only = replydiag.load(FORMATS / "zendesk_ticket_events.json")
     assert replies_only.accounting.customer_messages == 0
     assert "all 2 are read as agent replies" in replies_only.accounting.warnings[0]
+
+
+def test_without_roles_authors_written_as_phone_numbers_are_customers_out_loud():
+    export = replydiag.load(FORMATS / "twilio_conversation_messages.json")
+    (warning,) = export.accounting.warnings
+    assert "2 rows by authors written as a phone number" in warning and "--map role=" in warning
+    assert any("'system' read as system events" in note for note in export.accounting.notes)
+    # Numeric author ids (Zendesk's comments without users) are ids, not phone numbers.
+    numeric = replydiag.load(FORMATS / "zendesk_comments_api_no_users.json").accounting
+    assert numeric.customer_messages == 0 and "phone number" not in " ".join(numeric.warnings)
 
 
 def test_an_author_named_as_a_bot_is_automatic():

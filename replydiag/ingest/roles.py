@@ -95,6 +95,12 @@ ROLE_WORDS: dict[str, Role] = {
     "end-user": Role.CUSTOMER,
 }
 
+# A phone number in international form, or a messaging channel's address: how SMS, WhatsApp
+# and Messenger customers appear as authors (Twilio); never how a team member does.
+CUSTOMER_ADDRESS = re.compile(
+    r"(?:(?:whatsapp|sms|mms|rcs|viber|signal):)?\+\d[\d ()-]{6,18}\d"
+    r"|(?:messenger|instagram|line|telegram|wechat|gbm|apple|abc):\S+"
+)
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "si", "sì", "ja", "oui", "sim", "vero", "wahr", "x"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non", "nao", "não", "falso", "falsch"}
 _ROLE_STRIP = re.compile(r"[^a-z_]+")
@@ -235,6 +241,20 @@ def _roles(
         role[role.isna() & numeric] = Role.CUSTOMER.value
         role[role.isna() & handle] = Role.AGENT.value
         known = known or bool(numeric.any())
+
+    if role.isna().any() and not known and "agent" in fields:
+        # No column says who wrote a row, but an author written as a phone number or a
+        # messaging address is a customer: a team writes under names or identities (Twilio
+        # Conversations: "whatsapp:+15551230000" beside "agent.jane"; its own "system").
+        author = frame[fields["agent"].column].astype("string").str.strip()
+        address = author.str.fullmatch(CUSTOMER_ADDRESS.pattern, case=False).fillna(False).astype(bool)
+        system = (author.str.lower() == "system").fillna(False).astype(bool)
+        # (Said as a warning with the row accounting: it changes the figures.)
+        notes.count(
+            "{n} rows by the author 'system' read as system events", int((role.isna() & system).sum())
+        )
+        role[role.isna() & address] = Role.CUSTOMER.value
+        role[role.isna() & system] = Role.SYSTEM.value
 
     for name, values in overriding:
         for special in (Role.NOTE.value, Role.SYSTEM.value):

@@ -282,6 +282,14 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     accounting.replies_analysed = int(keep.sum())
     if team is not None:
         accounting.warnings.append(team.describe(plan.source))
+    elif not plan.roles.direction_known and accounting.customer_messages:
+        # Customers told by their phone-number authors (``roles.CUSTOMER_ADDRESS``): a guess.
+        accounting.warnings.append(
+            f"{plan.source}: no column says who wrote each row; {accounting.customer_messages:,} rows by"
+            " authors written as a phone number or messaging address are read as customers' messages"
+            f" and the other {accounting.replies_analysed:,} as agent replies. If that is wrong, name the"
+            " author-type column with --map role=COLUMN"
+        )
     elif not plan.roles.direction_known:
         accounting.warnings.append(
             f"{plan.source}: no column says who wrote each row, so all {accounting.replies_analysed:,} are"
