@@ -251,7 +251,8 @@ def _parts_said(
 
 def agents(replies: pd.DataFrame, settings: Settings, parts: np.ndarray | None = None) -> pd.Series:
     """Who wrote each reply: the export's author, or brand account/sign-off initials (for
-    each part of a multi-part reply, ``parts``, those its reply is signed with)."""
+    each part of a multi-part reply, ``parts``, those its reply is signed with); "bot" for a
+    bot's message with no author, "unknown" for any other."""
     parts = _part_groups(replies) if parts is None else parts
     signoff = reply_signoffs(parts, replies["signoff"])
     agent = replies["agent"].astype("string")
@@ -260,7 +261,12 @@ def agents(replies: pd.DataFrame, settings: Settings, parts: np.ndarray | None =
         account = replies.get("agent_is_account", pd.Series(False, index=replies.index)).astype(bool)
         signed = signoff.notna() & account
         agent = agent.where(~signed, agent.fillna("").str.cat(signoff, sep="/").str.lstrip("/"))
-    return agent.fillna("unknown").replace("", "unknown")
+    agent = agent.replace("", pd.NA)
+    if "automatic_flag" in replies:
+        # A bot's message with no author (Ada's bot has a null author id) is the bot's.
+        bot = agent.isna().to_numpy() & replies["automatic_flag"].to_numpy(dtype=bool)
+        agent = agent.where(~bot, "bot")
+    return agent.fillna("unknown")
 
 
 def _template_table(

@@ -123,7 +123,7 @@ EXPECTED = {
     "drift_messages.json": ("drift", 2, 1, {"private note": 1}, {"9", "1"}, {"77"}),
     # Ada conversation messages: author.role "end_user" / "ai_agent" / "human_agent" (was
     # read as no role: both human agents' replies were skipped as system events).
-    # The bot's author.id is null: no agent ("unknown" in the analysis).
+    # The bot's author.id is null: no agent when read ("bot" in the analysis, see below).
     "ada_messages.json": ("generic", 3, 2, {}, {"<none>", "a7"}, {"c1", "c2"}),
     # Twilio Conversations messages: sid, conversation_sid and date_created read; no role
     # column, but an author written as a messaging address (whatsapp:+1555...) is a customer
@@ -346,6 +346,12 @@ def test_without_roles_authors_written_as_phone_numbers_are_customers_out_loud()
     # Numeric author ids (Zendesk's comments without users) are ids, not phone numbers.
     numeric = replydiag.load(FORMATS / "zendesk_comments_api_no_users.json").accounting
     assert numeric.customer_messages == 0 and "phone number" not in " ".join(numeric.warnings)
+
+
+def test_a_bots_message_with_no_author_is_the_bots_not_unknown():
+    replies = replydiag.audit(FORMATS / "ada_messages.json").replies
+    assert replies.loc[replies["kind"] == "automatic", "agent"].tolist() == ["bot"]
+    assert "unknown" not in set(replies["agent"])
 
 
 def test_an_author_named_as_a_bot_is_automatic():
