@@ -94,6 +94,20 @@ def test_a_stock_sentence_with_contractions_undone_or_chat_spellings_is_one_stoc
     assert found.sentences.groupby("key")["text"].nunique().max() == 3
 
 
+def test_a_stock_sentence_with_care_abbreviations_is_one_stock_sentence():
+    # Delta's agents ask for the "conf #" or the "confirmation #", with "appt" and "tmrw".
+    # No two copies are one word apart as written, and each is one of several sentences.
+    typed = [
+        "DM your conf # w/ your appt time. We fly tmrw.",
+        "DM your confirmation # with your appointment time. We fly tomorrow.",
+        "DM your conf # with your appt time. We fly tomorrow.",
+    ]
+    own = "The strap you sent us was the wrong colour, so a blue one goes out tomorrow."
+    found = stock_text(pd.Series([*typed, own]), np.ones(4, dtype=np.int64))
+    assert (found.share[:3] == 1).all() and found.share[3] == 0
+    assert found.sentences.groupby("key")["text"].nunique().max() == 3
+
+
 def test_a_stock_sentence_with_its_parts_swapped_is_the_same_stock_sentence_and_phrase():
     # Spotify's agents ask for "your email address or username" and "your username or email
     # address": the same words in another order are one stock sentence, one phrase.
