@@ -148,14 +148,15 @@ EXPECTED = {
         {"inc001", "inc002"},
     ),
     # Jira Service Management request comments: created.iso8601 and author.displayName read
-    # (dates were missing); "public": false is a private note. One request per file.
+    # (dates were missing); "public": false is a private note. One request per file, named
+    # by the page's own link (.../request/IT-12/comment); was: every comment its own.
     "jira_service_management_comments.json": (
         "generic",
         3,
         0,
         {"private note": 1},
         {"Ann Customer", "Tom Agent"},
-        None,
+        {"IT-12"},
     ),
     # Gladly conversation items: who in initiator.type, the text in content.content; what
     # content.type says of the rest: a CONVERSATION_NOTE (its text in content.body) and a

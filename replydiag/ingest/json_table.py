@@ -326,7 +326,8 @@ def _find_records(
                     f"no list is named like messages: the longest, '{key}' ({len(records)} objects), was read"
                     f" (not: {', '.join(k for k, _ in lists if k != key)})"
                 )
-            return records
+            # A list of any name is one ticket's only when the page's own link says so.
+            return _in_conversation(records, data, path, said) if _linked_parent(data) else records
         for value in data.values():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
             if isinstance(value, dict):
                 try:
@@ -344,7 +345,7 @@ def _find_records(
     raise FormatError(f"holds a JSON {type(data).__name__}, not a list of records", path=path)
 
 
-_CONVERSATION_KEYS = ("ticket_id", "conversation_id", "ParentId", "case_id", "thread_id")
+_CONVERSATION_KEYS = ("ticket_id", "conversation_id", "conversation_sid", "ParentId", "case_id", "thread_id")
 
 
 def _in_conversation(
@@ -357,14 +358,45 @@ def _in_conversation(
     # The response's own conversation object (Smooch: {"messages": [...], "conversation": {"_id"}}).
     holder = response.get("conversation")
     of_conversation = _scalar(holder.get("_id") or holder.get("id")) if isinstance(holder, dict) else None
-    if of_conversation is None and "author_id" not in records[0]:
+    linked = _linked_parent(response)
+    if of_conversation is None and linked is None and "author_id" not in records[0]:
         return records
     name = Path(str(path)).name
     own = of_conversation or _scalar(response.get("ticket_id") or response.get("id"))
-    ticket = own or name.split(".")[0] or name
-    source = "the response's id" if own else "the file's name"
+    ticket = own or linked or name.split(".")[0] or name
+    source = "the response's id" if own else "its own link" if linked else "the file's name"
     said.append(f"the messages name no ticket: all {len(records)} are read as ticket {ticket!r} ({source})")
     return [{**r, "ticket_id": ticket} for r in records]
+
+
+# A page's own link names the ticket whose messages it lists (Jira Service Management's
+# .../request/IT-12/comment, Twilio's .../Conversations/CH1/Messages).
+_PARENT_LINK = re.compile(
+    r"/(?:requests?|tickets?|conversations?|chats?|cases?|issues?)/([^/?#]+)/"
+    r"(?:comments?|messages|threads|parts|events)(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+
+
+def _linked_parent(response: dict[str, Any]) -> str | None:
+    """The ticket a page's ``_links.self`` / ``links.self`` / ``meta.url`` names, if any.
+
+    >>> _linked_parent({"_links": {"self": "https://x.atlassian.net/rest/servicedeskapi/request/IT-12/comment"}})
+    'IT-12'
+    >>> _linked_parent({"meta": {"url": "https://conversations.twilio.com/v1/Conversations/CH1/Messages?Page=0"}})
+    'CH1'
+    >>> _linked_parent({"links": {"self": {"href": "https://api.example.com/v2/tickets?page=2"}}}) is None
+    True
+    """
+    for holder_key in ("_links", "links", "meta"):
+        holder = response.get(holder_key)
+        link = holder.get("self") or holder.get("url") if isinstance(holder, dict) else None
+        if isinstance(link, dict):  # HAL: {"self": {"href": ...}}
+            link = link.get("href")
+        found = _PARENT_LINK.search(link) if isinstance(link, str) else None
+        if found:
+            return found.group(1)
+    return None
 
 
 def _read_authors(response: dict[str, Any], said: list[str], authors: dict[str, dict[str, Any]]) -> None:
