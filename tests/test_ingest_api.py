@@ -169,6 +169,18 @@ EXPECTED = {
         {"ag1", "ag2"},
         {"cv1", "cv2"},
     ),
+    # Zendesk's JSON export: one ticket a line with its comments, authors by id only and no
+    # users list; the ticket's requester_id says whose comments are the customer's (was: all
+    # read as agent replies, since the guess from how widely each author writes needs more
+    # tickets than two).
+    "zendesk_tickets_with_comments.ndjson": (
+        "zendesk-comments-api",
+        2,
+        2,
+        {"private note": 2},
+        {"101"},
+        {"1", "2"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

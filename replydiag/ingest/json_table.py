@@ -46,6 +46,19 @@ INHERITED = (
     "channel",
     "source.type",
 )
+# Where a ticket names its customer (Zendesk's and Freshdesk's requester, Help Scout's customer).
+REQUESTER_KEYS = ("requester_id", "requester.id", "customer_id", "customer.id", "primaryCustomer.id")
+# A turn's keys that already say who wrote it.
+_ROLE_KEYS = (
+    "author.role",
+    "author_role",
+    "role",
+    "author.type",
+    "author_type",
+    "incoming",
+    "direction",
+    "from",
+)
 # Keys that say an object is one page of a paginated API response.
 PAGE_KEYS = (
     "next_page",
@@ -428,6 +441,11 @@ def _with_authors(row: dict[str, Any], authors: dict[str, dict[str, Any]]) -> di
     return {**row, **person}
 
 
+def _author_role_unknown(row: dict[str, Any]) -> bool:
+    """Whether a flattened turn names its author by id only, with nothing saying their role."""
+    return row.get("author_id") is not None and not any(row.get(k) is not None for k in _ROLE_KEYS)
+
+
 def _turn_key(records: list[dict[str, Any]]) -> str | None:
     """The key holding a conversation's turns, if records are conversations: a known turn key,
     else a list of objects holding message text in a record with no text of its own
@@ -533,6 +551,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     rows = []
     empty_conversations = 0
     took_from_parent: set[str] = set()  # parent fields that turns were given
+    by_requester = 0  # turns whose role is read from their ticket's requester
     for index, conversation in enumerate(records):
         turns = _turn_list(conversation.get(turn_key)) or []
         opening = _opening_message(conversation)
@@ -548,6 +567,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
         ) or str(index + 1)
         parent = flatten_record({k: v for k, v in conversation.items() if k != turn_key})
         inherited = {k: parent[k] for k in INHERITED if parent.get(k) is not None}
+        requester = next((_scalar(parent[k]) for k in REQUESTER_KEYS if parent.get(k) is not None), None)
         for position, turn in enumerate(turns):
             if not isinstance(turn, dict):
                 continue
@@ -557,12 +577,22 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
             for key in taken:
                 row[key] = inherited[key]
             took_from_parent.update(taken)
-            rows.append(_with_authors(row, authors))
+            row = _with_authors(row, authors)
+            if requester is not None and _author_role_unknown(row):
+                # The ticket names its requester: their turns are the customer's, the rest the team's.
+                row["author.role"] = "end-user" if _scalar(row["author_id"]) == requester else "agent"
+                by_requester += 1
+            rows.append(row)
         rows.extend(_side_turns(conversation, turn_key, conversation_id, len(turns)))
     if took_from_parent:
         said.append(
             f"turns without their own {', '.join(sorted(took_from_parent))} took their conversation's"
             f" (e.g. a Zendesk audit's events: its ticket, date and author)"
+        )
+    if by_requester:
+        said.append(
+            f"{by_requester} turns with no role read by their ticket's requester (requester_id):"
+            " the requester's as the customer's, the others as the team's"
         )
     frame = pd.DataFrame.from_records(rows).astype("string")
     raw = RawTable(frame=frame, kind="json", conversations=len(records), notes=said)
