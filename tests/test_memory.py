@@ -25,3 +25,26 @@ def test_strings_at_scatters_values_and_keeps_missing_columns_cheap():
     assert scattered.tolist() == ["a", pd.NA, pd.NA, pd.NA, pd.NA]
     empty = strings_at(index, where, pd.Series([None, None], dtype="string"))
     assert empty.isna().all() and empty.dtype == pd.StringDtype()
+
+
+def test_a_table_written_in_slices_is_the_table_written_whole(tmp_path, monkeypatch):
+    from replydiag import files
+
+    frame = pd.DataFrame(
+        {
+            "reply_id": pd.Series(["1", "2", "3", "4", "5"], dtype="string"),
+            # Empty in the first slice, filled later: the written schema must hold it.
+            "part_of": pd.Series([None, None, None, "=cmd", "4"], dtype="string"),
+            "created_at": pd.to_datetime(["2026-03-01"] * 5, utc=True),
+            "stock_share": [0.5, np.nan, 1.0, 0.25, 0.0],
+        }
+    )
+    columns = tuple(frame.columns)
+    files.write_csv_chunks(tmp_path / "whole.csv", [frame], columns, exact_copy=tmp_path / "whole.parquet")
+    monkeypatch.setattr(files, "WRITE_ROWS", 2)
+    files.write_csv_chunks(tmp_path / "sliced.csv", [frame], columns, exact_copy=tmp_path / "sliced.parquet")
+    assert (tmp_path / "sliced.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert "'=cmd" in (tmp_path / "sliced.csv").read_text()  # still formula-safe
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "sliced.parquet"), pd.read_parquet(tmp_path / "whole.parquet")
+    )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..files import staged_folder, write_csv, write_csv_chunks, write_json
 from ..impact import IMPACT_COLUMNS
+from ..memory import release_memory
 from ..phrases import PHRASE_COLUMNS
 from ..pipeline import TEMPLATE_COLUMNS
 from .build import build_report, coverage_of
@@ -85,6 +86,7 @@ def _write_set(
     columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text") and c not in empty)
     pieces = [result.replies] if redact or result.has_text else _replies_with_text(result, columns, progress)
     replies = write_csv_chunks(out / "replies.csv", pieces, columns, exact_copy=out / "replies.parquet")
+    release_memory()  # the written pieces' buffers: the report starts from the replies alone
     written = {
         "replies": replies,
         "replies_exact": out / "replies.parquet",
