@@ -48,8 +48,9 @@ def _prefix_matrix(
     )
 
 
-def verbatim_overlap(template: list[str], reply: list[str]) -> int:
-    """Template words found in the reply, in order, within runs of at least ``MIN_RUN`` words.
+def verbatim_overlap(template: list[str], reply: list[str], in_order: int | None = None) -> int:
+    """Template words found in the reply, in order, within runs of at least ``MIN_RUN`` words;
+    ``in_order`` is their LCS when the caller has it already.
 
     An edited template keeps chunks of the template verbatim; two personal replies built
     from the same common phrases share only short runs.
@@ -61,7 +62,9 @@ def verbatim_overlap(template: list[str], reply: list[str]) -> int:
     ...                  "your wool desk was charged twice at the depot".split())
     0
     """
-    if LCSseq.similarity(template, reply) < min(MIN_RUN, len(template)):
+    if in_order is None:
+        in_order = LCSseq.similarity(template, reply)
+    if in_order < min(MIN_RUN, len(template)):
         return 0
     return sum(
         op.src_end - op.src_start
@@ -108,7 +111,7 @@ def _verify(
     lengths = np.fromiter(map(len, template_tokens), dtype=np.int64, count=len(template_tokens))
     for p in np.flatnonzero(in_order / lengths >= min_coverage):
         i, t = int(keys[p]), int(templates[p])
-        matched = verbatim_overlap(template_tokens[p], replies[p])
+        matched = verbatim_overlap(template_tokens[p], replies[p], int(in_order[p]))
         coverage = matched / len(template_tokens[p])
         share = matched / max(len(replies[p]), 1)
         best = found.get(i)

@@ -212,27 +212,32 @@ def write_csv_chunks(
         exact_tmp = files.enter_context(atomic_path(exact_copy)) if exact_copy else None
         writers: list[tuple[Any, pa.Schema]] = []  # (writer, the schema every piece is cast to)
         try:
-            for whole in frames:
-                present = [c for c in columns if c in whole.columns]
-                # In slices: each is copied twice (escaped for spreadsheets, then as Arrow),
-                # and at ten million rows those copies of a whole piece were the peak.
-                for start in range(0, max(len(whole), 1), WRITE_ROWS):
-                    frame = whole.iloc[start : start + WRITE_ROWS][present]
-                    pieces = [_arrow(safe_frame(frame))]
+            for frame in _slices(frames, columns):
+                pieces = [_arrow(safe_frame(frame))]
+                if exact_tmp:
+                    pieces.append(_arrow(frame))
+                if not writers:
+                    schemas = [_written_schema(piece) for piece in pieces]
+                    options = pacsv.WriteOptions(quoting_style="needed")
+                    writers.append((pacsv.CSVWriter(tmp, schemas[0], write_options=options), schemas[0]))
                     if exact_tmp:
-                        pieces.append(_arrow(frame))
-                    if not writers:
-                        schemas = [_written_schema(piece) for piece in pieces]
-                        options = pacsv.WriteOptions(quoting_style="needed")
-                        writers.append((pacsv.CSVWriter(tmp, schemas[0], write_options=options), schemas[0]))
-                        if exact_tmp:
-                            writers.append((pq.ParquetWriter(str(exact_tmp), schemas[1]), schemas[1]))
-                    for (writer, schema), piece in zip(writers, pieces):
-                        writer.write_table(piece.cast(schema))
+                        writers.append((pq.ParquetWriter(str(exact_tmp), schemas[1]), schemas[1]))
+                for (writer, schema), piece in zip(writers, pieces):
+                    writer.write_table(piece.cast(schema))
         finally:
             for writer, _ in writers:
                 writer.close()
     return path
+
+
+def _slices(frames: Iterable[pd.DataFrame], columns: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+    """The pieces' ``columns``, ``WRITE_ROWS`` rows at a time (an empty piece as itself): each
+    slice is copied twice when written (escaped for spreadsheets, then as Arrow), and at ten
+    million rows those copies of a whole piece were the peak."""
+    for whole in frames:
+        present = [c for c in columns if c in whole.columns]
+        for start in range(0, max(len(whole), 1), WRITE_ROWS):
+            yield whole.iloc[start : start + WRITE_ROWS][present]
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:

@@ -56,6 +56,5 @@ def strings_at(index: pd.Index, where: np.ndarray, values: pd.Series) -> pd.Seri
     ``missing_strings`` when every one of ``values`` is missing."""
     out = missing_strings(index)
     if values.notna().any():
-        out = out.copy()
         out[where] = values.to_numpy()
     return out
