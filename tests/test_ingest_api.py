@@ -181,6 +181,28 @@ EXPECTED = {
         {"101"},
         {"1", "2"},
     ),
+    # Zammad ticket articles: "sender" is Customer / Agent / System, a role, not a name (was:
+    # read as the author, so the customers' articles were counted as agent "Customer"'s
+    # replies); the agent is then created_by_id.
+    "zammad_ticket_articles.json": (
+        "generic",
+        2,
+        2,
+        {"private note": 1, "system event": 1},
+        {"3", "4"},
+        {"55", "56"},
+    ),
+    # LivePerson Messaging Interactions: each conversation record holds its messageRecords,
+    # whose text is nested (messageData.msg.text); sentBy Consumer / Agent; the conversation's
+    # id is info.conversationId. Was: one row per conversation (its first message, a
+    # customer's, as an agent reply), the other messages silently dropped.
+    "liveperson_interactions.json": ("generic", 2, 2, {}, {"ag-7", "ag-8"}, {"c-1", "c-2"}),
+    # Dixa messages: who and what under "attributes" (direction, content.value, isAutomated)
+    # beside id and authorId; one conversation a file, as its endpoint returns. Was: every
+    # row an agent reply, the customer's among them.
+    "dixa_messages.json": ("generic", 2, 1, {}, {"agent-1", "bot-1"}, {"dixa_messages"}),
+    # Kayako posts: is_requester says which posts are the customer's; creator.id the author.
+    "kayako_posts.json": ("generic", 1, 1, {}, {"9"}, {"2"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

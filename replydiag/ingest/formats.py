@@ -583,6 +583,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "created by",
         "created by id",
         "actor id",
+        "participant id",  # LivePerson
+        "creator id",  # Kayako
+        "creator name",
         "initiator id",
         "author display name",
         "display name",
@@ -696,6 +699,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "actor type",
         "initiator type",  # Gladly
         "sender role",
+        "sent by",  # LivePerson: sentBy Consumer / Agent
         "type",
     ),
     "inbound": (
@@ -705,6 +709,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "is incoming",
         "from customer",
         "is customer",
+        "is requester",  # Kayako posts
         "customer message",
         "in entrata",
         "entrante",

@@ -97,10 +97,17 @@ def jsonapi_resource(record: dict[str, Any]) -> dict[str, Any]:
     >>> jsonapi_resource({"type": "message", "id": "m2", "attributes": {"direction": "out"},
     ...     "relationships": {"conversation": {"data": {"type": "conversation", "id": "c1"}}}})
     {'id': 'm2', 'resource_type': 'message', 'direction': 'out', 'conversation_id': 'c1'}
+    >>> jsonapi_resource({"id": "e2", "authorId": "a1", "attributes": {"direction": "Outbound"}})
+    {'id': 'e2', 'authorId': 'a1', 'direction': 'Outbound'}
     """
     attributes = record.get("attributes")
-    if not isinstance(attributes, dict) or "type" not in record or "id" not in record:
+    if not isinstance(attributes, dict) or "id" not in record:
         return record
+    if "type" not in record:
+        # Not JSON:API, but a message's fields under "attributes" beside its id and author
+        # (Dixa: attributes.direction, attributes.content): lifted beside the others.
+        lifted = {k: v for k, v in record.items() if k != "attributes"}
+        return {**lifted, **{k: v for k, v in attributes.items() if k not in lifted}}
     out: dict[str, Any] = {"id": record["id"], "resource_type": record["type"], **attributes}
     relationships = record.get("relationships")
     for name, link in relationships.items() if isinstance(relationships, dict) else ():
@@ -372,7 +379,7 @@ def _in_conversation(
     holder = response.get("conversation")
     of_conversation = _scalar(holder.get("_id") or holder.get("id")) if isinstance(holder, dict) else None
     linked = _linked_parent(response)
-    if of_conversation is None and linked is None and "author_id" not in records[0]:
+    if of_conversation is None and linked is None and not {"author_id", "authorId"} & set(records[0]):
         return records
     name = Path(str(path)).name
     own = of_conversation or _scalar(response.get("ticket_id") or response.get("id"))
@@ -464,10 +471,34 @@ def _turn_key(records: list[dict[str, Any]]) -> str | None:
                 isinstance(value, list)
                 and (len(value) > 1 or (value and not own_text))
                 and all(isinstance(v, dict) for v in value)
-                and any(isinstance(v.get(k), str) for v in value for k in (*MESSAGE_TEXT_KEYS, "utterances"))
+                and any(_holds_text(v) for v in value)
             ):
                 return key
     return None
+
+
+def _holds_text(turn: dict[str, Any], depth: int = 3) -> bool:
+    """Whether an object holds message text, as one of its keys or in an object nested in it
+    (LivePerson's ``messageData.msg.text``).
+
+    >>> _holds_text({"sentBy": "Agent", "messageData": {"msg": {"text": "Hi"}}})
+    True
+    >>> _holds_text({"text": {"content": "Hi"}}), _holds_text({"seq": 1})
+    (False, False)
+    """
+    # Text nested deeper is a message's only when the object also says who or when: a
+    # message's own parts (Freshchat's message_parts: [{"text": {"content": ...}}]) do not.
+    return _has_text(turn, 1) or (any(_TURN_META.search(k) for k in turn) and _has_text(turn, depth))
+
+
+def _has_text(value: dict[str, Any], depth: int) -> bool:
+    """Whether ``value`` holds message text at most ``depth`` objects down."""
+    if any(isinstance(value.get(k), str) for k in (*MESSAGE_TEXT_KEYS, "utterances")):
+        return True
+    return depth > 1 and any(isinstance(v, dict) and _has_text(v, depth - 1) for v in value.values())
+
+
+_TURN_META = re.compile(r"(?i)time|date|created|sent|author|sender|from|participant|user")
 
 
 _NUMBERED_SPEAKER = re.compile(r"^(client|customer|user|agent)\d+$")
@@ -507,6 +538,19 @@ def _side_turns(conversation: dict[str, Any], turn_key: str, conversation_id: st
                 row[id_key] = _scalar(value[id_key])
         extra.append(row)
     return extra
+
+
+def _nested_conversation_id(parent: dict[str, Any]) -> str | None:
+    """A conversation's id kept in an object of its own (LivePerson's ``info.conversationId``).
+
+    >>> _nested_conversation_id({"info.conversationId": "c-1", "info.startTime": "2024"})
+    'c-1'
+    """
+    for name, value in parent.items():
+        last = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.rsplit(".", 1)[-1]).lower()
+        if "." in name and last in _CONVERSATION_KEYS and value:
+            return str(value)
+    return None
 
 
 def _opening_message(conversation: dict[str, Any]) -> dict[str, Any] | None:
@@ -560,12 +604,13 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
         if not turns:
             empty_conversations += 1
             continue
+        parent = flatten_record({k: v for k, v in conversation.items() if k != turn_key})
         conversation_id = _scalar(
             next((conversation[k] for k in _CONVERSATION_KEYS if conversation.get(k)), None)
+            or _nested_conversation_id(parent)
             or conversation.get("id")
             or conversation.get("doc_id")
         ) or str(index + 1)
-        parent = flatten_record({k: v for k, v in conversation.items() if k != turn_key})
         inherited = {k: parent[k] for k in INHERITED if parent.get(k) is not None}
         requester = next((_scalar(parent[k]) for k in REQUESTER_KEYS if parent.get(k) is not None), None)
         for position, turn in enumerate(turns):

@@ -18,7 +18,7 @@ from ..errors import FormatError
 from .formats import Detection, column_of, detect, is_blank, norm_header
 from .notes import Notes
 from .raw import RawTable
-from .roles import RoleChoice, choose_role_columns
+from .roles import RoleChoice, choose_role_columns, roles_in_author_column
 
 # UTF-8 read as cp1252 or Latin-1: a lead byte (Â..ô) then a continuation byte (0x80-0xBF) as
 # either code page shows it ("â¤ï¸" for ❤️). Only a pre-filter: ftfy decides what is mojibake.
@@ -37,6 +37,8 @@ class Plan:
     delimiter: str | None
     roles: RoleChoice
     date_parts: dict[str, str] | None = None
+    # Guesses made from the first rows that change who wrote what: said with the accounting.
+    guesses: tuple[str, ...] = ()
 
 
 def _text_hint(frame: pd.DataFrame, exclude: set[str]) -> str:
@@ -59,6 +61,17 @@ def make_plan(
     """Recognise the layout and choose the columns, from the first rows of a file."""
     frame = raw.frame
     detection = detect(frame, format_name=format, overrides=column_map, path=str(path))
+    guesses: tuple[str, ...] = ()
+    author_roles = roles_in_author_column(frame, detection)
+    if author_roles is not None:
+        # The "author" holds Customer / Agent / System (Zammad's sender): who wrote each row,
+        # not which agent. Read it as such; another column may then name the agent.
+        overrides = {**(column_map or {}), "direction": author_roles}
+        detection = detect(frame, format_name=format, overrides=overrides, path=str(path))
+        guesses = (
+            f"column {author_roles!r} holds role words (customer, agent ...), not names: read as"
+            " who wrote each row",
+        )
     fields = detection.fields
     if "text" not in fields and "html" not in fields:
         raise FormatError(
@@ -72,6 +85,7 @@ def make_plan(
         path=path,
         delimiter=raw.delimiter,
         roles=choose_role_columns(frame, detection),
+        guesses=guesses,
     )
     _refuse_ticket_list(frame, plan, path)
     text = reply_text(frame, plan, Notes())

@@ -9,6 +9,7 @@ file's first rows (``choose_role_columns``) and then applied to every chunk (``a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,6 +129,42 @@ def choose_role_columns(frame: pd.DataFrame, detection: Detection) -> RoleChoice
     return _roles(frame, detection, None, Notes())[1]
 
 
+def roles_in_author_column(frame: pd.DataFrame, detection: Detection) -> str | None:
+    """The column taken as the author when its values are role words, not names: Zammad's
+    ``sender`` (Customer / Agent / System) says who wrote each row. None when a column already
+    says so, the author column was named (``--map``, a known layout), or its values are names.
+
+    >>> from .formats import detect
+    >>> frame = pd.DataFrame({"body": ["Hi", "Sure"], "sender": ["Customer", "Agent"]})
+    >>> roles_in_author_column(frame, detect(frame))
+    'sender'
+    """
+    fields = detection.fields
+    author = fields.get("agent")
+    if author is None or author.confidence in ("given", "high"):
+        return None
+    if "inbound" in fields or "outbound" in fields:
+        return None
+    sides = {Role.AGENT.value, Role.CUSTOMER.value}
+    direction = column_of(frame.head(2000), fields, "direction")
+    if direction is not None and _roles_from_words(direction, ROLE_WORDS).isin(sides).any():
+        return None  # a column already says who wrote (Zammad's "type" says which channel)
+    values = frame[author.column].head(2000)
+    values = values[~is_blank(values)]
+    if values.empty:
+        return None
+    # Whole values only: "Tom Agent" is a name whose last word is a role, "Agent" a role.
+    table = {word: role.value for word, role in ROLE_WORDS.items()}
+    roles = values.astype("string").str.strip().str.lower().str.replace(_ROLE_STRIP.pattern, "", regex=True)
+    roles = roles.map(table)
+    # Both sides among the values: a team's one shared name ("Support") is still a name.
+    both = sides <= set(roles.dropna())
+    return author.column if both and roles.notna().mean() >= ROLE_VALUES_SHARE else None
+
+
+ROLE_VALUES_SHARE = 0.9  # an author column this full of role words says roles, not names
+
+
 def assign_roles(frame: pd.DataFrame, detection: Detection, choice: RoleChoice, notes: Notes) -> pd.Series:
     """The role of each row, reading the columns ``choice`` names."""
     return _roles(frame, detection, choice, notes)[0]
@@ -142,7 +179,7 @@ def truthy(series: pd.Series) -> pd.Series:
     return out
 
 
-def _roles_from_words(series: pd.Series, words: dict[str, Role | None]) -> pd.Series:
+def _roles_from_words(series: pd.Series, words: Mapping[str, Role | None]) -> pd.Series:
     """Role values ("agent", "customer" ...) read from a column of role words, or missing."""
     table = {word: role.value for word, role in words.items() if role is not None}
     lowered = series.astype("string").str.strip().str.lower()

@@ -223,6 +223,8 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
     ]
     if by_last_words:  # no header named these fields: a guess, said
         notes.add(f"columns read by their last words: {', '.join(by_last_words)}")
+    for guess in plan.guesses:
+        notes.add(guess)
     if plan.date_parts:
         notes.add(
             f"dates built from the {plan.date_parts['year']}/{plan.date_parts['month']}/"
