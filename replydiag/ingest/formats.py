@@ -334,6 +334,33 @@ FORMATS: tuple[FormatSpec, ...] = (
         channel="chat",
     ),
     FormatSpec(
+        "chatwoot",
+        "Chatwoot conversation messages",
+        ("content", "message_type", "inbox_id", "conversation_id"),
+        {
+            "reply_id": ("id",),
+            "conversation_id": ("conversation_id",),
+            "text": ("content",),
+            "agent": ("sender.name", "sender.id"),
+            "direction": ("message_type",),
+            "role": ("sender_type", "sender.type"),
+            "private": ("private",),
+            "created_at": ("created_at",),
+        },
+        # message_type 0 incoming, 1 outgoing, 2 activity ("assigned to ..."), 3 a template
+        # message the inbox's bot sends; a sender "user" is an agent, a "contact" the customer.
+        role_words={
+            "0": Role.CUSTOMER,
+            "1": Role.AGENT,
+            "2": Role.SYSTEM,
+            "3": Role.BOT,
+            "user": Role.AGENT,
+            "contact": Role.CUSTOMER,
+            "agent_bot": Role.BOT,
+        },
+        channel="chat",
+    ),
+    FormatSpec(
         "helpscout",
         "Help Scout threads",
         ("createdBy.type", "body", "type"),
