@@ -377,6 +377,7 @@ MASK_RULES: tuple[tuple[str, str, str, int], ...] = (
     ("number", _LEFT + r"(\d+(?:[.,]\d+)*)", r"\1{number}", 2),
 )
 SLOT_NAMES = tuple(dict.fromkeys(rule[0] for rule in MASK_RULES))
+_ANY_SLOT = "|".join(f"(?:{rule[1]})" for rule in MASK_RULES)
 _SLOT = re.compile(r"\{(" + "|".join(SLOT_NAMES) + r"|text)\}")
 
 
@@ -386,10 +387,18 @@ def mask(body: pd.Series) -> pd.Series:
     >>> mask(pd.Series(["Hi Sarah Jones, order #A12345 ships 25/03/2026: track at https://x.co/t"])).iloc[0]
     'Hi {name}, order {order} ships {date}: track at {url}'
     """
-    masked = regex_replace(body.astype(STRING), *_PROTECT)
+    protected = _arrow(regex_replace(body.astype(STRING), *_PROTECT))
+    if isinstance(protected, pa.ChunkedArray):  # replace_with_mask takes arrays, not chunks
+        protected = protected.combine_chunks()
+    # Most replies hold no slot value. One pass of every rule at once finds those that do,
+    # and only they go through the rules one by one: a text no rule matches is left as it
+    # is by each rule in turn, so the result is the same at a quarter of the passes' cost.
+    holds = pc.fill_null(pc.match_substring_regex(protected, pattern=_ANY_SLOT), False)
+    some = protected.filter(holds)
     for _slot, pattern, replacement, _group in MASK_RULES:
-        masked = regex_replace(masked, pattern, replacement)
-    return regex_replace(masked, *_UNPROTECT)
+        some = pc.replace_substring_regex(some, pattern=pattern, replacement=replacement)
+    masked = pc.replace_with_mask(protected, holds, some.cast(protected.type)) if len(some) else protected
+    return regex_replace(arrow_strings(masked, body.index), *_UNPROTECT)
 
 
 def mask_one(text: str) -> str:

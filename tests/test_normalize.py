@@ -101,6 +101,35 @@ def test_mask(text, masked):
     assert mask_one(text) == masked
 
 
+def test_mask_runs_the_rules_only_where_one_matches_with_the_same_result():
+    # mask() sends only the texts some rule matches through the rules; every rule in turn
+    # over every text is the reference (a text with no match, a null, and texts whose slot is
+    # found only by a later rule, beside texts of several slots).
+    from replydiag.normalize import _PROTECT, _UNPROTECT, MASK_RULES, regex_replace
+
+    texts = pd.Series(
+        [
+            "No slot here at all.",
+            None,
+            "",
+            "Hi Sarah Jones, order #A12345 ships 25/03/2026",
+            "Call +44 20 7946 0958 or see www.example.com/help",
+            "hello there team, nothing to mask",
+            "IBAN IT60 X054 2811 1010 0000 0123 456, passport no. YA1234567",
+            "Your code 42 and 3.5 kg",
+        ]
+        * 20_000,  # enough rows to be read in several Arrow chunks
+        dtype="string[pyarrow]",
+    )
+    reference = regex_replace(texts, *_PROTECT)
+    for _slot, pattern, replacement, _group in MASK_RULES:
+        reference = regex_replace(reference, pattern, replacement)
+    reference = regex_replace(reference, *_UNPROTECT)
+    masked = mask(texts)
+    assert masked.fillna("<NA>").tolist() == reference.fillna("<NA>").tolist()
+    assert masked.iloc[0] == "No slot here at all." and masked.iloc[4] != texts.iloc[4]
+
+
 def test_mask_is_idempotent_on_examples():
     texts = pd.Series(["Hi Sarah, order #A12345 of $25.00 ships 25/03/2026 to ann@x.com"])
     once = mask(texts)
