@@ -460,11 +460,17 @@ def key(masked: pd.Series) -> pd.Series:
     # classes keep letters and digits of every script.
     k = arrow_strings(
         pc.utf8_trim_whitespace(
-            pc.replace_substring_regex(_arrow(k), pattern=r"[^\pL\pN{}]+", replacement=" ")
+            pc.replace_substring_regex(_arrow(k), pattern=_BETWEEN_WORDS, replacement=" ")
         ),
         k.index,
     )
     return k
+
+
+# A run of anything but letters, digits and slot braces, except a single space, which is
+# already what the run becomes: most runs are that one space, and each replacement costs
+# (this pass was two thirds of the key's time when it replaced them all).
+_BETWEEN_WORDS = r" ?[^\pL\pN{} ][^\pL\pN{}]*| {2,}[^\pL\pN{}]*"
 
 
 _SENTENCE_END = r"([.!?;,:]+|\s[-–—]\s)(\s+|$)|\n+"

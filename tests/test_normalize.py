@@ -130,6 +130,29 @@ def test_mask_runs_the_rules_only_where_one_matches_with_the_same_result():
     assert masked.iloc[0] == "No slot here at all." and masked.iloc[4] != texts.iloc[4]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a  b",
+        "a\tb , , c",
+        " ¡Hola!  ¿Qué tal? ",
+        "日本語、テスト。 ok",
+        "a\u00a0b \u00a0 c",
+        "{name} ,hi -- {order}!!",
+        "word",
+        "   ",
+        "Your order SHIPPED 🙂 today…",
+    ],
+)
+def test_key_turns_every_run_between_words_into_one_space(text):
+    # The key's pass leaves single spaces alone (for speed); every other run becomes one
+    # space, exactly as replacing every run of non-word characters would.
+    import re
+
+    expected = re.sub(r"[^\w{}]+|_+", " ", text.lower()).strip()
+    assert key(pd.Series([text])).iloc[0] == expected
+
+
 def test_mask_is_idempotent_on_examples():
     texts = pd.Series(["Hi Sarah, order #A12345 of $25.00 ships 25/03/2026 to ann@x.com"])
     once = mask(texts)
