@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .followup import REPEAT
 from .memory import missing_strings
@@ -87,7 +89,7 @@ def follow_ups(replies: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
             "order": _order(replies).to_numpy(),
         }
     )
-    mine = mine[mine["conversation_id"].isin(said["conversation_id"].unique()).to_numpy()]
+    mine = mine[_among(mine["conversation_id"], said["conversation_id"])]
     dated = mine["at"].notna().to_numpy()
     for key, part, theirs in (
         ("at", mine[dated], said.dropna(subset=["at"])),
@@ -268,3 +270,19 @@ def headline(table: pd.DataFrame) -> dict:
             for r in part.itertuples()
         }
     return out
+
+
+def _among(values: pd.Series, others: pd.Series) -> np.ndarray:
+    """Which of ``values`` (strings) are among ``others``, by one Arrow hash lookup (pandas'
+    ``isin`` of a million Arrow strings took seconds).
+
+    >>> _among(pd.Series(["a", "b", None], dtype="string"), pd.Series(["b", "c"], dtype="string")).tolist()
+    [False, True, False]
+    """
+    found = pc.is_in(_arrow(values), value_set=_arrow(others.dropna()))
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _arrow(strings: pd.Series) -> pa.Array:
+    array = pa.array(strings.astype("string").array, type=pa.large_string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
