@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .memory import release_memory
-from .threads import map_spans
+from .threads import WORKERS, map_spans
 
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
@@ -242,7 +242,23 @@ def positions_in(distinct: np.ndarray, items: np.ndarray) -> np.ndarray:
     >>> positions_in(np.array([3, 7, 9], dtype=np.uint64), np.array([9, 4, 3], dtype=np.uint64)).tolist()
     [2, -1, 0]
     """
-    return np.asarray(pd.Index(distinct).get_indexer(items), dtype=np.int64)
+    index = pd.Index(distinct)
+    if len(items) < PARALLEL_ITEMS or WORKERS < 2:
+        return np.asarray(index.get_indexer(items), dtype=np.int64)
+    # Slices on both cores (the lookup runs outside the GIL); the hash table is built once,
+    # before the threads read it.
+    index.get_indexer(items[:1])
+    found = np.empty(len(items), dtype=np.int64)
+
+    def look_up(a: int, b: int) -> None:
+        found[a:b] = index.get_indexer(items[a:b])
+
+    bounds = np.linspace(0, len(items), 4 * WORKERS + 1).astype(np.int64).tolist()
+    map_spans(look_up, list(zip(bounds, bounds[1:])))
+    return found
+
+
+PARALLEL_ITEMS = 1_000_000  # lookups of more items than this run on threads
 
 
 def grouped_positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
