@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .threads import map_spans
+from .threads import map_spans, searchsorted
 
 ANCHORS = 6  # a key is indexed under its rarest word pairs only
 MAX_POSTING = 12  # keys kept per word pair
@@ -56,8 +56,8 @@ def candidate_pairs(prefix: np.ndarray, prefix_start: np.ndarray, eligible: np.n
     # Each lookup meets the keys indexed under its pair before the looking key.
     key = owner[usable]
     looked = prefix[usable].astype(np.int64) * n
-    low = np.searchsorted(entry, looked)
-    met = np.searchsorted(entry, looked + key) - low
+    low = searchsorted(entry, looked)
+    met = searchsorted(entry, looked + key) - low
     del looked, owner, usable
     need = np.where(lengths >= FEW_PAIRS, 2, 1)
     # Chunks end between keys (a key's lookups are counted together), about PAIR_CHUNK apart.

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .memory import release_memory
-from .threads import WORKERS, map_spans
+from .threads import PARALLEL_ITEMS, WORKERS, in_slices, map_spans
 
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
@@ -253,12 +253,8 @@ def positions_in(distinct: np.ndarray, items: np.ndarray) -> np.ndarray:
     def look_up(a: int, b: int) -> None:
         found[a:b] = index.get_indexer(items[a:b])
 
-    bounds = np.linspace(0, len(items), 4 * WORKERS + 1).astype(np.int64).tolist()
-    map_spans(look_up, list(zip(bounds, bounds[1:])))
+    in_slices(look_up, len(items))
     return found
-
-
-PARALLEL_ITEMS = 1_000_000  # lookups of more items than this run on threads
 
 
 def grouped_positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:

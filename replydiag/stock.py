@@ -44,7 +44,7 @@ from .distinct import first_rows
 from .features import positions_in, token_ids
 from .memory import release_memory
 from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
-from .threads import map_spans
+from .threads import in_slices
 from .wording import canonical_ids, canonical_keys
 
 SENTENCE_WORDS = 4
@@ -509,8 +509,7 @@ class _Totals:
             maybe = np.flatnonzero(flags[_bucket(part)])
             found[a + maybe] = positions.get_indexer(part[maybe])
 
-        bounds = list(range(0, len(items), _SLICE_WORDS // 2)) + [len(items)]
-        map_spans(look_up, list(zip(bounds, bounds[1:])))
+        in_slices(look_up, len(items), size=_SLICE_WORDS // 2)
         return found
 
     def lookup(self, items: np.ndarray) -> np.ndarray:
