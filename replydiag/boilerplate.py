@@ -69,17 +69,21 @@ class Boilerplate:
         # million replies all of them were a few hundred MB held through the next stage.
         texts = pa.array(masked.astype("string[pyarrow]"), type=pa.large_string())
         edged_texts = texts.take(pa.array(pair_code[edged])).to_pylist()
+        # Per agent once: each edge as key text (keys are words joined by single spaces, so a
+        # key holds the edge and more words exactly when it ends with " " + the edge) and as
+        # written (a pattern for the masked text).
+        cuts = {
+            agent: (
+                _EdgeCut(self.endings.get(agent, ()), at_end=True),
+                _EdgeCut(self.openings.get(agent, ()), at_end=False),
+            )
+            for agent in set(self.openings) | set(self.endings)
+        }
         for n, i in enumerate(edged):
-            words = new_keys[i].split()
-            text = edged_texts[n] or ""
-            opening, ending = self.openings.get(pair_agent[i], ()), self.endings.get(pair_agent[i], ())
-            if ending and len(words) > len(ending) and tuple(words[-len(ending) :]) == ending:
-                words = words[: -len(ending)]
-                text = _edge_pattern(ending, at_end=True).sub("", text)
-            if opening and len(words) > len(opening) and tuple(words[: len(opening)]) == opening:
-                words = words[len(opening) :]
-                text = _edge_pattern(opening, at_end=False).sub("", text)
-            new_keys[i], edged_texts[n] = " ".join(words), text
+            key, text = new_keys[i], edged_texts[n] or ""
+            for cut in cuts[pair_agent[i]]:
+                key, text = cut(key, text)
+            new_keys[i], edged_texts[n] = key, text
         stripped_codes, uniques = pd.factorize(pd.Series(new_keys, dtype=object), sort=False)
         # The first masked text of each new key stands for it, as the first reply's did.
         first = first_rows(stripped_codes, len(uniques))
@@ -188,6 +192,30 @@ def _edge(words: list[list[str]], team: _HeadCounts, agent_share: float) -> tupl
         if team.share(head) <= own * (1 + OTHERS_SHARE):
             return head
     return ()
+
+
+class _EdgeCut:
+    """One learned edge taken off a key and its masked text, where the key holds it and more.
+
+    >>> _EdgeCut(("best", "paul"), at_end=True)("thanks best paul", "Thanks! Best, Paul")
+    ('thanks', 'Thanks')
+    >>> _EdgeCut(("best", "paul"), at_end=True)("best paul", "Best, Paul")
+    ('best paul', 'Best, Paul')
+    """
+
+    def __init__(self, words: tuple[str, ...], *, at_end: bool) -> None:
+        self.at_end = at_end
+        self.words = " ".join(words)
+        self.pattern = _edge_pattern(words, at_end=at_end) if words else None
+
+    def __call__(self, key: str, text: str) -> tuple[str, str]:
+        if self.pattern is None:
+            return key, text
+        if self.at_end and key.endswith(" " + self.words):
+            return key[: -len(self.words) - 1], self.pattern.sub("", text)
+        if not self.at_end and key.startswith(self.words + " "):
+            return key[len(self.words) + 1 :], self.pattern.sub("", text)
+        return key, text
 
 
 def _edge_pattern(words: tuple[str, ...], *, at_end: bool) -> re.Pattern[str]:
