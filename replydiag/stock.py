@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ from .distinct import first_rows
 from .features import positions_in, token_ids
 from .memory import release_memory
 from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
-from .threads import in_slices
+from .threads import in_slices, map_spans
 from .wording import canonical_ids, canonical_keys
 
 SENTENCE_WORDS = 4
@@ -211,15 +212,13 @@ def _sentence_reuse(words: _Words, owner: np.ndarray, counts: np.ndarray) -> tup
     for a, b in slices:
         items, item_sentence = _near_items(words, a, b, whole)
         tables.add(items, counts[owner[item_sentence]])
-    kept_items, kept_sentence = [], []
-    for a, b in slices:
-        items, item_sentence = _near_items(words, a, b, whole)
-        maybe = tables.at_least(items, SENTENCE_REPLIES)
-        kept_items.append(items[maybe])
-        kept_sentence.append(item_sentence[maybe])
+    # Read-only now, so the slices go on both cores (filling the tables stays on one: each
+    # slice's counts are two tables of 16M buckets).
+    kept = map_spans(partial(_could_recur, words, whole, tables), slices)
     del tables
-    items = np.concatenate(kept_items) if kept_items else np.zeros(0, np.uint64)
-    item_sentence = np.concatenate(kept_sentence) if kept_sentence else np.zeros(0, np.int64)
+    items = np.concatenate([k[0] for k in kept]) if kept else np.zeros(0, np.uint64)
+    item_sentence = np.concatenate([k[1] for k in kept]) if kept else np.zeros(0, np.int64)
+    del kept
     near = _group_total(items, counts[owner[item_sentence]])
     best = np.zeros(len(length), dtype=np.int64)
     np.maximum.at(best, item_sentence, near)
@@ -365,6 +364,16 @@ def _near_items(words: _Words, a: int, b: int, whole: np.ndarray) -> tuple[np.nd
         np.concatenate([whole[a:b][as_is], without]),
         np.concatenate([as_is, of]).astype(np.int64) + a,
     )
+
+
+def _could_recur(
+    words: _Words, whole: np.ndarray, tables: _CountMin, a: int, b: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The near items of sentences ``a:b`` (``_near_items``) whose tables' totals reach
+    ``SENTENCE_REPLIES``, with the sentence of each."""
+    items, item_sentence = _near_items(words, a, b, whole)
+    maybe = tables.at_least(items, SENTENCE_REPLIES)
+    return items[maybe], item_sentence[maybe]
 
 
 class _CountMin:
@@ -628,13 +637,14 @@ def _group_total(items: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Total weight of the items sharing each item's hash."""
     if not len(items):
         return weight[:0]
-    order = np.argsort(items)
-    sorted_items = items[order]
-    first = np.flatnonzero(np.concatenate([[True], sorted_items[1:] != sorted_items[:-1]]))
-    totals = np.add.reduceat(weight[order], first)
-    out = np.empty(len(items), dtype=weight.dtype)
-    out[order] = np.repeat(totals, np.diff(np.append(first, len(items))))
-    return out
+    # A plain sort and a hash lookup (both on both cores' terms) rather than an argsort, which
+    # is several times slower at tens of millions of items.
+    ordered = np.sort(items)
+    distinct = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+    del ordered
+    at = positions_in(distinct, items)
+    totals = np.bincount(at, weights=weight, minlength=len(distinct))
+    return totals[at].astype(weight.dtype)
 
 
 def _reuse(items: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> np.ndarray:
