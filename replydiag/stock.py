@@ -431,9 +431,9 @@ def _span_cover(words: _Words, counts: np.ndarray) -> tuple[np.ndarray, _Spans]:
     left = np.zeros((SPAN_WORDS, len(at)))
     right = np.zeros((SPAN_WORDS, len(at)))
     for k in range(1, SPAN_WORDS):
-        start, run = _windows(tokens, owner, k)
-        part = _Totals.build(run, owner[start], counts)
-        del start, run
+        inside, run = _runs(tokens, owner, k)
+        part = _Totals.build(run, owner[: len(inside)][inside], counts)
+        del inside, run
         left[k] = part.lookup(_run_at(tokens, at, k))  # the first k words
         right[SPAN_WORDS - k] = part.lookup(_run_at(tokens, at + SPAN_WORDS - k, k))  # the last k words
         del part
@@ -529,17 +529,21 @@ class _Totals:
 
 def _windows(tokens: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Start positions of every ``k``-word run inside one text, and their hashes."""
-    end = len(tokens) - k + 1
-    if end <= 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    inside, run = _runs(tokens, owner, k)
+    return np.flatnonzero(inside).astype(np.int32), run
+
+
+def _runs(tokens: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which positions start a ``k``-word run inside one text (a mask: an index of 36M
+    positions was a copy and a conversion too many), and the hashes of those runs."""
+    end = max(len(tokens) - k + 1, 0)
     run = tokens[:end].copy()
     with np.errstate(over="ignore"):
         for i in range(1, k):
             run *= _MIX
             run += tokens[i : end + i]
-    inside = np.flatnonzero(owner[:end] == owner[k - 1 : end + k - 1]).astype(np.int32)
-    run = run[inside]
-    return inside, run
+    inside = owner[:end] == owner[k - 1 : end + k - 1]
+    return inside, run[inside]
 
 
 def _run_at(tokens: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
