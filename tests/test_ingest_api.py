@@ -213,6 +213,22 @@ EXPECTED = {
         {"Ann Agent"},
         {"42"},
     ),
+    # Amazon Connect chat transcript: ParticipantRole CUSTOMER / AGENT / SYSTEM, AbsoluteTime,
+    # one contact per file, named by its ContactId. Was: every message an agent reply of its
+    # own conversation, undated (the customer's and the contact flow's among them). The
+    # customer's "joined" event counts as a customer message (one with no text).
+    "amazon_connect_transcript.json": (
+        "generic",
+        1,
+        2,
+        {"system event": 1},
+        {"p-agent"},
+        {"c-1"},
+    ),
+    # Genesys Cloud messages: originatingEntity "Bot" is the bot's (was: read as a person's).
+    "genesys_messages.json": ("generic", 2, 1, {}, {"<none>"}, {"conv-9"}),
+    # Salesforce ConversationEntry records: ActorName the agent, EntryTime the date (were unread).
+    "salesforce_conversation_entries.json": ("generic", 2, 1, {}, {"Astro", "Ann Lee"}, {"0dw1"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -410,6 +426,17 @@ def test_a_drift_bot_message_is_automatic():
     result = replydiag.audit(FORMATS / "drift_messages.json")
     kinds = dict(zip(result.replies["agent"].astype(str), result.replies["kind"].astype(str)))
     assert kinds == {"1": "automatic", "9": "personal"}
+
+
+def test_bot_messages_of_genesys_and_salesforce_entries_are_automatic():
+    # Genesys Cloud's originatingEntity "Bot", Salesforce's ActorType "Chatbot".
+    for name, bot_text in (
+        ("genesys_messages.json", "Your parcel is at the depot."),
+        ("salesforce_conversation_entries.json", "I can help with refunds. One moment."),
+    ):
+        replies = replydiag.audit(FORMATS / name).replies
+        automatic = set(replies.loc[replies["kind"] == "automatic", "text"])
+        assert automatic == {bot_text}, name
 
 
 def test_a_messages_attachments_with_text_are_not_turns(tmp_path):

@@ -613,6 +613,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "participant id",  # LivePerson
         "creator id",  # Kayako
         "creator name",
+        "actor name",  # Salesforce ConversationEntry
         "initiator id",
         "author display name",
         "display name",
@@ -652,6 +653,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "received at",
         "date created",  # Twilio: date_created
         "createddate",  # Salesforce: CreatedDate
+        "entry time",  # Salesforce ConversationEntry: EntryTime
+        "absolute time",  # Amazon Connect transcripts
     ),
     "channel": (
         "channel",
@@ -727,6 +730,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "initiator type",  # Gladly
         "sender role",
         "sent by",  # LivePerson: sentBy Consumer / Agent
+        "participant role",  # Amazon Connect transcripts: CUSTOMER / AGENT / SYSTEM
         "type",
     ),
     "inbound": (
@@ -773,6 +777,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "automation type",
         "sent by bot",
         "bot reply",
+        "originating entity",  # Genesys Cloud: Human / Bot
     ),
     "template_mark": (
         "macro",

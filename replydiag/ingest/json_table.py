@@ -346,8 +346,9 @@ def _find_records(
                     f"no list is named like messages: the longest, '{key}' ({len(records)} objects), was read"
                     f" (not: {', '.join(k for k, _ in lists if k != key)})"
                 )
-            # A list of any name is one ticket's only when the page's own link says so.
-            return _in_conversation(records, data, path, said) if _linked_parent(data) else records
+            # A list of any name is one ticket's only when the page's own link or id says so.
+            one_ticket = _linked_parent(data) or _own_conversation_id(data)
+            return _in_conversation(records, data, path, said) if one_ticket else records
         for value in data.values():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
             if isinstance(value, dict):
                 try:
@@ -365,6 +366,16 @@ def _find_records(
     raise FormatError(f"holds a JSON {type(data).__name__}, not a list of records", path=path)
 
 
+# Keys a response holding one conversation's messages names that conversation by.
+_OWN_ID_KEYS = ("ticket_id", "conversation_id", "conversationId", "ContactId", "chat_id")
+
+
+def _own_conversation_id(response: dict[str, Any]) -> str | None:
+    """The id a response holding one conversation's messages names it by (Amazon Connect's
+    chat transcript: ``ContactId`` beside its ``Transcript``)."""
+    return _scalar(next((response[k] for k in _OWN_ID_KEYS if response.get(k)), None))
+
+
 _CONVERSATION_KEYS = ("ticket_id", "conversation_id", "conversation_sid", "ParentId", "case_id", "thread_id")
 
 
@@ -378,6 +389,8 @@ def _in_conversation(
     # The response's own conversation object (Smooch: {"messages": [...], "conversation": {"_id"}}).
     holder = response.get("conversation")
     of_conversation = _scalar(holder.get("_id") or holder.get("id")) if isinstance(holder, dict) else None
+    # Or the id the response names its conversation by (Amazon Connect's transcript: ContactId).
+    of_conversation = of_conversation or _own_conversation_id(response)
     linked = _linked_parent(response)
     if of_conversation is None and linked is None and not {"author_id", "authorId"} & set(records[0]):
         return records
