@@ -409,6 +409,25 @@ def test_without_roles_authors_written_as_phone_numbers_are_customers_out_loud()
     assert numeric.customer_messages == 0 and "phone number" not in " ".join(numeric.warnings)
 
 
+def test_without_roles_an_author_written_as_the_role_customer_is_the_customer_out_loud(tmp_path):
+    # An export that hides customers' names writes "Customer" where an agent's name stands.
+    # Was: all 12 rows agent replies (the customers' messages 100% "templated").
+    rows = ["id,ticket_id,author,body"]
+    for t in range(1, 7):
+        rows.append(f"{t}01,{t},Customer,My order {t} has not arrived yet")
+        rows.append(f"{t}02,{t},{'Ann' if t % 2 else 'Bob'},Sorry about that: order {t} ships today")
+    path = tmp_path / "anonymised.csv"
+    path.write_text("\n".join(rows) + "\n")
+    export = replydiag.load(path)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (6, 6)
+    assert set(export.replies["agent"].astype(str)) == {"Ann", "Bob"}
+    (warning,) = export.accounting.warnings
+    assert "the role ('Customer')" in warning and "--map role=" in warning
+    # A team's shared name that is no customer word stays the team's.
+    path.write_text("\n".join(r.replace(",Customer,", ",User,") for r in rows) + "\n")
+    assert replydiag.load(path).accounting.customer_messages == 0
+
+
 def test_a_bots_message_with_no_author_is_the_bots_not_unknown():
     replies = replydiag.audit(FORMATS / "ada_messages.json").replies
     assert replies.loc[replies["kind"] == "automatic", "agent"].tolist() == ["bot"]

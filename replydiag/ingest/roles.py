@@ -102,6 +102,12 @@ CUSTOMER_ADDRESS = re.compile(
     r"(?:(?:whatsapp|sms|mms|rcs|viber|signal):)?\+\d[\d ()-]{6,18}\d"
     r"|(?:messenger|instagram|line|telegram|wechat|gbm|apple|abc):\S+"
 )
+# Customer role words that stand for a customer where an export writes no name (an author
+# "Customer"); words that could be someone's name or a team's ("user", "lead", "contact") are not.
+CUSTOMER_NAMES = frozenset(
+    {"customer", "client", "enduser", "end_user", "requester", "visitor", "consumer", "cliente", "clienta"}
+    | {"kunde", "kundin", "usuario", "utente"}
+)
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "si", "sì", "ja", "oui", "sim", "vero", "wahr", "x"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non", "nao", "não", "falso", "falsch"}
 _ROLE_STRIP = re.compile(r"[^a-z_]+")
@@ -285,6 +291,16 @@ def _roles(
         # Conversations: "whatsapp:+15551230000" beside "agent.jane"; its own "system").
         author = frame[fields["agent"].column].astype("string").str.strip()
         address = author.str.fullmatch(CUSTOMER_ADDRESS.pattern, case=False).fillna(False).astype(bool)
+        # ... and so is an author written as the role itself: exports that hide the customer's
+        # name write "Customer" (or "Client", "Kunde" ...) where an agent's name stands.
+        named_as_role = (
+            author.str.lower().str.replace(_ROLE_STRIP.pattern, "", regex=True).isin(CUSTOMER_NAMES)
+        )
+        notes.count(
+            "{n} rows by an author written as the role ('Customer', 'Client' ...) read as customers' messages",
+            int((role.isna() & named_as_role.fillna(False).astype(bool)).sum()),
+        )
+        address |= named_as_role.fillna(False).astype(bool)
         system = (author.str.lower() == "system").fillna(False).astype(bool)
         # (Said as a warning with the row accounting: it changes the figures.)
         notes.count(

@@ -288,7 +288,8 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         # Customers told by their phone-number authors (``roles.CUSTOMER_ADDRESS``): a guess.
         accounting.warnings.append(
             f"{plan.source}: no column says who wrote each row; {accounting.customer_messages:,} rows by"
-            " authors written as a phone number or messaging address are read as customers' messages"
+            " authors written as a phone number, a messaging address or the role ('Customer') are read"
+            " as customers' messages"
             f" and the other {accounting.replies_analysed:,} as agent replies. If that is wrong, name the"
             " author-type column with --map role=COLUMN"
         )
