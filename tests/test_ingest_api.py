@@ -475,6 +475,21 @@ def test_the_list_a_ticket_holds_its_messages_in_is_named_when_found_by_its_cont
     assert any("'conversations' list" in note for note in notes)
 
 
+def test_an_ai_assistants_messages_in_a_chat_log_are_automatic_replies(tmp_path):
+    # An LLM chat log: "user" is the customer, "assistant" the AI (was: no role, so the
+    # assistant's messages were skipped as system events).
+    path = tmp_path / "chat_log.json"
+    path.write_text(
+        '[{"conversation_id": "s1", "role": "user", "content": "How do I reset my password?"},'
+        ' {"conversation_id": "s1", "role": "assistant", "content": "Use Settings, then Security."},'
+        ' {"conversation_id": "s1", "role": "agent", "author": "Ann", "content": "I reset it for you."}]'
+    )
+    result = replydiag.audit(path)
+    kinds = dict(zip(result.replies["agent"].astype(str), result.replies["kind"].astype(str)))
+    assert kinds == {"bot": "automatic", "Ann": "personal"}
+    assert result.accounting.customer_messages == 1
+
+
 def test_a_zendesk_chat_trigger_is_automatic_whenever_it_was_sent(tmp_path):
     # A trigger speaks as "agent:trigger": an automation, not an agent, even minutes after
     # the visitor (the speed rule alone would miss it).

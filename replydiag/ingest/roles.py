@@ -85,6 +85,10 @@ ROLE_WORDS: dict[str, Role] = {
             "ai",
             "ai_agent",
             "chatbot",
+            "assistant",  # an LLM chat log's "assistant" (the user is the customer)
+            "ai_assistant",
+            "virtual_agent",
+            "virtual_assistant",
         ],
         Role.BOT,
     ),
