@@ -139,6 +139,9 @@ def choose_role_columns(frame: pd.DataFrame, detection: Detection) -> RoleChoice
     return _roles(frame, detection, None, Notes())[1]
 
 
+ROLE_VALUES_SHARE = 0.9  # an author column this full of role words says roles, not names
+
+
 def roles_in_author_column(frame: pd.DataFrame, detection: Detection) -> str | None:
     """The column taken as the author when its values are role words, not names: Zammad's
     ``sender`` (Customer / Agent / System) says who wrote each row. None when a column already
@@ -170,9 +173,6 @@ def roles_in_author_column(frame: pd.DataFrame, detection: Detection) -> str | N
     # Both sides among the values: a team's one shared name ("Support") is still a name.
     both = sides <= set(roles.dropna())
     return author.column if both and roles.notna().mean() >= ROLE_VALUES_SHARE else None
-
-
-ROLE_VALUES_SHARE = 0.9  # an author column this full of role words says roles, not names
 
 
 def assign_roles(frame: pd.DataFrame, detection: Detection, choice: RoleChoice, notes: Notes) -> pd.Series:
@@ -298,19 +298,22 @@ def _roles(
         # ... and so is an author written as the role itself: exports that hide the customer's
         # name write "Customer" (or "Client", "Kunde" ...) where an agent's name stands.
         named_as_role = (
-            author.str.lower().str.replace(_ROLE_STRIP.pattern, "", regex=True).isin(CUSTOMER_NAMES)
+            author.str.lower()
+            .str.replace(_ROLE_STRIP.pattern, "", regex=True)
+            .isin(CUSTOMER_NAMES)
+            .fillna(False)
+            .astype(bool)
         )
         notes.count(
             "{n} rows by an author written as the role ('Customer', 'Client' ...) read as customers' messages",
-            int((role.isna() & named_as_role.fillna(False).astype(bool)).sum()),
+            int((role.isna() & named_as_role).sum()),
         )
-        address |= named_as_role.fillna(False).astype(bool)
         system = (author.str.lower() == "system").fillna(False).astype(bool)
         # (Said as a warning with the row accounting: it changes the figures.)
         notes.count(
             "{n} rows by the author 'system' read as system events", int((role.isna() & system).sum())
         )
-        role[role.isna() & address] = Role.CUSTOMER.value
+        role[role.isna() & (address | named_as_role)] = Role.CUSTOMER.value
         role[role.isna() & system] = Role.SYSTEM.value
 
     for name, values in overriding:
