@@ -174,13 +174,15 @@ def _words(keys: pa.Array) -> _Words:
     starts_text[offsets[:-1][np.diff(offsets) > 0]] = True
     # A new sentence starts at a text's first word and after each mark; marks then go.
     starts_text[1:] |= is_mark[:-1]
-    opened = np.cumsum(starts_text, dtype=np.int32)
-    del starts_text
     keep = ~is_mark
     del is_mark
-    raw = opened[keep]
-    del opened
-    new = np.concatenate([[True], raw[1:] != raw[:-1]]) if len(raw) else np.zeros(0, dtype=bool)
+    # A word left after the marks go opens a sentence exactly when it opened one before:
+    # whatever opens at a mark (a text's first word, a mark after a mark) opens again at the
+    # next word, which follows a mark or starts a text.
+    new = starts_text[keep]
+    del starts_text
+    if len(new):
+        new[0] = True
     sentence = np.cumsum(new, dtype=np.int32) - 1
     tokens = ids[keep].astype(np.uint64)
     tokens += np.uint64(1)
@@ -189,7 +191,7 @@ def _words(keys: pa.Array) -> _Words:
         tokens=tokens,
         owner=owner[keep],
         sentence=sentence,
-        sentence_start=np.append(np.flatnonzero(new), len(raw)),
+        sentence_start=np.append(np.flatnonzero(new), len(new)),
     )
 
 
