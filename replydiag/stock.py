@@ -432,12 +432,23 @@ def _span_cover(words: _Words, counts: np.ndarray) -> tuple[np.ndarray, _Spans]:
     at = example[checked]
     left = np.zeros((SPAN_WORDS, len(at)))
     right = np.zeros((SPAN_WORDS, len(at)))
+    # The hashes of a run's first k and last k words grow a word at a time: a run hashes as
+    # sum(word_i * _MIX^(k-1-i)) (mod 2^64), so a word added after multiplies what came before
+    # by _MIX, and a word added before comes in times _MIX^(k-1).
+    first_words = np.zeros(len(at), dtype=np.uint64)
+    last_words = np.zeros(len(at), dtype=np.uint64)
+    power = np.uint64(1)
     for k in range(1, SPAN_WORDS):
         inside, run = _runs(tokens, owner, k)
         part = _Totals.build(run, owner[: len(inside)][inside], counts)
         del inside, run
-        left[k] = part.lookup(_run_at(tokens, at, k))  # the first k words
-        right[SPAN_WORDS - k] = part.lookup(_run_at(tokens, at + SPAN_WORDS - k, k))  # the last k words
+        with np.errstate(over="ignore"):
+            first_words *= _MIX
+            first_words += tokens[at + k - 1]
+            last_words += tokens[at + SPAN_WORDS - k] * power
+            power *= _MIX
+        left[k] = part.lookup(first_words)  # the first k words
+        right[SPAN_WORDS - k] = part.lookup(last_words)  # the last k words
         del part
     parts = np.max(np.minimum(left[1:], right[1:]), axis=0) if len(at) else np.zeros(0)
     unit = np.zeros(len(recurring.distinct), dtype=bool)
@@ -546,16 +557,6 @@ def _runs(tokens: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray, np
             run += tokens[i : end + i]
     inside = owner[:end] == owner[k - 1 : end + k - 1]
     return inside, run[inside]
-
-
-def _run_at(tokens: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
-    """Hash of the ``k``-word run at each start (as ``_windows`` hashes it)."""
-    with np.errstate(over="ignore"):
-        run = tokens[starts].copy()
-        for i in range(1, k):
-            run *= _MIX
-            run += tokens[starts + i]
-    return run
 
 
 def _through_slot(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:
