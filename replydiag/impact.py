@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from .followup import REPEAT
 from .memory import missing_strings
 from .metrics import wilson_arrays
 from .models import Kind
+from .normalize import arrow_array
 
 FOLLOWUP_COLUMNS = ("customer_followed_up", "followup_minutes", "followup_signal", "conversation_ended")
 MIN_KNOWN_SHARE = 0.05  # below this share of replies with a known follow-up, the section is skipped
@@ -279,10 +279,5 @@ def _among(values: pd.Series, others: pd.Series) -> np.ndarray:
     >>> _among(pd.Series(["a", "b", None], dtype="string"), pd.Series(["b", "c"], dtype="string")).tolist()
     [False, True, False]
     """
-    found = pc.is_in(_arrow(values), value_set=_arrow(others.dropna()))
+    found = pc.is_in(arrow_array(values), value_set=arrow_array(others.dropna()))
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _arrow(strings: pd.Series) -> pa.Array:
-    array = pa.array(strings.astype("string").array, type=pa.large_string())
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array

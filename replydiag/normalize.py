@@ -41,6 +41,17 @@ def _arrow(series: pd.Series) -> pa.Array:
     )
 
 
+def arrow_array(strings: pd.Series) -> pa.Array:
+    """Strings as one contiguous Arrow ``large_string`` array (kernels such as
+    ``replace_with_mask`` and ``is_in``'s value set take arrays, not chunks).
+
+    >>> arrow_array(pd.Series(["a", None])).to_pylist()
+    ['a', None]
+    """
+    array = _arrow(strings)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def arrow_strings(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
     """An Arrow string result back as a Series on ``index``, by position (never aligned by
     label): what every step that works in Arrow hands back to pandas."""
@@ -387,9 +398,7 @@ def mask(body: pd.Series) -> pd.Series:
     >>> mask(pd.Series(["Hi Sarah Jones, order #A12345 ships 25/03/2026: track at https://x.co/t"])).iloc[0]
     'Hi {name}, order {order} ships {date}: track at {url}'
     """
-    protected = _arrow(regex_replace(body.astype(STRING), *_PROTECT))
-    if isinstance(protected, pa.ChunkedArray):  # replace_with_mask takes arrays, not chunks
-        protected = protected.combine_chunks()
+    protected = arrow_array(regex_replace(body.astype(STRING), *_PROTECT))
     # Most replies hold no slot value. One pass of every rule at once finds those that do,
     # and only they go through the rules one by one: a text no rule matches is left as it
     # is by each rule in turn, so the result is the same at a quarter of the passes' cost.

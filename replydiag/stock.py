@@ -44,7 +44,7 @@ from .cluster import cluster_codes
 from .distinct import first_rows
 from .features import positions_in, token_ids
 from .memory import release_memory
-from .normalize import SENTENCE_MARK, key, marked_keys, written_sentences
+from .normalize import SENTENCE_MARK, arrow_array, key, marked_keys, written_sentences
 from .threads import in_slices, map_spans
 from .wording import canonical_ids, canonical_keys
 
@@ -112,9 +112,7 @@ def stock_text(
 
     step(0)
     # Freed Arrow buffers go back between the steps: the regex passes' and then the keys'.
-    marked = pa.array(marked_keys(masked), type=pa.large_string())
-    if isinstance(marked, pa.ChunkedArray):  # a Series read in chunks comes as chunks
-        marked = marked.combine_chunks()
+    marked = arrow_array(marked_keys(masked))
     release_memory()
     words = _words(marked)
     del marked

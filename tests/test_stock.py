@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import replydiag
 from replydiag.phrases import phrase_id
@@ -79,29 +80,28 @@ def test_a_stock_sentence_retyped_with_a_word_or_two_changed_is_stock_and_one_ph
     assert sorted(found.sentences["text"]) == [0, 1, 2]
 
 
-def test_a_stock_sentence_with_contractions_undone_or_chat_spellings_is_one_stock_sentence():
-    # Each agent writes the same sentence their own way: "we'd" / "we would", "don't" /
-    # "do not", "pls" / "please", "details" / "detail". No two copies are one word apart
-    # as written, so only the word forms make them one.
-    typed = [
-        "We'd love to help, so pls don't forget to send us the order details by DM.",
-        "We would love to help, so please do not forget to send us the order detail by DM.",
-        "We'd love to help, so please don't forget to send us the order details by DM.",
-    ]
-    own = "The strap you sent us was the wrong colour, so a blue one goes out tomorrow."
-    found = stock_text(pd.Series([*typed, own]), np.ones(4, dtype=np.int64))
-    assert (found.share[:3] == 1).all() and found.share[3] == 0
-    assert found.sentences.groupby("key")["text"].nunique().max() == 3
-
-
-def test_a_stock_sentence_with_care_abbreviations_is_one_stock_sentence():
-    # Delta's agents ask for the "conf #" or the "confirmation #", with "appt" and "tmrw".
-    # No two copies are one word apart as written, and each is one of several sentences.
-    typed = [
-        "DM your conf # w/ your appt time. We fly tmrw.",
-        "DM your confirmation # with your appointment time. We fly tomorrow.",
-        "DM your conf # with your appt time. We fly tomorrow.",
-    ]
+@pytest.mark.parametrize(
+    "typed",
+    [
+        # Each agent writes the same sentence their own way: "we'd" / "we would", "don't" /
+        # "do not", "pls" / "please", "details" / "detail".
+        [
+            "We'd love to help, so pls don't forget to send us the order details by DM.",
+            "We would love to help, so please do not forget to send us the order detail by DM.",
+            "We'd love to help, so please don't forget to send us the order details by DM.",
+        ],
+        # Delta's agents ask for the "conf #" or the "confirmation #", with "appt" and "tmrw";
+        # each copy is one of several sentences.
+        [
+            "DM your conf # w/ your appt time. We fly tmrw.",
+            "DM your confirmation # with your appointment time. We fly tomorrow.",
+            "DM your conf # with your appt time. We fly tomorrow.",
+        ],
+    ],
+    ids=["contractions-and-chat-spellings", "care-abbreviations"],
+)
+def test_a_stock_sentence_typed_with_other_word_forms_is_one_stock_sentence(typed):
+    # No two copies are one word apart as written, so only the word forms make them one.
     own = "The strap you sent us was the wrong colour, so a blue one goes out tomorrow."
     found = stock_text(pd.Series([*typed, own]), np.ones(4, dtype=np.int64))
     assert (found.share[:3] == 1).all() and found.share[3] == 0
