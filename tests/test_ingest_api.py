@@ -229,6 +229,26 @@ EXPECTED = {
     "genesys_messages.json": ("generic", 2, 1, {}, {"<none>"}, {"conv-9"}),
     # Salesforce ConversationEntry records: ActorName the agent, EntryTime the date (were unread).
     "salesforce_conversation_entries.json": ("generic", 2, 1, {}, {"Astro", "Ann Lee"}, {"0dw1"}),
+    # Twitter direct message events (v1.1 ``events`` with ``message_create``; v2 ``dm_events``):
+    # the brand answers every customer, so it is the team (said); v1.1 names no conversation,
+    # so each sender and recipient pair is one. Was: every message, the customers' among
+    # them, an agent reply, in one conversation and undated.
+    "twitter_dm_events_v11.json": (
+        "generic",
+        4,
+        4,
+        {},
+        {"3805104374"},
+        {f"{c}|3805104374" for c in ("1001", "1002", "1003", "1004")},
+    ),
+    "twitter_dm_events_v2.json": (
+        "generic",
+        4,
+        4,
+        {},
+        {"3805104374"},
+        {f"{c}-3805104374" for c in ("1001", "1002", "1003", "1004")},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

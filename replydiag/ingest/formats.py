@@ -37,6 +37,7 @@ FIELDS = (
     "private",
     "automation",
     "in_reply_to",
+    "recipient",
     "agent_side",
     "customer_side",
     "rating",
@@ -529,6 +530,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "in reply to id",
         "in reply to",
     ),
+    # Whom a message was sent to (Twitter direct message events: message_create.target.
+    # recipient_id): where no column names the conversation, the pair of people is one.
+    "recipient": ("recipient id", "recipient", "receiver id", "receiver"),
     "text": (
         "text",
         "body text",
@@ -598,6 +602,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "from name",
         "sender name",
         "sender",
+        "sender id",  # Twitter direct message events: message_create.sender_id
         "assignee",
         "responder",
         "staff",
@@ -655,6 +660,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "createddate",  # Salesforce: CreatedDate
         "entry time",  # Salesforce ConversationEntry: EntryTime
         "absolute time",  # Amazon Connect transcripts
+        "created timestamp",  # Twitter direct message events (epoch milliseconds)
     ),
     "channel": (
         "channel",

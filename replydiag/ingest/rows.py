@@ -161,6 +161,9 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         if conversation is not None
         else missing_strings(frame.index)
     )
+    recipient = column_of(frame, fields, "recipient")
+    if recipient is not None and agent is not None:
+        out["pair_raw"] = _pair(out["agent"], recipient.astype("string").str.strip())
     parent = column_of(frame, fields, "in_reply_to")
     if parent is not None and conversation is None:
         parent = parent.astype("string").str.replace(r"\.0$", "", regex=True).str.strip()
@@ -238,9 +241,11 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         rows["created_at"] = parse_dates(rows["created_raw"], dayfirst_hint=plan.delimiter == ";")
     else:
         rows["created_at"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]")
-    rows["conversation_id"] = _resolve_conversations(rows)
+    rows["conversation_id"] = _resolve_conversations(rows, notes)
     # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
-    rows = rows.drop(columns=[c for c in ("created_raw", "conversation_raw", "parent") if c in rows])
+    rows = rows.drop(
+        columns=[c for c in ("created_raw", "conversation_raw", "parent", "pair_raw") if c in rows]
+    )
     team = None
     if not plan.roles.direction_known and "agent" in rows:
         # No column says who wrote each row: how widely each author writes may (said out loud).
@@ -312,6 +317,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         "created_raw",
         "conversation_raw",
         "parent",
+        "pair_raw",
         "reason",
         "text_hash",
         "role_code",
@@ -428,9 +434,25 @@ def _link_ids(ids: pd.Series) -> pd.Series:
     return ids.str.replace(r"^https?://\S*?/([^/?#]+)/?(?:[?#]\S*)?$", r"\1", regex=True)
 
 
-def _resolve_conversations(rows: pd.DataFrame) -> pd.Series:
+def _pair(sender: pd.Series, recipient: pd.Series) -> pd.Series:
+    """Who talks with whom, whichever way a message went: "a|b" for a to b and b to a.
+
+    >>> _pair(pd.Series(["brand", "c1"], dtype="string"), pd.Series(["c1", "brand"], dtype="string")).tolist()
+    ['brand|c1', 'brand|c1']
+    """
+    first = sender.where(sender <= recipient, recipient)
+    second = recipient.where(sender <= recipient, sender)
+    return (first + "|" + second).astype("string")
+
+
+def _resolve_conversations(rows: pd.DataFrame, notes: Notes) -> pd.Series:
     ids = rows["reply_id"].astype("string")
     conversation = rows["conversation_raw"]
+    if "pair_raw" in rows and conversation.nunique() <= 1 and rows["pair_raw"].nunique() > 1:
+        # Direct messages name no conversation (or the file is one page of them): the two
+        # people writing to each other are one.
+        notes.add("no column names the conversation: each sender and recipient pair is one")
+        return rows["pair_raw"].fillna(conversation).fillna(ids).astype("string")
     if conversation.notna().any() or "parent" not in rows:
         return conversation.fillna(ids).astype("string")
     # twcs threads: follow in_response_to_tweet_id up to the first tweet we hold.
