@@ -241,7 +241,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         rows["created_at"] = parse_dates(rows["created_raw"], dayfirst_hint=plan.delimiter == ";")
     else:
         rows["created_at"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]")
-    rows["conversation_id"] = _resolve_conversations(rows, notes)
+    rows["conversation_id"] = _resolve_conversations(rows, notes, by_pair=not plan.roles.direction_known)
     # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
     rows = rows.drop(
         columns=[c for c in ("created_raw", "conversation_raw", "parent", "pair_raw") if c in rows]
@@ -445,12 +445,16 @@ def _pair(sender: pd.Series, recipient: pd.Series) -> pd.Series:
     return (first + "|" + second).astype("string")
 
 
-def _resolve_conversations(rows: pd.DataFrame, notes: Notes) -> pd.Series:
+def _resolve_conversations(rows: pd.DataFrame, notes: Notes, *, by_pair: bool) -> pd.Series:
+    """Each row's conversation: the column naming it, else the reply chain it is in, else
+    (``by_pair``: no column says who wrote a row) the two people writing to each other."""
     ids = rows["reply_id"].astype("string")
     conversation = rows["conversation_raw"]
-    if "pair_raw" in rows and conversation.nunique() <= 1 and rows["pair_raw"].nunique() > 1:
-        # Direct messages name no conversation (or the file is one page of them): the two
-        # people writing to each other are one.
+    pairs = by_pair and "pair_raw" in rows and conversation.nunique() <= 1 and rows["pair_raw"].nunique() > 1
+    if pairs:
+        # Direct messages name no conversation (or the file is one page of them). Only where
+        # the team is then told by its reach: a ticket's messages to and from its customer
+        # (Gorgias names the receiver) stay one ticket.
         notes.add("no column names the conversation: each sender and recipient pair is one")
         return rows["pair_raw"].fillna(conversation).fillna(ids).astype("string")
     if conversation.notna().any() or "parent" not in rows:
