@@ -249,6 +249,9 @@ EXPECTED = {
         {"3805104374"},
         {f"{c}-3805104374" for c in ("1001", "1002", "1003", "1004")},
     ),
+    # HighLevel conversation messages (a page object holding the list under "messages"):
+    # the date in dateAdded (was: every reply undated).
+    "highlevel_messages.json": ("generic", 3, 3, {}, {"u-agent-7"}, {"conv1"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

@@ -661,6 +661,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "entry time",  # Salesforce ConversationEntry: EntryTime
         "absolute time",  # Amazon Connect transcripts
         "created timestamp",  # Twitter direct message events (epoch milliseconds)
+        "date added",  # HighLevel conversations: dateAdded
+        "creation date",
+        "creation time",
+        "created datetime",
+        "sent date",
+        "sent time",
+        "message time",
     ),
     "channel": (
         "channel",
