@@ -140,6 +140,28 @@ def test_sniff_delimiter_among_the_four(sample, delimiter):
     assert sniff_delimiter(sample) == delimiter
 
 
+def test_email_replies_with_line_breaks_and_semicolons_are_read_by_their_commas(tmp_path):
+    # An email export: each reply cell holds a dozen lines, one with "; ". The sniffer's first
+    # 60 lines end inside a reply, and ";" split only that line: it was chosen over ",", and
+    # the whole file was one column ("has no text-like column").
+    reply = (
+        "Hello,\n\nThe charge was a duplicate; I refunded it today.\n\nBest,\nJane\nAcme Support\n\n"
+        "On Mon, Mar 2, 2026 at 10:00 AM Customer <c@example.com> wrote:\n> my invoice is wrong\n> Thanks"
+        + "\n>"
+        * 8
+    )
+    rows = [
+        {"ticket_id": i, "author_type": "agent", "body": reply, "created_at": "2026-03-02 11:00"}
+        for i in range(8)
+    ]
+    path = tmp_path / "email.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    assert sniff_delimiter(path.read_text()[:65536]) == ","
+    export = load_export(path)
+    assert export.accounting.replies_analysed == 8
+    assert export.replies["conversation_id"].astype(str).tolist() == [str(i) for i in range(8)]
+
+
 @pytest.mark.parametrize(
     "values, expected",
     [

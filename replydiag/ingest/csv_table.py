@@ -52,7 +52,9 @@ def sniff_delimiter(sample: str) -> str:
     >>> sniff_delimiter("Testo;Operatore;Data\\nCiao, grazie;Anna;25/03/2026\\n")
     ';'
     """
-    lines = sample.splitlines()[:60]
+    every_line = sample.splitlines()
+    lines = every_line[:60]
+    cut = len(every_line) > len(lines) or not sample.endswith("\n")
     if len(lines) > 1 and not sample.endswith("\n"):
         lines = lines[:-1]  # the last line of a sample may be cut mid-row
     best, best_score = ",", (-1.0, 0)
@@ -62,7 +64,11 @@ def sniff_delimiter(sample: str) -> str:
         except csv.Error:
             continue
         counts = [len(r) for r in rows if r]
-        if not counts or max(counts) < 2:
+        if cut and len(counts) > 2:
+            counts = counts[:-1]  # a record with line breaks in a cell may go on past the sample
+        # The header names the columns, so the delimiter splits it: a character found only in
+        # the text (a "; " in a multi-line reply) would otherwise win by splitting few lines.
+        if not counts or counts[0] < 2:
             continue
         header = counts[0]
         consistent = sum(1 for c in counts if c == header) / len(counts)
