@@ -140,6 +140,40 @@ def test_sniff_delimiter_among_the_four(sample, delimiter):
     assert sniff_delimiter(sample) == delimiter
 
 
+@pytest.mark.parametrize("low_memory", [False, True])
+@pytest.mark.parametrize(
+    "before, delimiter",
+    [
+        ("sep=;\n", ";"),  # Excel's line naming the delimiter
+        ("Replies report: March\nGenerated 2026-04-01\n\n", ","),  # a report's title lines
+        ("Rapport : réponses\n\n", ";"),
+    ],
+)
+def test_lines_before_the_header_are_passed_over_and_said(tmp_path, before, delimiter, low_memory):
+    # Was: the first line read as the header, one column, "has no text-like column".
+    rows = [
+        ["Ticket ID", "Author", "Body"],
+        ["1", "Ann", "Thanks, the refund is done"],
+        ["2", "Bob", "Hi; shipped"],
+    ]
+    body = "".join(delimiter.join(f'"{cell}"' for cell in row) + "\n" for row in rows)
+    path = tmp_path / "report.csv"
+    path.write_text(before + body, encoding="utf-8")
+    export = load_export(path, chunked=low_memory)
+    assert export.replies["text"].tolist() == ["Thanks, the refund is done", "Hi; shipped"]
+    assert export.accounting.replies_analysed == 2
+    assert export.fields["agent"].column == "Author"
+    assert any("before the header passed over" in note for note in export.notes)
+
+
+def test_a_one_column_file_keeps_its_first_line_as_the_header(tmp_path):
+    path = tmp_path / "texts.csv"
+    path.write_text('text\n"hello, world"\nthanks\n"ok, sure"\n', encoding="utf-8")
+    export = load_export(path)
+    assert export.replies["text"].tolist() == ["hello, world", "thanks", "ok, sure"]
+    assert not any("before the header" in note for note in export.notes)
+
+
 def test_email_replies_with_line_breaks_and_semicolons_are_read_by_their_commas(tmp_path):
     # An email export: each reply cell holds a dozen lines, one with "; ". The sniffer's first
     # 60 lines end inside a reply, and ";" split only that line: it was chosen over ",", and

@@ -78,6 +78,71 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+PREAMBLE_LINES = 10  # lines before the header that may be a title or Excel's "sep=" line
+_SEP_LINE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
+
+
+def _fields(line: str, delimiters: str) -> int:
+    """The most fields ``line`` splits into under any of ``delimiters`` (quotes respected)."""
+    best = 1
+    for delim in delimiters:
+        try:
+            best = max(best, len(next(csv.reader([line], delimiter=delim), [])))
+        except csv.Error:
+            continue
+    return best
+
+
+def preamble(head: bytes, offset: int, encoding: str) -> tuple[int, str | None, list[str]]:
+    """Lines before the header: Excel's ``sep=;`` line, which names the delimiter, and report
+    titles that no delimiter splits ("Replies report", "Generated 2026-03-05", blank lines),
+    when a header that splits follows and the rows after it agree with it. Returns where the
+    header starts, the delimiter a ``sep=`` line names, and the lines passed over.
+
+    >>> preamble(b"Replies report\\n\\nid,text\\n1,hi\\n2,ok\\n", 0, "utf-8")
+    (16, None, ['Replies report', ''])
+    >>> preamble(b"sep=;\\nid;text\\n1;hi\\n", 0, "utf-8")
+    (6, ';', ['sep=;'])
+    >>> preamble(b"text\\nhello, world\\nthanks\\n", 0, "utf-8")  # one column: nothing skipped
+    (0, None, [])
+    """
+    given, skipped, at = None, [], offset
+    for _ in range(PREAMBLE_LINES + 1):
+        end = head.find(b"\n", at)
+        if end < 0:
+            return offset, None, []
+        line = head[at:end].decode(encoding, errors="replace").rstrip("\r")
+        sep = _SEP_LINE.fullmatch(line) if at == offset else None
+        if sep is not None:
+            given = sep.group(1)
+        elif line.strip() and _fields(line, given or DELIMITERS) >= 2:
+            break  # the header
+        skipped.append(line)
+        at = end + 1
+    else:
+        return offset, None, []
+    if given is not None:
+        return at, given, skipped
+    if not skipped:
+        return offset, None, []
+    # A title is passed over only when what follows reads as a table on its own.
+    rest = head[at : at + 65536].decode(encoding, errors="replace")
+    lines = [ln for ln in rest.splitlines()[:20] if ln.strip()]
+    delim = sniff_delimiter(rest)
+    counts = [_fields(ln, delim) for ln in lines]
+    if len(counts) < 2 or sum(c == counts[0] for c in counts) < 0.8 * len(counts):
+        return offset, None, []
+    return at, None, skipped
+
+
+def said_preamble(skipped: list[str]) -> list[str]:
+    """The note that says which lines before the header were passed over."""
+    if not skipped:
+        return []
+    shown = next((ln.strip() for ln in skipped if ln.strip()), "")
+    return [f"{len(skipped)} line(s) before the header passed over (e.g. {shown[:60]!r})"]
+
+
 def _clean_header(names: list[str]) -> list[str]:
     out: list[str] = []
     seen: dict[str, int] = {}
@@ -102,8 +167,9 @@ def read_csv_bytes(
     Raises ``NotUtf8`` when a cell is not valid UTF-8, so the caller can decode the file as
     cp1252 / latin-1 first; the file is never held as one Python string on the fast path.
     """
+    offset, given, skipped = preamble(data[: offset + 1_000_000], offset, "utf-8")
     head = data[offset : offset + 65536].decode("utf-8", errors="replace")
-    delimiter = delimiter or sniff_delimiter(head)
+    delimiter = delimiter or given or sniff_delimiter(head)
     names, header_end = _header_names(data[: offset + 1_000_000], offset, delimiter, "utf-8", path)
     body = memoryview(data)[header_end:]
     if not bytes(body[:4096]).strip() and not bytes(body).strip():
@@ -138,7 +204,9 @@ def read_csv_bytes(
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     del table
     refuse_cut_in_quotes(data[-(1 << 16) :], frame, "utf-8", path, lambda: data.count(b"\n") + 1)
-    raw = RawTable(frame=frame, kind="csv", delimiter=delimiter, ragged_rows=len(ragged))
+    raw = RawTable(
+        frame=frame, kind="csv", delimiter=delimiter, ragged_rows=len(ragged), notes=said_preamble(skipped)
+    )
     if ragged:
         where = data.find(ragged[0].encode("utf-8", errors="replace"))
         line = data.count(b"\n", 0, max(where, 0)) + 1
@@ -276,8 +344,10 @@ class CsvChunks:
         # path drops them: they would end a cell early, and must not cost the chunked reading.
         self.drops_nul = b"\x00" in head
         head = head.replace(b"\x00", b"")
+        offset, given, skipped = preamble(head, offset, _arrow_codec(encoding))
+        self.notes = said_preamble(skipped)  # what reading the file passed over, said
         text = head[offset:].decode(_arrow_codec(encoding), errors="replace")
-        self.delimiter = sniff_delimiter(text[:65536])
+        self.delimiter = given or sniff_delimiter(text[:65536])
         self.names, self.header_end = _header_names(
             head, offset, self.delimiter, _arrow_codec(encoding), path
         )

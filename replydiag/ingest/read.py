@@ -227,6 +227,8 @@ def _read_chunks(
     """One pass over the file: (plan, notes, each chunk's rows after ``row_step``, rows read)."""
     plan: Plan | None = None
     notes = Notes()
+    for note in chunks.notes:
+        notes.add(note)
     parts: list[pd.DataFrame] = []
     row = 1
     for raw in chunks:
