@@ -397,6 +397,26 @@ def test_an_excel_workbook_is_read_from_its_reply_sheet_or_the_one_named(tmp_pat
         replydiag.load(path, sheet="Nope")
 
 
+def test_a_workbook_sheet_with_a_title_above_its_header_is_read_under_the_header(tmp_path):
+    # Was: the title read as the header, the header row read as a reply, every date unread.
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Replies report, March 2026"])
+    sheet.append([])
+    sheet.append(["Ticket ID", "Agent", "Message", "Date"])
+    for i in range(4):
+        sheet.append([i, "Ann", f"Hi, order {i} ships Monday.", f"2026-03-0{i + 1} 10:00"])
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+    export = replydiag.load(path)
+    assert export.accounting.rows_read == 4 and export.accounting.replies_analysed == 4
+    assert set(export.replies["agent"]) == {"Ann"}
+    assert export.replies["created_at"].notna().all()
+    assert any("before the header passed over" in n for n in export.accounting.notes)
+
+
 def test_what_reading_the_json_guessed_is_said():
     notes = " ".join(replydiag.load(FORMATS / "zendesk_comments_api.json").accounting.notes)
     assert "'comments' list (not from: users)" in notes

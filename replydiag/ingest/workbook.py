@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from .csv_table import PREAMBLE_LINES, said_preamble
 from .formats import detect
 from .raw import RawTable
 
@@ -39,16 +40,47 @@ def _score(frame: pd.DataFrame) -> tuple[int, int]:
     return (found + 10 * has_text, len(frame))
 
 
+def _header_row(cells: pd.DataFrame) -> int:
+    """The row holding a sheet's header: the first of the top rows as full as the table is
+    wide (a report's title and blank rows above it are not the header).
+
+    >>> _header_row(pd.DataFrame([["Replies, March", None], [None, None], ["id", "text"], ["1", "hi"]]))
+    2
+    """
+    filled = cells.notna().sum(axis=1).to_numpy()
+    width = int(filled[: PREAMBLE_LINES + 50].max()) if len(filled) else 0
+    for row, count in enumerate(filled[: PREAMBLE_LINES + 1]):
+        if count >= max(2, width / 2):
+            return row
+    return 0
+
+
+def _with_header(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """A sheet read without a header, as a table under its header row; and the rows above."""
+    row = _header_row(cells)
+    names, seen = [], {}
+    for i, cell in enumerate(cells.iloc[row] if len(cells) else []):
+        name = f"Unnamed: {i}" if pd.isna(cell) or not str(cell).strip() else str(cell).strip()
+        seen[name] = seen.get(name, -1) + 1
+        names.append(name if not seen[name] else f"{name}.{seen[name]}")  # as pandas names repeats
+    above = [" ".join(str(c) for c in cells.iloc[i] if pd.notna(c)) for i in range(row)]
+    frame = cells.iloc[row + 1 :].reset_index(drop=True)
+    frame.columns = names if names else frame.columns
+    return frame, above
+
+
 def read_workbook(data: bytes, *, path: Path | str, sheet: str | None = None) -> RawTable:
     """The replies' sheet of an .xlsx workbook as strings (dates as ISO text, ids as digits)."""
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, engine="openpyxl")
+        cells = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, engine="openpyxl", header=None)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputError(
             f"is an Excel workbook that cannot be read ({type(exc).__name__}: {exc})",
             path=path,
             hint="Open it in Excel and save it again, or save the sheet as CSV",
         ) from exc
+    tables = {name: _with_header(sheet_cells) for name, sheet_cells in cells.items()}
+    sheets = {name: table for name, (table, _) in tables.items()}
     if sheet is not None:
         if sheet not in sheets:
             raise InputError(
@@ -61,7 +93,7 @@ def read_workbook(data: bytes, *, path: Path | str, sheet: str | None = None) ->
         name = max(sheets, key=lambda n: _score(sheets[n]))
     frame = sheets[name]
     frame.columns = [str(c) for c in frame.columns]
-    notes = []
+    notes = said_preamble(tables[name][1])
     others = [n for n in sheets if n != name]
     if others:
         notes.append(
