@@ -58,7 +58,8 @@ def _header_row(cells: pd.DataFrame) -> int:
 def _with_header(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """A sheet read without a header, as a table under its header row; and the rows above."""
     row = _header_row(cells)
-    names, seen = [], {}
+    names: list[str] = []
+    seen: dict[str, int] = {}
     for i, cell in enumerate(cells.iloc[row] if len(cells) else []):
         name = f"Unnamed: {i}" if pd.isna(cell) or not str(cell).strip() else str(cell).strip()
         seen[name] = seen.get(name, -1) + 1
