@@ -166,6 +166,22 @@ def test_lines_before_the_header_are_passed_over_and_said(tmp_path, before, deli
     assert any("before the header passed over" in note for note in export.notes)
 
 
+@pytest.mark.parametrize("chunked", [False, True])
+def test_two_exports_joined_end_to_end_skip_the_second_header_as_what_it_is(tmp_path, chunked):
+    # Was: the header row skipped as a "system event" (its role unreadable), or, in an export
+    # with no role column, analysed as an agent's reply reading "body".
+    header = "ticket_id,agent,body\n"
+    first = header + "1,Ann,Your refund is on its way.\n2,Ann,It ships today.\n"
+    second = header + "3,Bob,Sorry for the wait!\n"
+    path = tmp_path / "both.csv"
+    path.write_text(first + second, encoding="utf-8")
+    export = load_export(path, chunked=chunked)
+    assert export.accounting.replies_analysed == 3
+    assert dict(export.accounting.skipped) == {"repeated header row": 1}
+    assert "body" not in export.replies["text"].tolist()
+    assert not any("direction" in note for note in export.notes)
+
+
 def test_a_one_column_file_keeps_its_first_line_as_the_header(tmp_path):
     path = tmp_path / "texts.csv"
     path.write_text('text\n"hello, world"\nthanks\n"ok, sure"\n', encoding="utf-8")

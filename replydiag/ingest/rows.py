@@ -54,7 +54,14 @@ _NO_REPLY = r"(?:^|[^a-z])(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|n
 # An author named as a bot ("Answer Bot", "Bot Ava", "support-bot", "Chatbot") is one.
 _BOT_NAME = r"(?i)(?:^|[^a-z])(?:chat)?bot(?:$|[^a-z])"
 _REASONS = pd.CategoricalDtype(
-    ["private note", "system event", "empty text", "redacted body", "duplicate message id"]
+    [
+        "private note",
+        "system event",
+        "empty text",
+        "redacted body",
+        "duplicate message id",
+        "repeated header row",
+    ]
 )
 
 
@@ -128,7 +135,13 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     out["reply_id"] = reply_id.astype("string").str.strip() if reply_id is not None else numbers
     out["reply_id"] = out["reply_id"].where(~is_blank(out["reply_id"]), numbers)
 
-    role = assign_roles(frame, plan.detection, plan.roles, notes)
+    # Two exports joined with ``cat``: the second one's header is a row of column names,
+    # given no role (it is skipped as what it is, below).
+    header_again = _header_again(frame)
+    if header_again.any():
+        role = assign_roles(frame[~header_again], plan.detection, plan.roles, notes).reindex(frame.index)
+    else:
+        role = assign_roles(frame, plan.detection, plan.roles, notes)
     out["role"] = role.astype(_ROLES)  # one byte a row, and chunks concatenate as categories
 
     agent = column_of(frame, fields, "agent")
@@ -199,8 +212,9 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         out["satisfied"] = satisfied(rating)
 
     reason = pd.Series(pd.NA, index=frame.index, dtype=_REASONS)
-    reason[out["role"] == Role.NOTE.value] = "private note"
-    reason[out["role"] == Role.SYSTEM.value] = "system event"
+    reason[header_again] = "repeated header row"
+    reason[reason.isna() & (out["role"] == Role.NOTE.value)] = "private note"
+    reason[reason.isna() & (out["role"] == Role.SYSTEM.value)] = "system event"
     is_customer = out["role"] == Role.CUSTOMER.value
     blank = text.str.strip() == ""
     reason[reason.isna() & ~is_customer & blank] = "empty text"
@@ -211,6 +225,26 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         # text itself is gone (a big file keeps only the normalised text past its chunk).
         out["text_hash"] = pd.util.hash_pandas_object(text, index=False).to_numpy()
     return out
+
+
+def _header_again(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose first (up to three) cells are the column names: a header repeated inside
+    the file (two exports joined end to end), not a message.
+
+    >>> _header_again(pd.DataFrame({"id": ["1", "id"], "text": ["hi", "text"]})).tolist()
+    [False, True]
+    """
+    again = np.zeros(len(frame), dtype=bool)
+    if len(frame.columns) < 2:
+        return again
+    # The first column over every row; the next two over the few rows that pass it.
+    first = frame.columns[0]
+    candidates = np.flatnonzero((frame[first].astype("string").str.strip() == str(first)).fillna(False))
+    for name in frame.columns[1:3]:
+        cells = frame[name].iloc[candidates].astype("string").str.strip()
+        candidates = candidates[(cells == str(name)).fillna(False).to_numpy(dtype=bool)]
+    again[candidates] = True
+    return again
 
 
 def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounting) -> LoadedExport:
