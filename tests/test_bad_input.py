@@ -21,6 +21,8 @@ REFUSED = {
     "wrong_delimiter.csv": "split by ':'",
     "numbers_only.csv": "holds only numbers",
     "not_a_list.json": "not a list of records (keys: total, page, next)",
+    # An API's last page, saved as the export: was "not a list of records".
+    "empty_page.json": "holds no messages: its 'comments' list is empty",
     "truncated.json": "not valid JSON",
     "no_text_column.csv": "no text-like column (columns: id, score, when)",
     "deep_nesting.json": "nested deeper than any export",

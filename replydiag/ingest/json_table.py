@@ -358,6 +358,13 @@ def _find_records(
         if any(isinstance(data.get(k), str) for k in MESSAGE_TEXT_KEYS):
             said.append("the file holds one message (a single object): read as one row")
             return [data]
+        empty = next((k for k in MESSAGE_LIST_KEYS if data.get(k) == []), None)
+        if empty is not None:
+            raise FormatError(
+                f"holds no messages: its '{empty}' list is empty",
+                path=path,
+                hint="Export a page that holds messages (an API's last page is often empty)",
+            )
         raise FormatError(
             f"is a JSON object, not a list of records (keys: {', '.join(list(data)[:12])})",
             path=path,
