@@ -41,14 +41,18 @@ def _score(frame: pd.DataFrame) -> tuple[int, int]:
 
 
 def _header_row(cells: pd.DataFrame) -> int:
-    """The row holding a sheet's header: the first of the top rows as full as the table is
-    wide (a report's title and blank rows above it are not the header).
+    """The row holding a sheet's header: the first row, unless it holds one cell or none (a
+    report's title, a blank row); then the first of the top rows as full as the table is wide.
 
     >>> _header_row(pd.DataFrame([["Replies, March", None], [None, None], ["id", "text"], ["1", "hi"]]))
     2
+    >>> _header_row(pd.DataFrame([["id", "text", None], ["1", "hi", "x"]]))  # a header with a blank name
+    0
     """
     filled = cells.notna().sum(axis=1).to_numpy()
-    width = int(filled[: PREAMBLE_LINES + 50].max()) if len(filled) else 0
+    if not len(filled) or filled[0] >= 2:
+        return 0
+    width = int(filled[: PREAMBLE_LINES + 50].max())
     for row, count in enumerate(filled[: PREAMBLE_LINES + 1]):
         if count >= max(2, width / 2):
             return row
