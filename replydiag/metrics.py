@@ -66,12 +66,18 @@ def breakdown(rows: pd.DataFrame, by: str | pd.Series) -> pd.DataFrame:
     # was the peak of writing a report. Groups sorted by value, as a groupby gives them.
     group, values = pd.factorize(key, sort=True)
     kinds = _kinds(rows)
-    kind = kinds.cat.codes.to_numpy().astype(np.int64)
+    kind = kinds.cat.codes.to_numpy()
     named = [str(c) for c in kinds.cat.categories]
     counted = (group >= 0) & (kind >= 0)
-    flat = np.bincount(
-        group[counted] * len(named) + kind[counted], minlength=len(values) * len(named)
-    ).reshape(len(values), len(named))
+    if not counted.all():
+        group, kind = group[counted], kind[counted]
+    elif group.base is not None or not group.flags.writeable:
+        group = group.copy()  # codes that may be a categorical's own: never written into
+    # The (group, kind) cell of each reply, made in place in the group codes: at ten million
+    # replies each temporary of them was 80 MB at the peak of writing a report.
+    group *= len(named)
+    group += kind
+    flat = np.bincount(group, minlength=len(values) * len(named)).reshape(len(values), len(named))
     counts = pd.DataFrame(flat, index=pd.Index(values), columns=named).reindex(
         columns=list(KINDS), fill_value=0
     )
