@@ -182,6 +182,22 @@ def test_two_exports_joined_end_to_end_skip_the_second_header_as_what_it_is(tmp_
     assert not any("direction" in note for note in export.notes)
 
 
+def test_a_text_column_no_header_names_is_said_as_a_guess(tmp_path):
+    # Front's analytics export holds the message in "Extract": found by its contents, and
+    # (was: silently) said, since another column chosen would change every figure.
+    path = tmp_path / "front.csv"
+    path.write_text(
+        "Message ID,Direction,Author,Extract\n"
+        "m1,Outbound,ann@acme.com,Sorry about that! A replacement is on its way today.\n"
+        'm2,Inbound,,"Hello, my order never arrived and I need it"\n',
+        encoding="utf-8",
+    )
+    export = load_export(path)
+    assert export.replies["text"].tolist() == ["Sorry about that! A replacement is on its way today."]
+    assert export.accounting.customer_messages == 1
+    assert any("reply text read from column 'Extract'" in note for note in export.notes)
+
+
 def test_a_one_column_file_keeps_its_first_line_as_the_header(tmp_path):
     path = tmp_path / "texts.csv"
     path.write_text('text\n"hello, world"\nthanks\n"ok, sure"\n', encoding="utf-8")

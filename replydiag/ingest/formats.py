@@ -814,8 +814,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class FieldChoice:
     column: str
-    # "given" (--map), "high" (vendor layout), "medium" (header synonym), "low" (content, or a
-    # header's last words: said in the row accounting)
+    # "given" (--map), "high" (vendor layout), "medium" (header synonym), "low" (a header's
+    # last words), "content" (no header: the wordiest column); the last two said as notes
     confidence: str
 
 
@@ -923,7 +923,7 @@ def detect(
     if "text" not in fields and "html" not in fields:
         guess = _guess_text_column(frame, exclude=taken)
         if guess is not None:
-            fields["text"] = FieldChoice(guess, "low")
+            fields["text"] = FieldChoice(guess, "content")
     return Detection(spec, fields)
 
 

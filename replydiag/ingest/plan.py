@@ -73,6 +73,13 @@ def make_plan(
             " who wrote each row",
         )
     fields = detection.fields
+    if "text" in fields and fields["text"].confidence == "content":
+        # No header names the text: which column holds the replies is a guess, said.
+        guesses = (
+            *guesses,
+            f"reply text read from column {fields['text'].column!r}: no header names it, and it holds"
+            " the longest wordy cells (--map text=COLUMN names another)",
+        )
     if "text" not in fields and "html" not in fields:
         raise FormatError(
             f"has no text-like column (columns: {', '.join(map(str, frame.columns))})",
