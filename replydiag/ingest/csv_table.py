@@ -135,12 +135,12 @@ def preamble(head: bytes, offset: int, encoding: str) -> tuple[int, str | None, 
     return at, None, skipped
 
 
-def said_preamble(skipped: list[str]) -> list[str]:
-    """The note that says which lines before the header were passed over."""
+def said_preamble(skipped: list[str], unit: str = "line") -> list[str]:
+    """The note that says which lines (a sheet's rows: ``unit``) before the header were passed over."""
     if not skipped:
         return []
     shown = next((ln.strip() for ln in skipped if ln.strip()), "")
-    return [f"{len(skipped)} line(s) before the header passed over (e.g. {shown[:60]!r})"]
+    return [f"{len(skipped)} {unit}(s) before the header passed over (e.g. {shown[:60]!r})"]
 
 
 def _clean_header(names: list[str]) -> list[str]:

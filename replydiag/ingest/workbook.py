@@ -98,7 +98,7 @@ def read_workbook(data: bytes, *, path: Path | str, sheet: str | None = None) ->
         name = max(sheets, key=lambda n: _score(sheets[n]))
     frame = sheets[name]
     frame.columns = [str(c) for c in frame.columns]
-    notes = said_preamble(tables[name][1])
+    notes = said_preamble(tables[name][1], unit="row")
     others = [n for n in sheets if n != name]
     if others:
         notes.append(
