@@ -21,6 +21,10 @@ REFUSED = {
     "wrong_delimiter.csv": "split by ':'",
     "numbers_only.csv": "holds only numbers",
     "not_a_list.json": "not a list of records (keys: total, page, next)",
+    # Zips that hold no export: were "a zip file with 0 export files", with a hint to run
+    # the command that was running.
+    "opendocument.ods": "is an OpenDocument file (.ods), which replydiag does not read",
+    "zip_without_exports.zip": "is a zip file with no export in it (a.png)",
     # An API's last page, saved as the export: was "not a list of records".
     "empty_page.json": "holds no messages: its 'comments' list is empty",
     "truncated.json": "not valid JSON",

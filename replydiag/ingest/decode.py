@@ -99,6 +99,8 @@ def _unpacked(data: bytes, path: Path) -> bytes:
                 if "xl/workbook.xml" in archive.namelist():
                     return data
                 members = _export_members(archive)
+                if not members:
+                    raise _no_export_in_zip(archive, path)
                 if len(members) != 1:
                     names = ", ".join(m.filename for m in members[:5])
                     raise InputError(
@@ -110,6 +112,24 @@ def _unpacked(data: bytes, path: Path) -> bytes:
         except zipfile.BadZipFile:
             return data  # not a readable zip after all: the binary check says what it is
     return data
+
+
+def _no_export_in_zip(archive: zipfile.ZipFile, path: Path) -> InputError:
+    """What a zip file holding no export is: an OpenDocument spreadsheet (a zip whose
+    ``mimetype`` names it), or an archive of other files."""
+    names = archive.namelist()
+    if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+        return InputError(
+            "is an OpenDocument file (.ods), which replydiag does not read",
+            path=path,
+            hint="Save it as .xlsx or CSV (File > Save As) and run again",
+        )
+    shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+    return InputError(
+        f"is a zip file with no export in it ({shown or 'empty'})",
+        path=path,
+        hint="Zip the CSV, JSON, NDJSON or .xlsx exports themselves",
+    )
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
