@@ -97,10 +97,11 @@ def preamble(head: bytes, offset: int, encoding: str) -> tuple[int, str | None, 
     """Lines before the header: Excel's ``sep=;`` line, which names the delimiter, and report
     titles that no delimiter splits ("Replies report", "Generated 2026-03-05", blank lines),
     when a header that splits follows and the rows after it agree with it. Returns where the
-    header starts, the delimiter a ``sep=`` line names, and the lines passed over.
+    header starts, the delimiter when the preamble decided it (named by a ``sep=`` line, or
+    sniffed from the table after a title), and the lines passed over.
 
     >>> preamble(b"Replies report\\n\\nid,text\\n1,hi\\n2,ok\\n", 0, "utf-8")
-    (16, None, ['Replies report', ''])
+    (16, ',', ['Replies report', ''])
     >>> preamble(b"sep=;\\nid;text\\n1;hi\\n", 0, "utf-8")
     (6, ';', ['sep=;'])
     >>> preamble(b"text\\nhello, world\\nthanks\\n", 0, "utf-8")  # one column: nothing skipped
@@ -132,7 +133,7 @@ def preamble(head: bytes, offset: int, encoding: str) -> tuple[int, str | None, 
     counts = [_fields(ln, delim) for ln in lines]
     if len(counts) < 2 or sum(c == counts[0] for c in counts) < 0.8 * len(counts):
         return offset, None, []
-    return at, None, skipped
+    return at, delim, skipped
 
 
 def said_preamble(skipped: list[str], unit: str = "line") -> list[str]:
@@ -167,10 +168,11 @@ def read_csv_bytes(
     Raises ``NotUtf8`` when a cell is not valid UTF-8, so the caller can decode the file as
     cp1252 / latin-1 first; the file is never held as one Python string on the fast path.
     """
-    offset, given, skipped = preamble(data[: offset + 1_000_000], offset, "utf-8")
+    window = data[: offset + 1_000_000]  # the header lies within the first megabyte
+    offset, given, skipped = preamble(window, offset, "utf-8")
     head = data[offset : offset + 65536].decode("utf-8", errors="replace")
     delimiter = delimiter or given or sniff_delimiter(head)
-    names, header_end = _header_names(data[: offset + 1_000_000], offset, delimiter, "utf-8", path)
+    names, header_end = _header_names(window, offset, delimiter, "utf-8", path)
     body = memoryview(data)[header_end:]
     if not bytes(body[:4096]).strip() and not bytes(body).strip():
         raise no_rows_error(names, path)

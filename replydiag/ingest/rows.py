@@ -175,7 +175,8 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         else missing_strings(frame.index)
     )
     recipient = column_of(frame, fields, "recipient")
-    if recipient is not None and agent is not None:
+    if recipient is not None and agent is not None and not plan.roles.direction_known:
+        # Only where no column says who wrote a row is the pair ever the conversation (``finish``).
         out["pair_raw"] = _pair(out["agent"], recipient.astype("string").str.strip())
     parent = column_of(frame, fields, "in_reply_to")
     if parent is not None and conversation is None:
