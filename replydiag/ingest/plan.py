@@ -77,8 +77,8 @@ def make_plan(
         # No header names the text: which column holds the replies is a guess, said.
         guesses = (
             *guesses,
-            f"reply text read from column {fields['text'].column!r}: no header names it, and it holds"
-            " the longest wordy cells (--map text=COLUMN names another)",
+            f"reply text read from column {fields['text'].column!r}, chosen by its contents (the longest"
+            " wordy cells), not by a known header name (--map text=COLUMN names another)",
         )
     if "text" not in fields and "html" not in fields:
         raise FormatError(
