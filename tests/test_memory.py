@@ -48,3 +48,19 @@ def test_a_table_written_in_slices_is_the_table_written_whole(tmp_path, monkeypa
     pd.testing.assert_frame_equal(
         pd.read_parquet(tmp_path / "sliced.parquet"), pd.read_parquet(tmp_path / "whole.parquet")
     )
+
+
+def test_each_reply_names_its_file_as_one_category_per_file(tmp_path):
+    """``source`` repeats a file's name on each of its rows: kept as codes, not a string a row
+    (150 MB at ten million replies), with every row still naming its own file."""
+    from replydiag import audit
+    from replydiag.samples import sample_path
+
+    other = tmp_path / "other_week.csv"
+    other.write_text("id,agent,text\n1,Ann,Your parcel left our depot today and arrives tomorrow.\n")
+    result = audit([sample_path(), other])
+    source = result.replies["source"]
+    assert isinstance(source.dtype, pd.CategoricalDtype)
+    assert sorted(source.cat.categories) == sorted([sample_path().name, "other_week.csv"])
+    assert source.value_counts()["other_week.csv"] == 1
+    assert (source == sample_path().name).sum() == len(result.replies) - 1
