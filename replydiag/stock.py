@@ -45,7 +45,7 @@ from .distinct import first_rows
 from .features import positions_in, token_ids
 from .memory import release_memory
 from .normalize import SENTENCE_MARK, arrow_array, key, marked_keys, written_sentences
-from .threads import in_slices, map_spans
+from .threads import in_slices, map_spans, sort
 from .wording import canonical_ids, canonical_keys
 
 SENTENCE_WORDS = 4
@@ -491,7 +491,7 @@ class _Totals:
         text holding a run twice counts twice, which a reply seldom does)."""
         if not len(items):
             return cls(items[:0], np.zeros(0, dtype=np.int64))
-        ordered = np.sort(items)
+        ordered = sort(items)
         new = np.ones(len(ordered), dtype=bool)
         np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
         first = np.flatnonzero(new).astype(np.int32)
@@ -644,7 +644,7 @@ def _group_total(items: np.ndarray, weight: np.ndarray) -> np.ndarray:
         return weight[:0]
     # A plain sort and a hash lookup (both on both cores' terms) rather than an argsort, which
     # is several times slower at tens of millions of items.
-    ordered = np.sort(items)
+    ordered = sort(items)
     distinct = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
     del ordered
     at = positions_in(distinct, items)
