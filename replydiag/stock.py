@@ -14,8 +14,8 @@ makes text *stock*:
 - a sentence of at least ``NEAR_WORDS`` words sent with its words in another order ("your
   email address or username" / "your username or email address") as often;
 - a run of ``SPAN_WORDS`` words found in at least ``SPAN_REPLIES`` replies that holds
-  together as a unit and is said to the end of its clause, or stops at most ``SLOT_WORDS``
-  words before it (a slot: "what type of issues are you having with {macOS High Sierra}?").
+  together as a unit and is said to the end of its clause, or stops just before it (a slot:
+  "what type of issues are you having with {macOS High Sierra}?"): ``replydiag.spans``.
 
 Words are compared in their canonical forms (``replydiag.wording``: "we d" / "we would",
 "pls" / "please", plurals). Common phrasing stays personal: a short span any writer uses
@@ -23,10 +23,9 @@ Words are compared in their canonical forms (``replydiag.wording``: "we d" / "we
 sentence openings with new words after them each time ("I called the depot this morning and
 the ...") never reach the end of their clause. ``stock_share`` is the share of a reply's words inside stock text.
 
-Everything runs on flat NumPy arrays of hashed token ids. Counting is exact where it decides
-(a sort of the candidates) and hashed where it only filters: a bincount of every run into a
-fixed table first keeps the runs that could recur, so the sorts see few items however large
-the export.
+Everything runs on flat NumPy arrays of hashed token ids, counted by
+``replydiag.hashcount``: exactly where a count decides (a sort of the candidates), through
+hashed tables where it only filters, so the sorts see few items however large the export.
 """
 
 from __future__ import annotations
@@ -42,30 +41,26 @@ import pyarrow.compute as pc
 
 from .cluster import cluster_codes
 from .distinct import first_rows
-from .features import positions_in, token_ids
+from .features import token_ids
+from .hashcount import MIX, CountMin, group_total, replies_holding
 from .memory import release_memory
 from .normalize import SENTENCE_MARK, arrow_array, key, marked_keys, written_sentences
-from .threads import in_slices, map_spans, sort
+from .spans import SPAN_REPLIES, SPAN_WORDS, span_cover, through_slot, to_clause_end, widest_spans
+from .threads import map_spans
 from .wording import canonical_ids, canonical_keys
 
 SENTENCE_WORDS = 4
 SENTENCE_REPLIES = 3
 NEAR_WORDS = 6  # sentences this long also match with one word changed, added or dropped
-SPAN_WORDS = 7
-SPAN_REPLIES = 2
-COHESION = 0.3  # a run's replies / its parts' replies at the weakest split point
 REWORDED_WORDS = 6  # sentences this long also match copies retyped with a word or two changed
 REWORDED_RATIO = 85.0  # ... as alike as this (rapidfuzz ratio, 0-100)
-SLOT_WORDS = 2  # a recurring run this close to its clause end is a stock sentence with a slot
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: runs hashed as a polynomial
 _MAX_POSITION = 255  # later positions in a sentence share a weight (sentences are shorter)
 _POSITION_WEIGHTS = (
     np.random.default_rng(20261127)
     .integers(1, np.iinfo(np.int64).max, size=_MAX_POSITION + 1)
     .astype(np.uint64)
 )
-_TABLE_BITS = 24  # hashed counting tables: 16M buckets
 
 
 @dataclass(frozen=True)
@@ -139,8 +134,8 @@ def stock_text(
     in_stock = np.repeat(stock_sentence, length)
     clause_end = np.zeros(len(words.tokens), dtype=bool)
     clause_end[words.sentence_start[1:] - 1] = True
-    covered, spans = _span_cover(words, counts)
-    in_stock |= _to_clause_end(_through_slot(covered, clause_end), clause_end)
+    covered, spans = span_cover(words.tokens, words.owner, counts)
+    in_stock |= to_clause_end(through_slot(covered, clause_end), clause_end)
     del covered
 
     per_text = np.bincount(words.owner, minlength=n_texts)
@@ -151,7 +146,7 @@ def stock_text(
     return StockText(
         share=share,
         sentences=_stock_sentences(masked, words, stock_sentence, whole, canonical),
-        spans=_widest_spans(words, spans, ~has_sentence),
+        spans=widest_spans(words.tokens, words.owner, words.vocabulary, spans, ~has_sentence),
     )
 
 
@@ -206,9 +201,9 @@ def _sentence_reuse(words: _Words, owner: np.ndarray, counts: np.ndarray) -> tup
     length = np.diff(start)
     slices = _sentence_slices(start)
     whole = np.concatenate([_sentence_hashes(words, a, b)[0] for a, b in slices] or [np.zeros(0, np.uint64)])
-    exact = _reuse(whole, owner, counts)
+    exact = replies_holding(whole, owner, counts)
     # Only long sentences have near copies: one word of four changed is another sentence.
-    tables = _CountMin()
+    tables = CountMin()
     for a, b in slices:
         items, item_sentence = _near_items(words, a, b, whole)
         tables.add(items, counts[owner[item_sentence]])
@@ -219,7 +214,7 @@ def _sentence_reuse(words: _Words, owner: np.ndarray, counts: np.ndarray) -> tup
     items = np.concatenate([k[0] for k in kept]) if kept else np.zeros(0, np.uint64)
     item_sentence = np.concatenate([k[1] for k in kept]) if kept else np.zeros(0, np.int64)
     del kept
-    near = _group_total(items, counts[owner[item_sentence]])
+    near = group_total(items, counts[owner[item_sentence]])
     best = np.zeros(len(length), dtype=np.int64)
     np.maximum.at(best, item_sentence, near)
     return np.maximum(exact, best), whole
@@ -289,12 +284,12 @@ def _reordered(words: _Words, owner: np.ndarray, counts: np.ndarray, canonical: 
         return reuse
     # An order-free hash: the sum of the words' mixed hashes (a plain sum of ids collides).
     with np.errstate(over="ignore"):
-        mixed = words.tokens * _MIX
+        mixed = words.tokens * MIX
         mixed ^= mixed >> np.uint64(29)
-        mixed *= _MIX
+        mixed *= MIX
         bag = np.add.reduceat(mixed, words.sentence_start[:-1])[long_enough]
     del mixed
-    reuse[long_enough] = _reuse(bag, owner[long_enough], counts)
+    reuse[long_enough] = replies_holding(bag, owner[long_enough], counts)
     group, _ = pd.factorize(bag)
     first = long_enough[first_rows(group, group.max() + 1)]
     canonical[long_enough] = canonical[first[group]]
@@ -367,238 +362,13 @@ def _near_items(words: _Words, a: int, b: int, whole: np.ndarray) -> tuple[np.nd
 
 
 def _could_recur(
-    words: _Words, whole: np.ndarray, tables: _CountMin, a: int, b: int
+    words: _Words, whole: np.ndarray, tables: CountMin, a: int, b: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The near items of sentences ``a:b`` (``_near_items``) whose tables' totals reach
     ``SENTENCE_REPLIES``, with the sentence of each."""
     items, item_sentence = _near_items(words, a, b, whole)
     maybe = tables.at_least(items, SENTENCE_REPLIES)
     return items[maybe], item_sentence[maybe]
-
-
-class _CountMin:
-    """Two hashed tables of total weight per item: the smaller of an item's two buckets
-    bounds its total from above (sharing both buckets with other items by chance is rare)."""
-
-    def __init__(self) -> None:
-        self.first = np.zeros(1 << _TABLE_BITS)
-        self.second = np.zeros(1 << _TABLE_BITS)
-
-    def add(self, items: np.ndarray, weight: np.ndarray) -> None:
-        self.first += np.bincount(_bucket(items), weights=weight, minlength=1 << _TABLE_BITS)
-        self.second += np.bincount(_bucket(items, 1), weights=weight, minlength=1 << _TABLE_BITS)
-
-    def at_least(self, items: np.ndarray, total: int) -> np.ndarray:
-        return (self.first[_bucket(items)] >= total) & (self.second[_bucket(items, 1)] >= total)
-
-
-@dataclass(frozen=True)
-class _Spans:
-    """Recurring runs that hold together as a unit, at each place they occur."""
-
-    start: np.ndarray  # position of the run's first word
-    run: np.ndarray  # its hash
-    total: np.ndarray  # replies holding it
-
-
-def _span_cover(words: _Words, counts: np.ndarray) -> tuple[np.ndarray, _Spans]:
-    """Words inside a ``SPAN_WORDS``-word run that recurs, as a unit, in ``SPAN_REPLIES``
-    replies; and those runs (``_Spans``)."""
-    tokens, owner = words.tokens, words.owner
-    n = len(tokens)
-    covered = np.zeros(n, dtype=bool)
-    none = _Spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-    if n < SPAN_WORDS:
-        return covered, none
-    # A text sent SPAN_REPLIES times is a recurring run end to end: only the others' runs
-    # need checking (everyone's runs are counted).
-    sent_often = counts >= SPAN_REPLIES
-    long_enough = np.bincount(owner, minlength=len(counts)) >= SPAN_WORDS
-    covered[(sent_often & long_enough)[owner]] = True
-    start, run = _windows(tokens, owner, SPAN_WORDS)
-    recurring = _Totals.build(run, owner[start], counts).at_least(SPAN_REPLIES)
-    check = ~sent_often[owner[start]]
-    index = recurring.index(run[check])
-    starts = start[check][index >= 0]
-    index = index[index >= 0]
-    del start, run, check
-    # A unit, not a chance meeting of parts: at every split point one of the two parts
-    # seldom occurs without the other. Judged once per distinct run, at one of its places.
-    example = np.full(len(recurring.distinct), -1, dtype=np.int64)
-    example[index] = starts
-    checked = np.flatnonzero(example >= 0)
-    at = example[checked]
-    left = np.zeros((SPAN_WORDS, len(at)))
-    right = np.zeros((SPAN_WORDS, len(at)))
-    # The hashes of a run's first k and last k words grow a word at a time: a run hashes as
-    # sum(word_i * _MIX^(k-1-i)) (mod 2^64), so a word added after multiplies what came before
-    # by _MIX, and a word added before comes in times _MIX^(k-1).
-    first_words = np.zeros(len(at), dtype=np.uint64)
-    last_words = np.zeros(len(at), dtype=np.uint64)
-    power = np.uint64(1)
-    for k in range(1, SPAN_WORDS):
-        inside, run = _runs(tokens, owner, k)
-        part = _Totals.build(run, owner[: len(inside)][inside], counts)
-        del inside, run
-        with np.errstate(over="ignore"):
-            first_words *= _MIX
-            first_words += tokens[at + k - 1]
-            last_words += tokens[at + SPAN_WORDS - k] * power
-            power *= _MIX
-        left[k] = part.lookup(first_words)  # the first k words
-        right[SPAN_WORDS - k] = part.lookup(last_words)  # the last k words
-        del part
-    parts = np.max(np.minimum(left[1:], right[1:]), axis=0) if len(at) else np.zeros(0)
-    unit = np.zeros(len(recurring.distinct), dtype=bool)
-    unit[checked] = recurring.total[checked] >= COHESION * parts
-    is_unit = unit[index]
-    starts, index = starts[is_unit], index[is_unit]
-    marks = np.zeros(n + 1, dtype=np.int32)
-    np.add.at(marks, starts, 1)
-    np.add.at(marks, starts + SPAN_WORDS, -1)
-    spans = _Spans(starts, recurring.distinct[index], recurring.total[index])
-    return covered | (np.cumsum(marks[:-1]) > 0), spans
-
-
-def _widest_spans(words: _Words, spans: _Spans, wanted: np.ndarray) -> pd.DataFrame:
-    """For each ``wanted`` text holding a recurring span (``_span_cover``), the key of the
-    most widely sent one; ties go to the run that sorts first, so texts holding the same
-    runs name the same one."""
-    text = words.owner[spans.start]
-    keep = wanted[text]
-    starts, run, total, text = spans.start[keep], spans.run[keep], spans.total[keep], text[keep]
-    if not len(starts):
-        return pd.DataFrame({"text": pd.Series([], dtype=np.int64), "key": pd.Series([], dtype=object)})
-    order = np.lexsort((run, -total, text))
-    best = order[np.r_[True, text[order][1:] != text[order][:-1]]]
-    at = (starts[best][:, None] + np.arange(SPAN_WORDS)).ravel()
-    spoken = words.vocabulary.take(pa.array(words.tokens[at].astype(np.int64) - 1)).to_pylist()
-    keys = [" ".join(spoken[i : i + SPAN_WORDS]) for i in range(0, len(spoken), SPAN_WORDS)]
-    return pd.DataFrame({"text": text[best].astype(np.int64), "key": keys})
-
-
-@dataclass(frozen=True)
-class _Totals:
-    """Total replies per distinct hash, looked up by hash. Built with NumPy's plain sort
-    (vectorised, fast) rather than an argsort (many times slower at millions of items)."""
-
-    distinct: np.ndarray  # sorted hashes
-    total: np.ndarray  # replies holding each
-
-    @classmethod
-    def build(cls, items: np.ndarray, text: np.ndarray, counts: np.ndarray) -> _Totals:
-        """Totals of ``items``, each held by text ``text`` that ``counts`` replies sent (a
-        text holding a run twice counts twice, which a reply seldom does)."""
-        if not len(items):
-            return cls(items[:0], np.zeros(0, dtype=np.int64))
-        ordered = sort(items)
-        new = np.ones(len(ordered), dtype=bool)
-        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-        first = np.flatnonzero(new).astype(np.int32)
-        del new
-        distinct = ordered[first]
-        del ordered
-        total = np.diff(np.append(first, len(items))).astype(np.int64)
-        del first
-        # Most texts were sent once: a text sent more often adds its other replies.
-        heavy = np.flatnonzero((counts > 1)[text])
-        extra = np.bincount(
-            positions_in(distinct, items[heavy]), weights=counts[text[heavy]] - 1, minlength=len(distinct)
-        )
-        return cls(distinct, total + extra.astype(np.int64))
-
-    def at_least(self, total: int) -> _Totals:
-        keep = self.total >= total
-        return _Totals(self.distinct[keep], self.total[keep])
-
-    def index(self, items: np.ndarray) -> np.ndarray:
-        """Where each item's hash is in ``distinct`` (-1 for hashes not held). A table of
-        hashed buckets answers "not held" for most items before any search."""
-        found = np.full(len(items), -1, dtype=np.int64)
-        if not len(self.distinct) or not len(items):
-            return found
-        flags = np.zeros(1 << _TABLE_BITS, dtype=bool)
-        flags[_bucket(self.distinct)] = True
-        positions = pd.Index(self.distinct)  # a hash table (see ``features.positions_in``)
-        positions.get_indexer(items[:1])  # built once, before the threads read it
-
-        # A slice at a time: the temporaries of 36M runs at once were a gigabyte at 1M
-        # replies. Slices run on both cores (the lookups run outside the GIL).
-        def look_up(a: int, b: int) -> None:
-            part = items[a:b]
-            maybe = np.flatnonzero(flags[_bucket(part)])
-            found[a + maybe] = positions.get_indexer(part[maybe])
-
-        in_slices(look_up, len(items), size=_SLICE_WORDS // 2)
-        return found
-
-    def lookup(self, items: np.ndarray) -> np.ndarray:
-        """The total of each item (0 for hashes not held)."""
-        index = self.index(items)
-        return np.where(index >= 0, self.total[np.maximum(index, 0)], 0) if len(self.total) else index * 0
-
-
-def _windows(tokens: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Start positions of every ``k``-word run inside one text, and their hashes."""
-    inside, run = _runs(tokens, owner, k)
-    return np.flatnonzero(inside).astype(np.int32), run
-
-
-def _runs(tokens: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Which positions start a ``k``-word run inside one text (a mask: an index of 36M
-    positions was a copy and a conversion too many), and the hashes of those runs."""
-    end = max(len(tokens) - k + 1, 0)
-    run = tokens[:end].copy()
-    with np.errstate(over="ignore"):
-        for i in range(1, k):
-            run *= _MIX
-            run += tokens[i : end + i]
-    inside = owner[:end] == owner[k - 1 : end + k - 1]
-    return inside, run[inside]
-
-
-def _through_slot(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:
-    """Runs that open their clause carried on to its end when at most ``SLOT_WORDS`` words
-    short of it: the words in between fill a slot of the stock sentence (a product, a place),
-    where different replies put different words, so no run of their own recurs. A run from
-    mid-clause stays as it is: "... because the courier missed the turn on {street}" is a
-    writer's common phrasing around the words they chose, not a sentence the team reuses.
-
-    >>> _through_slot(np.array([1, 1, 0, 0, 0, 1, 0, 0], bool), np.array([0, 0, 0, 1, 0, 0, 0, 1], bool)).astype(int).tolist()
-    [1, 1, 1, 1, 0, 1, 0, 0]
-    """
-    ends = np.flatnonzero(clause_end)
-    if not len(ends) or not covered.any():
-        return covered
-    starts = covered & ~np.concatenate([[False], covered[:-1]])
-    run = np.cumsum(starts)
-    opening = np.concatenate([[True], clause_end[:-1]])[np.flatnonzero(starts)]  # run opens its clause
-    last = np.flatnonzero(covered & ~np.concatenate([covered[1:], [False]]))
-    next_end = ends[np.minimum(np.searchsorted(ends, last), len(ends) - 1)]
-    carry = opening[run[last] - 1] & (next_end > last) & (next_end - last <= SLOT_WORDS)
-    marks = np.zeros(len(covered) + 1, dtype=np.int32)
-    np.add.at(marks, last[carry] + 1, 1)
-    np.add.at(marks, next_end[carry] + 1, -1)
-    return covered | (np.cumsum(marks[:-1]) > 0)
-
-
-def _to_clause_end(covered: np.ndarray, clause_end: np.ndarray) -> np.ndarray:
-    """Covered runs cut after the last clause end they reach. A run that stops mid-clause is
-    a sentence opening followed by new words each time ("I called the depot and the ..."):
-    a writer's habit, not stock text, which is said to its end.
-
-    >>> _to_clause_end(np.array([1, 1, 1, 0, 1, 1], bool), np.array([0, 1, 0, 0, 0, 0], bool)).astype(int).tolist()
-    [1, 1, 0, 0, 0, 0]
-    """
-    positions = np.arange(len(covered))
-    run_start = covered & ~np.concatenate([[False], covered[:-1]])
-    run = np.cumsum(run_start) - 1
-    last_end = np.full(int(run_start.sum()), -1, dtype=np.int64)
-    ends = covered & clause_end
-    np.maximum.at(last_end, run[ends], positions[ends])
-    keep = covered.copy()
-    keep[covered] = positions[covered] <= last_end[run[covered]]
-    return keep
 
 
 def _stock_sentences(
@@ -626,48 +396,3 @@ def _stock_sentences(
     key_of = pd.Series(keys, index=example.index)
     chosen = key_of.reindex(group).to_numpy()
     return pd.DataFrame({"text": owner, "key": chosen, "written": [written[k] for k in chosen]})
-
-
-def _bucket(items: np.ndarray, seed: int = 0) -> np.ndarray:
-    """A bucket of ``_TABLE_BITS`` bits per hash (two seeds: two independent tables)."""
-    with np.errstate(over="ignore"):
-        mixed = items * _MIX if seed == 0 else (items ^ np.uint64(0x5851F42D4C957F2D)) * _MIX
-        mixed ^= mixed >> np.uint64(29)
-        mixed *= _MIX
-        mixed >>= np.uint64(64 - _TABLE_BITS)
-    return mixed.view(np.int64)
-
-
-def _group_total(items: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Total weight of the items sharing each item's hash."""
-    if not len(items):
-        return weight[:0]
-    # A plain sort and a hash lookup (both on both cores' terms) rather than an argsort, which
-    # is several times slower at tens of millions of items.
-    ordered = sort(items)
-    distinct = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
-    del ordered
-    at = positions_in(distinct, items)
-    totals = np.bincount(at, weights=weight, minlength=len(distinct))
-    return totals[at].astype(weight.dtype)
-
-
-def _reuse(items: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """For each item (a hashed sentence or word run, held by text ``owner``), the replies
-    that hold it: the replies of every text holding it, each text counted once."""
-    if not len(items):
-        return np.zeros(0, dtype=np.int64)
-    # Sorted by item with texts in order within each item (a stable sort of text-ordered
-    # items), so an item a text holds twice shows as neighbours and carries its replies once.
-    order = np.argsort(items, kind="stable")
-    sorted_items, sorted_owner = items[order], owner[order]
-    new_item = np.ones(len(order), dtype=bool)
-    new_item[1:] = sorted_items[1:] != sorted_items[:-1]
-    repeat = ~new_item
-    repeat[1:] &= sorted_owner[1:] == sorted_owner[:-1]
-    weight = np.where(repeat, 0, counts[sorted_owner])
-    first = np.flatnonzero(new_item)
-    per_item = np.add.reduceat(weight, first)
-    reuse = np.empty(len(order), dtype=np.int64)
-    reuse[order] = np.repeat(per_item, np.diff(np.append(first, len(order))))
-    return reuse

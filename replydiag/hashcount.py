@@ -1,0 +1,143 @@
+"""Counting hashed items (word runs, sentences): how many replies hold each.
+
+Exact totals come from a sort of the hashes (``Totals``, ``group_total``,
+``replies_holding``); where a count only filters, two hashed tables give an upper bound
+(``CountMin``) without any sort, so the exact counts see only the items that could recur.
+Hashes are 64-bit, made by the callers (``replydiag.stock``, ``replydiag.spans``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .features import positions_in
+from .threads import in_slices, sort
+
+MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: runs hashed as a polynomial
+TABLE_BITS = 24  # hashed counting tables: 16M buckets
+LOOKUP_SLICE = 2_000_000  # items a slice of ``Totals.index`` looks up
+
+
+class CountMin:
+    """Two hashed tables of total weight per item: the smaller of an item's two buckets
+    bounds its total from above (sharing both buckets with other items by chance is rare)."""
+
+    def __init__(self) -> None:
+        self.first = np.zeros(1 << TABLE_BITS)
+        self.second = np.zeros(1 << TABLE_BITS)
+
+    def add(self, items: np.ndarray, weight: np.ndarray) -> None:
+        self.first += np.bincount(bucket(items), weights=weight, minlength=1 << TABLE_BITS)
+        self.second += np.bincount(bucket(items, 1), weights=weight, minlength=1 << TABLE_BITS)
+
+    def at_least(self, items: np.ndarray, total: int) -> np.ndarray:
+        return (self.first[bucket(items)] >= total) & (self.second[bucket(items, 1)] >= total)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Total replies per distinct hash, looked up by hash. Built with NumPy's plain sort
+    (vectorised, fast) rather than an argsort (many times slower at millions of items)."""
+
+    distinct: np.ndarray  # sorted hashes
+    total: np.ndarray  # replies holding each
+
+    @classmethod
+    def build(cls, items: np.ndarray, text: np.ndarray, counts: np.ndarray) -> Totals:
+        """Totals of ``items``, each held by text ``text`` that ``counts`` replies sent (a
+        text holding a run twice counts twice, which a reply seldom does)."""
+        if not len(items):
+            return cls(items[:0], np.zeros(0, dtype=np.int64))
+        ordered = sort(items)
+        new = np.ones(len(ordered), dtype=bool)
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+        first = np.flatnonzero(new).astype(np.int32)
+        del new
+        distinct = ordered[first]
+        del ordered
+        total = np.diff(np.append(first, len(items))).astype(np.int64)
+        del first
+        # Most texts were sent once: a text sent more often adds its other replies.
+        heavy = np.flatnonzero((counts > 1)[text])
+        extra = np.bincount(
+            positions_in(distinct, items[heavy]), weights=counts[text[heavy]] - 1, minlength=len(distinct)
+        )
+        return cls(distinct, total + extra.astype(np.int64))
+
+    def at_least(self, total: int) -> Totals:
+        keep = self.total >= total
+        return Totals(self.distinct[keep], self.total[keep])
+
+    def index(self, items: np.ndarray) -> np.ndarray:
+        """Where each item's hash is in ``distinct`` (-1 for hashes not held). A table of
+        hashed buckets answers "not held" for most items before any search."""
+        found = np.full(len(items), -1, dtype=np.int64)
+        if not len(self.distinct) or not len(items):
+            return found
+        flags = np.zeros(1 << TABLE_BITS, dtype=bool)
+        flags[bucket(self.distinct)] = True
+        positions = pd.Index(self.distinct)  # a hash table (see ``features.positions_in``)
+        positions.get_indexer(items[:1])  # built once, before the threads read it
+
+        # A slice at a time: the temporaries of 36M runs at once were a gigabyte at 1M
+        # replies. Slices run on both cores (the lookups run outside the GIL).
+        def look_up(a: int, b: int) -> None:
+            part = items[a:b]
+            maybe = np.flatnonzero(flags[bucket(part)])
+            found[a + maybe] = positions.get_indexer(part[maybe])
+
+        in_slices(look_up, len(items), size=LOOKUP_SLICE)
+        return found
+
+    def lookup(self, items: np.ndarray) -> np.ndarray:
+        """The total of each item (0 for hashes not held)."""
+        index = self.index(items)
+        return np.where(index >= 0, self.total[np.maximum(index, 0)], 0) if len(self.total) else index * 0
+
+
+def bucket(items: np.ndarray, seed: int = 0) -> np.ndarray:
+    """A bucket of ``TABLE_BITS`` bits per hash (two seeds: two independent tables)."""
+    with np.errstate(over="ignore"):
+        mixed = items * MIX if seed == 0 else (items ^ np.uint64(0x5851F42D4C957F2D)) * MIX
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= MIX
+        mixed >>= np.uint64(64 - TABLE_BITS)
+    return mixed.view(np.int64)
+
+
+def group_total(items: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Total weight of the items sharing each item's hash."""
+    if not len(items):
+        return weight[:0]
+    # A plain sort and a hash lookup (both on both cores' terms) rather than an argsort, which
+    # is several times slower at tens of millions of items.
+    ordered = sort(items)
+    distinct = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+    del ordered
+    at = positions_in(distinct, items)
+    totals = np.bincount(at, weights=weight, minlength=len(distinct))
+    return totals[at].astype(weight.dtype)
+
+
+def replies_holding(items: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """For each item (a hashed sentence or word run, held by text ``owner``), the replies
+    that hold it: the replies of every text holding it, each text counted once."""
+    if not len(items):
+        return np.zeros(0, dtype=np.int64)
+    # Sorted by item with texts in order within each item (a stable sort of text-ordered
+    # items), so an item a text holds twice shows as neighbours and carries its replies once.
+    order = np.argsort(items, kind="stable")
+    sorted_items, sorted_owner = items[order], owner[order]
+    new_item = np.ones(len(order), dtype=bool)
+    new_item[1:] = sorted_items[1:] != sorted_items[:-1]
+    repeat = ~new_item
+    repeat[1:] &= sorted_owner[1:] == sorted_owner[:-1]
+    weight = np.where(repeat, 0, counts[sorted_owner])
+    first = np.flatnonzero(new_item)
+    per_item = np.add.reduceat(weight, first)
+    reuse = np.empty(len(order), dtype=np.int64)
+    reuse[order] = np.repeat(per_item, np.diff(np.append(first, len(order))))
+    return reuse
