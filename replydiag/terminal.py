@@ -40,7 +40,7 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
     console.print(f"[bold]replydiag audit[/bold] of {sources}")
     console.print(
         f"{overall['replies']:,} agent replies analysed · templated {pct(overall['templated_share'])} · "
-        f"personal {pct(overall['shares']['personal'])} · {summary['templates']} templates"
+        f"personal {pct(overall['shares']['personal'])} · {summary['templates']:,} templates"
     )
 
     kinds = Table(title="Replies by kind", title_justify="left")
@@ -57,7 +57,7 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
 
     if len(result.templates):
         table = Table(
-            title=f"Top templates ({min(top, len(result.templates))} of {len(result.templates)})",
+            title=f"Top templates ({min(top, len(result.templates))} of {len(result.templates):,})",
             title_justify="left",
         )
         table.add_column("id", no_wrap=True)
@@ -75,7 +75,7 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
 
     per_agent = result.by_agent()
     names, shared = short_names([str(a) for a in per_agent.head(agents).index])
-    title = f"Per agent (top {min(agents, len(per_agent))} of {len(per_agent)} by replies)"
+    title = f"Per agent (top {min(agents, len(per_agent))} of {len(per_agent):,} by replies)"
     if shared:
         title += f", all {safe(shared)}…"
     table = Table(title=title, title_justify="left")
