@@ -175,5 +175,11 @@ def render_periods(console: Console, periods) -> None:
         table.add_column(col, justify=justify)
     for p in periods:
         change = "—" if p.change_pp is None else f"{p.change_pp:+.1f} pp"
-        table.add_row(safe(p.period), f"{p.replies:,}", pct(p.templated_share), change, safe(p.path))
+        replies = f"{p.replies:,}" + (" partial" if p.partial else "")
+        table.add_row(safe(p.period), replies, pct(p.templated_share), change, safe(p.path))
     console.print(table)
+    if any(p.partial for p in periods):
+        # A reply count that covers a few days of a week reads as a fall in volume otherwise.
+        console.print(
+            "partial: the history starts or ends inside the period; its replies cover only those days"
+        )

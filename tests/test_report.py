@@ -1,5 +1,6 @@
 """Reports: golden Markdown, escaping, masking, period over period, and a real browser render."""
 
+import json
 import random
 import re
 import shutil
@@ -322,6 +323,29 @@ def test_small_periods_are_marked_not_compared_and_gaps_are_named(tmp_path):
     assert "**Small sample:**" in reports[labels[1]]
     assert "not compared: no replies in" in reports[labels[-1]]
     assert "not compared: the first period in the history" in reports[labels[0]]
+
+
+def test_periods_the_history_starts_or_ends_inside_are_marked_partial(tmp_path):
+    """An export from a Thursday to the next week's Tuesday: its first and last weeks hold a few
+    days' replies each, which read as a fall in volume unless marked."""
+    days = ["2026-01-08", "2026-01-09", "2026-01-12", "2026-01-14", "2026-01-16", "2026-01-18", "2026-01-20"]
+    lines = ["id,agent,created_at,text"] + [
+        f"{i},Ann,{day}T10:00:00Z,Your order {i} is on its way and arrives within three working days."
+        for i, day in enumerate(d for d in days for _ in range(5))
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "reports"
+    run = runner.invoke(app, ["report", str(path), "--out", str(out), "--json"])
+    assert run.exit_code == 0, run.output
+    periods = {p["period"]: p for p in json.loads(run.stdout)["periods"]}
+    assert periods["2026-W02"]["partial"] == ["2026-01-08", "2026-01-09"]
+    assert periods["2026-W03"]["partial"] is None  # Monday to Sunday: the whole week
+    assert periods["2026-W04"]["partial"] == ["2026-01-20", "2026-01-20"]
+    index = (out / "index.md").read_text()
+    assert "2026-01-05 to 2026-01-11 (_partial_: replies 2026-01-08 to 2026-01-09)" in index
+    assert "2026-01-12 to 2026-01-18 |" in index
+    assert "<em>(partial: replies 2026-01-20 to 2026-01-20)</em>" in (out / "index.html").read_text()
 
 
 def test_a_small_period_masks_names_by_the_whole_historys_words(tmp_path):

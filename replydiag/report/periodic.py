@@ -69,6 +69,31 @@ class PeriodSummary:
     path: str
     dates: tuple[str, str] = ("", "")  # first and last day of the period
     small: bool = False  # fewer replies than ``Settings.min_replies``
+    # The days its replies cover, when the history starts or ends inside the period (the
+    # export's first or last week, the week still running): its count is of those days only.
+    partial: tuple[str, str] | None = None
+
+
+def _partial(
+    created_at: pd.Series, span: tuple[str, str], first_day: str, last_day: str
+) -> tuple[str, str] | None:
+    """The days a period's replies cover, when the history starts after the period's first
+    day or ends before its last (``None`` when the period is whole as far as the history
+    goes). Days are compared as ISO strings, which sort as dates.
+
+    >>> when = pd.Series(pd.to_datetime(["2015-10-12 09:00", "2015-10-15 18:00"], utc=True))
+    >>> _partial(when, ("2015-10-12", "2015-10-18"), "2015-10-01", "2015-10-15")
+    ('2015-10-12', '2015-10-15')
+    >>> _partial(when, ("2015-10-12", "2015-10-18"), "2015-10-01", "2015-10-20") is None
+    True
+    """
+    if not (span[0] < first_day or last_day < span[1]) or not len(created_at):
+        return None
+    return _day(created_at.min()), _day(created_at.max())
+
+
+def _day(value: pd.Timestamp) -> str:
+    return value.strftime("%Y-%m-%d")
 
 
 PHRASE_REGISTRY = "phrases.csv"  # phrase_id, phrase_text: the texts of the phrases in the history
@@ -277,6 +302,9 @@ def _run_periodic(
         set(period_labels(result.replies["created_at"].dropna(), period)) if len(result.replies) else set()
     )
 
+    first_day, last_day = (
+        (_day(dated["created_at"].min()), _day(dated["created_at"].max())) if len(dated) else ("", "")
+    )
     summaries: list[PeriodSummary] = []
     seen_templates: set[str] = set()
     minimum = result.settings.min_replies
@@ -339,6 +367,7 @@ def _run_periodic(
                 f"{label}/report.html",
                 dates=period_span(label, period),
                 small=len(current) < minimum,
+                partial=_partial(current["created_at"], period_span(label, period), first_day, last_day),
             )
         )
         seen_templates |= set(current["template_id"].dropna())
