@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .memory import release_memory
+from .normalize import CJK_RANGES
 from .threads import PARALLEL_ITEMS, WORKERS, in_slices, map_spans
 
-CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 TOKEN = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
 _CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
@@ -39,6 +39,37 @@ def tokens(key: str) -> list[str]:
     if _CJK_CHAR.search(key):
         return TOKEN.findall(key)
     return key.split()
+
+
+def joined(words: list[str]) -> str:
+    """Words back into text, as ``tokens`` took them apart: a space between words, none
+    between two CJK characters.
+
+    >>> joined(["请", "提", "供", "{order}", "ok", "谢", "谢"])
+    '请提供 {order} ok 谢谢'
+    """
+    text = " ".join(words)
+    return _CJK_GAP.sub("", text) if _CJK_CHAR.search(text) else text
+
+
+_CJK_GAP = re.compile(f"(?<=[{CJK_RANGES}]) (?=[{CJK_RANGES}])")
+
+
+def joined_keys(keys: pa.Array) -> pa.Array:
+    """``joined`` for a column of keys whose words are spaced: no space between two CJK
+    characters. Compared as strings, the spaces of a Chinese key (every other character)
+    match those of any other, so two unrelated sentences of one length looked half alike.
+
+    >>> joined_keys(pa.array(["请 提 供 {order} ok 谢 谢", "we are here"])).to_pylist()
+    ['请提供 {order} ok 谢谢', 'we are here']
+    """
+    cjk = f"[{CJK_RANGES}]"
+    if not len(keys) or not pc.any(pc.match_substring_regex(keys, cjk)).as_py():
+        return keys
+    # Two passes: RE2 matches do not overlap, so the first joins every other gap of a run.
+    for _ in range(2):
+        keys = pc.replace_substring_regex(keys, pattern=f"({cjk}) ({cjk})", replacement=r"\1\2")
+    return keys
 
 
 @dataclass

@@ -482,7 +482,11 @@ def key(masked: pd.Series) -> pd.Series:
 _BETWEEN_WORDS = r" ?[^\pL\pN{} ][^\pL\pN{}]*| {2,}[^\pL\pN{}]*"
 
 
-_SENTENCE_END = r"([.!?;,:]+|\s[-–—]\s)(\s+|$)|\n+"
+CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"  # Japanese kana, Chinese, Korean
+_CJK_ENDS = "。！？；，：、"
+# Chinese and Japanese end a sentence or clause with no space after it: at full-width marks,
+# and at ASCII ones followed by a CJK character (which the mark's replacement puts back, \3).
+_SENTENCE_END = rf"([.!?;,:]+|\s[-–—]\s)(\s+|$)|\n+|[{_CJK_ENDS}]+\s*|[.!?;,:]+([{CJK_RANGES}])"
 SENTENCE_MARK = "xsentencex"  # a word no reply holds: where a sentence or clause ended
 
 
@@ -497,7 +501,7 @@ def marked_keys(masked: pd.Series) -> pd.Series:
 
 
 def _marked_keys_chunk(masked: pd.Series) -> pd.Series:
-    keys = key(regex_replace(masked.fillna(""), _SENTENCE_END, f" {SENTENCE_MARK} "))
+    keys = key(regex_replace(masked.fillna(""), _SENTENCE_END, f" {SENTENCE_MARK} \\3"))
     return regex_replace(keys, f"^({SENTENCE_MARK}( |$))+|( {SENTENCE_MARK})+$", "")
 
 
@@ -506,11 +510,15 @@ def written_sentences(masked: str) -> list[str]:
 
     >>> written_sentences("Hi {name}! Your order shipped, sorry.")
     ['Hi {name}!', 'Your order shipped,', 'sorry.']
+    >>> written_sentences("您好,请提供订单号。谢谢！")
+    ['您好,', '请提供订单号。', '谢谢！']
     """
     return [part.strip() for part in _SENTENCE_SPLIT.split(masked) if part.strip()]
 
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;,:])\s+|(?<=\s[-–—])\s+|\n+")
+_SENTENCE_SPLIT = re.compile(
+    rf"(?<=[.!?;,:])\s+|(?<=\s[-–—])\s+|\n+|(?<=[{_CJK_ENDS}])\s*|(?<=[.!?;,:])(?=[{CJK_RANGES}])"
+)
 
 
 @dataclass(frozen=True)

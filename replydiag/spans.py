@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .features import joined
 from .hashcount import MIX, Totals
 
 SPAN_WORDS = 7
@@ -110,7 +111,7 @@ def widest_spans(
     best = order[np.r_[True, text[order][1:] != text[order][:-1]]]
     at = (starts[best][:, None] + np.arange(SPAN_WORDS)).ravel()
     spoken = vocabulary.take(pa.array(tokens[at].astype(np.int64) - 1)).to_pylist()
-    keys = [" ".join(spoken[i : i + SPAN_WORDS]) for i in range(0, len(spoken), SPAN_WORDS)]
+    keys = [joined(spoken[i : i + SPAN_WORDS]) for i in range(0, len(spoken), SPAN_WORDS)]
     return pd.DataFrame({"text": text[best].astype(np.int64), "key": keys})
 
 

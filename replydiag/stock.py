@@ -41,10 +41,10 @@ import pyarrow.compute as pc
 
 from .cluster import cluster_codes
 from .distinct import first_rows
-from .features import token_ids
+from .features import joined_keys, token_ids
 from .hashcount import MIX, CountMin, group_total, replies_holding
 from .memory import release_memory
-from .normalize import SENTENCE_MARK, arrow_array, key, marked_keys, written_sentences
+from .normalize import CJK_RANGES, SENTENCE_MARK, arrow_array, key, marked_keys, written_sentences
 from .spans import SPAN_REPLIES, SPAN_WORDS, span_cover, through_slot, to_clause_end, widest_spans
 from .threads import map_spans
 from .wording import canonical_ids, canonical_keys
@@ -84,6 +84,10 @@ class _Words:
     owner: np.ndarray  # int32 text of each word
     sentence: np.ndarray  # int32 sentence of each word (sentences numbered in text order)
     sentence_start: np.ndarray  # first word of each sentence, and the end
+    # How long each sentence is, for the length rules: its words, a CJK character counting as
+    # half of one (each is a word here, and a Chinese word is about two characters, so "联系方式"
+    # is the two words "contact details", not four).
+    sentence_words: np.ndarray
 
 
 def stock_text(
@@ -117,8 +121,8 @@ def stock_text(
 
     reuse, whole = _sentence_reuse(words, sentence_owner, counts)
     # A long sentence sent twice, as it is or one word apart, is pasted, as a long run is.
-    needed = np.where(length >= SPAN_WORDS + 1, SPAN_REPLIES, SENTENCE_REPLIES)
-    stock_sentence = (reuse >= needed) & (length >= SENTENCE_WORDS)
+    needed = np.where(words.sentence_words >= SPAN_WORDS + 1, SPAN_REPLIES, SENTENCE_REPLIES)
+    stock_sentence = (reuse >= needed) & (words.sentence_words >= SENTENCE_WORDS)
     step(0.2)
     reworded, canonical = _reworded_reuse(
         words,
@@ -177,14 +181,23 @@ def _words(keys: pa.Array) -> _Words:
     if len(new):
         new[0] = True
     sentence = np.cumsum(new, dtype=np.int32) - 1
-    tokens = ids[keep].astype(np.uint64)
+    ids = ids[keep]
+    sentence_start = np.append(np.flatnonzero(new), len(new))
+    half = np.asarray(pc.match_substring_regex(vocabulary, f"^[{CJK_RANGES}]$"), dtype=bool)
+    if half.any() and len(ids):
+        weight = np.where(half[ids], np.float32(0.5), np.float32(1))
+        sentence_words = np.add.reduceat(weight, sentence_start[:-1])
+    else:
+        sentence_words = np.diff(sentence_start)
+    tokens = ids.astype(np.uint64)
     tokens += np.uint64(1)
     return _Words(
         vocabulary=vocabulary,
         tokens=tokens,
         owner=owner[keep],
         sentence=sentence,
-        sentence_start=np.append(np.flatnonzero(new), len(new)),
+        sentence_start=sentence_start,
+        sentence_words=sentence_words,
     )
 
 
@@ -245,7 +258,7 @@ def _reworded_reuse(
     length = np.diff(words.sentence_start)
     reuse = np.zeros(len(length), dtype=np.int64)
     canonical = np.arange(len(length))
-    long_enough = length >= REWORDED_WORDS
+    long_enough = words.sentence_words >= REWORDED_WORDS
     if not (long_enough & ~stock).any():
         return reuse, canonical  # nothing a rewording could make stock
     chosen = np.flatnonzero(long_enough)
@@ -255,7 +268,7 @@ def _reworded_reuse(
     distinct = chosen[first]
     clustering, row_key = cluster_codes(
         np.arange(len(distinct)),
-        _sentence_keys(words, distinct),
+        _sentence_keys(words, distinct, compared=True),
         threshold=REWORDED_RATIO,
         min_support=SENTENCE_REPLIES,
         min_fuzzy_chars=0,
@@ -279,7 +292,7 @@ def _reordered(words: _Words, owner: np.ndarray, counts: np.ndarray, canonical: 
     sentence of the first of them, in place (one phrase, one template family)."""
     length = np.diff(words.sentence_start)
     reuse = np.zeros(len(length), dtype=np.int64)
-    long_enough = np.flatnonzero(length >= NEAR_WORDS)
+    long_enough = np.flatnonzero(words.sentence_words >= NEAR_WORDS)
     if not len(long_enough):
         return reuse
     # An order-free hash: the sum of the words' mixed hashes (a plain sum of ids collides).
@@ -303,15 +316,18 @@ def _reordered(words: _Words, owner: np.ndarray, counts: np.ndarray, canonical: 
     return reuse
 
 
-def _sentence_keys(words: _Words, sentences: np.ndarray) -> list[str]:
-    """The matching key of each sentence (its words joined by spaces), built in Arrow."""
+def _sentence_keys(words: _Words, sentences: np.ndarray, compared: bool = False) -> list[str]:
+    """The matching key of each sentence (its words joined by spaces), built in Arrow;
+    ``compared``: as strings are compared, with CJK characters side by side
+    (``features.joined_keys``)."""
     start = words.sentence_start[sentences]
     length = words.sentence_start[sentences + 1] - start
     offsets = np.concatenate([[0], np.cumsum(length)])
     positions = np.repeat(start - offsets[:-1], length) + np.arange(offsets[-1])
     flat = words.vocabulary.take(pa.array(words.tokens[positions].astype(np.int64) - 1))
     lists = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), flat)
-    return pc.binary_join(lists, pa.scalar(" ", type=pa.large_string())).to_pylist()
+    keys = pc.binary_join(lists, pa.scalar(" ", type=pa.large_string()))
+    return (joined_keys(keys) if compared else keys).to_pylist()
 
 
 def _sentence_slices(start: np.ndarray) -> list[tuple[int, int]]:
@@ -343,18 +359,18 @@ def _near_items(words: _Words, a: int, b: int, whole: np.ndarray) -> tuple[np.nd
     left out (from ``NEAR_WORDS`` words), with the sentence of each."""
     _, at, back, start = _sentence_hashes(words, a, b)
     lo = words.sentence_start[a]
-    length = np.diff(start)
     tokens = words.tokens[lo : words.sentence_start[b]]
     sentence = words.sentence[lo : words.sentence_start[b]] - a
     # A word repeated in a row leaves the same sentence out twice: it is counted once.
-    dropped = (length >= NEAR_WORDS)[sentence]
+    size = words.sentence_words[a:b]
+    dropped = (size >= NEAR_WORDS)[sentence]
     dropped[1:] &= ~((tokens[1:] == tokens[:-1]) & (sentence[1:] == sentence[:-1]))
     index = np.flatnonzero(dropped)
     of = sentence[index]
     with np.errstate(over="ignore"):
         # Word i left out: the words before it where they were, the words after it one earlier.
         without = (at[index] - at[start[of]]) + (back[start[of + 1]] - back[index + 1])
-    as_is = np.flatnonzero(length >= NEAR_WORDS - 1)
+    as_is = np.flatnonzero(size >= NEAR_WORDS - 1)
     return (
         np.concatenate([whole[a:b][as_is], without]),
         np.concatenate([as_is, of]).astype(np.int64) + a,
@@ -390,8 +406,11 @@ def _stock_sentences(
     pieces = [(i, w) for i, text in enumerate(example_texts) for w in written_sentences(text)]
     piece_keys = canonical_keys(key(pd.Series([w for _, w in pieces], dtype="string")).tolist())
     written = dict(keys_and_text for keys_and_text in zip(keys, keys))
+    # Matched spaces aside: a Chinese sentence's key spaces its characters (each is a word),
+    # the key of its writing does not.
+    bare = [k.replace(" ", "") for k in keys]
     for (i, w), k in zip(reversed(pieces), reversed(piece_keys)):
-        if k == keys[i]:
+        if k.replace(" ", "") == bare[i]:
             written[keys[i]] = w  # reversed, so the first match in the text is kept
     key_of = pd.Series(keys, index=example.index)
     chosen = key_of.reindex(group).to_numpy()

@@ -147,6 +147,28 @@ def test_chinese_replies_without_spaces():
     assert got == ["template", "template", "template", "personal", "personal"]
 
 
+def test_chinese_stock_sentences_are_found_and_shown_as_written():
+    """Chinese ends a clause at a full-width mark with no space after it. A stock sentence
+    (with personal lines around it) is stock text, shown as written; a short clause any writer
+    uses ("请您耐心等待", "please wait patiently": a few words) is not."""
+    stock = "麻烦您私信提供您的宽带账号和联系方式，以便我们为您核实处理。"
+    personal = [
+        "您好，网络断了三天确实很着急。",
+        "亲，装机师傅昨天没有上门吗？",
+        "您好，这个地址我们已经记录。",
+        "亲，您说的信号问题在郊区比较常见。",
+    ]
+    lines = [f"{p}{stock}" for p in personal]
+    lines += [
+        "请您耐心等待，维修人员明天上午会先去您楼下的机房检查线路。",
+        "请您耐心等待，退款会在三个工作日内原路退回到您的银行卡。",
+        "请您耐心等待，新的路由器已经从上海仓库发出了。",
+    ]
+    result, got = kinds(lines)
+    assert got == ["edited"] * 4 + ["personal"] * 3
+    assert sorted(result.phrases["phrase_text"]) == sorted(["麻烦您私信提供您的宽带账号和联系方式，", "以便我们为您核实处理。"])
+
+
 def test_bot_flag_makes_a_reply_automatic():
     df = pd.DataFrame(
         {
