@@ -166,7 +166,9 @@ def test_chinese_stock_sentences_are_found_and_shown_as_written():
     ]
     result, got = kinds(lines)
     assert got == ["edited"] * 4 + ["personal"] * 3
-    assert sorted(result.phrases["phrase_text"]) == sorted(["麻烦您私信提供您的宽带账号和联系方式，", "以便我们为您核实处理。"])
+    assert sorted(result.phrases["phrase_text"]) == sorted(
+        ["麻烦您私信提供您的宽带账号和联系方式，", "以便我们为您核实处理。"]
+    )
 
 
 def test_bot_flag_makes_a_reply_automatic():
