@@ -65,4 +65,7 @@ def test_replies_templated_by_a_recurring_span_alone_are_one_family_named_by_it(
     family = replies["template_id"].iloc[0]
     assert pd.notna(family) and replies["template_id"].iloc[1] == family
     text = result.templates.set_index("template_id").loc[family, "template_text"]
-    assert text.startswith("…") and "refunded the full amount" in text
+    # Both replies hold several equally sent runs of it: one names the family, whichever.
+    span = text.strip("… ")
+    assert text.startswith("…") and len(span.split()) == 7
+    assert span in lines[0].lower() and span in lines[1].lower()
