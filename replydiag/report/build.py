@@ -268,8 +268,8 @@ def build_report(
             template_text=template_text,
             replies=len(members),
             agents=int(members["agent"].nunique()),
-            first_seen=_day(members["created_at"].min()),
-            last_seen=_day(members["created_at"].max()),
+            first_seen=day(members["created_at"].min()),
+            last_seen=day(members["created_at"].max()),
             change=None if prev_counts is None else int(len(members) - prev_counts.get(tid, 0)),
             examples=examples,
         )
@@ -393,7 +393,8 @@ def _in_its_sentence(phrase: str) -> str:
     return text
 
 
-def _day(value: Any) -> str:
+def day(value: Any) -> str:
+    """A timestamp's day as ``YYYY-MM-DD`` (ISO: days sort as text); "" for none."""
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
@@ -428,8 +429,8 @@ def coverage_of(
     dates = rows["created_at"].dropna() if "created_at" in rows else pd.Series(dtype=object)
     return Coverage(
         sources=tuple(dict.fromkeys(str(s) for s in sources)),
-        first_reply=_day(dates.min()) if len(dates) else "—",
-        last_reply=_day(dates.max()) if len(dates) else "—",
+        first_reply=day(dates.min()) if len(dates) else "—",
+        last_reply=day(dates.max()) if len(dates) else "—",
         agents=int(rows["agent"].nunique()) if "agent" in rows else 0,
         channels=int(rows["channel"].nunique()) if "channel" in rows else 0,
         settings=(

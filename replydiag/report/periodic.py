@@ -33,7 +33,7 @@ from ..files import (
 from ..impact import impact_table, period_impact_skipped
 from ..metrics import breakdown, period_before, period_labels, period_span, shares
 from ..phrases import phrases_of_replies
-from .build import build_report, coverage_of
+from .build import build_report, coverage_of, day
 from .rare_words import Vocabulary
 from .render import render_index_html, render_index_markdown
 from .write import write_report
@@ -89,11 +89,7 @@ def _partial(
     """
     if not (span[0] < first_day or last_day < span[1]) or not len(created_at):
         return None
-    return _day(created_at.min()), _day(created_at.max())
-
-
-def _day(value: pd.Timestamp) -> str:
-    return value.strftime("%Y-%m-%d")
+    return day(created_at.min()), day(created_at.max())
 
 
 PHRASE_REGISTRY = "phrases.csv"  # phrase_id, phrase_text: the texts of the phrases in the history
@@ -303,7 +299,7 @@ def _run_periodic(
     )
 
     first_day, last_day = (
-        (_day(dated["created_at"].min()), _day(dated["created_at"].max())) if len(dated) else ("", "")
+        (day(dated["created_at"].min()), day(dated["created_at"].max())) if len(dated) else ("", "")
     )
     summaries: list[PeriodSummary] = []
     seen_templates: set[str] = set()
