@@ -25,7 +25,8 @@ from .threads import PARALLEL_ITEMS, WORKERS, in_slices, map_spans
 
 _CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 TOKEN = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
-_CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
+# One CJK character, as Arrow (RE2) sees it: what the Arrow tokeniser splits into tokens.
+CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
 PREFIX_SHARE = 0.5  # share of a key's word pairs (its rarest) that index and look it up
 QUERY_PAIRS = 8  # a key looks up at most this many of its rarest word pairs
 
@@ -63,12 +64,11 @@ def joined_keys(keys: pa.Array) -> pa.Array:
     >>> joined_keys(pa.array(["请 提 供 {order} ok 谢 谢", "we are here"])).to_pylist()
     ['请提供 {order} ok 谢谢', 'we are here']
     """
-    cjk = f"[{CJK_RANGES}]"
-    if not len(keys) or not pc.any(pc.match_substring_regex(keys, cjk)).as_py():
+    if not len(keys) or not pc.any(pc.match_substring_regex(keys, CJK_RE2)).as_py():
         return keys
     # Two passes: RE2 matches do not overlap, so the first joins every other gap of a run.
     for _ in range(2):
-        keys = pc.replace_substring_regex(keys, pattern=f"({cjk}) ({cjk})", replacement=r"\1\2")
+        keys = pc.replace_substring_regex(keys, pattern=f"{CJK_RE2} {CJK_RE2}", replacement=r"\1\2")
     return keys
 
 
@@ -219,7 +219,7 @@ def _split_tokens(keys: list[str] | pa.Array) -> tuple[np.ndarray, pa.Array]:
     arr = (
         keys.cast(pa.large_string()) if isinstance(keys, pa.Array) else pa.array(keys, type=pa.large_string())
     )
-    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=_CJK_RE2, replacement=r" \1 "))
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=CJK_RE2, replacement=r" \1 "))
     lists = pc.utf8_split_whitespace(arr)
     return np.asarray(lists.offsets, dtype=np.int64), lists.flatten()
 

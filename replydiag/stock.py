@@ -41,10 +41,10 @@ import pyarrow.compute as pc
 
 from .cluster import cluster_codes
 from .distinct import first_rows
-from .features import joined_keys, token_ids
+from .features import CJK_RE2, joined_keys, token_ids
 from .hashcount import MIX, CountMin, group_total, replies_holding
 from .memory import release_memory
-from .normalize import CJK_RANGES, SENTENCE_MARK, arrow_array, key, marked_keys, written_sentences
+from .normalize import SENTENCE_MARK, arrow_array, key, marked_keys, written_sentences
 from .spans import SPAN_REPLIES, SPAN_WORDS, span_cover, through_slot, to_clause_end, widest_spans
 from .threads import map_spans
 from .wording import canonical_ids, canonical_keys
@@ -183,7 +183,7 @@ def _words(keys: pa.Array) -> _Words:
     sentence = np.cumsum(new, dtype=np.int32) - 1
     ids = ids[keep]
     sentence_start = np.append(np.flatnonzero(new), len(new))
-    half = np.asarray(pc.match_substring_regex(vocabulary, f"^[{CJK_RANGES}]$"), dtype=bool)
+    half = np.asarray(pc.match_substring_regex(vocabulary, f"^{CJK_RE2}$"), dtype=bool)
     if half.any() and len(ids):
         weight = np.where(half[ids], np.float32(0.5), np.float32(1))
         sentence_words = np.add.reduceat(weight, sentence_start[:-1])
