@@ -26,7 +26,7 @@ from .ingest import (
     load_export,
     load_frame,
 )
-from .memory import release_memory
+from .memory import release_memory, renamed_categories
 from .models import RowAccounting, Settings
 from .pipeline import analyze_replies
 from .result import AuditResult
@@ -294,7 +294,7 @@ def analyze(
             replies[column] = followed[column].set_axis(replies.index)
     if agent_aliases:
         # Aliases apply to final names, so "Tom B." and a sign-off "Brand/TB" can both merge.
-        replies["agent"] = replies["agent"].replace(agent_aliases)
+        replies["agent"] = renamed_categories(replies["agent"], dict(agent_aliases))
     rules = {"aliases": dict(agent_aliases or {}), "excluded": list(exclude_agents or [])}
     return AuditResult(
         replies=replies,

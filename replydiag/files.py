@@ -27,6 +27,9 @@ _FORMULA_START = r"^[=+\-@\t\r]"
 
 
 def _is_text(series: pd.Series) -> bool:
+    """Strings, held as such or as categories (an agent, a template id, a masked text)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return _is_text(pd.Series(series.cat.categories))
     return pd.api.types.is_string_dtype(series) or series.dtype == object
 
 
@@ -37,8 +40,6 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[col]
         if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
             out[col] = series.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        elif isinstance(series.dtype, pd.CategoricalDtype):
-            out[col] = series.astype("string")
         elif _is_text(series):
             text = series.astype("string")
             risky = text.str.match(_FORMULA_START).fillna(False).astype(bool)

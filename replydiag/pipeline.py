@@ -20,7 +20,7 @@ from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
 from .families import chained_heads, stock_families
-from .memory import missing_strings, release_memory
+from .memory import missing_strings, release_memory, repeated_strings
 from .metrics import usage
 from .models import Kind, Settings
 from .multipart import first_parts, joined_stock, part_groups, reply_signoffs, threads
@@ -160,13 +160,15 @@ def analyze_replies(
         {
             "reply_id": replies["reply_id"].astype("string"),
             "conversation_id": replies["conversation_id"].astype("string"),
-            "agent": agent,
-            "channel": replies["channel"].astype("string"),
+            # Columns whose values repeat are categories, as ``kind`` and ``source`` are: one
+            # string per row was 150 MB a column at ten million replies.
+            "agent": repeated_strings(agent),
+            "channel": repeated_strings(replies["channel"]),
             "created_at": replies["created_at"],
             "kind": pd.Categorical.from_codes(kind, categories=KIND_NAMES).reorder_categories(
                 [k.value for k in Kind]
             ),
-            "template_id": template_ids,
+            "template_id": repeated_strings(template_ids),
             "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
             "template_share": np.where(has_template, np.round(share, 3), np.nan),
             "stock_share": np.round(stock, 3),

@@ -64,3 +64,21 @@ def test_each_reply_names_its_file_as_one_category_per_file(tmp_path):
     assert sorted(source.cat.categories) == sorted([sample_path().name, "other_week.csv"])
     assert source.value_counts()["other_week.csv"] == 1
     assert (source == sample_path().name).sum() == len(result.replies) - 1
+
+
+def test_agent_channel_and_template_are_categories_with_the_values_of_strings(tmp_path):
+    """Who wrote a reply, its channel and its template repeat down the rows: held as codes
+    with each value once, reading the same as the strings they replace, aliases included."""
+    from replydiag import audit
+
+    path = tmp_path / "week.csv"
+    text = "Your parcel left our depot today and arrives tomorrow before noon."
+    rows = [(i, ["Ann", "Tom B.", "TB"][i % 3], ["email", "chat"][i % 2], text) for i in range(9)]
+    pd.DataFrame(rows, columns=["id", "agent", "channel", "text"]).to_csv(path, index=False)
+    replies = audit(path, agent_aliases={"TB": "Tom B."}).replies
+    for column in ("agent", "channel", "template_id"):
+        assert isinstance(replies[column].dtype, pd.CategoricalDtype), column
+    assert replies["agent"].astype(str).tolist() == ["Ann", "Tom B.", "Tom B."] * 3
+    assert sorted(replies["agent"].cat.categories) == ["Ann", "Tom B."]
+    assert replies["channel"].astype(str).tolist() == ["email", "chat"] * 4 + ["email"]
+    assert replies["template_id"].nunique() == 1 and replies["template_id"].notna().all()

@@ -231,9 +231,9 @@ def build_report(
     templated_prev = None if prev_shares is None else 1 - prev_shares[Kind.PERSONAL.value]
 
     texts = dict(zip(templates["template_id"], templates["template_text"])) if len(templates) else {}
-    prev_counts = previous["template_id"].value_counts() if previous is not None and len(previous) else None
+    prev_counts = _used(previous["template_id"]) if previous is not None and len(previous) else None
     # Only the templates the report shows are described, not the thousands of a large export.
-    counts = rows["template_id"].value_counts()
+    counts = _used(rows["template_id"])
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     top_ids = [tid for tid, _n in ranked[:top]]
     new_ids = (
@@ -441,3 +441,10 @@ def coverage_of(
         period_span=period_span,
         compared_with=compared_with,
     )
+
+
+def _used(values: pd.Series) -> pd.Series:
+    """Rows per value among these rows: a period's rows hold a category column of the whole
+    history, whose ``value_counts`` also lists the values other periods used, at 0."""
+    counts = values.value_counts()
+    return counts[counts > 0]
