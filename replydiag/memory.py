@@ -87,3 +87,19 @@ def renamed_categories(values: pd.Series, names: dict[str, str]) -> pd.Series:
         index=values.index,
         name=values.name,
     )
+
+
+def coded_strings(codes: np.ndarray, names: np.ndarray) -> pd.Series:
+    """``repeated_strings`` made from codes into ``names`` (-1 for missing), for values known
+    per distinct text or template before they are per reply: the strings are never made
+    per row. Categories unused by any code are left out, and sorted as ``repeated_strings``'
+    are.
+
+    >>> coded_strings(np.array([1, -1, 1]), np.array(["b", "a"], dtype=object)).tolist()
+    ['a', nan, 'a']
+    """
+    used = np.unique(codes[codes >= 0])
+    sorted_names = pd.Index(names[used], dtype="str").sort_values()
+    remap = np.full(len(names) + 1, -1, dtype=np.int64)
+    remap[used] = sorted_names.get_indexer(pd.Index(names[used], dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=sorted_names))

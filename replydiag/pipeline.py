@@ -20,7 +20,7 @@ from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
 from .families import chained_heads, stock_families
-from .memory import missing_strings, release_memory, repeated_strings
+from .memory import coded_strings, missing_strings, release_memory, repeated_strings
 from .metrics import usage
 from .models import Kind, Settings
 from .multipart import first_parts, joined_stock, part_groups, reply_signoffs, threads
@@ -134,27 +134,26 @@ def analyze_replies(
 
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)
     has_template = rep >= 0
-    cluster_id = pd.Series(np.where(has_template, ids[np.maximum(rep, 0)], None), dtype="string")
-    # Template families (``families``): clusters chained by the near copies between them;
-    # a reply templated by its stock text alone is named by its most widely sent stock sentence.
-    chained = pd.Series(
-        np.where(has_template, ids[chained_heads(clustering)[np.maximum(rep, 0)]], None), dtype="string"
-    )
-    by_sentence = pd.Series(
-        stock_families(stock_found.sentences, stock_found.spans, len(keys))[codes], dtype="string"
-    )
     templated = kind != KIND_CODES[Kind.PERSONAL]
-    template_ids = chained.where(has_template, by_sentence).where(templated, cluster_id)
-    del chained, by_sentence, cluster_id  # a column of ten million ids each, on big exports
+    template_code, template_names = _template_codes(
+        clustering,
+        ids,
+        rep,
+        stock_families(stock_found.sentences, stock_found.spans, len(keys))[codes],
+        templated,
+    )
     part_of = missing_strings(replies.index)
     if (parts >= 0).any():
-        # Every part of a templated reply carries its family, and names the reply's first part.
-        in_group = pd.Series(np.where(parts >= 0, parts, np.nan), index=replies.index)
-        family_of_group = template_ids.where(templated).groupby(in_group).first()
+        # Every part of a templated reply carries its family (its first templated part's),
+        # and names the reply's first part.
+        named = np.flatnonzero((parts >= 0) & templated & (template_code >= 0))
+        first = first_rows(parts[named], int(parts.max()) + 1)
+        family_of_group = np.full(len(first), -1, dtype=template_code.dtype)
+        family_of_group[first >= 0] = template_code[named[first[first >= 0]]]
         fill = (parts >= 0) & templated
-        template_ids[fill] = family_of_group.reindex(in_group[fill]).to_numpy()
-        first = replies["reply_id"].astype("string").to_numpy()[first_parts(parts, replies["part"])]
-        part_of[parts >= 0] = first[parts[parts >= 0]]
+        template_code[fill] = family_of_group[parts[fill]]
+        first_part = replies["reply_id"].astype("string").to_numpy()[first_parts(parts, replies["part"])]
+        part_of[parts >= 0] = first_part[parts[parts >= 0]]
     no_text = missing_strings(replies.index)
     out = pd.DataFrame(
         {
@@ -168,7 +167,7 @@ def analyze_replies(
             "kind": pd.Categorical.from_codes(kind, categories=KIND_NAMES).reorder_categories(
                 [k.value for k in Kind]
             ),
-            "template_id": repeated_strings(template_ids),
+            "template_id": coded_strings(template_code, template_names),
             "similarity": np.where(has_template, np.round(similarity, 1), np.nan),
             "template_share": np.where(has_template, np.round(share, 3), np.nan),
             "stock_share": np.round(stock, 3),
@@ -180,7 +179,9 @@ def analyze_replies(
             "helpdesk_template": replies["helpdesk_template"].astype("string"),
             "masked": distinct.masked_of(replies),
             # The stock phrases each reply holds: what a period's phrase counts are made of.
-            "phrase_ids": phrase_ids_of_texts(stock_found.sentences, len(keys))[codes],
+            "phrase_ids": coded_strings(
+                *_per_text(phrase_ids_of_texts(stock_found.sentences, len(keys)), codes)
+            ),
         },
         copy=False,  # the columns were made for it: a copy of the float columns was a peak
     )
@@ -192,6 +193,30 @@ def analyze_replies(
     naming(len(replies), len(replies))
     release_memory()
     return Analysis(out, templates, phrases, boilerplate, warnings, notes)
+
+
+def _template_codes(
+    clustering: Clustering, ids: np.ndarray, rep: np.ndarray, family: np.ndarray, templated: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each reply's template id, as a code into names (-1 for none): a templated reply's is
+    its cluster's family (clusters chained by the near copies between them, ``families``),
+    or, templated by its stock text alone, its most widely sent stock sentence's (``family``,
+    per reply); a personal reply keeps its own cluster's. Codes, not ten million id strings
+    made and compared three times over (an analysis peak)."""
+    name_code, names = pd.factorize(np.concatenate([ids, family]))  # no name -> -1
+    key_name, family_name = name_code[: len(ids)], name_code[len(ids) :]
+    has_template = rep >= 0
+    at = np.maximum(rep, 0)
+    cluster = np.where(has_template, key_name[at], -1)
+    chained = np.where(has_template, key_name[chained_heads(clustering)[at]], family_name)
+    return np.where(templated, chained, cluster), np.asarray(names, dtype=object)
+
+
+def _per_text(values: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each reply's value (``values``, one per text; ``codes``, each reply's text) as a code
+    into the distinct values."""
+    code, names = pd.factorize(values)
+    return code[codes], np.asarray(names, dtype=object)
 
 
 def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings) -> Boilerplate:
