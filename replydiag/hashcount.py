@@ -141,3 +141,22 @@ def replies_holding(items: np.ndarray, owner: np.ndarray, counts: np.ndarray) ->
     reuse = np.empty(len(order), dtype=np.int64)
     reuse[order] = np.repeat(per_item, np.diff(np.append(first, len(order))))
     return reuse
+
+
+def repeats(items: np.ndarray) -> np.ndarray:
+    """Which items' hash occurs more than once (an order and a copy of the items, where
+    ``group_total``'s lookup table was four times the items at ten million).
+
+    >>> repeats(np.array([5, 7, 5, 9], dtype=np.uint64)).tolist()
+    [True, False, True, False]
+    """
+    order = np.argsort(items)
+    ordered = items[order]
+    same = ordered[1:] == ordered[:-1]
+    del ordered
+    mark = np.zeros(len(items), dtype=bool)
+    mark[1:] = same
+    mark[:-1] |= same
+    out = np.empty(len(items), dtype=bool)
+    out[order] = mark
+    return out

@@ -387,10 +387,13 @@ def team_by_reach(
     # a reading peak of a gigabyte. Factorised whole (a missing value is -1), not filtered
     # first: each filtered copy of a column was a hundred MB more at that peak.
     author, names = pd.factorize(authors)
-    conversation, _ = pd.factorize(conversations)
-    known = (author >= 0) & (conversation >= 0)
+    known = author >= 0
     if counted is not None:
         known &= counted
+    if not known.any():
+        return None  # no author named: the conversations need no codes (ten million ids: 0.7 GB)
+    conversation, _ = pd.factorize(conversations)
+    known &= conversation >= 0
     author, conversation = author[known], conversation[known]
     if not len(author):
         return None

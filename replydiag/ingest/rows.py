@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FormatError
+from ..hashcount import repeats
 from ..memory import missing_strings
 from ..models import Role, RowAccounting
 from .csv_table import CsvChunks
@@ -225,6 +226,9 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         # Enough to tell a message exported twice from two messages sharing an id, once the
         # text itself is gone (a big file keeps only the normalised text past its chunk).
         out["text_hash"] = pd.util.hash_pandas_object(text, index=False).to_numpy()
+        # The id's hash, made a chunk at a time: the whole file's ids are compared as strings
+        # only where their hashes repeat (see ``finish``).
+        out["id_hash"] = pd.util.hash_pandas_object(out["reply_id"], index=False).to_numpy()
     return out
 
 
@@ -302,17 +306,22 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         # ticket (comment 1, 2 ...) repeat with other texts across tickets: there a message is
         # its id within its conversation (a macro sent as comment 2 of two tickets is two
         # replies); ids that repeat only with the same text are global (a tweet in two threads).
-        agentish = reason.isna() & ~is_customer
+        agentish = (reason.isna() & ~is_customer).to_numpy()
+        # Only replies whose id hash repeats can repeat an id: those alone are compared as
+        # strings (ten million ids compared whole were the reading's peak, twice a gigabyte).
+        shared = rows.loc[
+            agentish & repeats(rows["id_hash"].to_numpy()), ["conversation_id", "reply_id", "text_hash"]
+        ]
         identity = ["reply_id"]
-        candidates = rows.loc[agentish & rows["reply_id"].duplicated(keep=False), ["reply_id", "text_hash"]]
+        candidates = shared[shared["reply_id"].duplicated(keep=False)]
         if len(candidates) and (candidates.groupby("reply_id")["text_hash"].nunique() > 1).mean() > 0.1:
             identity = ["conversation_id", "reply_id"]
             notes.add(
                 "message ids repeat across conversations with other texts: duplicates are looked for within each conversation"
             )
-        repeated = agentish & rows.duplicated(identity, keep=False)
-        if repeated.any():
-            twice = rows.loc[repeated, [*identity, "text_hash"]].duplicated(keep="first")
+        repeated = shared[shared.duplicated(identity, keep=False)]
+        if len(repeated):
+            twice = repeated[[*identity, "text_hash"]].duplicated(keep="first")
             reason = reason.copy()
             reason[twice.index[twice.to_numpy()]] = "duplicate message id"
 
@@ -355,6 +364,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         "pair_raw",
         "reason",
         "text_hash",
+        "id_hash",
         "role_code",
         "signal",
         "ask_hash",
