@@ -26,7 +26,7 @@ from .ingest import (
     load_export,
     load_frame,
 )
-from .memory import release_memory, renamed_categories
+from .memory import concatenated, release_memory, renamed_categories
 from .models import RowAccounting, Settings
 from .pipeline import analyze_replies
 from .result import AuditResult
@@ -69,13 +69,8 @@ class Export:
             }
             for p in parts
         ]
-        replies = pd.concat([p.replies.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True)
-        # Each file's name as one category (concat of files' own categories gives a string per
-        # row: 150 MB a column at ten million replies).
-        names, name_codes = pd.factorize(pd.Index([p.source for p in parts]))
-        replies["source"] = pd.Categorical.from_codes(
-            names[replies["file_index"].to_numpy()], categories=name_codes
-        )
+        # Category columns (each file's name, its channels) stay categories across the files.
+        replies = concatenated([p.replies.assign(file_index=i) for i, p in enumerate(parts)])
         customer_times = pd.concat(
             [p.customer_times.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True
         )

@@ -68,7 +68,27 @@ def repeated_strings(values: pd.Series) -> pd.Series:
     >>> repeated_strings(pd.Series(["Ann", "Tom", "Ann", None], dtype="string")).cat.codes.tolist()
     [0, 1, 0, -1]
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values
     return values.astype("string").astype("category")
+
+
+def concatenated(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames' rows as one frame, a category column staying one: ``pd.concat`` turns a
+    column whose categories differ from frame to frame (each chunk's channels, each file's
+    names) into a string per row. Recodes the frames' categories in place.
+
+    >>> a = pd.DataFrame({"c": pd.Categorical(["x"])}); b = pd.DataFrame({"c": pd.Categorical(["y", "x"])})
+    >>> joined = concatenated([a, b]); joined["c"].dtype.name, joined["c"].tolist()
+    ('category', ['x', 'y', 'x'])
+    """
+    for column in frames[0].columns if frames else []:
+        held = [f[column] for f in frames if column in f]
+        if len(held) == len(frames) and all(isinstance(c.dtype, pd.CategoricalDtype) for c in held):
+            categories = pd.Index(pd.concat([pd.Series(c.cat.categories) for c in held]).unique())
+            for frame in frames:
+                frame[column] = frame[column].cat.set_categories(categories)
+    return pd.concat(frames, ignore_index=True)
 
 
 def renamed_categories(values: pd.Series, names: dict[str, str]) -> pd.Series:

@@ -82,3 +82,25 @@ def test_agent_channel_and_template_are_categories_with_the_values_of_strings(tm
     assert sorted(replies["agent"].cat.categories) == ["Ann", "Tom B."]
     assert replies["channel"].astype(str).tolist() == ["email", "chat"] * 4 + ["email"]
     assert replies["template_id"].nunique() == 1 and replies["template_id"].notna().all()
+
+
+def test_channels_stay_one_category_column_across_chunks_and_files(tmp_path, monkeypatch):
+    """Each chunk and each file has its own channels: the joined rows keep them as one
+    category column (``pd.concat`` alone makes a string per row of it), each row its own."""
+    from replydiag import load
+    from replydiag.ingest import read
+
+    monkeypatch.setattr(read, "CHUNK_BYTES", 2048)  # chunks of about 25 rows
+    text = "Your parcel left our depot today and arrives tomorrow before noon."
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    pd.DataFrame(
+        [(i, "Ann", "email" if i < 30 else "chat", text) for i in range(60)],
+        columns=["id", "agent", "channel", "text"],
+    ).to_csv(first, index=False)
+    pd.DataFrame([(1, "Tom", "phone", text)], columns=["id", "agent", "channel", "text"]).to_csv(
+        second, index=False
+    )
+    channel = load([first, second], low_memory=True).replies["channel"]
+    assert isinstance(channel.dtype, pd.CategoricalDtype)
+    assert sorted(channel.cat.categories) == ["chat", "email", "phone"]
+    assert channel.astype(str).tolist() == ["email"] * 30 + ["chat"] * 30 + ["phone"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import FormatError, InputError
-from ..memory import release_memory
+from ..memory import concatenated, release_memory
 from ..models import RowAccounting
 from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, no_rows_error, read_csv_bytes
 from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
@@ -211,7 +211,7 @@ def _load_chunks(
 def _concatenated(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The chunks' rows as one frame, the chunks let go: ``finish`` then holds the rows once
     (the chunks' NumPy columns alongside their copy were a ten-million-row file's peak)."""
-    rows = pd.concat(parts, ignore_index=True)
+    rows = concatenated(parts)
     parts.clear()
     return rows
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import FormatError
 from ..hashcount import repeats
-from ..memory import missing_strings
+from ..memory import missing_strings, repeated_strings
 from ..models import Role, RowAccounting
 from .csv_table import CsvChunks
 from .dates import parse_dates
@@ -157,6 +157,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     out["channel"] = out["channel"].astype("string").fillna(default_channel).replace("", default_channel)
     if spec is not None and spec.channel_names:  # numeric codes (Freshdesk's source) to names
         out["channel"] = out["channel"].replace(spec.channel_names)
+    out["channel"] = repeated_strings(out["channel"])  # chunks concatenate as one category column
     if plan.date_parts:
         parts = plan.date_parts
         out["created_raw"] = (
@@ -225,11 +226,24 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     if reply_id is not None:
         # Enough to tell a message exported twice from two messages sharing an id, once the
         # text itself is gone (a big file keeps only the normalised text past its chunk).
-        out["text_hash"] = pd.util.hash_pandas_object(text, index=False).to_numpy()
+        out["text_hash"] = _hashes(text)
         # The id's hash, made a chunk at a time: the whole file's ids are compared as strings
         # only where their hashes repeat (see ``finish``).
-        out["id_hash"] = pd.util.hash_pandas_object(out["reply_id"], index=False).to_numpy()
+        out["id_hash"] = _hashes(out["reply_id"])
     return out
+
+
+_HASH_SLICE = 250_000
+
+
+def _hashes(values: pd.Series) -> np.ndarray:
+    """A 64-bit hash of each value, ``_HASH_SLICE`` values at a time: pandas hashes an Arrow
+    string through a Python string of it, a gigabyte at once for a chunk of ten million ids."""
+    slices = [
+        pd.util.hash_pandas_object(values.iloc[a : a + _HASH_SLICE], index=False).to_numpy()
+        for a in range(0, len(values), _HASH_SLICE)
+    ]
+    return np.concatenate([np.zeros(0, dtype=np.uint64), *slices])
 
 
 def _header_again(frame: pd.DataFrame) -> np.ndarray:
@@ -502,8 +516,10 @@ def _resolve_conversations(rows: pd.DataFrame, notes: Notes, *, by_pair: bool) -
         # (Gorgias names the receiver) stay one ticket.
         notes.add("no column names the conversation: each sender and recipient pair is one")
         return rows["pair_raw"].fillna(conversation).fillna(ids).astype("string")
-    if conversation.notna().any() or "parent" not in rows:
+    if conversation.notna().any():
         return conversation.fillna(ids).astype("string")
+    if "parent" not in rows:
+        return ids  # each message its own conversation: the ids themselves, not a copy of them
     # twcs threads: follow in_response_to_tweet_id up to the first tweet we hold.
     parent = rows["parent"]
     lookup = pd.Series(parent.to_numpy(), index=ids.to_numpy())
