@@ -118,8 +118,10 @@ def coded_strings(codes: np.ndarray, names: np.ndarray) -> pd.Series:
     >>> coded_strings(np.array([1, -1, 1]), np.array(["b", "a"], dtype=object)).tolist()
     ['a', nan, 'a']
     """
-    used = np.unique(codes[codes >= 0])
+    # Which names are used, by a count of codes shifted past -1 (a sort of the codes was
+    # twice their size again).
+    used = np.flatnonzero(np.bincount(codes + 1, minlength=len(names) + 1)[1:])
     sorted_names = pd.Index(names[used], dtype="str").sort_values()
-    remap = np.full(len(names) + 1, -1, dtype=np.int64)
+    remap = np.full(len(names) + 1, -1, dtype=np.int32)  # the last one is code -1's
     remap[used] = sorted_names.get_indexer(pd.Index(names[used], dtype="str"))
     return pd.Series(pd.Categorical.from_codes(remap[codes], categories=sorted_names))

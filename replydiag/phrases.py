@@ -135,7 +135,10 @@ def phrases_of_replies(replies: pd.DataFrame, texts: pd.DataFrame) -> pd.DataFra
     held = held[held["phrase_id"] != ""]
     if held.empty:
         return pd.DataFrame(columns=list(PHRASE_COLUMNS))
-    table = usage(held.groupby("phrase_id")).reset_index()
+    code, names = pd.factorize(held["phrase_id"])
+    table = usage(code, len(names), held.reset_index(drop=True))
+    table.index = pd.Index(names.take(table.index), name="phrase_id")
+    table = table.reset_index()
     table = table.merge(texts[["phrase_id", "phrase_text"]].drop_duplicates("phrase_id"), on="phrase_id")
     table["words"] = table["phrase_text"].astype(str).str.split().str.len()
     table = table.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")

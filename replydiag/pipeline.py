@@ -204,6 +204,7 @@ def _template_codes(
     per reply); a personal reply keeps its own cluster's. Codes, not ten million id strings
     made and compared three times over (an analysis peak)."""
     name_code, names = pd.factorize(np.concatenate([ids, family]))  # no name -> -1
+    name_code = name_code.astype(np.int32)  # the per-reply arrays below: half the size
     key_name, family_name = name_code[: len(ids)], name_code[len(ids) :]
     has_template = rep >= 0
     at = np.maximum(rep, 0)
@@ -216,7 +217,7 @@ def _per_text(values: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.nda
     """Each reply's value (``values``, one per text; ``codes``, each reply's text) as a code
     into the distinct values."""
     code, names = pd.factorize(values)
-    return code[codes], np.asarray(names, dtype=object)
+    return code.astype(np.int32)[codes], np.asarray(names, dtype=object)
 
 
 def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings) -> Boilerplate:
@@ -304,7 +305,7 @@ def _template_table(
     if not used.any():
         return pd.DataFrame(columns=list(TEMPLATE_COLUMNS))
     of_used = family[used]
-    table = usage(out.loc[used, ["agent", "created_at", "reply_id"]].groupby(of_used))
+    table = usage(family, len(families), out)
     kind_names = list(out["kind"].cat.categories)
     kind_code = out["kind"].cat.codes.to_numpy()
     counts = np.bincount(
@@ -313,9 +314,9 @@ def _template_table(
     for name in (Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value):
         table[name] = counts[table.index, kind_names.index(name)]
     whole = used & (kind_code != kind_names.index(Kind.EDITED.value))
-    table["min_similarity"] = (
-        pd.Series(out["similarity"].to_numpy()[whole]).groupby(family[whole]).min().reindex(table.index)
-    )
+    least = np.full(len(families), np.inf)  # a family's lowest similarity, NaN ignored
+    np.fmin.at(least, family[whole], out["similarity"].to_numpy()[whole])
+    table["min_similarity"] = np.where(np.isinf(least), np.nan, least)[table.index]
     marked = used & out["helpdesk_template"].notna().to_numpy()
     if marked.any():
         table["helpdesk_template"] = (
