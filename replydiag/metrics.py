@@ -111,7 +111,7 @@ def usage(group: np.ndarray, n_groups: int, rows: pd.DataFrame) -> pd.DataFrame:
         agent.cat.codes.to_numpy() if isinstance(agent.dtype, pd.CategoricalDtype) else pd.factorize(agent)[0]
     )
     named = agent_code[inside] >= 0
-    width = int(agent_code.max()) + 1 if len(agent_code) else 1
+    width = max(int(agent_code.max()) + 1 if len(agent_code) else 1, 1)
     pairs = np.unique(of[named] * width + agent_code[inside][named])
     agents = np.bincount(pairs // width, minlength=n_groups)
     dates = rows["created_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)[inside]
