@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .distinct import DistinctReplies
@@ -70,7 +71,7 @@ class Export:
             for p in parts
         ]
         # Category columns (each file's name, its channels) stay categories across the files.
-        replies = concatenated([p.replies.assign(file_index=i) for i, p in enumerate(parts)])
+        replies = concatenated([p.replies.assign(file_index=np.int32(i)) for i, p in enumerate(parts)])
         customer_times = pd.concat(
             [p.customer_times.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True
         )

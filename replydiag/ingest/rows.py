@@ -130,7 +130,9 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     n = len(frame)
     text = reply_text(frame, plan, notes)
     out = pd.DataFrame(index=frame.index)
-    out["row_number"] = np.arange(first_row, first_row + n)
+    out["row_number"] = np.arange(
+        first_row, first_row + n, dtype=np.int32
+    )  # 2 billion rows: beyond any export
     reply_id = column_of(frame, fields, "reply_id")
     numbers = pd.Series(out["row_number"].astype(str), dtype="string")
     out["reply_id"] = reply_id.astype("string").str.strip() if reply_id is not None else numbers
