@@ -104,7 +104,7 @@ def usage(group: np.ndarray, n_groups: int, rows: pd.DataFrame) -> pd.DataFrame:
     [[3, 2, '1']]
     """
     inside = np.flatnonzero(group >= 0)
-    of = group[inside].astype(np.int64)
+    of = group[inside]
     replies = np.bincount(of, minlength=n_groups)
     agent = rows["agent"]
     agent_code = (
@@ -112,18 +112,21 @@ def usage(group: np.ndarray, n_groups: int, rows: pd.DataFrame) -> pd.DataFrame:
     )
     named = agent_code[inside] >= 0
     width = max(int(agent_code.max()) + 1 if len(agent_code) else 1, 1)
-    pairs = np.unique(of[named] * width + agent_code[inside][named])
+    pairs = np.unique(of[named].astype(np.int64) * width + agent_code[inside][named])
     agents = np.bincount(pairs // width, minlength=n_groups)
     dates = rows["created_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)[inside]
     dated = dates != np.iinfo(np.int64).min  # NaT
+    of_dated, dates = of[dated], dates[dated]
     first = np.full(n_groups, np.iinfo(np.int64).max)
     last = np.full(n_groups, np.iinfo(np.int64).min)
-    np.minimum.at(first, of[dated], dates[dated])
-    np.maximum.at(last, of[dated], dates[dated])
+    np.minimum.at(first, of_dated, dates)
+    np.maximum.at(last, of_dated, dates)
+    dated_replies = np.bincount(of_dated, minlength=n_groups)
+    del dates, of_dated
     example = np.full(n_groups, -1, dtype=np.int64)
     example[of[::-1]] = inside[::-1]  # written back to front: each group's first row stays
     present = np.flatnonzero(replies)
-    seen = np.bincount(of[dated], minlength=n_groups)[present] > 0
+    seen = dated_replies[present] > 0
     return pd.DataFrame(
         {
             "replies": replies[present],
