@@ -139,7 +139,8 @@ def analyze_replies(
         clustering,
         ids,
         rep,
-        stock_families(stock_found.sentences, stock_found.spans, len(keys))[codes],
+        stock_families(stock_found.sentences, stock_found.spans, len(keys)),
+        codes,
         templated,
     )
     part_of = missing_strings(replies.index)
@@ -201,16 +202,21 @@ def analyze_replies(
 
 
 def _template_codes(
-    clustering: Clustering, ids: np.ndarray, rep: np.ndarray, family: np.ndarray, templated: np.ndarray
+    clustering: Clustering,
+    ids: np.ndarray,
+    rep: np.ndarray,
+    family: np.ndarray,
+    codes: np.ndarray,
+    templated: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each reply's template id, as a code into names (-1 for none): a templated reply's is
     its cluster's family (clusters chained by the near copies between them, ``families``),
     or, templated by its stock text alone, its most widely sent stock sentence's (``family``,
-    per reply); a personal reply keeps its own cluster's. Codes, not ten million id strings
-    made and compared three times over (an analysis peak)."""
+    per text; ``codes``: each reply's text); a personal reply keeps its own cluster's.
+    Codes, not ten million id strings made and compared three times over (an analysis peak)."""
     name_code, names = pd.factorize(np.concatenate([ids, family]))  # no name -> -1
     name_code = name_code.astype(np.int32)  # the per-reply arrays below: half the size
-    key_name, family_name = name_code[: len(ids)], name_code[len(ids) :]
+    key_name, family_name = name_code[: len(ids)], name_code[len(ids) :][codes]
     has_template = rep >= 0
     at = np.maximum(rep, 0)
     cluster = np.where(has_template, key_name[at], -1)
