@@ -73,7 +73,7 @@ class Export:
         # Category columns (each file's name, its channels) stay categories across the files.
         replies = concatenated([p.replies.assign(file_index=np.int32(i)) for i, p in enumerate(parts)])
         customer_times = pd.concat(
-            [p.customer_times.assign(file_index=i) for i, p in enumerate(parts)], ignore_index=True
+            [p.customer_times.assign(file_index=np.int32(i)) for i, p in enumerate(parts)], ignore_index=True
         )
         # The files' own rows are now in the combined table: each file keeps only what reads
         # its text again, so the rows are held once.

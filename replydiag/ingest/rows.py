@@ -130,9 +130,8 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     n = len(frame)
     text = reply_text(frame, plan, notes)
     out = pd.DataFrame(index=frame.index)
-    out["row_number"] = np.arange(
-        first_row, first_row + n, dtype=np.int32
-    )  # 2 billion rows: beyond any export
+    # int32: a file of 2 billion rows is beyond any export, and the column is held to the end.
+    out["row_number"] = np.arange(first_row, first_row + n, dtype=np.int32)
     reply_id = column_of(frame, fields, "reply_id")
     numbers = pd.Series(out["row_number"].astype(str), dtype="string")
     out["reply_id"] = reply_id.astype("string").str.strip() if reply_id is not None else numbers
