@@ -146,7 +146,12 @@ def _code_agent_pairs(codes: np.ndarray, agents: pd.Series) -> tuple[np.ndarray,
     """The distinct (key code, agent) pairs in order of first appearance, as each pair's
     code and agent, and the pair of each row. Counted on integers: a Python string per row
     for the agent was the peak of a ten-million-row audit."""
-    agent, names = pd.factorize(agents.astype(str))
+    if isinstance(agents.dtype, pd.CategoricalDtype):  # as ``pipeline.agents`` names them
+        names = agents.cat.categories.astype(str).append(pd.Index(["<NA>"]))  # a missing one: as str() says
+        agent = agents.cat.codes.to_numpy().astype(np.int64)
+        agent[agent < 0] = len(names) - 1
+    else:
+        agent, names = pd.factorize(agents.astype(str))
     width = max(len(names), 1)
     pair_of_row, pairs = pd.factorize(codes.astype(np.int64) * width + agent)
     return pair_of_row, pairs // width, np.asarray(names.astype(object), dtype=object)[pairs % width]

@@ -84,9 +84,10 @@ def test_agent_channel_and_template_are_categories_with_the_values_of_strings(tm
     assert replies["template_id"].nunique() == 1 and replies["template_id"].notna().all()
 
 
-def test_channels_stay_one_category_column_across_chunks_and_files(tmp_path, monkeypatch):
-    """Each chunk and each file has its own channels: the joined rows keep them as one
-    category column (``pd.concat`` alone makes a string per row of it), each row its own."""
+def test_channels_and_agents_stay_one_category_column_across_chunks_and_files(tmp_path, monkeypatch):
+    """Each chunk and each file has its own channels and authors: the joined rows keep each
+    as one category column (``pd.concat`` alone makes a string per row of it), each row its
+    own value."""
     from replydiag import load
     from replydiag.ingest import read
 
@@ -94,13 +95,16 @@ def test_channels_stay_one_category_column_across_chunks_and_files(tmp_path, mon
     text = "Your parcel left our depot today and arrives tomorrow before noon."
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     pd.DataFrame(
-        [(i, "Ann", "email" if i < 30 else "chat", text) for i in range(60)],
+        [(i, "Ann" if i % 2 else " Bo ", "email" if i < 30 else "chat", text) for i in range(60)],
         columns=["id", "agent", "channel", "text"],
     ).to_csv(first, index=False)
     pd.DataFrame([(1, "Tom", "phone", text)], columns=["id", "agent", "channel", "text"]).to_csv(
         second, index=False
     )
-    channel = load([first, second], low_memory=True).replies["channel"]
-    assert isinstance(channel.dtype, pd.CategoricalDtype)
+    replies = load([first, second], low_memory=True).replies
+    channel, agent = replies["channel"], replies["agent"]
+    assert isinstance(channel.dtype, pd.CategoricalDtype) and isinstance(agent.dtype, pd.CategoricalDtype)
     assert sorted(channel.cat.categories) == ["chat", "email", "phone"]
     assert channel.astype(str).tolist() == ["email"] * 30 + ["chat"] * 30 + ["phone"]
+    assert sorted(agent.cat.categories) == ["Ann", "Bo", "Tom"]  # stripped, as strings were
+    assert agent.astype(str).tolist() == ["Bo", "Ann"] * 30 + ["Tom"]

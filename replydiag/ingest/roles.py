@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..hashcount import value_hashes
 from ..models import Role
+from ..threads import sort
 from .formats import Detection, column_of, is_blank
 from .notes import Notes
 
@@ -384,31 +386,35 @@ def team_by_reach(
     frozenset({'brand'})
     """
     # Codes, not strings: ten million (author, conversation) pairs as Python strings were
-    # a reading peak of a gigabyte. Factorised whole (a missing value is -1), not filtered
+    # a reading peak of a gigabyte. Factorised whole (a missing author is -1), not filtered
     # first: each filtered copy of a column was a hundred MB more at that peak.
     author, names = pd.factorize(authors)
-    known = author >= 0
+    known = (author >= 0) & conversations.notna().to_numpy()
     if counted is not None:
         known &= counted
     if not known.any():
-        return None  # no author named: the conversations need no codes (ten million ids: 0.7 GB)
-    conversation, _ = pd.factorize(conversations)
-    known &= conversation >= 0
-    author, conversation = author[known], conversation[known]
-    if not len(author):
-        return None
-    n_conversations = int(conversation.max()) + 1
-    # Distinct pairs by a sort: NumPy's unique hashes here, several times slower at this size.
-    pair = np.sort(author.astype(np.int64) * n_conversations + conversation)
+        return None  # no author named: the conversations need no hashes
+    # Each distinct (author, conversation) pair by one sort of 64-bit keys: the author's code
+    # in the top bits, the conversation's hash in the rest. Codes of ten million distinct
+    # conversation ids took up to a gigabyte (strings) or half of one (their hashes). Two
+    # conversations of one author share a key only if their hashes agree in every bit kept
+    # (40 or more below 16M authors): a few pairs in ten million, nothing the thresholds see.
+    top = np.uint64(64 - max((len(names) - 1).bit_length(), 1))
+    key = value_hashes(conversations)[known] >> (np.uint64(64) - top)
+    key |= author[known].astype(np.uint64) << top
+    pair = sort(key)
+    del key
     pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
-    pair_author, pair_conversation = pair // n_conversations, pair % n_conversations
+    pair_author = (pair >> top).astype(np.int64)
+    pair_conversation = pair & ((np.uint64(1) << top) - np.uint64(1))
     reach = pd.Series(np.bincount(pair_author, minlength=len(names)), index=pd.Index(names, dtype=object))
     is_team = (reach >= TEAM_REACH).to_numpy()
     team = reach.index[is_team]
     others = reach[~is_team]
     if not len(team) or len(others) < 2 or (others == 1).mean() < SINGLE_SHARE:
         return None
-    covered = np.count_nonzero(np.bincount(pair_conversation[is_team[pair_author]])) / n_conversations
+    # The share of conversations (with a named author) the team writes in.
+    covered = len(np.unique(pair_conversation[is_team[pair_author]])) / len(np.unique(pair_conversation))
     if covered < TEAM_COVERAGE:
         return None
     return TeamGuess(frozenset(team), len(others), covered)

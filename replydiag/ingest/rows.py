@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FormatError
-from ..hashcount import repeats
+from ..hashcount import repeats, value_hashes
 from ..memory import missing_strings, repeated_strings
 from ..models import Role, RowAccounting
 from .csv_table import CsvChunks
@@ -206,6 +206,8 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     )
     no_reply |= named_bot
     out["automatic_flag"] = auto.to_numpy(dtype=bool) | (out["role"] == Role.BOT.value).to_numpy() | no_reply
+    if agent is not None:  # a category from here on, as the channel: 150 MB at ten million rows as strings
+        out["agent"] = repeated_strings(out["agent"])
     mark = column_of(frame, fields, "template_mark")
     out["helpdesk_template"] = (
         mark.astype("string").where(~is_blank(mark)) if mark is not None else missing_strings(frame.index)
@@ -227,24 +229,11 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     if reply_id is not None:
         # Enough to tell a message exported twice from two messages sharing an id, once the
         # text itself is gone (a big file keeps only the normalised text past its chunk).
-        out["text_hash"] = _hashes(text)
+        out["text_hash"] = value_hashes(text)
         # The id's hash, made a chunk at a time: the whole file's ids are compared as strings
         # only where their hashes repeat (see ``finish``).
-        out["id_hash"] = _hashes(out["reply_id"])
+        out["id_hash"] = value_hashes(out["reply_id"])
     return out
-
-
-_HASH_SLICE = 250_000
-
-
-def _hashes(values: pd.Series) -> np.ndarray:
-    """A 64-bit hash of each value, ``_HASH_SLICE`` values at a time: pandas hashes an Arrow
-    string through a Python string of it, a gigabyte at once for a chunk of ten million ids."""
-    slices = [
-        pd.util.hash_pandas_object(values.iloc[a : a + _HASH_SLICE], index=False).to_numpy()
-        for a in range(0, len(values), _HASH_SLICE)
-    ]
-    return np.concatenate([np.zeros(0, dtype=np.uint64), *slices])
 
 
 def _header_again(frame: pd.DataFrame) -> np.ndarray:
