@@ -47,6 +47,18 @@ def test_sample_read_in_chunks_writes_the_same_files(tiny_chunks, tmp_path):
     assert chunked.replies["masked"].notna().all()
 
 
+def test_chunks_of_more_rows_than_a_written_slice_keep_each_reply_with_its_text(
+    tiny_chunks, tmp_path, monkeypatch
+):
+    """A chunk read again for its text is written a slice of ``WRITE_ROWS`` at a time (a chunk
+    of tiny rows is millions of them); slices that do not divide the chunks keep every text."""
+    import replydiag.report.audit as audit_module
+
+    monkeypatch.setattr(audit_module, "WRITE_ROWS", 7)
+    _, chunked = _same_audit(sample_path(), tmp_path)
+    assert chunked.texts.files[0].chunks_read > 20
+
+
 @pytest.mark.parametrize(
     "name", ["italian_sme.csv", "twcs_index.csv", "salesforce_emailmessage.csv", "zendesk_comments.json"]
 )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..files import staged_folder, write_csv, write_csv_chunks, write_json
+from ..files import WRITE_ROWS, staged_folder, write_csv, write_csv_chunks, write_json
 from ..impact import IMPACT_COLUMNS
 from ..memory import release_memory
 from ..phrases import PHRASE_COLUMNS
@@ -129,8 +129,11 @@ def _replies_with_text(
     meta = [c for c in columns if c != "text"]
     total = len(result.replies)
     for start, texts in result.reply_texts():
-        piece = result.replies.iloc[start : start + len(texts)][meta].reset_index(drop=True)
-        piece["text"] = texts.reset_index(drop=True).astype("string")
-        yield piece
+        # A chunk of tiny rows is millions of them: its replies are copied a slice at a time.
+        for at in range(0, max(len(texts), 1), WRITE_ROWS):
+            end = min(at + WRITE_ROWS, len(texts))
+            piece = result.replies.iloc[start + at : start + end][meta].reset_index(drop=True)
+            piece["text"] = texts.iloc[at:end].reset_index(drop=True).astype("string")
+            yield piece
         if progress:
             progress("writing replies.csv", start + len(texts), total)

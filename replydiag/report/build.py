@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..metrics import any_automatic, breakdown, shares, wilson
+from ..metrics import any_automatic, breakdown, shares, usage, wilson
 from ..models import KINDS, Kind
 from .rare_words import Vocabulary
 
@@ -241,38 +241,9 @@ def build_report(
         if earlier_template_ids is not None
         else []
     )
-    # ... from the columns they read: a copy of every column is gigabytes at 10M rows.
-    read = [c for c in ("template_id", "kind", "agent", "created_at", "masked", "text") if c in rows]
-    shown = rows.loc[rows["template_id"].isin(set(top_ids) | set(new_ids)), read]
-    described = {}
-    words: Vocabulary | None = None  # counted once, when the first masked example needs it
-    for tid, members in shown.groupby("template_id", sort=False):
-        # An export read in chunks keeps no raw text: its examples stay masked.
-        example_col = "text" if show_raw and members["text"].notna().any() else "masked"
-        template_text = str(texts.get(tid, members["masked"].iloc[0]))
-        candidates = members.dropna(subset=[example_col]).drop_duplicates(example_col)
-        # Replies that show the template first: a fragment ("...you.", the last part of a
-        # reply sent in parts, which carries its reply's family) shows nothing of it.
-        fragment = candidates[example_col].astype(str).str.split().str.len() < len(template_text.split()) / 2
-        picked = candidates.iloc[np.argsort(fragment.to_numpy(), kind="stable")].head(EXAMPLES_PER_TEMPLATE)
-        example_texts = [str(text) for text in picked[example_col]]
-        if example_col == "masked":
-            words = words or vocabulary or Vocabulary.of(rows["masked"])
-            example_texts = words.mask(example_texts)
-        examples = tuple(
-            Example(str(kind), marked_pieces(text, template_text))
-            for kind, text in zip(picked["kind"].astype(str), example_texts)
-        )
-        described[tid] = TemplateRow(
-            template_id=str(tid),
-            template_text=template_text,
-            replies=len(members),
-            agents=int(members["agent"].nunique()),
-            first_seen=day(members["created_at"].min()),
-            last_seen=day(members["created_at"].max()),
-            change=None if prev_counts is None else int(len(members) - prev_counts.get(tid, 0)),
-            examples=examples,
-        )
+    described = _described(
+        rows, [*dict.fromkeys(top_ids + new_ids)], texts, prev_counts, show_raw, vocabulary
+    )
     top_rows = [described[tid] for tid in top_ids]
     new = [described[tid] for tid in new_ids]
 
@@ -396,6 +367,96 @@ def _in_its_sentence(phrase: str) -> str:
 def day(value: Any) -> str:
     """A timestamp's day as ``YYYY-MM-DD`` (ISO: days sort as text); "" for none."""
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _described(
+    rows: pd.DataFrame,
+    template_ids: list[str],
+    texts: dict,
+    prev_counts: pd.Series | None,
+    show_raw: bool,
+    vocabulary: Vocabulary | None,
+) -> dict[str, TemplateRow]:
+    """The shown templates' rows: their usage and examples, counted on codes. (A copy of the
+    shown templates' replies, and of each template's, was the peak of writing a report at ten
+    million replies: in a small team's export the top templates hold most replies.)"""
+    template = _positions(rows["template_id"], template_ids)
+    table = usage(template, len(template_ids), rows)
+    # An export read in chunks keeps no raw text: its examples stay masked.
+    raw = (
+        np.bincount(template[(template >= 0) & rows["text"].notna().to_numpy()], minlength=len(template_ids))
+        > 0
+        if show_raw and "text" in rows
+        else np.zeros(len(template_ids), dtype=bool)
+    )
+    candidates = {
+        column: _first_of_each(template, rows[column])
+        for column in {"masked", *(["text"] if raw.any() else [])}
+    }
+    described = {}
+    words: Vocabulary | None = None  # counted once, when the first masked example needs it
+    for at, tid in enumerate(template_ids):
+        if at not in table.index:
+            continue
+        example_col = "text" if raw[at] else "masked"
+        template_text = str(texts[tid]) if tid in texts else str(rows["masked"].iloc[_first(template, at)])
+        chosen = candidates[example_col]
+        chosen = chosen[template[chosen] == at]  # the first reply of each text, in row order
+        candidate_texts = rows[example_col].take(chosen).astype(str)
+        # Replies that show the template first: a fragment ("...you.", the last part of a
+        # reply sent in parts, which carries its reply's family) shows nothing of it.
+        fragment = candidate_texts.str.split().str.len() < len(template_text.split()) / 2
+        picked = chosen[np.argsort(fragment.to_numpy(), kind="stable")][:EXAMPLES_PER_TEMPLATE]
+        example_texts = [str(text) for text in rows[example_col].take(picked)]
+        if example_col == "masked":
+            words = words or vocabulary or Vocabulary.of(rows["masked"])
+            example_texts = words.mask(example_texts)
+        examples = tuple(
+            Example(str(kind), marked_pieces(text, template_text))
+            for kind, text in zip(rows["kind"].take(picked).astype(str), example_texts)
+        )
+        used = table.loc[at]
+        described[tid] = TemplateRow(
+            template_id=str(tid),
+            template_text=template_text,
+            replies=int(used["replies"]),
+            agents=int(used["agents"]),
+            first_seen=day(used["first_seen"]),
+            last_seen=day(used["last_seen"]),
+            change=None if prev_counts is None else int(used["replies"] - prev_counts.get(tid, 0)),
+            examples=examples,
+        )
+    return described
+
+
+def _positions(values: pd.Series, chosen: list[str]) -> np.ndarray:
+    """Each value's position in ``chosen`` (-1 for any other), looked up per distinct value.
+
+    >>> _positions(pd.Series(["b", "x", "a", None]), ["a", "b"]).tolist()
+    [1, -1, 0, -1]
+    """
+    code, uniques = pd.factorize(values)
+    at = np.append(pd.Index(chosen, dtype=object).get_indexer(pd.Index(uniques, dtype=object)), -1)
+    return at[code]  # code -1 (missing) takes the appended -1
+
+
+def _first_of_each(group: np.ndarray, values: pd.Series) -> np.ndarray:
+    """The rows, in order, that hold each distinct present value of ``values`` first within
+    their group (groups ``>= 0``).
+
+    >>> _first_of_each(np.array([0, 0, 1, 0, -1]), pd.Series(["a", "a", "a", "b", "c"])).tolist()
+    [0, 2, 3]
+    """
+    value, uniques = pd.factorize(values)
+    inside = np.flatnonzero((group >= 0) & (value >= 0))
+    _, first = np.unique(
+        group[inside].astype(np.int64) * max(len(uniques), 1) + value[inside], return_index=True
+    )
+    return np.sort(inside[first])
+
+
+def _first(group: np.ndarray, at: int) -> int:
+    return int(np.flatnonzero(group == at)[0])
 
 
 def _template_by_agent(rows: pd.DataFrame, by_agent: pd.DataFrame, template_ids: list[str]) -> pd.DataFrame:
