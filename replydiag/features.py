@@ -24,6 +24,7 @@ from .normalize import CJK_RANGES
 from .threads import PARALLEL_ITEMS, WORKERS, in_slices, map_spans
 
 _CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
+_WORD = re.compile(r"\w")
 TOKEN = re.compile(r"\{\w+\}|[" + CJK_RANGES + r"]|[^\s" + CJK_RANGES + r"]+")
 # One CJK character, as Arrow (RE2) sees it: what the Arrow tokeniser splits into tokens.
 CJK_RE2 = r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
@@ -40,6 +41,18 @@ def tokens(key: str) -> list[str]:
     if _CJK_CHAR.search(key):
         return TOKEN.findall(key)
     return key.split()
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them, a CJK character as half of one (a Chinese word is about
+    two characters, as the stock text's length rules count it), spaced or not.
+
+    >>> word_count("请提供您的订单号 {order}"), word_count("请 提 供 您 的 订 单 号 {order}"), word_count("Thanks — we'll check")
+    (5, 5, 3)
+    """
+    words = [w for w in tokens(text) if _WORD.search(w)]  # a lone "—" or "，" is no word
+    cjk = sum(1 for w in words if len(w) == 1 and _CJK_CHAR.match(w))
+    return len(words) - cjk + -(-cjk // 2)
 
 
 def joined(words: list[str]) -> str:

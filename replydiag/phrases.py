@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .features import word_count
 from .metrics import usage
 
 PHRASE_COLUMNS = (
@@ -88,7 +89,7 @@ def phrase_table(members: pd.DataFrame, replies: pd.DataFrame, codes: np.ndarray
         .groupby("key")
         .size()
     )
-    table["words"] = [len(k.split()) for k in table.index]
+    table["words"] = [word_count(k) for k in table.index]
     table["phrase_id"] = [phrase_id(k) for k in table.index]
     table = table.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")
     return table.reset_index(drop=True)[list(PHRASE_COLUMNS)]
@@ -140,6 +141,6 @@ def phrases_of_replies(replies: pd.DataFrame, texts: pd.DataFrame) -> pd.DataFra
     table.index = pd.Index(names.take(table.index), name="phrase_id")
     table = table.reset_index()
     table = table.merge(texts[["phrase_id", "phrase_text"]].drop_duplicates("phrase_id"), on="phrase_id")
-    table["words"] = table["phrase_text"].astype(str).str.split().str.len()
+    table["words"] = [word_count(text) for text in table["phrase_text"].astype(str)]
     table = table.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")
     return table.reset_index(drop=True)[list(PHRASE_COLUMNS)]

@@ -177,3 +177,23 @@ def test_phrases_csv_is_written(tmp_path):
     assert list(table.columns)[:3] == ["phrase_id", "phrase_text", "replies"]
     assert len(table) == len(result.phrases) >= 3
     assert "Most reused phrases" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_chinese_phrase_counts_words_not_characters():
+    """Chinese has no spaces: a phrase's ``words`` counts a character as half a word (a
+    Chinese word is about two), in the audit's table and in a period's alike."""
+    from replydiag.phrases import phrases_of_replies
+
+    stock = "很抱歉给您带来不便"  # nine characters: about five words
+    tails = [
+        "我们会在三天内回复您。",
+        "请提供您的订单号。",
+        "物流已经安排重新发货。",
+        "退款将在五个工作日内到账。",
+    ]
+    export = pd.DataFrame({"text": [f"{stock}，{tail}" for tail in tails], "agent": ["甲", "乙", "丙", "丁"]})
+    result = replydiag.analyze(export)
+    phrases = result.phrases.set_index("phrase_text")
+    assert phrases.loc[phrases.index.str.contains(stock), "words"].tolist() == [5]
+    period = phrases_of_replies(result.replies, result.phrases).set_index("phrase_text")
+    assert period.loc[period.index.str.contains(stock), "words"].tolist() == [5]
