@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .distinct import first_rows
+from .memory import repeated_strings
 from .normalize import arrow_strings
 
 EDGE_SHARE = 0.15
@@ -146,13 +147,12 @@ def _code_agent_pairs(codes: np.ndarray, agents: pd.Series) -> tuple[np.ndarray,
     """The distinct (key code, agent) pairs in order of first appearance, as each pair's
     code and agent, and the pair of each row. Counted on integers: a Python string per row
     for the agent was the peak of a ten-million-row audit."""
-    if isinstance(agents.dtype, pd.CategoricalDtype):  # as ``pipeline.agents`` names them
-        names = agents.cat.categories.astype(str).append(pd.Index(["<NA>"]))  # a missing one: as str() says
-        agent = agents.cat.codes.to_numpy().astype(np.int64)
-        agent[agent < 0] = len(names) - 1
-    else:
-        agent, names = pd.factorize(agents.astype(str))
-    width = max(len(names), 1)
+    # Category codes (``pipeline.agents`` gives categories already); a missing agent is "<NA>".
+    coded = repeated_strings(agents)
+    names = coded.cat.categories.astype(str).append(pd.Index(["<NA>"]))
+    agent = coded.cat.codes.to_numpy().astype(np.int64)
+    agent[agent < 0] = len(names) - 1
+    width = len(names)
     pair_of_row, pairs = pd.factorize(codes.astype(np.int64) * width + agent)
     return pair_of_row, pairs // width, np.asarray(names.astype(object), dtype=object)[pairs % width]
 
