@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .sorting import sort, unique_counts
 from .threads import map_spans, searchsorted
 
 ANCHORS = 6  # a key is indexed under its rarest word pairs only
@@ -47,7 +48,7 @@ def candidate_pairs(prefix: np.ndarray, prefix_start: np.ndarray, eligible: np.n
     usable = eligible[owner]
     # The index as one sorted array of (word pair, key) codes, each pair's first keys kept.
     anchored = usable & (position < ANCHORS)
-    entry = np.sort(prefix[anchored].astype(np.int64) * n + owner[anchored])
+    entry = sort(prefix[anchored].astype(np.int64) * n + owner[anchored])
     pair = entry // n
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     rank = np.arange(len(entry)) - np.repeat(first, np.diff(np.r_[first, len(entry)]))
@@ -72,7 +73,7 @@ def candidate_pairs(prefix: np.ndarray, prefix_start: np.ndarray, eligible: np.n
         start = np.cumsum(count) - count
         at = np.repeat(low[a:b] - start, count) + np.arange(total)
         code = np.repeat(key[a:b], count) * n + entry[at] % n
-        code, hits = np.unique(code, return_counts=True)
+        code, hits = unique_counts(code)
         return code[hits >= need[code // n]]
 
     codes = np.concatenate([np.zeros(0, dtype=np.int64), *map_spans(chunk, list(zip(cuts, cuts[1:])))])

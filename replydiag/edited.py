@@ -18,7 +18,8 @@ from rapidfuzz.distance import Indel, LCSseq
 from scipy import sparse
 
 from .cluster import Clustering
-from .features import Features, grouped_positions, tokens, unique_sorted
+from .features import Features, grouped_positions, tokens
+from .sorting import unique
 
 CANDIDATES_CHECKED = 3  # templates verified per reply when looking for edited templates
 CONTAINMENT_SLICE = (
@@ -145,7 +146,7 @@ def find_contained_templates(
     key_start = np.concatenate([[0], np.cumsum(pairs_per_key)])  # features are grouped by key, in order
     t_owner = np.repeat(np.arange(len(usable)), pairs_per_key[usable])
     t_ids = feats.ids[grouped_positions(key_start, usable)]
-    pair_ids, pair_col = unique_sorted(t_ids, return_inverse=True)
+    pair_ids, pair_col = unique(t_ids, return_inverse=True)
     # Pairs shared by many templates say nothing about which one a reply contains.
     spread = np.bincount(pair_col, minlength=len(pair_ids))
     keep = spread[pair_col] <= max(20, len(usable) // 10)

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from .memory import release_memory
 from .normalize import CJK_RANGES
+from .sorting import argsort, unique
 from .threads import PARALLEL_ITEMS, WORKERS, in_slices, map_spans
 
 _CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
@@ -128,9 +129,7 @@ def word_pair_features(keys: list[str]) -> Features:
         raw_ids.append(ids)
         chunk_distinct.append(distinct_ids)
     del vocabulary
-    distinct = (
-        unique_sorted(np.concatenate(chunk_distinct)) if chunk_distinct else np.zeros(0, dtype=np.int64)
-    )
+    distinct = unique(np.concatenate(chunk_distinct)) if chunk_distinct else np.zeros(0, dtype=np.int64)
     del chunk_distinct
     release_memory()
     # Dense pair ids: ranks among all distinct pairs.
@@ -156,7 +155,7 @@ def word_pair_features(keys: list[str]) -> Features:
         owners[chunk] = raw_ids[chunk] = None
         # (key, rarity) as one int64 (pairs are distinct within a key): one sort, where
         # lexsort's two passes were 40% of this function.
-        order = np.argsort(local.astype(np.int64) * n_pairs + rarity_rank[pair])
+        order = argsort(local.astype(np.int64) * n_pairs + rarity_rank[pair])
         local, pair = local[order], pair[order]
         per_key = np.bincount(local, minlength=b - a)
         start = np.concatenate([[0], np.cumsum(per_key)])
@@ -218,7 +217,7 @@ def _chunk_pairs(
     offsets, flat = _split_tokens(keys[a:b])
     tok = np.asarray(pc.index_in(flat, value_set=vocabulary), dtype=np.int64)
     owner, ids = _pairs_of_chunk(tok, offsets, vocab, first_key=a)
-    return owner.astype(np.int32), ids, unique_sorted(ids)
+    return owner.astype(np.int32), ids, unique(ids)
 
 
 def _vocabulary(keys: list[str] | pa.Array, spans: list[tuple[int, int]]) -> pa.Array:
@@ -255,31 +254,10 @@ def _pairs_of_chunk(tok: np.ndarray, offsets: np.ndarray, vocab: int, *, first_k
     ids = np.concatenate([pair_ids, tok[offsets[single]] + vocab * vocab])
     del tok, key_of_token, pair_owner, pair_ids
     # Each pair once per key: sort (owner, pair) as one int64, pairs numbered within the chunk.
-    local_ids, local = unique_sorted(ids, return_inverse=True)
+    local_ids, local = unique(ids, return_inverse=True)
     span = max(len(local_ids), 1)
-    combined = unique_sorted(owner * span + local)
+    combined = unique(owner * span + local)
     return combined // span + first_key, local_ids[combined % span]
-
-
-def unique_sorted(values: np.ndarray, return_inverse: bool = False):
-    """``np.unique`` by sorting (NumPy's own can fall back to a much slower hash table)."""
-    if not return_inverse:
-        ordered = np.sort(values)
-        flag = np.ones(len(ordered), dtype=bool)
-        flag[1:] = ordered[1:] != ordered[:-1]
-        return ordered[flag]
-    distinct = unique_sorted(values)
-    if len(distinct) * 8 <= len(values):
-        # Few distinct values (word pairs repeat): a hash lookup in a table that fits the cache
-        # is ten times quicker than an argsort of millions of values.
-        return distinct, np.asarray(pd.Index(distinct).get_indexer(values), dtype=np.int64)
-    order = np.argsort(values)
-    inverse = np.empty(len(values), dtype=np.int64)
-    flag = np.ones(len(values), dtype=bool)
-    ordered = values[order]
-    flag[1:] = ordered[1:] != ordered[:-1]
-    inverse[order] = np.cumsum(flag) - 1
-    return distinct, inverse
 
 
 def positions_in(distinct: np.ndarray, items: np.ndarray) -> np.ndarray:

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .features import positions_in
-from .threads import in_slices, sort
+from .sorting import argsort, sort
+from .threads import in_slices
 
 MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: runs hashed as a polynomial
 TABLE_BITS = 24  # hashed counting tables: 16M buckets
@@ -130,7 +131,7 @@ def replies_holding(items: np.ndarray, owner: np.ndarray, counts: np.ndarray) ->
         return np.zeros(0, dtype=np.int64)
     # Sorted by item with texts in order within each item (a stable sort of text-ordered
     # items), so an item a text holds twice shows as neighbours and carries its replies once.
-    order = np.argsort(items, kind="stable")
+    order = argsort(items)
     sorted_items, sorted_owner = items[order], owner[order]
     new_item = np.ones(len(order), dtype=bool)
     new_item[1:] = sorted_items[1:] != sorted_items[:-1]
@@ -151,7 +152,7 @@ def repeats(items: np.ndarray) -> np.ndarray:
     >>> repeats(np.array([5, 7, 5, 9], dtype=np.uint64)).tolist()
     [True, False, True, False]
     """
-    order = np.argsort(items)
+    order = argsort(items)
     ordered = items[order]
     same = ordered[1:] == ordered[:-1]
     del ordered

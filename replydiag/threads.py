@@ -48,22 +48,6 @@ def searchsorted(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
     return found
 
 
-def sort(values: np.ndarray) -> np.ndarray:
-    """A sorted copy of ``values``, sorted on both cores for many values: slices sorted in
-    place side by side (NumPy's sort runs outside the GIL), then merged by a stable sort,
-    whose timsort finds the sorted runs and only merges them.
-
-    >>> sort(np.array([5, 1, 4, 1])).tolist()
-    [1, 1, 4, 5]
-    """
-    if len(values) < PARALLEL_ITEMS or WORKERS < 2:
-        return np.sort(values)
-    ordered = values.copy()
-    in_slices(lambda a, b: ordered[a:b].sort(), len(ordered), size=-(-len(ordered) // WORKERS))
-    ordered.sort(kind="stable")
-    return ordered
-
-
 def in_slices(step: Callable[[int, int], None], n: int, size: int | None = None) -> None:
     """``step(a, b)`` over slices of ``range(n)`` on the threads, ``size`` items each (by
     default four slices per worker, so a slow slice keeps no core waiting long).

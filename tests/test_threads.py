@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from replydiag.features import positions_in
-from replydiag.threads import PARALLEL_ITEMS, WORKERS, searchsorted, sort
+from replydiag.threads import PARALLEL_ITEMS, searchsorted
 
 
 def test_searches_and_lookups_in_slices_equal_the_whole():
@@ -18,15 +18,3 @@ def test_searches_and_lookups_in_slices_equal_the_whole():
     )
     assert np.array_equal(searchsorted(distinct, items), np.searchsorted(distinct, items))
     assert np.array_equal(positions_in(distinct, items), pd.Index(distinct).get_indexer(items))
-
-
-def test_a_sort_on_both_cores_equals_numpys(monkeypatch):
-    monkeypatch.setattr("replydiag.threads.WORKERS", max(WORKERS, 3))  # three slices to merge
-    rng = np.random.default_rng(11)
-    # Past the size at which slices are sorted apart; many repeated values, as hashes of
-    # common word runs are.
-    values = rng.integers(0, 50_000, PARALLEL_ITEMS + 7_001).astype(np.uint64)
-    values[::3] = rng.integers(0, 1 << 63, len(values[::3]), dtype=np.uint64)
-    before = values.copy()
-    assert np.array_equal(sort(values), np.sort(values))
-    assert np.array_equal(values, before)  # a copy: the caller's items keep their order

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..hashcount import value_hashes
 from ..models import Role
-from ..threads import sort
+from ..sorting import sort
 from .formats import Detection, column_of, is_blank
 from .notes import Notes
 
