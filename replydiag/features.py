@@ -231,7 +231,13 @@ def _split_tokens(keys: list[str] | pa.Array) -> tuple[np.ndarray, pa.Array]:
     arr = (
         keys.cast(pa.large_string()) if isinstance(keys, pa.Array) else pa.array(keys, type=pa.large_string())
     )
-    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=CJK_RE2, replacement=r" \1 "))
+    # Only a key past ASCII can hold a CJK character: the regex pass, dearer than the split,
+    # is for those keys alone (most keys are ASCII).
+    wide = pc.fill_null(pc.invert(pc.string_is_ascii(arr)), False)
+    if pc.any(wide).as_py():
+        spaced = pc.replace_substring_regex(arr.filter(wide), pattern=CJK_RE2, replacement=r" \1 ")
+        arr = pc.replace_with_mask(arr, wide, spaced)
+    arr = pc.utf8_trim_whitespace(arr)
     lists = pc.utf8_split_whitespace(arr)
     return np.asarray(lists.offsets, dtype=np.int64), lists.flatten()
 
