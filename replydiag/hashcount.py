@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .features import positions_in
-from .sorting import argsort, sort
+from .sorting import argsort, sort, unique
 from .threads import in_slices
 
 MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: runs hashed as a polynomial
@@ -146,40 +146,34 @@ def replies_holding(items: np.ndarray, owner: np.ndarray, counts: np.ndarray) ->
 
 
 def repeats(items: np.ndarray) -> np.ndarray:
-    """Which items' hash occurs more than once (an order and a copy of the items, where
-    ``group_total``'s lookup table was four times the items at ten million).
+    """Which items' hash occurs more than once: a sorted copy finds the repeated hashes (few,
+    in any export), and a hash lookup marks them. An argsort of ten million ids held four
+    times the items; ``group_total``'s lookup table of every hash, four times as well.
 
     >>> repeats(np.array([5, 7, 5, 9], dtype=np.uint64)).tolist()
     [True, False, True, False]
     """
-    order = argsort(items)
-    ordered = items[order]
-    same = ordered[1:] == ordered[:-1]
+    ordered = sort(items)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     del ordered
-    mark = np.zeros(len(items), dtype=bool)
-    mark[1:] = same
-    mark[:-1] |= same
-    out = np.empty(len(items), dtype=bool)
-    out[order] = mark
-    return out
+    if not len(repeated):
+        return np.zeros(len(items), dtype=bool)
+    return positions_in(unique(repeated), items) >= 0
 
 
 def value_hashes(values: pd.Series) -> np.ndarray:
-    """A 64-bit hash of each value (equal values, equal hashes; a value and its text hash
-    alike), for comparisons within one run: the hashes may change with the Polars version.
-
-    Polars hashes ten times quicker than pandas, which hashes an Arrow string through a
-    Python string of it. ``HASH_SLICE`` values go at a time: a column of Python strings is
-    copied to Arrow first, and codes of ten million distinct strings (``pd.factorize``) cost
-    a gigabyte more than codes of their hashes.
+    """A 64-bit hash of each value (equal values, equal hashes), ``HASH_SLICE`` values at a
+    time: pandas hashes an Arrow string through a Python string of it, a gigabyte at once for
+    ten million ids; and codes of ten million distinct strings (``pd.factorize``) cost a
+    gigabyte more than codes of their hashes. (Polars hashes ten times quicker, but copies
+    the strings in: ten million tiny rows peaked at 2.21-2.49 GB with it in four runs, and
+    at 2.16 GB without.)
 
     >>> h = value_hashes(pd.Series(["a", "b", "a"], dtype="string")); bool(h[0] == h[2]), bool(h[0] == h[1])
     (True, False)
     """
-    import polars as pl  # a notebook's ``import replydiag`` stays light
-
     slices = [
-        pl.Series(values.iloc[a : a + HASH_SLICE]).cast(pl.String).hash(seed=0).to_numpy()
+        pd.util.hash_pandas_object(values.iloc[a : a + HASH_SLICE], index=False).to_numpy()
         for a in range(0, len(values), HASH_SLICE)
     ]
     return np.concatenate([np.zeros(0, dtype=np.uint64), *slices])
