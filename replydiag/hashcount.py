@@ -116,9 +116,7 @@ def group_total(items: np.ndarray, weight: np.ndarray) -> np.ndarray:
         return weight[:0]
     # A plain sort and a hash lookup (both on both cores' terms) rather than an argsort, which
     # is several times slower at tens of millions of items.
-    ordered = sort(items)
-    distinct = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
-    del ordered
+    distinct = unique(items)
     at = positions_in(distinct, items)
     totals = np.bincount(at, weights=weight, minlength=len(distinct))
     return totals[at].astype(weight.dtype)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..hashcount import value_hashes
 from ..models import Role
-from ..sorting import sort
+from ..sorting import unique
 from .formats import Detection, column_of, is_blank
 from .notes import Notes
 
@@ -402,9 +402,8 @@ def team_by_reach(
     top = np.uint64(64 - max((len(names) - 1).bit_length(), 1))
     key = value_hashes(conversations)[known] >> (np.uint64(64) - top)
     key |= author[known].astype(np.uint64) << top
-    pair = sort(key)
+    pair = unique(key)
     del key
-    pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
     pair_author = (pair >> top).astype(np.int64)
     pair_conversation = pair & ((np.uint64(1) << top) - np.uint64(1))
     reach = pd.Series(np.bincount(pair_author, minlength=len(names)), index=pd.Index(names, dtype=object))
