@@ -133,10 +133,13 @@ def _order(frame: pd.DataFrame) -> pd.Series:
 
 def first_replies(replies: pd.DataFrame) -> np.ndarray:
     """True for the first agent reply of each conversation (the answer to the opening message)."""
-    order = replies.assign(_position=np.arange(len(replies))).sort_values("created_at", kind="stable")
-    first = ~order.duplicated("conversation_id")
+    # Sorted as a frame of the two columns, not of the replies (a copy of every column).
+    order = pd.DataFrame(
+        {"created_at": replies["created_at"].array, "conversation_id": replies["conversation_id"].array}
+    ).sort_values("created_at", kind="stable")
+    first = ~order.duplicated("conversation_id").to_numpy()
     out = np.zeros(len(replies), dtype=bool)
-    out[order["_position"].to_numpy()[first.to_numpy()]] = True
+    out[order.index.to_numpy()[first]] = True
     return out
 
 
@@ -172,11 +175,15 @@ def impact_table(replies: pd.DataFrame, *, min_replies: int = 30) -> pd.DataFram
     known = replies[replies["customer_followed_up"].notna()]
     if known.empty:
         return pd.DataFrame(columns=list(IMPACT_COLUMNS))
+    # Groups are categories, counted on codes: grouping a million strings took seconds.
+    personal = (known["kind"] == Kind.PERSONAL.value).to_numpy(dtype=bool)
     counted = pd.DataFrame(
         {
-            "templated": np.where(known["kind"].astype(str) == Kind.PERSONAL.value, "personal", "templated"),
-            "kind": known["kind"].astype(str).to_numpy(),
-            "stratum": np.where(first_replies(known), "first reply", "later reply"),
+            "templated": pd.Categorical.from_codes(personal.astype(np.int8) ^ 1, ["personal", "templated"]),
+            "kind": known["kind"].astype("category").array,
+            "stratum": pd.Categorical.from_codes(
+                (~first_replies(known)).astype(np.int8), ["first reply", "later reply"]
+            ),
             "followed_up": known["customer_followed_up"].astype(bool).to_numpy(),
             "frustrated": known["followup_signal"].notna().to_numpy(),
             "ended": known["conversation_ended"].astype("boolean").fillna(False).to_numpy(dtype=bool),
@@ -184,30 +191,32 @@ def impact_table(replies: pd.DataFrame, *, min_replies: int = 30) -> pd.DataFram
                 known["satisfied"].astype("boolean")
                 if "satisfied" in known
                 else pd.Series(pd.NA, index=known.index, dtype="boolean")
-            ).to_numpy(),
+            ).array,
         }
     )
     for extra in ("channel", "agent", "template_id"):
         if extra in known:
-            counted[extra] = known[extra].astype("string").to_numpy()
+            counted[extra] = known[extra].astype("category").array
     parts = []
-    for stratum, part in (("all", counted), *counted.groupby("stratum")):
+    for stratum, part in (("all", counted), *counted.groupby("stratum", observed=True)):
         for level in ("templated", "kind"):
-            parts.append(_counts(part.assign(_stratum=str(stratum)), level, "_stratum"))
+            parts.append(_counts(part, [level]).assign(stratum=str(stratum)))
     # Templated vs personal within each channel and each agent (rates where counts allow).
     for by in (c for c in ("channel", "agent") if c in counted):
-        within = counted.assign(_stratum=by + ": " + counted[by].fillna("<NA>"))
-        parts.append(_counts(within, "templated", "_stratum"))
+        within = _counts(counted, [by, "templated"])
+        parts.append(within.assign(stratum=by + ": " + within.pop(by)))
     for level in ("template_id", "agent"):
         if level in counted:
-            table = _counts(counted.dropna(subset=[level]).assign(_stratum="all"), level, "_stratum")
-            parts.append(table.assign(level=level.replace("_id", "")))
+            parts.append(_counts(counted, [level]).assign(stratum="all", level=level.replace("_id", "")))
     return _rates(pd.concat(parts, ignore_index=True), min_replies)
 
 
-def _counts(counted: pd.DataFrame, level: str, stratum: str) -> pd.DataFrame:
-    """Replies, follow-ups, frustrated follow-ups, ends, ratings per (stratum, group of ``level``)."""
-    grouped = counted.groupby([stratum, level], sort=True, observed=True)
+def _counts(counted: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Replies, follow-ups, frustrated follow-ups, ends, ratings per group of ``by``; the last
+    of ``by`` is the ``level`` whose values are the ``group``. Replies whose level is missing
+    are left out; a missing value of another column is a group of its own."""
+    level = by[-1]
+    grouped = counted.groupby(by, sort=False, observed=True, dropna=len(by) == 1)
     table = grouped.agg(
         replies=("followed_up", "size"),
         followed_up=("followed_up", "sum"),
@@ -216,7 +225,11 @@ def _counts(counted: pd.DataFrame, level: str, stratum: str) -> pd.DataFrame:
         rated=("satisfied", "count"),
         satisfied=("satisfied", "sum"),
     ).reset_index()
-    return table.rename(columns={stratum: "stratum", level: "group"}).assign(level=level)
+    table = table[table[level].notna()]
+    for column in by:  # as text, sorted as text (categories are in no particular order)
+        table[column] = table[column].astype(object).map(str, na_action="ignore").fillna("<NA>")
+    table = table.sort_values(by, kind="stable").rename(columns={level: "group"})
+    return table.assign(level=level)
 
 
 def _rates(table: pd.DataFrame, min_replies: int) -> pd.DataFrame:
