@@ -67,6 +67,17 @@ def regex_replace(series: pd.Series, pattern: str, replacement: str) -> pd.Serie
     )
 
 
+def matches(series: pd.Series, pattern: str, *, ignore_case: bool = False) -> np.ndarray:
+    """Which strings hold a match of ``pattern`` (RE2, in Arrow), missing ones not: several
+    times quicker than pandas' ``str.contains`` with ``case=False`` on the same strings.
+
+    >>> matches(pd.Series(["No-Reply@x.com", None, "ann@x.com"]), "^no-?reply@", ignore_case=True).tolist()
+    [True, False, False]
+    """
+    found = pc.match_substring_regex(_arrow(series), pattern=pattern, ignore_case=ignore_case)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 # --- 1. clean -------------------------------------------------------------------------
 
 _TAG = re.compile(r"<[a-zA-Z!/][^>]*>")

@@ -193,8 +193,17 @@ def truthy(series: pd.Series) -> pd.Series:
 
 def _roles_from_words(series: pd.Series, words: Mapping[str, Role | None]) -> pd.Series:
     """Role values ("agent", "customer" ...) read from a column of role words, or missing."""
+    # Read once per distinct value: a role column of millions of rows holds a handful.
+    codes, distinct = pd.factorize(series.astype("string"))
+    roles = _distinct_roles(pd.Series(distinct, dtype="string"), words).to_numpy(dtype=object)
+    out = np.full(len(series), None, dtype=object)
+    out[codes >= 0] = roles[codes[codes >= 0]]
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def _distinct_roles(values: pd.Series, words: Mapping[str, Role | None]) -> pd.Series:
     table = {word: role.value for word, role in words.items() if role is not None}
-    lowered = series.astype("string").str.strip().str.lower()
+    lowered = values.str.strip().str.lower()
     mapped = lowered.map(table)
     # Values like "End-user" or "AGENT_REPLY" are retried on letters only; a speaker id like
     # Zendesk Chat's "agent:360012" or "visitor:1.K8Xb" on the word before its colon ...

@@ -19,6 +19,7 @@ from ..errors import FormatError
 from ..hashcount import repeats, value_hashes
 from ..memory import missing_strings, repeated_strings
 from ..models import Role, RowAccounting
+from ..normalize import matches
 from .csv_table import CsvChunks
 from .dates import parse_dates
 from .formats import FieldChoice, column_of, is_blank, norm_header
@@ -194,11 +195,11 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         if norm_header(fields["automation"].column) in ("automationtype", "automation type"):
             auto = ~is_blank(values) & ~values.str.lower().isin(["false", "0", "none"])
         else:
-            auto = values.str.match(_AUTOMATION.pattern, case=False).fillna(False).astype(bool)
+            auto = pd.Series(matches(values, _AUTOMATION.pattern, ignore_case=True), index=frame.index)
     # Notifications from no-reply senders are automatic, whatever role the export gives them.
     sender = out["agent"].astype("string").fillna("")
-    no_reply = sender.str.contains(_NO_REPLY, case=False, regex=True).to_numpy(dtype=bool)
-    named_bot = sender.str.contains(_BOT_NAME, regex=True).to_numpy(dtype=bool)
+    no_reply = matches(sender, _NO_REPLY, ignore_case=True)
+    named_bot = matches(sender, _BOT_NAME)
     named_bot &= (out["role"] != Role.BOT.value).to_numpy() & ~auto.to_numpy(dtype=bool)
     # A guess from a name changes the figures (template -> automatic): said with the accounting.
     notes.count(
@@ -224,7 +225,8 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     is_customer = out["role"] == Role.CUSTOMER.value
     blank = text.str.strip() == ""
     reason[reason.isna() & ~is_customer & blank] = "empty text"
-    reason[reason.isna() & ~is_customer & text.str.match(_REDACTED.pattern, case=False)] = "redacted body"
+    redacted = matches(text, _REDACTED.pattern, ignore_case=True)
+    reason[reason.isna() & ~is_customer & redacted] = "redacted body"
     out["reason"] = reason
     if reply_id is not None:
         # Enough to tell a message exported twice from two messages sharing an id, once the
