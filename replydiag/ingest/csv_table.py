@@ -6,6 +6,7 @@ read in chunks is read exactly like a file read at once.
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -248,10 +249,15 @@ def refuse_cut_in_quotes(
 
 
 def _arrow_options(
-    names: list[str], delimiter: str, on_invalid: Any, block_size: int, encoding: str = "utf8"
+    names: list[str],
+    delimiter: str,
+    on_invalid: Any,
+    block_size: int,
+    encoding: str = "utf8",
+    include: list[str] | None = None,
 ) -> dict[str, Any]:
     """Arrow CSV options: the header's names, quoted line breaks, ragged rows to ``on_invalid``,
-    and every column a string (never null, so an empty cell stays "")."""
+    and every column (or those in ``include``) a string (never null, so an empty cell stays "")."""
     return {
         "read_options": pacsv.ReadOptions(column_names=names, block_size=block_size, encoding=encoding),
         "parse_options": pacsv.ParseOptions(
@@ -259,6 +265,7 @@ def _arrow_options(
         ),
         "convert_options": pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
+            include_columns=include or [],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
@@ -362,6 +369,15 @@ class CsvChunks:
         self.bytes_read = 0
         self.chunks_read = 0
         self.identity = self._identity()
+        self.include: list[str] | None = None  # the columns read (None: all)
+
+    def reading_only(self, names: list[str]) -> CsvChunks:
+        """The same file, read again with only the columns ``names``: a second pass for the
+        reply text converts nothing else (every column took 2.6-3.6 s of a 400 MB file, the
+        text alone 0.7 s). The first pass has checked the file: its rows are the same."""
+        only = copy.copy(self)
+        only.include = [n for n in self.names if n in names]
+        return only
 
     def _identity(self) -> tuple[int, int, str]:
         """Size, modification time and a hash of the head and tail: what tells that the file
@@ -405,6 +421,7 @@ class CsvChunks:
                     on_invalid,
                     self.block_size,
                     encoding=_arrow_codec(self.encoding),
+                    include=self.include,
                 ),
             )
             while True:
@@ -429,7 +446,7 @@ class CsvChunks:
             if ragged and self.first_ragged is None:
                 self.first_ragged = ragged[0]
             self.ragged_rows += len(ragged)  # ragged rows after the last batch
-        if self.last_frame is not None:
+        if self.last_frame is not None and self.include is None:
             with open(self.path, "rb") as handle:
                 handle.seek(max(0, self.size - (1 << 16)))
                 tail = handle.read()

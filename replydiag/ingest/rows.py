@@ -112,7 +112,8 @@ class LoadedExport:
             yield pd.Series(by_row.loc[row_numbers].to_numpy(), dtype="string")
             return
         first = 1
-        for raw in self.chunks:
+        fields = self.plan.detection.fields
+        for raw in self.chunks.reading_only([fields[f].column for f in ("text", "html") if f in fields]):
             last = first + len(raw.frame)
             lo, hi = np.searchsorted(row_numbers, [first, last])
             if hi > lo:
