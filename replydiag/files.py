@@ -65,8 +65,12 @@ def _neutralised(series: pd.Series) -> pd.Series:
         chosen = categories.__arrow_array__().combine_chunks().take(pa.array(codes, mask=codes < 0))
         return _strings(chosen, series.index)
     text = series.astype("string")
-    risky = text.str.match(_FORMULA_START).fillna(False).astype(bool)
-    return text.where(~risky, "'" + text) if risky.any() else text
+    # One pass of Arrow's regex replace (pandas' match, where and concatenation took 1.3 s a
+    # million texts), and only when some cell needs it.
+    arrow = text.array.__arrow_array__()
+    if not pc.any(pc.match_substring_regex(arrow, _FORMULA_START)).as_py():
+        return text
+    return _strings(pc.replace_substring_regex(arrow, f"({_FORMULA_START})", "'\\1"), text.index)
 
 
 def _strings(array: pa.Array, index: pd.Index) -> pd.Series:

@@ -67,15 +67,32 @@ def regex_replace(series: pd.Series, pattern: str, replacement: str) -> pd.Serie
     )
 
 
-def matches(series: pd.Series, pattern: str, *, ignore_case: bool = False) -> np.ndarray:
+def matches(
+    series: pd.Series, pattern: str, *, ignore_case: bool = False, wide_only: bool = False
+) -> np.ndarray:
     """Which strings hold a match of ``pattern`` (RE2, in Arrow), missing ones not: several
     times quicker than pandas' ``str.contains`` with ``case=False`` on the same strings.
+    ``wide_only``: the pattern needs a character past ASCII, so only such strings are searched
+    (an English export's are few; the test for ASCII is a tenth of a regex pass).
 
     >>> matches(pd.Series(["No-Reply@x.com", None, "ann@x.com"]), "^no-?reply@", ignore_case=True).tolist()
     [True, False, False]
     """
-    found = pc.match_substring_regex(_arrow(series), pattern=pattern, ignore_case=ignore_case)
-    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+    arrow = _arrow(series)
+    found = np.zeros(len(series), dtype=bool)
+    searched = (
+        np.flatnonzero(~np.asarray(pc.fill_null(pc.string_is_ascii(arrow), True), dtype=bool))
+        if wide_only
+        else None
+    )
+    if searched is not None:
+        arrow = arrow.take(pa.array(searched))
+    hit = pc.match_substring_regex(arrow, pattern=pattern, ignore_case=ignore_case)
+    hit = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if searched is None:
+        return hit
+    found[searched] = hit
+    return found
 
 
 # --- 1. clean -------------------------------------------------------------------------

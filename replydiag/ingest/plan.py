@@ -15,6 +15,7 @@ import ftfy
 import pandas as pd
 
 from ..errors import FormatError
+from ..normalize import matches
 from .formats import Detection, column_of, detect, is_blank, norm_header
 from .notes import Notes
 from .raw import RawTable
@@ -132,7 +133,7 @@ def reply_text(frame: pd.DataFrame, plan: Plan, notes: Notes) -> pd.Series:
 
 
 def _repair_mojibake(text: pd.Series, notes: Notes) -> pd.Series:
-    suspect = text.str.contains(_MOJIBAKE.pattern, regex=True)
+    suspect = pd.Series(matches(text, _MOJIBAKE.pattern, wide_only=True), index=text.index)
     if not suspect.any():
         return text
     fixed = text[suspect].map(ftfy.fix_encoding)
