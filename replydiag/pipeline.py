@@ -9,7 +9,7 @@ reply), ``multipart`` (replies sent in parts judged whole) and ``slots`` (templa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -81,8 +81,10 @@ def analyze_replies(
     # signed it, though a tweet cut in parts carries the sign-off in its last part only.
     thread = _threads(replies)
     parts = _part_groups(replies, thread)
-    agent = agents(replies, settings, parts)
-    warnings, notes = _parts_said(replies, parts, thread, agent, settings)
+    writers, signing_notes = _signing(replies, settings)
+    agent = agents(replies, writers, parts)
+    warnings, notes = _parts_said(replies, parts, thread, agent, writers)
+    notes += signing_notes
 
     def stage(name: str) -> Callable[[int, int], None]:
         return lambda done, total: progress(name, done, total) if progress else None
@@ -233,7 +235,26 @@ def _per_text(values: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings) -> Boilerplate:
     """The boilerplate an analysis of ``replies`` would take off (what ``inspect`` lists)."""
-    return learn_boilerplate(distinct.keys, replies["key_code"].to_numpy(), agents(replies, settings))
+    writers, _ = _signing(replies, settings)
+    return learn_boilerplate(distinct.keys, replies["key_code"].to_numpy(), agents(replies, writers))
+
+
+SIGNING_SHARE = 0.02  # sign-offs name their writers in an export where this share of replies has one
+
+
+def _signing(replies: pd.DataFrame, settings: Settings) -> tuple[Settings, list[str]]:
+    """``settings`` for telling who wrote each reply: sign-offs name writers only in an
+    export whose replies are signed as a habit (Twitter care teams sign 50-100% of them). In
+    one that does not, a reply ending like one ("... in Mobile Management - Blocklist.", 1 of
+    769 help-desk replies) ends a sentence: it would be an agent of one reply. Said out loud."""
+    count = int(replies["signoff"].notna().sum())
+    if not settings.signoff_agents or not count or count >= SIGNING_SHARE * len(replies):
+        return settings, []
+    note = (
+        f"{count:,} of {len(replies):,} replies carry a sign-off ('- Name', '^AB'): too few for a team that "
+        "signs, so each is credited to its author, not to a signer"
+    )
+    return replace(settings, signoff_agents=False), [note]
 
 
 def _threads(replies: pd.DataFrame) -> pd.Series:

@@ -34,6 +34,20 @@ def test_a_tweet_cut_in_parts_is_one_reply_by_the_agent_who_signed_it():
     assert replies["part_of"][4] == replies["reply_id"][2] and pd.isna(replies["part_of"][3])
 
 
+def test_a_sign_off_names_its_writer_only_where_the_team_signs_its_replies():
+    # A help-desk export with no author: one reply of a hundred ends as a sign-off would.
+    texts = [f"Your ticket {i} is with our network team, we will call you back today." for i in range(99)]
+    texts.append("Hi, you can turn on the auto-block button in Mobile Management - Blocklist.")
+    result, _ = kinds(texts)
+    assert set(result.replies["agent"].astype(str)) == {"unknown"}
+    assert any(note.startswith("1 of 100 replies carry a sign-off") for note in result.accounting.notes)
+    # Where replies are signed as a habit, the sign-off is the writer (Twitter care: "- Isa").
+    signed = [f"Glad it arrived, order {i} is all set! -{name}" for i, name in enumerate(["Isa", "Dean"] * 5)]
+    result, _ = kinds(signed + texts[:40])
+    assert {"Isa", "Dean"} <= set(result.replies["agent"].astype(str))
+    assert not any("carry a sign-off" in note for note in result.accounting.notes)
+
+
 def test_parts_sent_in_the_same_second_join_in_their_counters_order():
     rows = [
         {
