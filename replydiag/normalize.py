@@ -77,6 +77,8 @@ def matches(
 
     >>> matches(pd.Series(["No-Reply@x.com", None, "ann@x.com"]), "^no-?reply@", ignore_case=True).tolist()
     [True, False, False]
+    >>> matches(pd.Series(["plain", None, "donâ€™t", "café"]), "â€", wide_only=True).tolist()
+    [False, False, True, False]
     """
     arrow = _arrow(series)
     found = np.zeros(len(series), dtype=bool)
