@@ -81,20 +81,17 @@ def matches(
     [False, False, True, False]
     """
     arrow = _arrow(series)
+    if not wide_only:
+        return _hits(arrow, pattern, ignore_case)
+    wide = np.flatnonzero(~np.asarray(pc.fill_null(pc.string_is_ascii(arrow), True), dtype=bool))
     found = np.zeros(len(series), dtype=bool)
-    searched = (
-        np.flatnonzero(~np.asarray(pc.fill_null(pc.string_is_ascii(arrow), True), dtype=bool))
-        if wide_only
-        else None
-    )
-    if searched is not None:
-        arrow = arrow.take(pa.array(searched))
-    hit = pc.match_substring_regex(arrow, pattern=pattern, ignore_case=ignore_case)
-    hit = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
-    if searched is None:
-        return hit
-    found[searched] = hit
+    found[wide] = _hits(arrow.take(pa.array(wide)), pattern, ignore_case)
     return found
+
+
+def _hits(arrow: pa.Array, pattern: str, ignore_case: bool) -> np.ndarray:
+    hit = pc.match_substring_regex(arrow, pattern=pattern, ignore_case=ignore_case)
+    return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 # --- 1. clean -------------------------------------------------------------------------
