@@ -61,7 +61,8 @@ class Settings:
     automatic_seconds: float = 10.0
     """A whole template (slots filled) sent this soon after the customer's message counts as automatic."""
     signoff_agents: bool = True
-    """Use sign-off initials (``^MC``, ``*VM``) as the agent where the export names only a brand."""
+    """Use sign-off initials (``^MC``, ``*VM``) as the agent where the export names only a brand
+    (and signs as a habit: at least ``pipeline.SIGNING_SHARE`` of its replies carry one)."""
     min_replies: int = 30
     """Replies a period or an agent needs before reports compare its shares (fewer: shown greyed
     as a small sample, with a confidence interval, and never ranked among the changes)."""
