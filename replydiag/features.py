@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .memory import release_memory
-from .normalize import CJK_RANGES
+from .normalize import CJK_RANGES, past_ascii
 from .sorting import argsort, unique
 from .threads import PARALLEL_ITEMS, WORKERS, in_slices, map_spans
 
@@ -233,7 +233,7 @@ def _split_tokens(keys: list[str] | pa.Array) -> tuple[np.ndarray, pa.Array]:
     )
     # Only a key past ASCII can hold a CJK character: the regex pass, dearer than the split,
     # is for those keys alone (most keys are ASCII).
-    wide = pc.fill_null(pc.invert(pc.string_is_ascii(arr)), False)
+    wide = past_ascii(arr)
     if pc.any(wide).as_py():
         spaced = pc.replace_substring_regex(arr.filter(wide), pattern=CJK_RE2, replacement=r" \1 ")
         arr = pc.replace_with_mask(arr, wide, spaced)

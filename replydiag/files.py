@@ -22,6 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import OutputError
+from .normalize import arrow_strings
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = r"^[=+\-@\t\r]"
@@ -53,7 +54,7 @@ def _iso_seconds(stamps: pd.Series) -> pd.Series:
         stamps = stamps.dt.tz_localize(None)
     seconds = pc.floor_temporal(pa.array(stamps), unit="second").cast(pa.timestamp("s"))
     text = pc.replace_substring(seconds.cast(pa.string()), " ", "T", max_replacements=1)
-    return _strings(pc.binary_join_element_wise(text, "Z", ""), stamps.index)
+    return arrow_strings(pc.binary_join_element_wise(text, "Z", ""), stamps.index)
 
 
 def _neutralised(series: pd.Series) -> pd.Series:
@@ -63,18 +64,14 @@ def _neutralised(series: pd.Series) -> pd.Series:
         categories = _neutralised(pd.Series(series.cat.categories, dtype="string")).array
         codes = series.cat.codes.to_numpy()
         chosen = categories.__arrow_array__().combine_chunks().take(pa.array(codes, mask=codes < 0))
-        return _strings(chosen, series.index)
+        return arrow_strings(chosen, series.index)
     text = series.astype("string")
     # One pass of Arrow's regex replace (pandas' match, where and concatenation took 1.3 s a
     # million texts), and only when some cell needs it.
     arrow = text.array.__arrow_array__()
     if not pc.any(pc.match_substring_regex(arrow, _FORMULA_START)).as_py():
         return text
-    return _strings(pc.replace_substring_regex(arrow, f"({_FORMULA_START})", "'\\1"), text.index)
-
-
-def _strings(array: pa.Array, index: pd.Index) -> pd.Series:
-    return pd.Series(pd.arrays.ArrowStringArray(array.cast(pa.string())), index=index)
+    return arrow_strings(pc.replace_substring_regex(arrow, f"({_FORMULA_START})", "'\\1"), text.index)
 
 
 # Formula starts behind any number of quote marks: escaped with one more, so that reading
