@@ -31,6 +31,8 @@ class Source:
     name: str
     path: str
     sample: int
+    # One brand of a multi-brand file: its replies are sampled, and read beside each other.
+    account: str | None = None
 
 
 SOURCES = (
@@ -46,6 +48,13 @@ SOURCES = (
     Source("McDonalds", "twcs-brands/McDonalds.csv", 40),
     Source("NikeSupport", "twcs-brands/NikeSupport.csv", 40),
     Source("AirAsiaSupport", "twcs-brands/AirAsiaSupport.csv", 40),
+    # Added in session 19: brands of the multi-brand file, each a small team's export.
+    Source("ChipotleTweets", "twcs-head.csv", 20, account="ChipotleTweets"),
+    Source("Uber_Support", "twcs-head.csv", 20, account="Uber_Support"),
+    Source("British_Airways", "twcs-head.csv", 20, account="British_Airways"),
+    Source("comcastcares", "twcs-head.csv", 20, account="comcastcares"),
+    Source("TMobileHelp", "twcs-head.csv", 20, account="TMobileHelp"),
+    Source("SouthwestAir", "twcs-head.csv", 20, account="SouthwestAir"),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 
@@ -69,15 +78,26 @@ def replies_of(name: str) -> pd.DataFrame:
     """The agent replies of a source, as replydiag reads them (ids and text only)."""
     import replydiag
 
-    export = replydiag.load(REALDATA / BY_NAME[name].path)
-    frame = export.replies[["reply_id", "text"]].copy()
+    source = BY_NAME[name]
+    export = replydiag.load(REALDATA / source.path)
+    frame = export.replies[["reply_id", "text", "agent"]].copy()
+    if source.account is not None:
+        frame = frame[frame["agent"].astype(str) == source.account]
+    frame = frame.drop(columns="agent")
     frame["reply_id"] = frame["reply_id"].astype(str)
     frame["text"] = frame["text"].astype(str)
     return frame.reset_index(drop=True)
 
 
 def sample_of(name: str) -> pd.DataFrame:
+    """A fixed-seed random sample of a source's replies; a brand of a multi-brand file leaves
+    out the replies its whole file's sample already holds (one label per reply)."""
     replies = replies_of(name)
+    source = BY_NAME[name]
+    if source.account is not None:
+        whole = [s.name for s in SOURCES if s.path == source.path and s.account is None]
+        taken = set().union(*(set(sample_of(w)["reply_id"]) for w in whole))
+        replies = replies[~replies["reply_id"].isin(taken)]
     rng = np.random.default_rng(SEED)
     picks = rng.choice(len(replies), size=min(BY_NAME[name].sample, len(replies)), replace=False)
     return replies.iloc[np.sort(picks)]

@@ -1,7 +1,9 @@
 """The hand-labelled real set (``benchmarks/realset.py``): the engine's agreement with careful
 readers must not slip. Floors sit a little under the figures measured at f18895a (n=631:
-accuracy 0.916, F1 0.894, family F1 0.732; unseen brands F1 0.915-0.955), so a change that
-costs real-reply accuracy fails here, not months later in a manager's report. Skipped when
+accuracy 0.916, F1 0.894, family F1 0.732; unseen brands F1 0.915-0.955) and, with six
+small brands of the multi-brand file added in session 19, at d239222 (n=751: accuracy 0.909,
+F1 0.878, family F1 0.705; those six brands, n=120: accuracy 0.900), so a change that costs
+real-reply accuracy fails here, not months later in a manager's report. Skipped when
 ``../shared/realdata`` is absent."""
 
 import importlib.util
@@ -22,10 +24,25 @@ pytestmark = pytest.mark.skipif(not realset.REALDATA.exists(), reason="../shared
 def test_agreement_with_the_labelled_real_replies_holds():
     table = realset.score(realset.replydiag_verdicts, realset.agreed_labels())
     overall = table.loc["all"]
-    assert overall["n"] >= 600
+    assert overall["n"] >= 740
     assert overall["accuracy"] >= 0.90
-    assert overall["f1"] >= 0.88
+    assert overall["f1"] >= 0.87
     assert overall["family_f1"] >= 0.65
     # Brands the engine was never tuned with.
     for brand in ("McDonalds", "NikeSupport", "AirAsiaSupport"):
         assert table.loc[brand, "f1"] >= 0.88, brand
+    # Small teams (20 labelled replies each, most of them personal): judged together, as
+    # a brand's F1 on one or two templated replies says nothing.
+    small = [s.name for s in realset.SOURCES if s.account is not None]
+    assert len(small) == 6
+    together = table.loc[small]
+    assert (together["accuracy"] * together["n"]).sum() / together["n"].sum() >= 0.88
+
+
+def test_a_brand_of_a_multi_brand_file_is_sampled_from_its_own_replies_only():
+    whole = set(realset.sample_of("twcs-head")["reply_id"])
+    for source in (s for s in realset.SOURCES if s.account is not None):
+        sample = realset.sample_of(source.name)
+        assert len(sample) == source.sample
+        assert set(sample["reply_id"]) <= set(realset.replies_of(source.name)["reply_id"])
+        assert not set(sample["reply_id"]) & whole, source.name  # one label per reply
