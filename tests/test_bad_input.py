@@ -32,6 +32,9 @@ REFUSED = {
     "deep_nesting.json": "nested deeper than any export",
     "cut_in_quoted_cell.csv": "ends inside a quoted cell: the file looks cut off, its last row (from line 4)",
     "tickets_without_messages.json": "holds tickets (subject, description), not the messages in them",
+    # Zendesk's ticket report (Views > Export as CSV): no message text at all, so the subject
+    # was read as agent replies, with exit 0.
+    "zendesk_ticket_report.csv": "its only text is each ticket's subject line",
     # Intercom's conversation list: each conversation's opening (the customer's) and no parts.
     "intercom_conversation_list_without_parts.json": "has no agent replies to analyse (2 rows: 2 customer messages",
 }

@@ -144,27 +144,35 @@ def _repair_mojibake(text: pd.Series, notes: Notes) -> pd.Series:
     return text
 
 
+# A ticket's own fields, which a list of tickets holds in place of its messages' text.
+_TICKET_TEXTS = {
+    "description": "each ticket's description, the customer's opening message",
+    "subject": "each ticket's subject line",
+}
+
+
 def _refuse_ticket_list(frame: pd.DataFrame, plan: Plan, path: str | Path) -> None:
     """A list of tickets (subject, description, requester), not of their messages: its only
-    text is each ticket's description, the customer's opening words, which would be counted as
-    agent replies (a help desk's /tickets endpoint, not /comments or /conversations)."""
+    text is each ticket's description or subject, the customer's words, which would be counted
+    as agent replies (a help desk's /tickets endpoint or ticket report, not /comments or
+    /conversations)."""
     text = plan.detection.fields.get("text")
     headers = {norm_header(c) for c in frame.columns}
     if (
         text is None
         or text.confidence in ("given", "high")
-        or norm_header(text.column) != "description"
+        or norm_header(text.column) not in _TICKET_TEXTS
         or "subject" not in headers
         or plan.roles.direction_known
     ):
         return
     raise FormatError(
-        "holds tickets (subject, description), not the messages in them: its only text is each"
-        " ticket's description, the customer's opening message",
+        "holds tickets (subject, description), not the messages in them: its only text is"
+        f" {_TICKET_TEXTS[norm_header(text.column)]}",
         path=path,
         hint=(
             "Export the tickets' comments or conversations (Zendesk /api/v2/tickets/{id}/comments.json,"
-            " Freshdesk /api/v2/tickets/{id}/conversations); if the description is the reply, pass"
+            " Freshdesk /api/v2/tickets/{id}/conversations); if that column is the reply, pass"
             f" --map text={text.column}"
         ),
     )
