@@ -29,6 +29,9 @@ REFUSED = {
     "empty_page.json": "holds no messages: its 'comments' list is empty",
     "truncated.json": "not valid JSON",
     "no_text_column.csv": "no text-like column (columns: id, score, when)",
+    # Intercom's conversation report: no message text, so the teammates' names were read as
+    # their replies, with exit 0.
+    "intercom_conversation_report.csv": "has no text-like column (columns: Conversation ID, Conversation URL",
     "deep_nesting.json": "nested deeper than any export",
     "cut_in_quoted_cell.csv": "ends inside a quoted cell: the file looks cut off, its last row (from line 4)",
     "tickets_without_messages.json": "holds tickets (subject, description), not the messages in them",

@@ -604,6 +604,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "sender",
         "sender id",  # Twitter direct message events: message_create.sender_id
         "assignee",
+        "teammate assigned",  # Intercom's conversation report
+        "assigned to",
         "responder",
         "staff",
         "user name",
@@ -935,8 +937,13 @@ def _has_values(series: pd.Series) -> bool:
     return bool(head.notna().any()) and bool((head.astype("string").str.strip().fillna("") != "").any())
 
 
+TEXT_WORDS = 3
+
+
 def _guess_text_column(frame: pd.DataFrame, exclude: set[str]) -> str | None:
-    """The column with the longest mostly-wordy cells, if any looks like free text."""
+    """The column with the longest mostly-wordy cells, if any looks like free text: cells of
+    ``TEXT_WORDS`` words or more on average, as messages are and names, teams and labels
+    ("Tom Agent", "Billing") are not."""
     best, best_len = None, 0.0
     for col in frame.columns:
         if col in exclude:
@@ -946,7 +953,8 @@ def _guess_text_column(frame: pd.DataFrame, exclude: set[str]) -> str | None:
             continue
         wordy = sample.str.contains(r"[^\W\d_]{2,}\s+[^\W\d_]", regex=True).mean()
         mean_len = float(sample.str.len().mean())
-        if wordy >= 0.5 and mean_len > best_len:
+        words = float(sample.str.split().str.len().mean())
+        if wordy >= 0.5 and words >= TEXT_WORDS and mean_len > best_len:
             best, best_len = col, mean_len
     return best if best_len >= 8 else None
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import FormatError
 from ..normalize import matches
-from .formats import Detection, column_of, detect, is_blank, norm_header
+from .formats import TEXT_WORDS, Detection, column_of, detect, is_blank, norm_header
 from .notes import Notes
 from .raw import RawTable
 from .roles import RoleChoice, choose_role_columns, roles_in_author_column
@@ -43,16 +43,25 @@ class Plan:
 
 
 def _text_hint(frame: pd.DataFrame, exclude: set[str]) -> str:
-    """A ``--map text=`` fix naming the column with the longest cells that are not numbers."""
-    best, best_len = None, 0.0
+    """A ``--map text=`` fix naming the column with the longest cells that are not numbers or
+    links; where its cells are a word or two (names, labels), the file may be a report of
+    conversations or tickets without their messages, and the fix another export."""
+    best, best_len, best_words = None, 0.0, 0.0
     for col in frame.columns:
         cells = frame[col].head(2000).dropna().astype("string").str.strip()
-        cells = cells[(cells != "") & ~cells.str.fullmatch(r"[\d.,:/\-+ ]*")]
+        cells = cells[(cells != "") & ~cells.str.fullmatch(r"[\d.,:/\-+ ]*") & ~cells.str.match(r"https?://")]
         if col not in exclude and len(cells) and float(cells.str.len().mean()) > best_len:
             best, best_len = col, float(cells.str.len().mean())
+            best_words = float(cells.str.split().str.len().mean())
     if best is None:
         return "Name the reply text column with --map text=COLUMN"
     quoted = f'"{best}"' if any(c in str(best) for c in " '\"$;&|") else best
+    if best_words < TEXT_WORDS:
+        return (
+            "If it is a report of conversations or tickets, export their messages instead (Zendesk"
+            " /api/v2/tickets/{id}/comments.json, Intercom /conversations/{id}, Freshdesk"
+            f" /api/v2/tickets/{{id}}/conversations); if {quoted} holds the replies, pass --map text={quoted}"
+        )
     return f"Name the reply text column, e.g. --map text={quoted}"
 
 
