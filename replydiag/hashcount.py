@@ -18,25 +18,41 @@ from .sorting import argsort, sort, unique
 from .threads import in_slices
 
 MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: runs hashed as a polynomial
-TABLE_BITS = 24  # hashed counting tables: 16M buckets
+TABLE_BITS = 24  # hashed counting tables: up to 16M buckets
 LOOKUP_SLICE = 2_000_000  # items a slice of ``Totals.index`` looks up
 HASH_SLICE = 250_000  # values ``value_hashes`` hashes at a time
 
 
+def table_bits(items: int) -> int:
+    """Bits of a hashed table for about ``items`` items: twice as many buckets, up to
+    ``TABLE_BITS``. (A small export's tables are small: 16M buckets cleared and summed for a
+    few thousand sentences was most of its analysis.)
+
+    >>> table_bits(1000), table_bits(10**9)
+    (11, 24)
+    """
+    return int(min(TABLE_BITS, max(10, int(np.ceil(np.log2(max(items, 1)))) + 1)))
+
+
 class CountMin:
     """Two hashed tables of total weight per item: the smaller of an item's two buckets
-    bounds its total from above (sharing both buckets with other items by chance is rare)."""
+    bounds its total from above (sharing both buckets with other items by chance is rare).
+    Sized for ``items`` items (``table_bits``)."""
 
-    def __init__(self) -> None:
-        self.first = np.zeros(1 << TABLE_BITS)
-        self.second = np.zeros(1 << TABLE_BITS)
+    def __init__(self, items: int) -> None:
+        self.bits = table_bits(items)
+        self.first = np.zeros(1 << self.bits)
+        self.second = np.zeros(1 << self.bits)
 
     def add(self, items: np.ndarray, weight: np.ndarray) -> None:
-        self.first += np.bincount(bucket(items), weights=weight, minlength=1 << TABLE_BITS)
-        self.second += np.bincount(bucket(items, 1), weights=weight, minlength=1 << TABLE_BITS)
+        size = 1 << self.bits
+        self.first += np.bincount(bucket(items, bits=self.bits), weights=weight, minlength=size)
+        self.second += np.bincount(bucket(items, 1, bits=self.bits), weights=weight, minlength=size)
 
-    def at_least(self, items: np.ndarray, total: int) -> np.ndarray:
-        return (self.first[bucket(items)] >= total) & (self.second[bucket(items, 1)] >= total)
+    def at_least(self, items: np.ndarray, total: int | np.ndarray) -> np.ndarray:
+        return (self.first[bucket(items, bits=self.bits)] >= total) & (
+            self.second[bucket(items, 1, bits=self.bits)] >= total
+        )
 
 
 @dataclass(frozen=True)
@@ -79,8 +95,9 @@ class Totals:
         found = np.full(len(items), -1, dtype=np.int64)
         if not len(self.distinct) or not len(items):
             return found
-        flags = np.zeros(1 << TABLE_BITS, dtype=bool)
-        flags[bucket(self.distinct)] = True
+        bits = table_bits(4 * len(self.distinct))  # mostly empty: most items say "not held"
+        flags = np.zeros(1 << bits, dtype=bool)
+        flags[bucket(self.distinct, bits=bits)] = True
         positions = pd.Index(self.distinct)  # a hash table (see ``features.positions_in``)
         positions.get_indexer(items[:1])  # built once, before the threads read it
 
@@ -88,7 +105,7 @@ class Totals:
         # replies. Slices run on both cores (the lookups run outside the GIL).
         def look_up(a: int, b: int) -> None:
             part = items[a:b]
-            maybe = np.flatnonzero(flags[bucket(part)])
+            maybe = np.flatnonzero(flags[bucket(part, bits=bits)])
             found[a + maybe] = positions.get_indexer(part[maybe])
 
         in_slices(look_up, len(items), size=LOOKUP_SLICE)
@@ -100,13 +117,13 @@ class Totals:
         return np.where(index >= 0, self.total[np.maximum(index, 0)], 0) if len(self.total) else index * 0
 
 
-def bucket(items: np.ndarray, seed: int = 0) -> np.ndarray:
-    """A bucket of ``TABLE_BITS`` bits per hash (two seeds: two independent tables)."""
+def bucket(items: np.ndarray, seed: int = 0, bits: int = TABLE_BITS) -> np.ndarray:
+    """A bucket of ``bits`` bits per hash (two seeds: two independent tables)."""
     with np.errstate(over="ignore"):
         mixed = items * MIX if seed == 0 else (items ^ np.uint64(0x5851F42D4C957F2D)) * MIX
         mixed ^= mixed >> np.uint64(29)
         mixed *= MIX
-        mixed >>= np.uint64(64 - TABLE_BITS)
+        mixed >>= np.uint64(64 - bits)
     return mixed.view(np.int64)
 
 

@@ -54,6 +54,7 @@ SENTENCE_REPLIES = 3
 NEAR_WORDS = 6  # sentences this long also match with one word changed, added or dropped
 REWORDED_WORDS = 6  # sentences this long also match copies retyped with a word or two changed
 REWORDED_RATIO = 85.0  # ... as alike as this (rapidfuzz ratio, 0-100)
+NEAR_LONG_REPLIES = SPAN_REPLIES
 
 _MAX_POSITION = 255  # later positions in a sentence share a weight (sentences are shorter)
 _POSITION_WEIGHTS = (
@@ -216,7 +217,8 @@ def _sentence_reuse(words: _Words, owner: np.ndarray, counts: np.ndarray) -> tup
     whole = np.concatenate([_sentence_hashes(words, a, b)[0] for a, b in slices] or [np.zeros(0, np.uint64)])
     exact = replies_holding(whole, owner, counts)
     # Only long sentences have near copies: one word of four changed is another sentence.
-    tables = CountMin()
+    # Near items: a sentence whole and once per word left out, at most.
+    tables = CountMin(int(words.sentence_start[-1]) + len(length))
     for a, b in slices:
         items, item_sentence = _near_items(words, a, b, whole)
         tables.add(items, counts[owner[item_sentence]])
@@ -228,6 +230,9 @@ def _sentence_reuse(words: _Words, owner: np.ndarray, counts: np.ndarray) -> tup
     item_sentence = np.concatenate([k[1] for k in kept]) if kept else np.zeros(0, np.int64)
     del kept
     near = group_total(items, counts[owner[item_sentence]])
+    # Counted where the tables' bound let it through, kept where it reaches the bound asked
+    # of all: how many hashes share a bucket by chance must not change what is stock.
+    near[near < _near_needed(words, item_sentence)] = 0
     best = np.zeros(len(length), dtype=np.int64)
     np.maximum.at(best, item_sentence, near)
     return np.maximum(exact, best), whole
@@ -383,8 +388,15 @@ def _could_recur(
     """The near items of sentences ``a:b`` (``_near_items``) whose tables' totals reach
     ``SENTENCE_REPLIES``, with the sentence of each."""
     items, item_sentence = _near_items(words, a, b, whole)
-    maybe = tables.at_least(items, SENTENCE_REPLIES)
+    maybe = tables.at_least(items, _near_needed(words, item_sentence))
     return items[maybe], item_sentence[maybe]
+
+
+def _near_needed(words: _Words, sentence: np.ndarray) -> np.ndarray:
+    """Replies a near copy of each sentence must be found in: a long sentence sent twice,
+    one word apart, is pasted, as a long run is (``SPAN_REPLIES``); others ``SENTENCE_REPLIES``."""
+    long = words.sentence_words[sentence] >= SPAN_WORDS + 1
+    return np.where(long, NEAR_LONG_REPLIES, SENTENCE_REPLIES)
 
 
 def _stock_sentences(

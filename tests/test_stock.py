@@ -154,6 +154,24 @@ def test_a_long_run_sent_twice_is_stock_and_cut_at_its_clause_end():
     assert share[0] > 0.8 and share[1] > 0.7 and share[2] == 0
 
 
+@pytest.mark.parametrize("bits", [10, 24])
+def test_a_long_sentence_sent_twice_one_word_apart_is_stock_whatever_the_size_of_the_tables(
+    bits, monkeypatch
+):
+    # The hashed tables only filter: whether a near copy counts must not depend on how many
+    # hashes share a bucket (a small export's tables are small, a large one's crowded).
+    monkeypatch.setattr("replydiag.hashcount.table_bits", lambda items: bits)
+    texts = pd.Series(
+        [
+            "Hi Ann. We have refunded the full amount to your original card. The parcel was lost.",
+            "Sorry Bo! We have refunded the whole amount to your original card. Your shoes are late.",
+            "We have refunded it. The box was crushed.",
+        ]
+    )
+    share = stock_text(texts, np.ones(3, dtype=np.int64)).share
+    assert share[0] > 0.5 and share[1] > 0.5 and share[2] == 0
+
+
 def test_phrases_table_counts_replies_and_agents_with_stable_ids():
     result = replydiag.analyze(_assembled_export())
     phrases = result.phrases.set_index("phrase_text")
