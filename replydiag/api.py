@@ -31,6 +31,7 @@ from .memory import concatenated, release_memory, renamed_categories
 from .models import RowAccounting, Settings
 from .pipeline import analyze_replies
 from .result import AuditResult
+from .teams import accounts, analyze_by_account
 from .texts import InMemoryTexts, ReplyTexts, ReReadTexts
 
 Progress = Callable[[str, int, int], None]
@@ -223,6 +224,7 @@ def analyze(
     min_fuzzy_chars: int | None = None,
     automatic_seconds: float | None = None,
     signoff_agents: bool | None = None,
+    teams_by_account: bool | None = None,
     column_map: dict[str, str] | None = None,
     format: str | None = None,
     agent_aliases: dict[str, str] | None = None,
@@ -248,6 +250,7 @@ def analyze(
         min_fuzzy_chars=min_fuzzy_chars,
         automatic_seconds=automatic_seconds,
         signoff_agents=signoff_agents,
+        teams_by_account=teams_by_account,
     )
     if isinstance(data, pd.DataFrame):
         distinct = DistinctReplies(keep_text=True)
@@ -265,12 +268,24 @@ def analyze(
     if replies_in.empty:
         raise InputError("no agent replies left to analyse", hint="Check the excluded authors and the export")
     texts = data.texts(replies_in)
-    analysis = analyze_replies(
-        replies_in,
-        settings=settings,
-        distinct=data.distinct,
-        customer_times=data.customer_times,
-        progress=progress,
+    account = accounts(replies_in, settings)
+    analysis = (
+        analyze_replies(
+            replies_in,
+            settings=settings,
+            distinct=data.distinct,
+            customer_times=data.customer_times,
+            progress=progress,
+        )
+        if account is None
+        else analyze_by_account(
+            replies_in,
+            account,
+            settings=settings,
+            distinct=data.distinct,
+            customer_times=data.customer_times,
+            progress=progress,
+        )
     )
     # What the customer did next, ordered by date, or by position in the export where undated.
     order = [c for c in ("conversation_id", "created_at", "row_number", "file_index") if c in replies_in]

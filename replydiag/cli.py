@@ -374,7 +374,7 @@ def inspect(
         for r, text in zip(sample.itertuples(), texts)
     ]
     from .models import Settings
-    from .pipeline import learned_boilerplate
+    from .teams import learned_boilerplate
 
     boilerplate = learned_boilerplate(export.replies, export.distinct, Settings()).table()
     if as_json:

@@ -75,6 +75,15 @@ class DistinctReplies:
         codes = replies["key_code"].to_numpy()
         return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(self.masked.array)))
 
+    def subset(self, codes: np.ndarray) -> DistinctReplies:
+        """The distinct replies with codes ``codes``, coded ``0..len(codes)-1`` in that order:
+        what one part of an export (``replydiag.teams``) is analysed with."""
+        part = DistinctReplies(keep_text=self.keep_text)
+        part.keys = [self.keys[c] for c in codes.tolist()]
+        held = pa.chunked_array(self._masked, type=pa.string())
+        part._masked = [held.take(pa.array(codes, type=pa.int64())).combine_chunks()]
+        return part
+
     def done(self) -> None:
         """Reading is over: the lookup from key to code is no longer needed."""
         self._codes = {}

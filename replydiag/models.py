@@ -63,6 +63,9 @@ class Settings:
     signoff_agents: bool = True
     """Use sign-off initials (``^MC``, ``*VM``) as the agent where the export names only a brand
     (and signs as a habit: at least ``pipeline.SIGNING_SHARE`` of its replies carry one)."""
+    teams_by_account: bool = True
+    """Analyse each brand account of an export that holds several (a Twitter care file of many
+    brands) as its own team: stock text is what a team reuses (``replydiag.teams``)."""
     min_replies: int = 30
     """Replies a period or an agent needs before reports compare its shares (fewer: shown greyed
     as a small sample, with a confidence interval, and never ranked among the changes)."""

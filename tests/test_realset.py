@@ -1,8 +1,9 @@
 """The hand-labelled real set (``benchmarks/realset.py``): the engine's agreement with careful
 readers must not slip. Floors sit a little under the figures measured at f18895a (n=631:
 accuracy 0.916, F1 0.894, family F1 0.732; unseen brands F1 0.915-0.955) and, with six
-small brands of the multi-brand file added in session 19, at d239222 (n=751: accuracy 0.909,
-F1 0.878, family F1 0.705; those six brands, n=120: accuracy 0.900), so a change that costs
+small brands of the multi-brand file added in session 19, with each brand account analysed as
+its own team (n=751: accuracy 0.916, F1 0.886, family F1 0.705; those six brands, n=120:
+accuracy 0.933), so a change that costs
 real-reply accuracy fails here, not months later in a manager's report. Skipped when
 ``../shared/realdata`` is absent."""
 
@@ -26,7 +27,7 @@ def test_agreement_with_the_labelled_real_replies_holds():
     overall = table.loc["all"]
     assert overall["n"] >= 740
     assert overall["accuracy"] >= 0.90
-    assert overall["f1"] >= 0.87
+    assert overall["f1"] >= 0.875
     assert overall["family_f1"] >= 0.65
     # Brands the engine was never tuned with.
     for brand in ("McDonalds", "NikeSupport", "AirAsiaSupport"):
@@ -36,7 +37,7 @@ def test_agreement_with_the_labelled_real_replies_holds():
     small = [s.name for s in realset.SOURCES if s.account is not None]
     assert len(small) == 6
     together = table.loc[small]
-    assert (together["accuracy"] * together["n"]).sum() / together["n"].sum() >= 0.88
+    assert (together["accuracy"] * together["n"]).sum() / together["n"].sum() >= 0.90
 
 
 def test_a_brand_of_a_multi_brand_file_is_sampled_from_its_own_replies_only():

@@ -1,0 +1,87 @@
+"""An export of several brand accounts (a Twitter care file of many brands): each account is a
+team of its own, as a reader judges a brand's reply by what its own team reuses."""
+
+import pandas as pd
+
+import replydiag
+from replydiag.teams import added_up
+
+# Three brands each write this once: common phrasing across brands, no team's stock.
+SHARED = "Please send us a DM with your order number and we will look into it."
+# One brand's own macro, sent three times.
+OWN = "Our warehouse team has reissued your parcel and it ships within two working days."
+
+
+def _twcs(rows):
+    """A twcs-layout export (brand handles as authors) of (brand, text) rows."""
+    return pd.DataFrame(
+        {
+            "tweet_id": range(1, len(rows) + 1),
+            "author_id": [brand for brand, _ in rows],
+            "inbound": False,
+            "created_at": [f"Tue Oct 31 2{i % 4}:10:47 +0000 2017" for i in range(len(rows))],
+            "text": [f"@1{i:04d} {text}" for i, (_, text) in enumerate(rows)],
+            "response_tweet_id": "",
+            "in_response_to_tweet_id": "",
+        }
+    )
+
+
+ROWS = [
+    ("BrandA", f"Sorry to hear that, Ann. {SHARED}"),
+    ("BrandB", f"That sounds frustrating. {SHARED}"),
+    ("BrandC", f"Oh no, that's not the welcome we wanted. {SHARED}"),
+    ("BrandA", f"Hi Bo. {OWN}"),
+    ("BrandC", "The cafe on Main Street opens at nine tomorrow."),
+    ("BrandA", f"Hi Cy. {OWN}"),
+    ("BrandA", f"Hi Di. {OWN}"),
+    ("BrandB", f"Hi Ed. {OWN}"),
+]
+
+
+def _audit(tmp_path, rows=ROWS, **settings):
+    path = tmp_path / "twcs.csv"
+    _twcs(rows).to_csv(path, index=False)
+    return replydiag.audit(path, **settings)
+
+
+def test_a_phrase_several_brands_write_once_is_no_teams_stock_but_a_brands_own_macro_is(tmp_path):
+    result = _audit(tmp_path)
+    replies = result.replies
+    kind = dict(zip(replies["reply_id"].astype(str), replies["kind"].astype(str)))
+    assert [kind[i] for i in "123"] == ["personal"] * 3
+    assert [kind[i] for i in "467"] == ["template"] * 3  # BrandA's macro
+    assert kind["8"] == "personal"  # BrandB sent it once
+    assert any(
+        "3 brand accounts in the export: each analysed as its own team" in n for n in result.accounting.notes
+    )
+    # Read as one team, the three brands' sentence is stock: what the setting turns off.
+    together = _audit(tmp_path, teams_by_account=False).replies
+    assert (together["kind"].astype(str).iloc[:3] != "personal").all()
+
+
+def test_each_accounts_templates_and_phrases_have_their_own_ids_and_rows_keep_their_order(tmp_path):
+    rows = [(brand, f"Hi {name}. {OWN}") for brand in ("BrandA", "BrandB") for name in ("Al", "Bo", "Cy")]
+    result = _audit(tmp_path, rows=rows)
+    assert result.replies["reply_id"].astype(str).tolist() == [str(i) for i in range(1, 7)]
+    assert result.templates["template_id"].is_unique and len(result.templates) == 2
+    ids = result.replies.groupby(result.replies["agent"].astype(str))["template_id"].agg(
+        lambda s: set(s.astype(str))
+    )
+    assert ids["BrandA"].isdisjoint(ids["BrandB"])
+    assert result.phrases["phrase_id"].is_unique
+
+
+def test_an_export_of_one_account_is_one_team(tmp_path):
+    rows = [("BrandA", text) for _, text in ROWS]
+    result = _audit(tmp_path, rows=rows)
+    assert not any("brand accounts" in n for n in result.accounting.notes)
+
+
+def test_the_accounts_notes_are_said_once_with_their_counts_added_up():
+    assert added_up(
+        [["4 messages are parts of 2 replies", "{name} kept"], ["1,000 messages are parts of 10 replies"]]
+    ) == [
+        "1,004 messages are parts of 12 replies",
+        "{name} kept",
+    ]
