@@ -6,7 +6,7 @@ The CLI and the notebooks use only these functions, so both report the same numb
 from __future__ import annotations
 
 import glob
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,10 @@ from .ingest import (
 )
 from .memory import concatenated, release_memory, renamed_categories
 from .models import RowAccounting, Settings
-from .pipeline import analyze_replies
+from .pipeline import Progress, analyze_replies
 from .result import AuditResult
 from .teams import accounts, analyze_by_account
 from .texts import InMemoryTexts, ReplyTexts, ReReadTexts
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass

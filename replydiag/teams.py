@@ -25,9 +25,7 @@ from . import pipeline
 from .boilerplate import Boilerplate
 from .distinct import DistinctReplies
 from .models import Settings
-from .pipeline import Analysis, analyze_replies
-
-Progress = Callable[[str, int, int], None]
+from .pipeline import Analysis, Progress, analyze_replies
 
 
 def accounts(replies: pd.DataFrame, settings: Settings) -> pd.Series | None:
