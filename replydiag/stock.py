@@ -54,7 +54,6 @@ SENTENCE_REPLIES = 3
 NEAR_WORDS = 6  # sentences this long also match with one word changed, added or dropped
 REWORDED_WORDS = 6  # sentences this long also match copies retyped with a word or two changed
 REWORDED_RATIO = 85.0  # ... as alike as this (rapidfuzz ratio, 0-100)
-NEAR_LONG_REPLIES = SPAN_REPLIES
 
 _MAX_POSITION = 255  # later positions in a sentence share a weight (sentences are shorter)
 _POSITION_WEIGHTS = (
@@ -121,7 +120,8 @@ def stock_text(
     sentence_owner = words.owner[words.sentence_start[:-1]] if len(length) else np.zeros(0, dtype=np.int32)
 
     reuse, whole = _sentence_reuse(words, sentence_owner, counts)
-    # A long sentence sent twice, as it is or one word apart, is pasted, as a long run is.
+    # A long sentence sent twice as it is (three times one word apart) is pasted, as a long
+    # run is.
     needed = np.where(words.sentence_words >= SPAN_WORDS + 1, SPAN_REPLIES, SENTENCE_REPLIES)
     stock_sentence = (reuse >= needed) & (words.sentence_words >= SENTENCE_WORDS)
     step(0.2)
@@ -231,8 +231,11 @@ def _sentence_reuse(words: _Words, owner: np.ndarray, counts: np.ndarray) -> tup
     del kept
     near = group_total(items, counts[owner[item_sentence]])
     # Counted where the tables' bound let it through, kept where it reaches the bound asked
-    # of all: how many hashes share a bucket by chance must not change what is stock.
-    near[near < _near_needed(words, item_sentence)] = 0
+    # of all: how many hashes share a bucket by chance must not change what is stock. (Near
+    # copies in two replies of a long sentence are not asked for: at a million replies the
+    # buckets hold two hashes on average, so a bound of two lets most of 38M items through,
+    # +0.4 GB at the audit's peak, for 2 of 751 labelled real replies.)
+    near[near < SENTENCE_REPLIES] = 0
     best = np.zeros(len(length), dtype=np.int64)
     np.maximum.at(best, item_sentence, near)
     return np.maximum(exact, best), whole
@@ -388,15 +391,8 @@ def _could_recur(
     """The near items of sentences ``a:b`` (``_near_items``) whose tables' totals reach
     ``SENTENCE_REPLIES``, with the sentence of each."""
     items, item_sentence = _near_items(words, a, b, whole)
-    maybe = tables.at_least(items, _near_needed(words, item_sentence))
+    maybe = tables.at_least(items, SENTENCE_REPLIES)
     return items[maybe], item_sentence[maybe]
-
-
-def _near_needed(words: _Words, sentence: np.ndarray) -> np.ndarray:
-    """Replies a near copy of each sentence must be found in: a long sentence sent twice,
-    one word apart, is pasted, as a long run is (``SPAN_REPLIES``); others ``SENTENCE_REPLIES``."""
-    long = words.sentence_words[sentence] >= SPAN_WORDS + 1
-    return np.where(long, NEAR_LONG_REPLIES, SENTENCE_REPLIES)
 
 
 def _stock_sentences(

@@ -33,8 +33,11 @@ def accounts(replies: pd.DataFrame, settings: Settings) -> pd.Series | None:
     Replies of no account (a file that names some authors only) are a team of their own."""
     if not settings.teams_by_account or "agent_is_account" not in replies:
         return None
+    is_account = replies["agent_is_account"].to_numpy(dtype=bool)
+    if not is_account.any():
+        return None  # authors are people: one team (no string of ten million authors made)
     named = replies["agent"].astype("string").str.strip()
-    account = replies["agent_is_account"].to_numpy(dtype=bool) & named.fillna("").ne("").to_numpy()
+    account = is_account & named.fillna("").ne("").to_numpy()
     if pd.Series(named[account]).nunique() < 2:
         return None
     return named.where(account, "")

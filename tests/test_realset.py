@@ -2,7 +2,7 @@
 readers must not slip. Floors sit a little under the figures measured at f18895a (n=631:
 accuracy 0.916, F1 0.894, family F1 0.732; unseen brands F1 0.915-0.955) and, with six
 small brands of the multi-brand file added in session 19, with each brand account analysed as
-its own team (n=751: accuracy 0.916, F1 0.886, family F1 0.705; those six brands, n=120:
+its own team (n=751: accuracy 0.915, F1 0.884, family F1 0.705; those six brands, n=120:
 accuracy 0.933), so a change that costs
 real-reply accuracy fails here, not months later in a manager's report. Skipped when
 ``../shared/realdata`` is absent."""

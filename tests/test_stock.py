@@ -155,21 +155,22 @@ def test_a_long_run_sent_twice_is_stock_and_cut_at_its_clause_end():
 
 
 @pytest.mark.parametrize("bits", [10, 24])
-def test_a_long_sentence_sent_twice_one_word_apart_is_stock_whatever_the_size_of_the_tables(
-    bits, monkeypatch
-):
-    # The hashed tables only filter: whether a near copy counts must not depend on how many
+def test_near_copies_of_a_sentence_count_the_same_whatever_the_size_of_the_tables(bits, monkeypatch):
+    # The hashed tables only filter: whether near copies count must not depend on how many
     # hashes share a bucket (a small export's tables are small, a large one's crowded).
     monkeypatch.setattr("replydiag.hashcount.table_bits", lambda items: bits)
     texts = pd.Series(
         [
             "Hi Ann. We have refunded the full amount to your original card. The parcel was lost.",
             "Sorry Bo! We have refunded the whole amount to your original card. Your shoes are late.",
-            "We have refunded it. The box was crushed.",
+            "Hi Cy! We have refunded the entire amount to your original card. The box was crushed.",
+            "Dear Di, We have issued a voucher for the full amount to your account. The lid broke.",
+            "Hi Ed. We have issued a voucher for the whole amount to your account. Ring us soon.",
         ]
     )
-    share = stock_text(texts, np.ones(3, dtype=np.int64)).share
-    assert share[0] > 0.5 and share[1] > 0.5 and share[2] == 0
+    share = stock_text(texts, np.ones(5, dtype=np.int64)).share
+    assert (share[:3] > 0.5).all()  # one word apart in three replies: stock
+    assert (share[3:] < 0.5).all()  # ... in two: not yet
 
 
 def test_phrases_table_counts_replies_and_agents_with_stable_ids():
