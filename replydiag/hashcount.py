@@ -49,7 +49,7 @@ class CountMin:
         self.first += np.bincount(bucket(items, bits=self.bits), weights=weight, minlength=size)
         self.second += np.bincount(bucket(items, 1, bits=self.bits), weights=weight, minlength=size)
 
-    def at_least(self, items: np.ndarray, total: int | np.ndarray) -> np.ndarray:
+    def at_least(self, items: np.ndarray, total: int) -> np.ndarray:
         return (self.first[bucket(items, bits=self.bits)] >= total) & (
             self.second[bucket(items, 1, bits=self.bits)] >= total
         )
