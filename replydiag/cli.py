@@ -373,10 +373,15 @@ def inspect(
         {"agent": str(r.agent), "created_at": str(r.created_at), "text": text}
         for r, text in zip(sample.itertuples(), texts)
     ]
-    from .models import Settings
-    from .teams import learned_boilerplate
+    from .models import RowAccounting, Settings
+    from .teams import accounts, learned_boilerplate, split_note
 
     boilerplate = learned_boilerplate(export.replies, export.distinct, Settings()).table()
+    account = accounts(export.replies, Settings())
+    if account is not None:  # what an audit of it would do, said before it is run
+        export.accounting = export.accounting.merge(
+            RowAccounting(notes=[split_note(account[account != ""].nunique())])
+        )
     if as_json:
         import json
 

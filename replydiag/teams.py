@@ -106,12 +106,7 @@ def analyze_by_account(
     templates = templates.sort_values(["replies", "template_id"], ascending=[False, True], kind="stable")
     phrases = pd.concat([p.phrases for p in parts], ignore_index=True)
     phrases = phrases.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")
-    notes = [
-        f"{len(parts)} brand accounts in the export: each analysed as its own team (stock text is"
-        " what a team reuses), so a phrase several brands write counts for none of them; template"
-        " and phrase ids name the account"
-    ]
-    notes += added_up(p.notes for p in parts)
+    notes = [split_note(account[account != ""].nunique()), *added_up(p.notes for p in parts)]
     return Analysis(
         replies=out,
         templates=templates.reset_index(drop=True),
@@ -119,6 +114,15 @@ def analyze_by_account(
         boilerplate=_joined(p.boilerplate for p in parts),
         warnings=added_up(p.warnings for p in parts),
         notes=notes,
+    )
+
+
+def split_note(accounts: int) -> str:
+    """What the accounting says of an export analysed account by account."""
+    return (
+        f"{accounts:,} brand accounts in the export: each analysed as its own team (stock text is"
+        " what a team reuses), so a phrase several brands write counts for none of them; template"
+        " and phrase ids name the account (setting teams_by_account = false reads one team)"
     )
 
 

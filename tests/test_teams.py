@@ -1,6 +1,8 @@
 """An export of several brand accounts (a Twitter care file of many brands): each account is a
 team of its own, as a reader judges a brand's reply by what its own team reuses."""
 
+import json
+
 import pandas as pd
 
 import replydiag
@@ -85,3 +87,17 @@ def test_the_accounts_notes_are_said_once_with_their_counts_added_up():
         "1,004 messages are parts of 12 replies",
         "{name} kept",
     ]
+
+
+def test_inspect_says_an_audit_reads_each_account_as_a_team(tmp_path):
+    from typer.testing import CliRunner
+
+    from replydiag.cli import app
+
+    path = tmp_path / "twcs.csv"
+    _twcs(ROWS).to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["inspect", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert any(
+        "3 brand accounts in the export" in n for n in json.loads(result.stdout)["accounting"]["notes"]
+    )
