@@ -159,17 +159,18 @@ def account_id(item_id: str, account: str) -> str:
 
 
 def _named_by(analysis: Analysis, account: str) -> Analysis:
-    """The analysis with its template and phrase ids naming ``account``."""
+    """The analysis with its template and phrase ids naming ``account``, and its templates
+    and phrases an ``account`` column (written after their ids)."""
     replies = analysis.replies.copy()
     replies["template_id"] = _renamed(replies["template_id"], lambda i: account_id(i, account))
     replies["phrase_ids"] = _renamed(
         replies["phrase_ids"], lambda ids: " ".join(account_id(i, account) for i in ids.split())
     )
     templates = analysis.templates.assign(
-        template_id=[account_id(i, account) for i in analysis.templates["template_id"]]
+        template_id=[account_id(i, account) for i in analysis.templates["template_id"]], account=account
     )
     phrases = analysis.phrases.assign(
-        phrase_id=[account_id(i, account) for i in analysis.phrases["phrase_id"]]
+        phrase_id=[account_id(i, account) for i in analysis.phrases["phrase_id"]], account=account
     )
     return Analysis(replies, templates, phrases, analysis.boilerplate, analysis.warnings, analysis.notes)
 

@@ -72,6 +72,7 @@ def test_each_accounts_templates_and_phrases_have_their_own_ids_and_rows_keep_th
     )
     assert ids["BrandA"].isdisjoint(ids["BrandB"])
     assert result.phrases["phrase_id"].is_unique
+    assert sorted(result.templates["account"]) == ["BrandA", "BrandB"]  # written after the id
 
 
 def test_an_export_of_one_account_is_one_team(tmp_path):

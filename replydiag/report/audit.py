@@ -50,6 +50,14 @@ REPLIES_CSV_COLUMNS = (
 TEMPLATES_CSV_COLUMNS = TEMPLATE_COLUMNS  # phrases.csv: PHRASE_COLUMNS
 
 
+def _with_account(columns: tuple[str, ...], table: pd.DataFrame) -> tuple[str, ...]:
+    """The columns, with the brand account after the id where the export was analysed account
+    by account (``replydiag.teams``)."""
+    if "account" not in table:
+        return columns
+    return (columns[0], "account", *columns[1:])
+
+
 def write_audit(
     result: AuditResult,
     out_dir: str | Path,
@@ -90,8 +98,12 @@ def _write_set(
     written = {
         "replies": replies,
         "replies_exact": out / "replies.parquet",
-        "templates": write_csv(out / "templates.csv", result.templates, TEMPLATES_CSV_COLUMNS),
-        "phrases": write_csv(out / "phrases.csv", result.phrases, PHRASE_COLUMNS),
+        "templates": write_csv(
+            out / "templates.csv", result.templates, _with_account(TEMPLATES_CSV_COLUMNS, result.templates)
+        ),
+        "phrases": write_csv(
+            out / "phrases.csv", result.phrases, _with_account(PHRASE_COLUMNS, result.phrases)
+        ),
         "summary": write_json(out / "summary.json", result.summary()),
     }
     impact = result.impact() if result.impact_skipped is None else None
