@@ -99,6 +99,8 @@ def renamed_categories(values: pd.Series, names: dict[str, str]) -> pd.Series:
     ['Tom B.', 'Tom B.', 'Ann']
     """
     categories = values.cat.categories
+    if not len(categories):
+        return values  # nothing to rename (every value missing)
     merged, unique = pd.factorize(pd.Index([names.get(c, c) for c in categories], dtype="string"))
     codes = values.cat.codes.to_numpy()
     new_codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1)

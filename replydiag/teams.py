@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from . import pipeline
 from .boilerplate import Boilerplate
 from .distinct import DistinctReplies
+from .memory import concatenated, renamed_categories
 from .models import Settings
 from .pipeline import Analysis, Progress, analyze_replies
 
@@ -101,7 +101,7 @@ def analyze_by_account(
         parts.append(_named_by(analysis, team.name))
         rows_of.append(team.rows)
     order = np.argsort(np.concatenate(rows_of), kind="stable")
-    out = _concat([p.replies for p in parts]).iloc[order].reset_index(drop=True)
+    out = concatenated([p.replies for p in parts]).iloc[order].reset_index(drop=True)
     templates = pd.concat([p.templates for p in parts], ignore_index=True)
     templates = templates.sort_values(["replies", "template_id"], ascending=[False, True], kind="stable")
     phrases = pd.concat([p.phrases for p in parts], ignore_index=True)
@@ -162,9 +162,14 @@ def _named_by(analysis: Analysis, account: str) -> Analysis:
     """The analysis with its template and phrase ids naming ``account``, and its templates
     and phrases an ``account`` column (written after their ids)."""
     replies = analysis.replies.copy()
-    replies["template_id"] = _renamed(replies["template_id"], lambda i: account_id(i, account))
-    replies["phrase_ids"] = _renamed(
-        replies["phrase_ids"], lambda ids: " ".join(account_id(i, account) for i in ids.split())
+    templates_of = replies["template_id"].cat.categories
+    replies["template_id"] = renamed_categories(
+        replies["template_id"], {i: account_id(i, account) for i in templates_of}
+    )
+    phrases_of = replies["phrase_ids"].cat.categories
+    replies["phrase_ids"] = renamed_categories(
+        replies["phrase_ids"],
+        {ids: " ".join(account_id(i, account) for i in ids.split()) for ids in phrases_of},
     )
     templates = analysis.templates.assign(
         template_id=[account_id(i, account) for i in analysis.templates["template_id"]], account=account
@@ -173,29 +178,6 @@ def _named_by(analysis: Analysis, account: str) -> Analysis:
         phrase_id=[account_id(i, account) for i in analysis.phrases["phrase_id"]], account=account
     )
     return Analysis(replies, templates, phrases, analysis.boilerplate, analysis.warnings, analysis.notes)
-
-
-def _renamed(column: pd.Series, rename: Callable[[str], str]) -> pd.Series:
-    """A categorical column with each category renamed (one call per category, not per row)."""
-    values = column.astype("category")
-    categories = [rename(str(c)) for c in values.cat.categories]
-    return pd.Series(
-        pd.Categorical.from_codes(values.cat.codes, categories=pd.Index(categories, dtype="str")),
-        index=column.index,
-    )
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Rows of several analyses, categorical columns kept categorical (with all their values)."""
-    columns = {}
-    for name in frames[0].columns:
-        parts = [f[name] for f in frames]
-        same = all(p.dtype == parts[0].dtype for p in parts)  # ``kind``: one set, in its order
-        if not same and all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            columns[name] = pd.Series(union_categoricals(parts, sort_categories=True, ignore_order=True))
-        else:
-            columns[name] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(columns)
 
 
 _COUNT = re.compile(r"\d[\d,]*")
