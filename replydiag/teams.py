@@ -86,20 +86,25 @@ def analyze_by_account(
     customer_times: pd.DataFrame | None = None,
     progress: Progress | None = None,
 ) -> Analysis:
-    """``analyze_replies`` run on each account's replies, put back together in export order."""
+    """``analyze_replies`` run on each account's replies, put back together in export order.
+    ``progress`` follows it in replies, accounts done: each account's own stages would
+    start a bar of their own, dozens of them for a care file of many brands."""
     replies = replies.reset_index(drop=True)
     parts: list[Analysis] = []
     rows_of: list[np.ndarray] = []
+    stage = f"analysing {account[account != ''].nunique():,} brand accounts"
+    done = 0
+    if progress is not None:
+        progress(stage, done, len(replies))
     for team in _teams(replies, account, distinct, customer_times):
         analysis = analyze_replies(
-            team.replies,
-            settings=settings,
-            distinct=team.distinct,
-            customer_times=team.customer_times,
-            progress=progress,
+            team.replies, settings=settings, distinct=team.distinct, customer_times=team.customer_times
         )
         parts.append(_named_by(analysis, team.name))
         rows_of.append(team.rows)
+        done += len(team.rows)
+        if progress is not None:
+            progress(stage, done, len(replies))
     order = np.argsort(np.concatenate(rows_of), kind="stable")
     out = concatenated([p.replies for p in parts]).iloc[order].reset_index(drop=True)
     templates = pd.concat([p.templates for p in parts], ignore_index=True)

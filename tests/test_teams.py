@@ -75,6 +75,15 @@ def test_each_accounts_templates_and_phrases_have_their_own_ids_and_rows_keep_th
     assert sorted(result.templates["account"]) == ["BrandA", "BrandB"]  # written after the id
 
 
+def test_progress_follows_the_accounts_in_replies_on_one_stage(tmp_path):
+    seen = []
+    _audit(tmp_path, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    stages = {stage for stage, _, _ in seen if "brand accounts" in stage or stage.startswith("finding")}
+    assert stages == {"analysing 3 brand accounts"}  # no stage of one account's own
+    steps = [(done, total) for stage, done, total in seen if stage == "analysing 3 brand accounts"]
+    assert steps == [(0, 8), (4, 8), (6, 8), (8, 8)]  # BrandA 4 replies, BrandB 2, BrandC 2
+
+
 def test_an_export_of_one_account_is_one_team(tmp_path):
     rows = [("BrandA", text) for _, text in ROWS]
     result = _audit(tmp_path, rows=rows)
