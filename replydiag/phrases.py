@@ -140,7 +140,11 @@ def phrases_of_replies(replies: pd.DataFrame, texts: pd.DataFrame) -> pd.DataFra
     table = usage(code, len(names), held.reset_index(drop=True))
     table.index = pd.Index(names.take(table.index), name="phrase_id")
     table = table.reset_index()
-    table = table.merge(texts[["phrase_id", "phrase_text"]].drop_duplicates("phrase_id"), on="phrase_id")
+    # The brand account too, where runs analysed the export account by account (``replydiag.teams``).
+    account = ["account"] if "account" in texts and texts["account"].notna().any() else []
+    table = table.merge(
+        texts[["phrase_id", *account, "phrase_text"]].drop_duplicates("phrase_id"), on="phrase_id"
+    )
     table["words"] = [word_count(text) for text in table["phrase_text"].astype(str)]
     table = table.sort_values(["replies", "phrase_id"], ascending=[False, True], kind="stable")
-    return table.reset_index(drop=True)[list(PHRASE_COLUMNS)]
+    return table.reset_index(drop=True)[[PHRASE_COLUMNS[0], *account, *PHRASE_COLUMNS[1:]]]

@@ -60,13 +60,18 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
             title=f"Top templates ({min(top, len(result.templates))} of {len(result.templates):,})",
             title_justify="left",
         )
+        # An export of many brands names each template's brand: a stock line is read as whose.
+        by_account = "account" in result.templates
         table.add_column("id", no_wrap=True)
+        if by_account:
+            table.add_column("account", overflow="fold")
         table.add_column("replies", justify="right", no_wrap=True)
         table.add_column("agents", justify="right", no_wrap=True)
         table.add_column("template", overflow="fold", ratio=1)  # wrapped, never cut
         for _, row in result.templates.head(top).iterrows():
             table.add_row(
                 row["template_id"],
+                *([safe(str(row["account"]))] if by_account else []),
                 f"{row['replies']:,}",
                 str(row["agents"]),
                 safe(shorten(row["template_text"], 400)),

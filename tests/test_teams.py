@@ -111,3 +111,44 @@ def test_inspect_says_an_audit_reads_each_account_as_a_team(tmp_path):
     assert any(
         "3 brand accounts in the export" in n for n in json.loads(result.stdout)["accounting"]["notes"]
     )
+
+
+def test_reports_name_the_brand_of_each_template_and_phrase(tmp_path):
+    from typer.testing import CliRunner
+
+    from replydiag.cli import app
+
+    rows = [(brand, f"Hi {name}. {OWN}") for brand in ("BrandA", "BrandB") for name in ("Al", "Bo", "Cy")]
+    path = tmp_path / "twcs.csv"
+    _twcs(rows).to_csv(path, index=False)
+    audit = CliRunner().invoke(
+        app, ["audit", str(path), "--out", str(tmp_path / "audit")], terminal_width=120
+    )
+    assert audit.exit_code == 0, audit.output
+    assert "account" in audit.stdout and "BrandB" in audit.stdout.split("Top templates")[1]
+    report = (tmp_path / "audit" / "report.md").read_text()
+    templates = report.split("\n## Top templates\n")[1].split("\n## ")[0]
+    assert "| id | account | template |" in templates
+    assert "BrandA" in templates and "BrandB" in templates
+    assert "| id | account | phrase |" in report.split("## Most reused phrases")[1]
+    html = (tmp_path / "audit" / "report.html").read_text()
+    assert "<th>account</th>" in html
+    # Period reports keep the brand in their registries and show it.
+    periodic = CliRunner().invoke(app, ["report", str(path), "--out", str(tmp_path / "weekly")])
+    assert periodic.exit_code == 0, periodic.output
+    registry = pd.read_csv(tmp_path / "weekly" / "history" / "templates.csv")
+    assert sorted(registry["account"]) == ["BrandA", "BrandB"]
+    week = next(p for p in (tmp_path / "weekly").glob("*/report.md"))
+    assert "| id | account | template |" in week.read_text()
+
+
+def test_reports_of_one_team_have_no_account_column(tmp_path):
+    from typer.testing import CliRunner
+
+    from replydiag.cli import app
+
+    path = tmp_path / "one.csv"
+    _twcs([("BrandA", f"Hi {name}. {OWN}") for name in ("Al", "Bo", "Cy")]).to_csv(path, index=False)
+    audit = CliRunner().invoke(app, ["audit", str(path), "--out", str(tmp_path / "audit")])
+    assert audit.exit_code == 0, audit.output
+    assert "| id | template |" in (tmp_path / "audit" / "report.md").read_text()

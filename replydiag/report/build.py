@@ -76,6 +76,7 @@ class TemplateRow:
     last_seen: str
     change: int | None  # replies vs the previous period
     examples: tuple[Example, ...]
+    account: str = ""  # the brand account it belongs to, where an export was split by account
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class PhraseRow:
     replies: int
     share: float  # of all replies analysed
     agents: int
+    account: str = ""  # as ``TemplateRow.account``
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,7 @@ def build_report(
     templated_prev = None if prev_shares is None else 1 - prev_shares[Kind.PERSONAL.value]
 
     texts = dict(zip(templates["template_id"], templates["template_text"])) if len(templates) else {}
+    accounts = _accounts(templates, "template_id")
     prev_counts = _used(previous["template_id"]) if previous is not None and len(previous) else None
     # Only the templates the report shows are described, not the thousands of a large export.
     counts = _used(rows["template_id"])
@@ -242,7 +245,7 @@ def build_report(
         else []
     )
     described = _described(
-        rows, [*dict.fromkeys(top_ids + new_ids)], texts, prev_counts, show_raw, vocabulary
+        rows, [*dict.fromkeys(top_ids + new_ids)], texts, prev_counts, show_raw, vocabulary, accounts
     )
     top_rows = [described[tid] for tid in top_ids]
     new = [described[tid] for tid in new_ids]
@@ -336,6 +339,7 @@ def _followed(impact: pd.DataFrame | None, level: str, texts: dict | None, top: 
 def _top_phrases(phrases: pd.DataFrame | None, total: int, top: int) -> list[PhraseRow]:
     if phrases is None or phrases.empty or not total:
         return []
+    accounts = _accounts(phrases, "phrase_id")
     return [
         PhraseRow(
             phrase_id=str(p.phrase_id),
@@ -343,9 +347,19 @@ def _top_phrases(phrases: pd.DataFrame | None, total: int, top: int) -> list[Phr
             replies=int(p.replies),
             share=int(p.replies) / total,
             agents=int(p.agents),
+            account=accounts.get(str(p.phrase_id), ""),
         )
         for p in phrases.head(top).itertuples()
     ]
+
+
+def _accounts(table: pd.DataFrame, id_column: str) -> dict[str, str]:
+    """The brand account of each template or phrase id, where the export was analysed
+    account by account (``replydiag.teams``; the tables then have an ``account`` column):
+    in a file of many brands, a stock line means nothing to a reader without its brand."""
+    if "account" not in table or not len(table):
+        return {}
+    return dict(zip(table[id_column].astype(str), table["account"].fillna("").astype(str)))
 
 
 def _in_its_sentence(phrase: str) -> str:
@@ -376,6 +390,7 @@ def _described(
     prev_counts: pd.Series | None,
     show_raw: bool,
     vocabulary: Vocabulary | None,
+    accounts: dict[str, str],
 ) -> dict[str, TemplateRow]:
     """The shown templates' rows: their usage and examples, counted on codes. (A copy of the
     shown templates' replies, and of each template's, was the peak of writing a report at ten
@@ -425,6 +440,7 @@ def _described(
             last_seen=day(used["last_seen"]),
             change=None if prev_counts is None else int(used["replies"] - prev_counts.get(tid, 0)),
             examples=examples,
+            account=accounts.get(str(tid), ""),
         )
     return described
 

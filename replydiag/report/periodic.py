@@ -103,8 +103,10 @@ def _read_phrase_texts(folder: Path) -> pd.DataFrame:
 
 
 def _merge_phrase_texts(known: pd.DataFrame, phrases: pd.DataFrame) -> pd.DataFrame:
-    fresh = phrases[["phrase_id", "phrase_text"]].astype(str) if len(phrases) else known.iloc[0:0]
+    columns = ["phrase_id", *(["account"] if "account" in phrases else []), "phrase_text"]
+    fresh = phrases[columns].astype(str) if len(phrases) else known.iloc[0:0]
     merged = pd.concat([known, fresh], ignore_index=True).drop_duplicates("phrase_id", keep="last")
+    merged = merged[[c for c in ("phrase_id", "account", "phrase_text") if c in merged]]
     return merged.sort_values("phrase_id").reset_index(drop=True)
 
 
@@ -205,10 +207,13 @@ def merge_registry(registry: pd.DataFrame, templates: pd.DataFrame) -> pd.DataFr
             "last_seen": safe_frame(templates[["last_seen"]])["last_seen"],
         }
     )
+    if "account" in templates:  # an export analysed account by account (``replydiag.teams``)
+        fresh.insert(1, "account", templates["account"].astype(str))
     both = pd.concat([registry, fresh], ignore_index=True)
     grouped = both.groupby("template_id", sort=False)
     merged = pd.DataFrame(
         {
+            **({"account": grouped["account"].last()} if "account" in both else {}),
             "template_text": grouped["template_text"].last(),
             "first_seen": grouped["first_seen"].min(),
             "last_seen": grouped["last_seen"].max(),
