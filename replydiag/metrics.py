@@ -91,6 +91,14 @@ def breakdown(rows: pd.DataFrame, by: str | pd.Series) -> pd.DataFrame:
     return table.sort_values("replies", ascending=False, kind="stable")
 
 
+def by_account(rows: pd.DataFrame) -> pd.DataFrame:
+    """``breakdown`` per brand account, where ``rows`` name one (an export analysed account
+    by account); an empty table otherwise, or where they name none."""
+    if "account" not in rows or not rows["account"].notna().any():
+        return breakdown(rows.iloc[0:0], pd.Series([], dtype="string", name="account"))
+    return breakdown(rows, "account")
+
+
 def usage(group: np.ndarray, n_groups: int, rows: pd.DataFrame) -> pd.DataFrame:
     """Per group of ``rows`` (``group``: each row's group, ``0..n_groups-1``, or -1 for none;
     rows with ``agent``, ``created_at`` and ``reply_id``): replies, distinct agents, first and

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .formatting import pct
-from .metrics import PERIOD_FREQ, PERIODS, breakdown, rounded, row_shares, shares
+from .metrics import PERIOD_FREQ, PERIODS, breakdown, by_account, rounded, row_shares, shares
 from .models import RowAccounting, Settings
 from .normalize import slot_values
 from .texts import InMemoryTexts, ReplyTexts
@@ -78,6 +78,11 @@ class AuditResult:
     def by_channel(self) -> pd.DataFrame:
         return self.breakdown("channel")
 
+    def by_account(self) -> pd.DataFrame:
+        """Per brand account, where the export was analysed account by account (an export of
+        several brands' shared handles: ``replydiag.teams``); empty otherwise."""
+        return by_account(self.replies)
+
     def by_period(self, period: str = "month") -> pd.DataFrame:
         """Per calendar period (``day``, ``week``, ``month``, ``quarter``); undated replies are left out."""
         if period not in PERIODS:
@@ -93,8 +98,14 @@ class AuditResult:
     def summary(self) -> dict[str, Any]:
         """The contents of ``summary.json``: accounting, settings and shares overall / per agent / per channel."""
         by = {}
-        for name, frame in (("by_agent", self.by_agent()), ("by_channel", self.by_channel())):
-            by[name] = {str(idx): row_shares(row) for idx, row in frame.iterrows()}
+        frames = {
+            "by_agent": self.by_agent(),
+            "by_channel": self.by_channel(),
+            "by_account": self.by_account(),
+        }
+        for name, frame in frames.items():
+            if name != "by_account" or len(frame):
+                by[name] = {str(idx): row_shares(row) for idx, row in frame.iterrows()}
         periods = self.by_period("month")
         return {
             "replydiag_version": __version__,

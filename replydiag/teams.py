@@ -107,6 +107,10 @@ def analyze_by_account(
             progress(stage, done, len(replies))
     order = np.argsort(np.concatenate(rows_of), kind="stable")
     out = concatenated([p.replies for p in parts]).iloc[order].reset_index(drop=True)
+    # Each reply's team, for the shares per brand (a signing brand's replies are spread over
+    # its agents, "Brand/MC"); a reply of no account has none.
+    named = account.reset_index(drop=True)
+    out.insert(out.columns.get_loc("agent") + 1, "account", named.where(named != "").astype("category"))
     templates = pd.concat([p.templates for p in parts], ignore_index=True)
     templates = templates.sort_values(["replies", "template_id"], ascending=[False, True], kind="stable")
     phrases = pd.concat([p.phrases for p in parts], ignore_index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -78,29 +79,36 @@ def render_audit(console: Console, result, *, top: int = 10, agents: int = 12) -
             )
         console.print(table)
 
-    per_agent = result.by_agent()
-    names, shared = short_names([str(a) for a in per_agent.head(agents).index])
-    title = f"Per agent (top {min(agents, len(per_agent))} of {len(per_agent):,} by replies)"
+    per_account = result.by_account()
+    if len(per_account):  # an export of several brands: each brand's share first
+        console.print(_shares_table(console, per_account, "Per brand account", "account", agents))
+    console.print(_shares_table(console, result.by_agent(), "Per agent", "agent", agents))
+    _render_followed(console, summary.get("impact", {}))
+    render_accounting(console, acc)
+
+
+def _shares_table(console: Console, table: pd.DataFrame, title: str, noun: str, top: int) -> Table:
+    """The busiest ``top`` rows of a breakdown (per agent, per account), their shares of kinds."""
+    names, shared = short_names([str(a) for a in table.head(top).index])
+    title = f"{title} (top {min(top, len(table))} of {len(table):,} by replies)"
     if shared:
         title += f", all {safe(shared)}…"
-    table = Table(title=title, title_justify="left")
-    table.add_column("agent", overflow="fold")
-    table.add_column("replies", justify="right", no_wrap=True)
+    shares = Table(title=title, title_justify="left")
+    shares.add_column(noun, overflow="fold")
+    shares.add_column("replies", justify="right", no_wrap=True)
     # A narrow terminal (80 columns, any pipe) gets the shares that matter, not every kind.
     shown = KINDS if console.width >= 100 else ("edited", "personal")
     for kind in shown:
-        table.add_column(kind, justify="right", no_wrap=True)
-    table.add_column("templated", justify="right", no_wrap=True)
-    for name, (_, row) in zip(names, per_agent.head(agents).iterrows()):
-        table.add_row(
+        shares.add_column(kind, justify="right", no_wrap=True)
+    shares.add_column("templated", justify="right", no_wrap=True)
+    for name, (_, row) in zip(names, table.head(top).iterrows()):
+        shares.add_row(
             safe(name),
             f"{int(row['replies']):,}",
             *[pct(row[f"{k}_share"]) for k in shown],
             pct(row["templated_share"]),
         )
-    console.print(table)
-    _render_followed(console, summary.get("impact", {}))
-    render_accounting(console, acc)
+    return shares
 
 
 def _render_followed(console: Console, impact: dict[str, Any]) -> None:

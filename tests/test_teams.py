@@ -131,6 +131,8 @@ def test_reports_name_the_brand_of_each_template_and_phrase(tmp_path):
     assert "| id | account | template |" in templates
     assert "BrandA" in templates and "BrandB" in templates
     assert "| id | account | phrase |" in report.split("## Most reused phrases")[1]
+    assert "| BrandA | 3 (small) |" in report.split("## Per brand account")[1].split("## Per agent")[0]
+    assert "Per brand account" in audit.stdout
     html = (tmp_path / "audit" / "report.html").read_text()
     assert "<th>account</th>" in html
     # Period reports keep the brand in their registries and show it.
@@ -151,4 +153,25 @@ def test_reports_of_one_team_have_no_account_column(tmp_path):
     _twcs([("BrandA", f"Hi {name}. {OWN}") for name in ("Al", "Bo", "Cy")]).to_csv(path, index=False)
     audit = CliRunner().invoke(app, ["audit", str(path), "--out", str(tmp_path / "audit")])
     assert audit.exit_code == 0, audit.output
-    assert "| id | template |" in (tmp_path / "audit" / "report.md").read_text()
+    report = (tmp_path / "audit" / "report.md").read_text()
+    assert "| id | template |" in report and "Per brand account" not in report
+    assert "Per brand account" not in audit.stdout
+
+
+def test_shares_are_given_per_brand_account_where_the_export_was_split(tmp_path):
+    signed = [
+        (brand, f"Hi {name}. {OWN} ^{name[0]}B")
+        for brand in ("BrandA", "BrandB")
+        for name in ("Al", "Bo", "Cy")
+    ]
+    result = _audit(
+        tmp_path, rows=[*signed, ("BrandB", "The cafe on Main Street opens at nine tomorrow. ^AB")]
+    )
+    assert result.replies["account"].astype(str).tolist() == ["BrandA"] * 3 + ["BrandB"] * 4
+    table = result.by_account()
+    assert table["replies"].to_dict() == {"BrandB": 4, "BrandA": 3}
+    assert table.loc["BrandA", "templated_share"] == 1.0
+    assert table.loc["BrandB", "templated_share"] == 0.75
+    assert set(result.summary()["by_account"]) == {"BrandA", "BrandB"}
+    one = _audit(tmp_path, rows=[("BrandA", text) for _, text in ROWS])
+    assert one.by_account().empty and "account" not in one.replies and "by_account" not in one.summary()

@@ -32,6 +32,7 @@ REPLIES_CSV_COLUMNS = (
     "reply_id",
     "conversation_id",
     "agent",
+    "account",  # only in an export analysed account by account
     "channel",
     "created_at",
     "kind",
@@ -88,7 +89,7 @@ def _write_set(
     def unknown(column: str) -> bool:
         return column not in result.replies or bool(result.replies[column].isna().all())
 
-    empty = {c for c in ("helpdesk_template", "part_of") if unknown(c)}
+    empty = {c for c in ("helpdesk_template", "part_of", "account") if unknown(c)}
     if unknown("customer_followed_up"):  # an empty signal column alone says "no signal"
         empty |= {"customer_followed_up", "followup_minutes", "followup_signal"}
     columns = tuple(c for c in REPLIES_CSV_COLUMNS if not (redact and c == "text") and c not in empty)

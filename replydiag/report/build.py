@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..metrics import any_automatic, breakdown, shares, usage, wilson
+from ..metrics import any_automatic, breakdown, by_account, shares, usage, wilson
 from ..models import KINDS, Kind
 from .rare_words import Vocabulary
 
@@ -127,6 +127,8 @@ class Report:
     followed_skipped: str | None = None  # why the export cannot say what followed
     # Share of each busiest agent's replies (rows) that are each top template (columns).
     template_by_agent: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Per brand account, where the export was analysed account by account (else empty).
+    by_account: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @cached_property
     def shows_automatic(self) -> bool:
@@ -142,7 +144,17 @@ class Report:
     @property
     def agents_ranked(self) -> pd.DataFrame:
         """The busiest agents, most templated first; those under ``min_replies`` last (greyed)."""
-        busiest = self.by_agent.head(AGENTS_SHOWN)
+        return self._ranked(self.by_agent)
+
+    @property
+    def accounts_ranked(self) -> pd.DataFrame:
+        """The busiest brand accounts, ranked as the agents are."""
+        return self._ranked(self.by_account)
+
+    def _ranked(self, table: pd.DataFrame) -> pd.DataFrame:
+        if table.empty:
+            return table
+        busiest = table.head(AGENTS_SHOWN)
         enough = busiest["replies"] >= self.min_replies
         ranked = busiest[enough].sort_values("templated_share", ascending=False, kind="stable")
         return pd.concat([ranked, busiest[~enough]])
@@ -292,6 +304,7 @@ def build_report(
         followed=_followed(impact, "templated", None),
         followed_templates=_followed(impact, "template", texts or {}, top),
         template_by_agent=_template_by_agent(rows, by_agent, top_ids[:TEMPLATES_BY_AGENT]),
+        by_account=by_account(rows),
         followed_skipped=impact_skipped,
     )
 

@@ -44,6 +44,7 @@ HISTORY_COLUMNS = (
     "reply_id",
     "conversation_id",
     "agent",
+    "account",  # empty but in an export analysed account by account
     "channel",
     "created_at",
     "kind",

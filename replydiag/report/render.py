@@ -42,6 +42,7 @@ def _context(report: Report, charts: dict[str, str]) -> dict:
         "r": report,
         "charts": defaultdict(str, charts),  # a chart left out renders as absent
         "agents": _rows(report.agents_ranked),
+        "accounts": _rows(report.accounts_ranked),
         "by_template": _rows(report.template_by_agent),
         "channels": _rows(report.by_channel),
         "pct": pct,
