@@ -98,3 +98,24 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(module)
     failures, _tests = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert failures == 0
+
+
+def test_files_read_together_add_up_their_counted_notes(tmp_path):
+    # Each file says how many of its replies have no date; read together, the note is of all
+    # of them (it had said one file's count, as if the others had none).
+    for i, missing in enumerate([1, 2, 3]):
+        dates = [""] * missing + ["2026-03-02T10:00:00Z"] * (4 - missing)
+        pd.DataFrame(
+            {
+                "id": [f"{i}-{k}" for k in range(4)],
+                "author_role": "agent",
+                "created_at": dates,
+                "body": [f"File {i} reply {k}: your parcel left the depot this morning." for k in range(4)],
+            }
+        ).to_csv(tmp_path / f"part{i}.csv", index=False)
+    result = replydiag.audit(sorted(tmp_path.glob("part*.csv")))
+    notes = [n for n in result.accounting.notes if "no readable date" in n]
+    assert notes == ["6 replies have no readable date (kept; left out of per-period figures)"]
+    assert [s["notes"] for s in result.sources][2] == [
+        "3 replies have no readable date (kept; left out of per-period figures)"
+    ]

@@ -86,7 +86,7 @@ def test_bad_dates_are_kept_and_noted():
 
 def test_text_survives_nul_bytes_and_mixed_encodings():
     out = json.loads(runner.invoke(app, ["audit", str(BAD / "mixed_encodings.csv"), "--json"]).stdout)
-    assert out["accounting"]["notes"][-1].startswith("1 line was cp1252")
+    assert out["accounting"]["notes"][-1] == "lines decoded as cp1252 inside a UTF-8 file, one by one: 1"
 
 
 def test_a_directory_is_refused(tmp_path):

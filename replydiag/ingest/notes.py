@@ -20,4 +20,8 @@ class Notes:
             self._counts[template] = self._counts.get(template, 0) + int(n)
 
     def render(self) -> list[str]:
-        return [t.format(n=self._counts[t]) if t in self._counts else t for t in self._order]
+        return [t.format(n=f"{self._counts[t]:,}") if t in self._counts else t for t in self._order]
+
+    def counts(self) -> dict[str, int]:
+        """The counted notes' templates and counts (``RowAccounting.counted``)."""
+        return dict(self._counts)

@@ -121,8 +121,9 @@ def load_export(
     )
     export.encoding = encoding
     if mixed_lines:
-        were = "line was" if mixed_lines == 1 else "lines were"
-        export.notes.append(f"{mixed_lines} {were} cp1252 inside a UTF-8 file; decoded line by line")
+        template = "lines decoded as cp1252 inside a UTF-8 file, one by one: {n}"
+        export.notes.append(template.format(n=f"{mixed_lines:,}"))  # the accounting's own list
+        export.accounting.counted[template] = mixed_lines
     return export
 
 

@@ -356,9 +356,9 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
             " with --map role=COLUMN (Zendesk's comments API names it when called with ?include=users)"
         )
     missing = int(rows.loc[keep, "created_at"].isna().sum())
-    if missing:
-        notes.add(f"{missing} replies have no readable date (kept; left out of per-period figures)")
+    notes.count("{n} replies have no readable date (kept; left out of per-period figures)", missing)
     accounting.notes = notes.render()
+    accounting.counted = notes.counts()
 
     if "satisfied" in rows:
         # A rating belongs to the conversation: whichever of its rows carries it.
