@@ -93,13 +93,19 @@ class DistinctReplies:
         without ``text`` unless keeping it. Customers and skipped rows get code -1."""
         customers = (rows["reason"].isna() & (rows["role"] == Role.CUSTOMER.value)).to_numpy()
         # What each customer message says about the reply before it, read now: the customers'
-        # texts are not kept (``impact`` reads the signals).
+        # texts are not kept (``impact`` reads the signals). Rows whose author may yet turn
+        # out to be a customer (no column says who wrote them) are read too.
+        may_be = (
+            customers | (rows["reason"].isna() & rows["role_unsure"]).to_numpy()
+            if "role_unsure" in rows
+            else customers
+        )
         signal = missing_strings(rows.index)
         ask_hash = np.zeros(len(rows), dtype=np.uint64)
-        if customers.any():
-            said = customer_signals(rows.loc[customers, "text"])
-            signal = strings_at(rows.index, customers, said["signal"])
-            ask_hash[customers] = said["ask_hash"].to_numpy()
+        if may_be.any():
+            said = customer_signals(rows.loc[may_be, "text"])
+            signal = strings_at(rows.index, may_be, said["signal"])
+            ask_hash[may_be] = said["ask_hash"].to_numpy()
         rows["signal"], rows["ask_hash"] = signal, ask_hash
         replies = (rows["reason"].isna() & (rows["role"] != Role.CUSTOMER.value)).to_numpy()
         norm = normalize(analysed_text(rows.loc[replies, "text"]))

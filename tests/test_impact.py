@@ -1,6 +1,7 @@
 """What followed the replies: follow-ups, their signals, and rates with intervals."""
 
 import pandas as pd
+import pytest
 
 import replydiag
 from replydiag.followup import customer_signals
@@ -199,3 +200,39 @@ def test_the_impact_table_is_computed_once_per_replies_frame(monkeypatch):
     result.replies = result.replies.copy()  # a new frame is a new table
     result.impact()
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("low_memory", [False, True])
+def test_customers_found_by_how_widely_authors_write_have_their_follow_ups_read(tmp_path, low_memory):
+    # No column says who wrote each row (a Twitter API dump): the customers are found once the
+    # whole file is read, after their texts were normalised as if they were replies. Their
+    # follow-ups were then read as saying nothing: no frustration after 12 canned replies.
+    rows = []
+    for c in range(12):
+        rows += [
+            {
+                "id": f"{c}a",
+                "author": f"cust_{c}",
+                "conversation": c,
+                "text": "My parcel never came, order 123",
+            },
+            {
+                "id": f"{c}b",
+                "author": "AcmeHelp",
+                "conversation": c,
+                "text": "Sorry! Please DM us your order number.",
+            },
+            {
+                "id": f"{c}c",
+                "author": f"cust_{c}",
+                "conversation": c,
+                "text": "Still nothing?? Can I talk to a human",
+            },
+        ]
+    path = tmp_path / "tweets.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    result = replydiag.audit(path, low_memory=low_memory)
+    assert any("read as the team" in w for w in result.accounting.warnings)
+    table = result.impact(min_replies=5)
+    everything = table[(table["level"] == "templated") & (table["stratum"] == "all")].iloc[0]
+    assert everything["replies"] == 12 and everything["frustrated"] == 12

@@ -236,6 +236,10 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         # The id's hash, made a chunk at a time: the whole file's ids are compared as strings
         # only where their hashes repeat (see ``finish``).
         out["id_hash"] = value_hashes(out["reply_id"])
+    if not plan.roles.direction_known and "agent" in out:
+        # Who is a customer is found only once the whole file is read (``team_by_reach``),
+        # after the text is gone: every row's words are read for what a customer's would say.
+        out["role_unsure"] = True
     return out
 
 
@@ -375,6 +379,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         "role_code",
         "signal",
         "ask_hash",
+        "role_unsure",
     }
     columns = list(CANONICAL_FIELDS) + [
         c for c in rows.columns if c not in CANONICAL_FIELDS and c not in internal
