@@ -26,6 +26,7 @@ from .ingest import (
     estimated_lines,
     load_export,
     load_frame,
+    team_across_files,
 )
 from .memory import concatenated, release_memory, renamed_categories
 from .models import RowAccounting, Settings
@@ -55,6 +56,8 @@ class Export:
         accounting = RowAccounting()
         for part in parts:
             accounting = accounting.merge(part.accounting)
+        if len(parts) > 1:
+            accounting = accounting.alike_joined()  # a folder of files: each file's note of a kind once
         sources = [
             {
                 "file": p.source,
@@ -206,9 +209,28 @@ def load(
     if progress is not None:
         progress("reading", total_bytes, total_bytes)
     distinct.done()
+    guessed = team_across_files(parts)
+    if any(a is not b for a, b in zip(guessed, parts)):
+        parts, distinct = _only_replies_texts(guessed, distinct)
     export = Export.combine(parts, distinct)
     release_memory()  # normalising left freed temporaries behind: the analysis starts from what is held
     return export
+
+
+def _only_replies_texts(
+    parts: list[LoadedExport], distinct: DistinctReplies
+) -> tuple[list[LoadedExport], DistinctReplies]:
+    """The distinct texts the replies still hold, coded afresh (rows that turned out to be
+    customers' were normalised as replies: their texts would count as sent once)."""
+    used, codes = np.unique(
+        np.concatenate([p.replies["key_code"].to_numpy() for p in parts]), return_inverse=True
+    )
+    bounds = np.cumsum([0, *(len(p.replies) for p in parts)])
+    recoded = [
+        replace(p, replies=p.replies.assign(key_code=codes[a:b].astype(np.int32)))
+        for p, a, b in zip(parts, bounds, bounds[1:])
+    ]
+    return recoded, distinct.subset(used.astype(np.int64))
 
 
 def analyze(

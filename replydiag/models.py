@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -96,6 +97,20 @@ class Settings:
         return asdict(self)
 
 
+# What two files' notes of one kind differ in: the file named first, numbers, quoted names.
+_ALIKE = re.compile(r"^[^\s:]+\.\w+: |\d[\d,.]*|'[^']*'")
+
+
+def _joined(said: list[str]) -> list[str]:
+    shapes: dict[str, list[str]] = {}
+    for line in said:
+        shapes.setdefault(_ALIKE.sub("#", line), []).append(line)
+    return [
+        lines[0] + (f" (and {len(lines) - 1:,} more alike)" if len(lines) > 1 else "")
+        for lines in shapes.values()
+    ]
+
+
 @dataclass
 class RowAccounting:
     """Every input row ends up in exactly one bucket: analysed, customer, or skipped by reason.
@@ -158,6 +173,18 @@ class RowAccounting:
             counted=dict(counted),
         )
         return merged
+
+    def alike_joined(self) -> RowAccounting:
+        """The notes (and warnings) that differ only in their file, numbers and quoted names
+        (one per file of a folder: "all 6 are read as 't_0'", "... 't_1'") said once, with
+        how many there were.
+
+        >>> acc = RowAccounting(notes=["all 6 read as 't_0'", "a", "all 4 read as 't_1'"],
+        ...                     warnings=["a.json: 2 guessed", "b.json: 3 guessed"]).alike_joined()
+        >>> acc.notes, acc.warnings
+        (["all 6 read as 't_0' (and 1 more alike)", 'a'], ['a.json: 2 guessed (and 1 more alike)'])
+        """
+        return replace(self, notes=_joined(self.notes), warnings=_joined(self.warnings))
 
     def to_dict(self) -> dict[str, Any]:
         return {

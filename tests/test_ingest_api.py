@@ -252,6 +252,17 @@ EXPECTED = {
     # HighLevel conversation messages (a page object holding the list under "messages"):
     # the date in dateAdded (was: every reply undated).
     "highlevel_messages.json": ("generic", 3, 3, {}, {"u-agent-7"}, {"conv1"}),
+    # A Graph API conversation with its messages edge: the messages name no conversation, the
+    # object holding them does (was: each message its own conversation). One conversation
+    # cannot show who the team is: all four read as replies, said (see the folder test).
+    "facebook_conversation.json": (
+        "generic",
+        4,
+        0,
+        {},
+        {"Lakeside Outfitters", "Maria Jensen"},
+        {"t_10223847561923847"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -572,3 +583,26 @@ def test_a_column_found_by_its_last_words_is_said():
     # No header names the date: Jira's created.iso8601 is read for it, and the guess is said.
     notes = replydiag.load(FORMATS / "jira_service_management_comments.json").accounting.notes
     assert "columns read by their last words: created_at from 'created.iso8601'" in notes
+
+
+def test_a_folder_of_one_conversation_per_file_shows_the_team_the_files_cannot_alone(tmp_path):
+    import json
+
+    # Graph API conversations saved one per file, with no column saying who wrote each
+    # message: each file alone reads every message as a reply; together they show the page
+    # answering in every conversation and each customer in one.
+    data = json.loads((FORMATS / "facebook_conversation.json").read_text())
+    for n in range(6):
+        conversation = json.loads(json.dumps(data).replace("Maria Jensen", f"Sam Okafor {n}"))
+        conversation["id"] = f"t_{n}"
+        (tmp_path / f"t_{n}.json").write_text(json.dumps(conversation))
+    result = replydiag.audit(tmp_path)
+    acc = result.accounting
+    assert (acc.replies_analysed, acc.customer_messages) == (12, 12) and acc.balanced
+    assert set(result.replies["agent"].astype(str)) == {"Lakeside Outfitters"}
+    (warning,) = acc.warnings
+    assert warning.startswith("6 files (") and "read together" in warning and "Lakeside Outfitters" in warning
+    assert next(n for n in acc.notes if "the object holding them" in n).endswith("(and 5 more alike)")
+    assert sum(source["customer_messages"] for source in result.sources) == 12
+    # The texts the customers wrote were normalised as replies first: none is a template now.
+    assert not result.templates["template_text"].str.contains("tent order").any()

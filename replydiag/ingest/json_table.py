@@ -349,12 +349,13 @@ def _find_records(
             # A list of any name is one ticket's only when the page's own link or id says so.
             one_ticket = _linked_parent(data) or _own_conversation_id(data)
             return _in_conversation(records, data, path, said) if one_ticket else records
-        for value in data.values():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
+        for key, value in data.items():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
             if isinstance(value, dict):
                 try:
-                    return _find_records(value, path, said, authors)
+                    found = _find_records(value, path, said, authors)
                 except FormatError:
                     continue
+                return _held_by(found, data, key, said)
         if any(isinstance(data.get(k), str) for k in MESSAGE_TEXT_KEYS):
             said.append("the file holds one message (a single object): read as one row")
             return [data]
@@ -371,6 +372,25 @@ def _find_records(
             hint="Export a list of messages, or conversations with their turns",
         )
     raise FormatError(f"holds a JSON {type(data).__name__}, not a list of records", path=path)
+
+
+def _held_by(
+    records: list[dict[str, Any]], holder: dict[str, Any], key: str, said: list[str]
+) -> list[dict[str, Any]]:
+    """Turns an object holds under a turn key, wrapped in a page (a Graph API conversation:
+    ``{"id": "t_1", "messages": {"data": [...], "paging": ...}}``), are that object's: its id
+    is their conversation, where they name none.
+
+    >>> _held_by([{"message": "Hi"}], {"id": "t_1", "messages": {}}, "messages", [])
+    [{'message': 'Hi', 'ticket_id': 't_1'}]
+    """
+    own = _scalar(holder.get("id"))
+    if key not in TURN_KEYS or own is None or not records or any(k in records[0] for k in _CONVERSATION_KEYS):
+        return records
+    said.append(
+        f"the messages under '{key}' name no conversation: all {len(records)} are read as {own!r} (the object holding them)"
+    )
+    return [{**r, "ticket_id": own} for r in records]
 
 
 # Keys a response holding one conversation's messages names that conversation by.

@@ -89,6 +89,9 @@ class LoadedExport:
     delimiter: str | None = None
     shared_agent_account: bool = False
     direction_known: bool = True
+    # No column says who wrote each row and the file alone could not tell the team (one
+    # conversation per file): its replies keep their customer signals for a guess across files.
+    authors_unsure: bool = False
     notes: list[str] = field(default_factory=list)
     plan: Plan | None = None
     chunks: CsvChunks | None = None
@@ -381,6 +384,9 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         "ask_hash",
         "role_unsure",
     }
+    authors_unsure = not plan.roles.direction_known and "agent" in rows and team is None
+    if authors_unsure:
+        internal -= {"signal", "ask_hash"}
     columns = list(CANONICAL_FIELDS) + [
         c for c in rows.columns if c not in CANONICAL_FIELDS and c not in internal
     ]
@@ -418,6 +424,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         delimiter=plan.delimiter,
         shared_agent_account=bool(spec and spec.shared_agent_account) or "agent" not in fields,
         direction_known=plan.roles.direction_known,
+        authors_unsure=authors_unsure,
         notes=accounting.notes,
         plan=plan,
     )
