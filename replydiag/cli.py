@@ -73,6 +73,14 @@ Threshold = Annotated[
 MinSupport = Annotated[
     int | None, typer.Option("--min-support", metavar="N", help="Replies a template needs [3].")
 ]
+OneTeam = Annotated[
+    bool | None,
+    typer.Option(
+        "--one-team",
+        metavar="",
+        help="Read an export of several brand accounts as one team (by default each account is a team).",
+    ),
+]
 ConfigFile = Annotated[
     Path | None,
     typer.Option(
@@ -220,6 +228,7 @@ def audit(
     format: Format = None,
     threshold: Threshold = None,
     min_support: MinSupport = None,
+    one_team: OneTeam = None,
     redact: bool = typer.Option(False, "--redact", metavar="", help="Leave reply text out of replies.csv."),
     as_json: bool = typer.Option(
         False, "--json", metavar="", help="Print summary.json to stdout instead of tables."
@@ -238,7 +247,11 @@ def audit(
     progress = _Progress()
     try:
         options = load_config(config).overridden(
-            column_map=_parse_map(column_map), format=format, threshold=threshold, min_support=min_support
+            column_map=_parse_map(column_map),
+            format=format,
+            threshold=threshold,
+            min_support=min_support,
+            teams_by_account=False if one_team else None,
         )
         if out:
             check_out_folder(out)
@@ -282,6 +295,7 @@ def report(
     format: Format = None,
     threshold: Threshold = None,
     min_support: MinSupport = None,
+    one_team: OneTeam = None,
     config: ConfigFile = None,
     show_raw: ShowRaw = False,
     low_memory: LowMemory = None,
@@ -306,6 +320,7 @@ def report(
             period=period,
             threshold=threshold,
             min_support=min_support,
+            teams_by_account=False if one_team else None,
         )
         chosen = options.period or "week"
         if chosen not in PERIODS:
@@ -351,6 +366,7 @@ def inspect(
     column_map: ColumnMap = None,
     format: Format = None,
     sheet: Sheet = None,
+    one_team: OneTeam = None,
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print what was detected as JSON."),
 ) -> None:
     """Show the detected layout, the column chosen for each field, the row accounting, the
@@ -376,8 +392,9 @@ def inspect(
     from .models import RowAccounting, Settings
     from .teams import accounts, learned_boilerplate, split_note
 
-    boilerplate = learned_boilerplate(export.replies, export.distinct, Settings()).table()
-    account = accounts(export.replies, Settings())
+    settings = Settings(teams_by_account=not one_team)
+    boilerplate = learned_boilerplate(export.replies, export.distinct, settings).table()
+    account = accounts(export.replies, settings)
     if account is not None:  # what an audit of it would do, said before it is run
         export.accounting = export.accounting.merge(
             RowAccounting(notes=[split_note(account[account != ""].nunique())])

@@ -131,7 +131,7 @@ def split_note(accounts: int) -> str:
     return (
         f"{accounts:,} brand accounts in the export: each analysed as its own team (stock text is"
         " what a team reuses), so a phrase several brands write counts for none of them; template"
-        " and phrase ids name the account (setting teams_by_account = false reads one team)"
+        " and phrase ids name the account (--one-team, or setting teams_by_account = false, reads one team)"
     )
 
 

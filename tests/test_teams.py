@@ -175,3 +175,21 @@ def test_shares_are_given_per_brand_account_where_the_export_was_split(tmp_path)
     assert set(result.summary()["by_account"]) == {"BrandA", "BrandB"}
     one = _audit(tmp_path, rows=[("BrandA", text) for _, text in ROWS])
     assert one.by_account().empty and "account" not in one.replies and "by_account" not in one.summary()
+
+
+def test_one_team_on_the_command_line_reads_the_accounts_together(tmp_path):
+    from typer.testing import CliRunner
+
+    from replydiag.cli import app
+
+    path = tmp_path / "twcs.csv"
+    _twcs(ROWS).to_csv(path, index=False)
+    split = json.loads(CliRunner().invoke(app, ["audit", str(path), "--json"]).stdout)
+    together = json.loads(CliRunner().invoke(app, ["audit", str(path), "--json", "--one-team"]).stdout)
+    assert any("--one-team" in n for n in split["accounting"]["notes"]) and "by_account" in split
+    assert not any("brand accounts" in n for n in together["accounting"]["notes"])
+    assert "by_account" not in together and together["settings"]["teams_by_account"] is False
+    # The three brands' shared sentence is stock only when they are read as one team.
+    assert together["overall"]["shares"]["personal"] < split["overall"]["shares"]["personal"]
+    inspected = json.loads(CliRunner().invoke(app, ["inspect", str(path), "--json", "--one-team"]).stdout)
+    assert not any("brand accounts" in n for n in inspected["accounting"]["notes"])
