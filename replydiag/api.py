@@ -210,8 +210,9 @@ def load(
         progress("reading", total_bytes, total_bytes)
     distinct.done()
     guessed = team_across_files(parts)
-    if any(a is not b for a, b in zip(guessed, parts)):
-        parts, distinct = _only_replies_texts(guessed, distinct)
+    if sum(len(p.replies) for p in guessed) < sum(len(p.replies) for p in parts):
+        guessed, distinct = _only_replies_texts(guessed, distinct)
+    parts = guessed
     export = Export.combine(parts, distinct)
     release_memory()  # normalising left freed temporaries behind: the analysis starts from what is held
     return export

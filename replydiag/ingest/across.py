@@ -25,23 +25,32 @@ _CUSTOMER_COLUMNS = ["conversation_id", "created_at", "row_number", "signal", "a
 
 def team_across_files(parts: list[LoadedExport]) -> list[LoadedExport]:
     """``parts`` with the customers of the files that could not tell them apart moved out of
-    their replies, where those files together show the team; as they were otherwise."""
+    their replies, where those files together show the team; as they were otherwise (the
+    signals their replies kept for this dropped)."""
     unsure = [i for i, part in enumerate(parts) if part.authors_unsure and len(part.replies)]
-    if len(unsure) < 2:
-        return parts
+    team = _team(parts, unsure) if len(unsure) >= 2 else None
+    out = [
+        _customers_moved(part, team) if i in unsure and team else _settled(part)
+        for i, part in enumerate(parts)
+    ]
+    if team is not None:
+        out[unsure[0]].accounting.warnings.append(_describe(team, [parts[i].source for i in unsure]))
+    return out
+
+
+def _team(parts: list[LoadedExport], unsure: list[int]) -> TeamGuess | None:
     together = concatenated([parts[i].replies[["agent", "conversation_id"]] for i in unsure])
     file_of = np.repeat(np.arange(len(unsure)), [len(parts[i].replies) for i in unsure])
     # Conversations are the files' own: "1" of one ticket file is not "1" of another.
     conversation = pd.Series(file_of, dtype="string") + "\x1f" + together["conversation_id"].astype("string")
-    team = team_by_reach(together["agent"].astype("string"), conversation)
-    if team is None:
-        return parts
-    out = list(parts)
-    for i in unsure:
-        out[i] = _customers_moved(parts[i], team)
-    first = out[unsure[0]]
-    first.accounting.warnings.append(_describe(team, [parts[i].source for i in unsure]))
-    return out
+    return team_by_reach(together["agent"].astype("string"), conversation)
+
+
+def _settled(part: LoadedExport) -> LoadedExport:
+    """The part with no guess left to make: its replies without the customers' signals."""
+    if not part.authors_unsure:
+        return part
+    return replace(part, replies=part.replies.drop(columns=["signal", "ask_hash"]), authors_unsure=False)
 
 
 def _customers_moved(part: LoadedExport, team: TeamGuess) -> LoadedExport:
@@ -53,9 +62,8 @@ def _customers_moved(part: LoadedExport, team: TeamGuess) -> LoadedExport:
     accounting.customer_messages += int(customer.sum())
     said = f"{part.source}: no column says who wrote each row"
     accounting.warnings[:] = [w for w in accounting.warnings if not w.startswith(said)]
-    kept = replies.loc[~customer].drop(columns=["signal", "ask_hash"]).reset_index(drop=True)
-    times = pd.concat([part.customer_times, moved], ignore_index=True)
-    return replace(part, replies=kept, customer_times=times, authors_unsure=False)
+    kept = replace(part, replies=replies.loc[~customer].reset_index(drop=True))
+    return replace(_settled(kept), customer_times=pd.concat([part.customer_times, moved], ignore_index=True))
 
 
 def _describe(team: TeamGuess, sources: list[str]) -> str:
