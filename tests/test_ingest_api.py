@@ -263,6 +263,9 @@ EXPECTED = {
         {"Lakeside Outfitters", "Maria Jensen"},
         {"t_10223847561923847"},
     ),
+    # Messages saved as one object keyed by their ids (a key-value store's export): each is a
+    # row (was: the first message alone, then "no agent replies" with 1 row of 24 read).
+    "keyed_messages.json": ("generic", 8, 16, {}, {"Ann"}, {f"c{c}" for c in range(8)}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

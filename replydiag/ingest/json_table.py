@@ -349,6 +349,12 @@ def _find_records(
             # A list of any name is one ticket's only when the page's own link or id says so.
             one_ticket = _linked_parent(data) or _own_conversation_id(data)
             return _in_conversation(records, data, path, said) if one_ticket else records
+        keyed = _keyed_records(data)
+        if keyed is not None:
+            said.append(
+                f"an object of {len(keyed):,} messages keyed by their ids (not a list): each read as a row"
+            )
+            return keyed
         for key, value in data.items():  # e.g. {"conversation_parts": {"conversation_parts": [...]}}
             if isinstance(value, dict):
                 try:
@@ -372,6 +378,28 @@ def _find_records(
             hint="Export a list of messages, or conversations with their turns",
         )
     raise FormatError(f"holds a JSON {type(data).__name__}, not a list of records", path=path)
+
+
+def _keyed_records(data: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Messages saved as one object keyed by their ids (a Firebase or key-value store export:
+    ``{"m1": {"body": ...}, "m2": {...}}``), as records with the key as their ``id`` where
+    they name none; None unless most values are messages. (Read as a wrapper, the first
+    message alone was taken and the rest lost.)
+
+    >>> _keyed_records({"m1": {"body": "Hi"}, "m2": {"body": "Yes", "id": 7}, "m3": {"body": "Ok"}})
+    [{'id': 'm1', 'body': 'Hi'}, {'body': 'Yes', 'id': 7}, {'id': 'm3', 'body': 'Ok'}]
+    >>> _keyed_records({"message": {"body": "Hi"}, "user": {"name": "Ann"}}) is None
+    True
+    """
+    values = list(data.values())
+    # Three or more, nearly all with a text: a wrapper of two objects ({"message": ...,
+    # "user": ...}) is one message with its author, read below.
+    if len(values) < 3 or not all(isinstance(v, dict) for v in values):
+        return None
+    messages = sum(any(isinstance(v.get(k), str) for k in MESSAGE_TEXT_KEYS) for v in values)
+    if messages < 0.8 * len(values):
+        return None
+    return [value if "id" in value else {"id": key, **value} for key, value in data.items()]
 
 
 def _held_by(
