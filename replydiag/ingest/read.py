@@ -75,6 +75,9 @@ def load_export(
     path = Path(path)
     source = path.name if member is None else f"{path.name}/{member}"
     named = path if member is None else path / member  # what errors and the suffix check see
+    if member is None and path.is_file():
+        with path.open("rb") as head:
+            _refuse_markup(head.read(512), named)
     if chunked and member is None and _size(path) > 0:
         chunks = _csv_chunks(path, CHUNK_BYTES)
         if chunks is not None:
@@ -82,6 +85,7 @@ def load_export(
                 chunks, format=format, column_map=column_map, row_step=row_step or _as_is, progress=progress
             )
     data = read_bytes(path, member)
+    _refuse_markup(data[:512], named)
     if is_workbook(data):
         export = _canonicalise(
             read_workbook(data, path=named, sheet=sheet),
@@ -247,6 +251,25 @@ def _read_chunks(
         if progress:
             progress("reading", chunks.bytes_read, chunks.size)
     return plan, notes, parts, row - 1
+
+
+_MARKUP = (b"<?xml", b"<!doctype", b"<html", b"<rss", b"<feed")
+
+
+def _refuse_markup(head: bytes, path: Path) -> None:
+    """An XML or HTML file is refused by name: read as a CSV, its first tag became a column
+    and the whole document one reply (a help desk's legacy XML export; a saved web page)."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(_MARKUP) or (path.suffix.lower() in (".xml", ".html", ".htm") and start[:1] == b"<"):
+        html = start.startswith((b"<!doctype", b"<html")) or path.suffix.lower() in (".html", ".htm")
+        raise FormatError(
+            f"is an {'HTML' if html else 'XML'} document, not a CSV, JSON or Excel export",
+            path=path,
+            hint="Export the messages as CSV or JSON from the help desk (a saved web page holds no export)"
+            if html
+            else "Export the messages as CSV or JSON (a help desk's XML export is not read; most offer"
+            " CSV, or their API gives JSON)",
+        )
 
 
 def _is_json(start: str, path: Path) -> bool:
