@@ -266,6 +266,9 @@ EXPECTED = {
     # Messages saved as one object keyed by their ids (a key-value store's export): each is a
     # row (was: the first message alone, then "no agent replies" with 1 row of 24 read).
     "keyed_messages.json": ("generic", 8, 16, {}, {"Ann"}, {f"c{c}" for c in range(8)}),
+    # A reply log kept in a spreadsheet, saved from the Sheets API (values: lists of cells,
+    # the first row the header): was refused as "a JSON object, not a list of records".
+    "google_sheets_values.json": ("generic", 5, 0, {}, {"Maya", "Ravi"}, {f"T-{4810 + i}" for i in range(5)}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

@@ -301,6 +301,10 @@ def _find_records(
     (which list, which envelope, which conversation) is appended to ``said``, and a
     side-loaded author list is read into ``authors`` (id -> name and role)."""
     data = unwrap(data)
+    table = _table_rows(data)
+    if table is not None:
+        said.append(f"rows of a table, the first its header ({len(table):,} rows under it)")
+        return table
     if isinstance(data, list):
         records = [unwrap(r) for r in data]
         if records and records[0] is not data[0] and isinstance(data[0], dict):
@@ -349,6 +353,13 @@ def _find_records(
             # A list of any name is one ticket's only when the page's own link or id says so.
             one_ticket = _linked_parent(data) or _own_conversation_id(data)
             return _in_conversation(records, data, path, said) if one_ticket else records
+        tables = [(k, _table_rows(v)) for k, v in data.items()]
+        key, table = next(((k, t) for k, t in tables if t is not None), ("", None))
+        if table is not None:  # a spreadsheet API's values: {"range": ..., "values": [[...], ...]}
+            said.append(
+                f"rows of a table read from '{key}', the first its header ({len(table):,} rows under it)"
+            )
+            return table
         keyed = _keyed_records(data)
         if keyed is not None:
             said.append(
@@ -378,6 +389,27 @@ def _find_records(
             hint="Export a list of messages, or conversations with their turns",
         )
     raise FormatError(f"holds a JSON {type(data).__name__}, not a list of records", path=path)
+
+
+def _table_rows(value: Any) -> list[dict[str, Any]] | None:
+    """A table saved as lists of cells, its first row the header (a spreadsheet API's
+    ``values``, a CSV turned into JSON arrays), as records; None for anything else.
+
+    >>> _table_rows([["id", "body"], [1, "Hi"], [2], [3, "Yes", "x"]])
+    [{'id': 1, 'body': 'Hi', 'column 3': None}, {'id': 2, 'body': None, 'column 3': None}, {'id': 3, 'body': 'Yes', 'column 3': 'x'}]
+    """
+    if not isinstance(value, list) or len(value) < 2 or not all(isinstance(row, list) for row in value):
+        return None
+    header = value[0]
+    if (
+        not header
+        or not all(isinstance(h, str) and h.strip() for h in header)
+        or len(set(header)) < len(header)
+    ):
+        return None
+    width = max(len(row) for row in value)  # cells past the header keep a name of their own
+    names = [*header, *(f"column {i + 1}" for i in range(len(header), width))]
+    return [dict(zip(names, [*row, *[None] * (width - len(row))])) for row in value[1:]]
 
 
 def _keyed_records(data: dict[str, Any]) -> list[dict[str, Any]] | None:
