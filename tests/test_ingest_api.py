@@ -269,6 +269,20 @@ EXPECTED = {
     # A reply log kept in a spreadsheet, saved from the Sheets API (values: lists of cells,
     # the first row the header): was refused as "a JSON object, not a list of records".
     "google_sheets_values.json": ("generic", 5, 0, {}, {"Maya", "Ravi"}, {f"T-{4810 + i}" for i in range(5)}),
+    # A support mailbox exported to CSV (Outlook's "From: (Name)" / "To: (Name)"): no column
+    # says who wrote each mail or names the thread, so the mailbox answering everyone is the
+    # team and each sender-recipient pair a conversation (was: each mail its own, nothing followed).
+    "outlook_mailbox.csv": (
+        "generic",
+        6,
+        6,
+        {},
+        {"Acme Support"},
+        {
+            f"Acme Support|{n}"
+            for n in ("Ana Kowalski", "Jo Baker", "Li Chen", "Mia Novak", "Sam Reyes", "Tom Harris")
+        },
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

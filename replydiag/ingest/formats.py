@@ -532,7 +532,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     # Whom a message was sent to (Twitter direct message events: message_create.target.
     # recipient_id): where no column names the conversation, the pair of people is one.
-    "recipient": ("recipient id", "recipient", "receiver id", "receiver"),
+    # Also a mailbox export's addressee (Outlook's "To: (Name)").
+    "recipient": (
+        "recipient id",
+        "recipient",
+        "receiver id",
+        "receiver",
+        "to name",  # before the address: the sender is read by name too ("From: (Name)")
+        "to address",
+        "to email",
+        "to",
+    ),
     "text": (
         "text",
         "body text",
