@@ -626,3 +626,13 @@ def test_a_folder_of_one_conversation_per_file_shows_the_team_the_files_cannot_a
     assert sum(source["customer_messages"] for source in result.sources) == 12
     # The texts the customers wrote were normalised as replies first: none is a template now.
     assert not result.templates["template_text"].str.contains("tent order").any()
+
+
+def test_a_log_of_one_question_and_its_reply_per_row_reads_the_replies():
+    # A team's spreadsheet: "Customer message" holds the question, "Our reply" the answer. The
+    # question's column had been read as an inbound yes/no (all 8 rows system events, refused).
+    export = replydiag.load(FORMATS / "question_and_reply_log.csv")
+    fields = export.sources[0]["fields"]
+    assert fields["text"]["column"] == "Our reply" and "inbound" not in fields
+    assert export.accounting.replies_analysed == 8 and export.accounting.balanced
+    assert export.replies["text"].str.startswith(("Sorry for the wait", "I checked order")).all()

@@ -553,6 +553,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "reply",
         "reply text",
         "response",
+        # A log of one question and its reply per row: the reply's column, by its name.
+        "our reply",
+        "agent reply",
+        "reply sent",
+        "agent response",
+        "our response",
+        "answer",
         "content",
         "comment",
         "testo",
@@ -928,10 +935,13 @@ def detect(
                 continue
             for word in words:
                 col = names.get(word)
-                if col is not None and col not in taken and _has_values(frame[col]):
-                    fields[name] = FieldChoice(col, confidence)
-                    taken.add(col)
-                    break
+                if col is None or col in taken or not _has_values(frame[col]):
+                    continue
+                if name in _FLAGS and not _flag_like(frame[col]):
+                    continue  # "Customer message" holding the message, not a yes/no
+                fields[name] = FieldChoice(col, confidence)
+                taken.add(col)
+                break
     if "text" not in fields and "html" not in fields:
         guess = _guess_text_column(frame, exclude=taken)
         if guess is not None:
@@ -940,6 +950,18 @@ def detect(
 
 
 _DATE_FORMS = {"iso8601", "iso", "iso 8601", "utc", "datetime"}
+
+
+_FLAGS = ("inbound", "outbound", "public", "private")  # fields of a yes/no per row
+
+
+def _flag_like(series: pd.Series) -> bool:
+    """Cells of a word or two (yes/no, true/false, in/out), as a flag column holds; not free
+    text, as a column named "Customer message" holds in a log of one question and its reply
+    per row."""
+    head = series.head(5000).astype("string").str.strip()
+    head = head[head.fillna("") != ""]
+    return bool(len(head)) and float(head.str.split().str.len().mean()) <= 2
 
 
 def _has_values(series: pd.Series) -> bool:
