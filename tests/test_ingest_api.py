@@ -283,6 +283,17 @@ EXPECTED = {
             for n in ("Ana Kowalski", "Jo Baker", "Li Chen", "Mia Novak", "Sam Reyes", "Tom Harris")
         },
     ),
+    # Twilio's Messages API: "outbound-api" had been read by its last word as a system event
+    # (every reply skipped, refused); the sender is "from"; texts name no conversation, so
+    # the two numbers writing to each other are one.
+    "twilio_messages_api.json": (
+        "generic",
+        2,
+        2,
+        {},
+        {"+14155550100"},
+        {"+14155550100|+14155551234", "+14155550100|+14155559876"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

@@ -646,6 +646,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "autor",
         "auteur",
         "owner",
+        "from",  # Twilio's messages: the sending number
     ),
     "created_at": (
         "created at",

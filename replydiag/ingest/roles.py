@@ -72,6 +72,12 @@ ROLE_WORDS: dict[str, Role] = {
             "agent_reply",
             "business",  # Sunshine Conversations
             "appmaker",  # Smooch
+            # Twilio's Messages API ("outbound-api" had been read by its last word as a system
+            # event: every reply skipped), and a mailbox's or phone's "Sent" / "Received".
+            "outbound-api",
+            "outbound-reply",
+            "outbound-call",
+            "sent",
         ],
         Role.AGENT,
     ),
@@ -98,7 +104,7 @@ ROLE_WORDS: dict[str, Role] = {
     **dict.fromkeys(
         ["system", "event", "lineitem", "line_item", "welcome_message", "system_message"], Role.SYSTEM
     ),
-    **dict.fromkeys(["incoming", "inbound", "in"], Role.CUSTOMER),
+    **dict.fromkeys(["incoming", "inbound", "in", "received"], Role.CUSTOMER),
     "end-user": Role.CUSTOMER,
 }
 

@@ -183,8 +183,12 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         else missing_strings(frame.index)
     )
     recipient = column_of(frame, fields, "recipient")
-    if recipient is not None and agent is not None and not plan.roles.direction_known:
-        # Only where no column says who wrote a row is the pair ever the conversation (``finish``).
+    if (
+        recipient is not None
+        and agent is not None
+        and (conversation is None or not plan.roles.direction_known)
+    ):
+        # The pair is the conversation where no column names one (``finish``).
         out["pair_raw"] = _pair(out["agent"], recipient.astype("string").str.strip())
     parent = column_of(frame, fields, "in_reply_to")
     if parent is not None and conversation is None:
@@ -510,15 +514,22 @@ def _pair(sender: pd.Series, recipient: pd.Series) -> pd.Series:
 
 
 def _resolve_conversations(rows: pd.DataFrame, notes: Notes, *, by_pair: bool) -> pd.Series:
-    """Each row's conversation: the column naming it, else the reply chain it is in, else
-    (``by_pair``: no column says who wrote a row) the two people writing to each other."""
+    """Each row's conversation: the column naming it, else the two people writing to each
+    other, else the reply chain it is in. (``by_pair``: no column says who wrote a row, so a
+    file naming one conversation is split by its pairs as well.)"""
     ids = rows["reply_id"].astype("string")
     conversation = rows["conversation_raw"]
-    pairs = by_pair and "pair_raw" in rows and conversation.nunique() <= 1 and rows["pair_raw"].nunique() > 1
+    named = conversation.notna().any()
+    pairs = (
+        "pair_raw" in rows
+        and rows["pair_raw"].nunique() > 1
+        and (not named or (by_pair and conversation.nunique() <= 1))
+    )
     if pairs:
-        # Direct messages name no conversation (or the file is one page of them). Only where
-        # the team is then told by its reach: a ticket's messages to and from its customer
-        # (Gorgias names the receiver) stay one ticket.
+        # Direct messages and texts name no conversation (or the file is one page of them).
+        # Where the team is told by its reach, a page naming one conversation is split by its
+        # pairs too; elsewhere a ticket's messages to and from its customer (Gorgias names
+        # the receiver) stay one ticket.
         notes.add("no column names the conversation: each sender and recipient pair is one")
         return rows["pair_raw"].fillna(conversation).fillna(ids).astype("string")
     if conversation.notna().any():
