@@ -647,3 +647,45 @@ def test_a_log_of_one_question_and_its_reply_per_row_reads_the_replies():
     assert fields["text"]["column"] == "Our reply" and "inbound" not in fields
     assert export.accounting.replies_analysed == 8 and export.accounting.balanced
     assert export.replies["text"].str.startswith(("Sorry for the wait", "I checked order")).all()
+
+
+def test_a_whatsapp_chat_export_is_one_conversation_its_file_naming_the_customer():
+    # Read as CSV, the first message had been the header and the rest split at commas.
+    export = replydiag.load(FORMATS / "WhatsApp Chat with Sam Okafor.txt")
+    acc = export.accounting
+    assert (acc.rows_read, acc.replies_analysed, acc.customer_messages) == (5, 2, 2) and acc.balanced
+    assert dict(acc.skipped) == {"system event": 1}  # the encryption notice
+    assert set(export.replies["agent"].astype(str)) == {"Lakeside Outfitters"}
+    assert export.replies["text"].iloc[0].endswith("You will get tracking by email.")  # a second line
+    assert export.replies["created_at"].dt.strftime("%m-%d").tolist() == ["03-13", "03-14"]
+
+
+def test_android_chat_exports_in_a_folder_show_the_team_and_their_dates_order(tmp_path):
+    # Android's layout, files not named after anyone: the business writes in every chat.
+    # 12/03 then 13/03 reads in order only day first.
+    for n in range(4):
+        (tmp_path / f"chat{n}.txt").write_text(
+            f"12/03/2026, 10:0{n} - Customer {n} Rossi: where is order 55{n}?\n"
+            f"12/03/2026, 10:3{n} - Acme: Sorry for the wait, order 55{n} ships today.\n"
+            f"13/03/2026, 09:1{n} - Acme: Your parcel is out for delivery.\n"
+        )
+    result = replydiag.audit(tmp_path)
+    acc = result.accounting
+    assert (acc.replies_analysed, acc.customer_messages) == (8, 4) and acc.balanced
+    assert set(result.replies["agent"].astype(str)) == {"Acme"}
+    assert result.replies["created_at"].dt.day.tolist() == [12, 13] * 4
+
+
+def test_an_iphone_whatsapp_export_zip_is_read_from_its_chat_text(tmp_path):
+    import zipfile
+
+    # iPhone's "Export chat" zips "_chat.txt" with the photos; the zip's name names the chat.
+    archive = tmp_path / "WhatsApp Chat - Sam Okafor.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(
+            "_chat.txt", (FORMATS / "WhatsApp Chat with Sam Okafor.txt").read_text(encoding="utf-8")
+        )
+        zipped.writestr("00000012-PHOTO-2026-03-13-09-14-03.jpg", b"\xff\xd8\xff\xe0")
+    export = replydiag.load(archive)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
+    assert set(export.replies["conversation_id"].astype(str)) == {"WhatsApp Chat - Sam Okafor"}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from .chat_text import is_chat_transcript
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -67,8 +68,24 @@ def _export_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         for m in archive.infolist()
         if not m.is_dir()
         and not any(part.startswith((".", "__MACOSX")) for part in m.filename.split("/"))
-        and Path(m.filename).suffix.lower() in EXPORT_SUFFIXES
+        and (
+            Path(m.filename).suffix.lower() in EXPORT_SUFFIXES
+            # WhatsApp's "Export chat" zips its "_chat.txt" with the chat's photos.
+            or (Path(m.filename).suffix.lower() == ".txt" and _chat_member(archive, m))
+        )
     ]
+
+
+def _chat_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    with archive.open(member) as head:
+        return is_chat_transcript(head.read(4096).decode("utf-8", "replace"))
+
+
+def is_chat_file(path: Path) -> bool:
+    """A text file holding a chat app's export (what a folder of exports may hold besides
+    CSV and JSON files)."""
+    with path.open("rb") as head:
+        return is_chat_transcript(head.read(4096).decode("utf-8", "replace"))
 
 
 def archive_members(path: Path) -> list[str]:

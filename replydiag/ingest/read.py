@@ -18,8 +18,9 @@ import pandas as pd
 from ..errors import FormatError, InputError
 from ..memory import concatenated, release_memory
 from ..models import RowAccounting
+from .chat_text import is_chat_transcript, read_chat_text
 from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, no_rows_error, read_csv_bytes
-from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
+from .decode import decode_bytes, is_chat_file, looks_binary, read_bytes, utf8_candidate
 from .json_table import read_json_text
 from .notes import Notes
 from .plan import Plan, make_plan
@@ -78,7 +79,7 @@ def load_export(
     if member is None and path.is_file():
         with path.open("rb") as head:
             _refuse_markup(head.read(512), named)
-    if chunked and member is None and _size(path) > 0:
+    if chunked and member is None and _size(path) > 0 and not is_chat_file(path):
         chunks = _csv_chunks(path, CHUNK_BYTES)
         if chunks is not None:
             return _load_chunks(
@@ -99,10 +100,10 @@ def load_export(
         return export
     mixed_lines = 0
     fast = utf8_candidate(data, path=named)
-    if fast is not None and _is_json(
-        fast[0][fast[1] : fast[1] + 4096].lstrip()[:64].decode("utf-8", "replace"), named
-    ):
-        fast = None  # JSON is parsed from text
+    if fast is not None:
+        start = fast[0][fast[1] : fast[1] + 4096].decode("utf-8", "replace")
+        if _is_json(start.lstrip()[:64], named) or is_chat_transcript(start):
+            fast = None  # JSON and chat transcripts are parsed from text
     raw = None
     if fast is not None:
         try:
@@ -116,6 +117,8 @@ def load_export(
         stripped = decoded.text.lstrip()
         if _is_json(stripped[:64], named):
             raw = read_json_text(stripped, path=named)
+        elif is_chat_transcript(stripped[:4096]):
+            raw = read_chat_text(stripped, path=named)
         else:
             raw = read_csv_bytes(decoded.text.encode("utf-8"), path=named)
         del decoded, stripped
