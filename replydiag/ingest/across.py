@@ -34,7 +34,7 @@ def team_across_files(parts: list[LoadedExport]) -> list[LoadedExport]:
         for i, part in enumerate(parts)
     ]
     if team is not None:
-        out[unsure[0]].accounting.warnings.append(_describe(team, [parts[i].source for i in unsure]))
+        out[unsure[0]].accounting.warnings.append(team.describe_files([parts[i].source for i in unsure]))
     return out
 
 
@@ -64,15 +64,3 @@ def _customers_moved(part: LoadedExport, team: TeamGuess) -> LoadedExport:
     accounting.warnings[:] = [w for w in accounting.warnings if not w.startswith(said)]
     kept = replace(part, replies=replies.loc[~customer].reset_index(drop=True))
     return replace(_settled(kept), customer_times=pd.concat([part.customer_times, moved], ignore_index=True))
-
-
-def _describe(team: TeamGuess, sources: list[str]) -> str:
-    names = ", ".join(sorted(team.authors)[:3]) + (" ..." if len(team.authors) > 3 else "")
-    files = f"{len(sources):,} files ({', '.join(sources[:2])}{' ...' if len(sources) > 2 else ''})"
-    return (
-        f"{files}: no column says who wrote each row, and each file holds too few conversations"
-        f" to tell; read together, {len(team.authors)} author(s) writing in many of their"
-        f" conversations ({names}; {team.covered:.0%} of them) are read as the team and"
-        f" {team.others:,} authors who write in few as customers. If that is wrong, name the"
-        " author-type column with --map role=COLUMN"
-    )

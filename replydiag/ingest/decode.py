@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ..errors import InputError
 from .chat_text import is_chat_transcript
@@ -77,15 +78,19 @@ def _export_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 
 
 def _chat_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    with archive.open(member) as head:
-        return is_chat_transcript(head.read(4096).decode("utf-8", "replace"))
+    with archive.open(member) as stream:
+        return _holds_chat(stream)
 
 
 def is_chat_file(path: Path) -> bool:
     """A text file holding a chat app's export (what a folder of exports may hold besides
     CSV and JSON files)."""
-    with path.open("rb") as head:
-        return is_chat_transcript(head.read(4096).decode("utf-8", "replace"))
+    with path.open("rb") as stream:
+        return _holds_chat(stream)
+
+
+def _holds_chat(stream: IO[bytes]) -> bool:
+    return is_chat_transcript(stream.read(4096).decode("utf-8", "replace"))
 
 
 def archive_members(path: Path) -> list[str]:

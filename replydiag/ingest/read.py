@@ -20,7 +20,7 @@ from ..memory import concatenated, release_memory
 from ..models import RowAccounting
 from .chat_text import is_chat_transcript, read_chat_text
 from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, no_rows_error, read_csv_bytes
-from .decode import decode_bytes, is_chat_file, looks_binary, read_bytes, utf8_candidate
+from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
 from .json_table import read_json_text
 from .notes import Notes
 from .plan import Plan, make_plan
@@ -76,11 +76,14 @@ def load_export(
     path = Path(path)
     source = path.name if member is None else f"{path.name}/{member}"
     named = path if member is None else path / member  # what errors and the suffix check see
-    if member is None and path.is_file():
-        with path.open("rb") as head:
-            _refuse_markup(head.read(512), named)
-    if chunked and member is None and _size(path) > 0 and not is_chat_file(path):
-        chunks = _csv_chunks(path, CHUNK_BYTES)
+    if chunked and member is None and _size(path) > 0:
+        # Checked on the file's head: read in chunks, its bytes are never held whole.
+        with path.open("rb") as file:
+            head = file.read(4096)
+        _refuse_markup(head, named)
+        chunks = (
+            None if is_chat_transcript(head.decode("utf-8", "replace")) else _csv_chunks(path, CHUNK_BYTES)
+        )
         if chunks is not None:
             return _load_chunks(
                 chunks, format=format, column_map=column_map, row_step=row_step or _as_is, progress=progress
@@ -262,7 +265,7 @@ _MARKUP = (b"<?xml", b"<!doctype", b"<html", b"<rss", b"<feed")
 def _refuse_markup(head: bytes, path: Path) -> None:
     """An XML or HTML file is refused by name: read as a CSV, its first tag became a column
     and the whole document one reply (a help desk's legacy XML export; a saved web page)."""
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    start = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(_MARKUP) or (path.suffix.lower() in (".xml", ".html", ".htm") and start[:1] == b"<"):
         html = start.startswith((b"<!doctype", b"<html")) or path.suffix.lower() in (".html", ".htm")
         raise FormatError(

@@ -378,11 +378,25 @@ class TeamGuess:
     others: int
     covered: float  # share of conversations the team writes in
 
+    @property
+    def names(self) -> str:
+        return ", ".join(sorted(self.authors)[:3]) + (" ..." if len(self.authors) > 3 else "")
+
+    def describe_files(self, sources: list[str]) -> str:
+        """The guess made across the files of a folder (``across``), said once."""
+        files = f"{len(sources):,} files ({', '.join(sources[:2])}{' ...' if len(sources) > 2 else ''})"
+        return (
+            f"{files}: no column says who wrote each row, and each file holds too few conversations"
+            f" to tell; read together, {len(self.authors)} author(s) writing in many of their"
+            f" conversations ({self.names}; {self.covered:.0%} of them) are read as the team and"
+            f" {self.others:,} authors who write in few as customers. If that is wrong, name the"
+            " author-type column with --map role=COLUMN"
+        )
+
     def describe(self, source: str) -> str:
-        names = ", ".join(sorted(self.authors)[:3]) + (" ..." if len(self.authors) > 3 else "")
         return (
             f"{source}: no column says who wrote each row; {len(self.authors)} author(s) writing in"
-            f" {TEAM_REACH}+ conversations ({names}; {self.covered:.0%} of conversations) are read as"
+            f" {TEAM_REACH}+ conversations ({self.names}; {self.covered:.0%} of conversations) are read as"
             f" the team and {self.others:,} authors who write in few as customers. If that is wrong,"
             " name the author-type column with --map role=COLUMN"
         )
