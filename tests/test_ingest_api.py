@@ -689,3 +689,15 @@ def test_an_iphone_whatsapp_export_zip_is_read_from_its_chat_text(tmp_path):
     export = replydiag.load(archive)
     assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
     assert set(export.replies["conversation_id"].astype(str)) == {"WhatsApp Chat - Sam Okafor"}
+
+
+def test_a_chats_dates_read_day_first_where_its_order_fits_either_reading_say_so(tmp_path):
+    path = tmp_path / "WhatsApp Chat with Jo Baker.txt"
+    path.write_text(
+        "[02/03/2026, 10:14:03] Jo Baker: Hi, where is my order 5512?\n"
+        "[02/03/2026, 10:20:11] Acme: Order 5512 ships today.\n"
+        "[03/03/2026, 09:02:17] Acme: Your parcel is out for delivery today.\n"
+    )
+    export = replydiag.load(path)
+    assert export.replies["created_at"].dt.strftime("%m-%d").tolist() == ["03-02", "03-03"]
+    assert any("dates read day first (02/03: 2 March)" in note for note in export.accounting.notes)

@@ -103,9 +103,10 @@ def _in_order(dates: pd.Series) -> tuple[pd.Series, str]:
         return int(when.isna().sum()) + int((known.diff().dt.total_seconds() < 0).sum())
 
     dayfirst = backwards(read[True]) <= backwards(read[False])
-    said = (
-        ""
-        if backwards(read[True]) == backwards(read[False])
-        else (f"; dates read {'day' if dayfirst else 'month'} first, the order its messages were written in")
-    )
+    if backwards(read[True]) != backwards(read[False]):
+        said = f"; dates read {'day' if dayfirst else 'month'} first, the order its messages were written in"
+    elif read[True].equals(read[False]):
+        said = ""  # no date a day could be taken for a month (13/03, or the 2nd of February read either way)
+    else:  # a guess that moves messages between months: said
+        said = "; dates read day first (02/03: 2 March), as most phones write them: the messages' order fits either"
     return read[dayfirst].dt.strftime("%Y-%m-%dT%H:%M:%S").astype("string"), said
