@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .candidates import alike_pairs, candidate_pairs
-from .features import Features, tokens, word_pair_features
+from .features import Features, token_pair_features, tokens, word_pair_features
 
 VARIANT_RATIO = 5  # a frequent key is a variant only of a representative used 5x as often
 POPULAR_THRESHOLD = 92.0  # ... and only when this close to it
@@ -109,11 +109,15 @@ def cluster_codes(
     progress: Callable[[int, int], None] | None = None,
     weights: np.ndarray | None = None,
     chain: bool = False,
+    words: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Clustering, np.ndarray]:
     """``cluster_keys`` for keys already factorised: row ``i`` has key ``uniques[codes[i]]``
     and stands for ``weights[i]`` replies (1 each by default). Keys no row uses are left out.
     ``chain``: keep the ``links`` and ``template_links`` that template families are made of
-    (the rewording search of stock sentences has no use for them)."""
+    (the rewording search of stock sentences has no use for them). ``words``: where the
+    caller has each unique key's words as ids, (ids, start, end): key ``i`` is
+    ``ids[start[i]:end[i]]`` (``features.token_pair_features``), so the keys are not split
+    into words again."""
     counts = np.bincount(codes, weights=weights, minlength=len(uniques)).astype(np.int64)
     used = np.flatnonzero(counts > 0)
     if progress is not None:
@@ -132,7 +136,11 @@ def cluster_codes(
     row_key = remap[codes]
     key_list: list[str] = [uniques[i] for i in order]
     count_arr = counts[order]
-    feats = word_pair_features(key_list)
+    if words is None:
+        feats = word_pair_features(key_list)
+    else:
+        ids, start, end = words
+        feats = token_pair_features(ids, start[order], end[order])
     lengths = np.fromiter((len(k) for k in key_list), dtype=np.int64, count=len(key_list))
     # Short replies only ever match identical ones: each is a singleton here.
     eligible = (lengths >= min_fuzzy_chars) & (np.diff(feats.prefix_start) > 0)

@@ -282,6 +282,7 @@ def _reworded_reuse(
         min_fuzzy_chars=0,
         weights=np.bincount(inverse, weights=counts[owner[chosen]], minlength=len(distinct)),
         progress=progress,
+        words=(words.tokens, words.sentence_start[distinct], words.sentence_start[distinct + 1]),
     )
     # A sentence shares in its group's replies: its representative's and every rewording's.
     size = np.bincount(clustering.cluster, weights=clustering.counts, minlength=len(clustering.keys))

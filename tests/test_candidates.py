@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz
 
+from replydiag import features
 from replydiag.candidates import ANCHORS, FEW_PAIRS, MAX_POSTING, alike_pairs, candidate_pairs
 
 
@@ -58,3 +59,23 @@ def test_alike_pairs_keep_those_at_the_threshold_with_their_ratio():
     assert kept.tolist() == [[1, 0]]
     # The same figure the scalar scorer gives (float64: a float32 score could cross the threshold).
     assert score.tolist() == [fuzz.ratio(keys[1], keys[0])]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_features_of_word_ids_are_those_of_the_keys_text(seed, monkeypatch):
+    """The rewording search hands over word ids where it has them: the features must be the
+    text's, down to the order of equally rare pairs (which decides the candidates met)."""
+    monkeypatch.setattr(features, "FEATURE_CHUNK", 7)  # several chunks, words first seen in later ones
+    rng = np.random.default_rng(seed)
+    vocabulary = np.array([f"w{i}" for i in range(40)])
+    keys = [list(rng.integers(0, 40, size=rng.integers(1, 9))) for _ in range(60)]
+    text = [" ".join(vocabulary[k]) for k in keys]
+    # Word ids as a caller holds them: scattered in one flat array, out of the keys' order.
+    flat = np.concatenate([np.array(k, dtype=np.uint64) * 3 + 1 for k in reversed(keys)])
+    lengths = np.array([len(k) for k in reversed(keys)])
+    start = (np.cumsum(lengths) - lengths)[::-1]
+    end = start + lengths[::-1]
+    from_ids = features.token_pair_features(flat, start, end)
+    from_text = features.word_pair_features(text)
+    for name in ("owner", "ids", "prefix", "prefix_start"):
+        assert np.array_equal(getattr(from_ids, name), getattr(from_text, name)), name
