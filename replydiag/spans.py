@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from .features import joined
 from .hashcount import MIX, Totals
+from .threads import in_slices
 
 SPAN_WORDS = 7
 SPAN_REPLIES = 2
@@ -73,9 +74,7 @@ def span_cover(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> tup
     last_words = np.zeros(len(at), dtype=np.uint64)
     power = np.uint64(1)
     for k in range(1, SPAN_WORDS):
-        inside, run = _runs(tokens, owner, k)
-        part = Totals.build(run, owner[: len(inside)][inside], counts)
-        del inside, run
+        part = _part_totals(tokens, owner, counts, k)
         with np.errstate(over="ignore"):
             first_words *= MIX
             first_words += tokens[at + k - 1]
@@ -94,6 +93,25 @@ def span_cover(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> tup
     np.add.at(marks, starts + SPAN_WORDS, -1)
     spans = Spans(starts, recurring.distinct[index], recurring.total[index])
     return covered | (np.cumsum(marks[:-1]) > 0), spans
+
+
+def _part_totals(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray, k: int) -> Totals | _WordTotals:
+    """Replies holding each ``k``-word run (a text holding it twice counts twice, as
+    ``Totals.build`` counts). Single words are counted by their ids, without a sort."""
+    if k == 1:
+        return _WordTotals(np.bincount(tokens.view(np.int64), weights=counts[owner]).astype(np.int64))
+    inside, run = _runs(tokens, owner, k)
+    return Totals.build(run, owner[: len(inside)][inside], counts)
+
+
+@dataclass(frozen=True)
+class _WordTotals:
+    """Replies holding each word, by word id (ids are dense: a count per id, no hashes)."""
+
+    total: np.ndarray
+
+    def lookup(self, items: np.ndarray) -> np.ndarray:
+        return self.total[items.view(np.int64)]
 
 
 def widest_spans(
@@ -125,11 +143,18 @@ def _runs(tokens: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray, np
     """Which positions start a ``k``-word run inside one text (a mask: an index of 36M
     positions was a copy and a conversion too many), and the hashes of those runs."""
     end = max(len(tokens) - k + 1, 0)
-    run = tokens[:end].copy()
-    with np.errstate(over="ignore"):
-        for i in range(1, k):
-            run *= MIX
-            run += tokens[i : end + i]
+    run = np.empty(end, dtype=np.uint64)
+
+    # In slices on both cores: NumPy's arithmetic runs outside the GIL, one core at a time.
+    def hash_slice(a: int, b: int) -> None:
+        part = run[a:b]
+        part[:] = tokens[a:b]
+        with np.errstate(over="ignore"):
+            for i in range(1, k):
+                part *= MIX
+                part += tokens[a + i : b + i]
+
+    in_slices(hash_slice, end)
     inside = owner[:end] == owner[k - 1 : end + k - 1]
     return inside, run[inside]
 
