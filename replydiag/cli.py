@@ -13,6 +13,7 @@ from . import api
 from .config import Config, load_config
 from .errors import MappingError, ReplydiagError
 from .files import check_out_folder
+from .memory import reuse_freed_memory
 from .metrics import PERIODS
 from .report.audit import write_audit
 
@@ -414,6 +415,7 @@ def inspect(
 
 
 def main() -> None:
+    reuse_freed_memory()
     app()
 
 

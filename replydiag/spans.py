@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from .features import joined
 from .hashcount import MIX, Totals
+from .memory import release_memory
 from .threads import in_slices
 
 SPAN_WORDS = 7
@@ -55,10 +56,13 @@ def span_cover(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> tup
     start, run = _windows(tokens, owner, SPAN_WORDS)
     recurring = Totals.build(run, owner[start], counts).at_least(SPAN_REPLIES)
     check = ~sent_often[owner[start]]
-    index = recurring.index(run[check])
+    run = run[check]
+    index = recurring.index(run)
+    del run
     starts = start[check][index >= 0]
     index = index[index >= 0]
-    del start, run, check
+    del start, check
+    release_memory()  # the runs of every text go back before the parts' are made
     # A unit, not a chance meeting of parts: at every split point one of the two parts
     # seldom occurs without the other. Judged once per distinct run, at one of its places.
     example = np.full(len(recurring.distinct), -1, dtype=np.int64)

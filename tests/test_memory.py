@@ -108,3 +108,24 @@ def test_channels_and_agents_stay_one_category_column_across_chunks_and_files(tm
     assert channel.astype(str).tolist() == ["email"] * 30 + ["chat"] * 30 + ["phone"]
     assert sorted(agent.cat.categories) == ["Ann", "Bo", "Tom"]  # stripped, as strings were
     assert agent.astype(str).tolist() == ["Bo", "Ann"] * 30 + ["Tom"]
+
+
+def test_the_command_line_has_glibc_keep_freed_memory_before_it_runs(monkeypatch):
+    """A big audit's temporaries are freed and made again by the hundred: the command line
+    asks glibc (where it is the C library) to keep them in one heap, before any work."""
+    from replydiag import cli, memory
+
+    asked = []
+    monkeypatch.setattr(memory, "_MALLOPT", lambda option, value: asked.append((option, value)))
+    monkeypatch.setattr(cli, "app", lambda: asked.append("run"))
+    cli.main()
+    assert asked == [
+        (memory._M_ARENA_MAX, 1),
+        (memory._M_MMAP_MAX, 0),
+        (memory._M_TRIM_THRESHOLD, 2**31 - 1),
+        "run",
+    ]
+    monkeypatch.setattr(memory, "_MALLOPT", None)  # no glibc (macOS, musl): nothing asked, no error
+    asked.clear()
+    cli.main()
+    assert asked == ["run"]
