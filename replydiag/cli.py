@@ -13,7 +13,7 @@ from . import api
 from .config import Config, load_config
 from .errors import MappingError, ReplydiagError
 from .files import check_out_folder
-from .memory import reuse_freed_memory
+from .memory import share_one_heap
 from .metrics import PERIODS
 from .report.audit import write_audit
 
@@ -415,7 +415,7 @@ def inspect(
 
 
 def main() -> None:
-    reuse_freed_memory()
+    share_one_heap()
     app()
 
 

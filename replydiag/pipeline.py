@@ -20,7 +20,7 @@ from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
 from .families import chained_heads, stock_families
-from .memory import coded_strings, missing_strings, release_memory, repeated_strings
+from .memory import coded_strings, missing_strings, release_memory, repeated_strings, reusing_freed_memory
 from .metrics import usage
 from .models import Kind, Settings
 from .multipart import first_parts, joined_stock, part_groups, reply_signoffs, threads
@@ -99,19 +99,19 @@ def analyze_replies(
         release_memory()  # the cut texts' temporaries: stock text starts from what is held
     learning(len(keys), len(keys))
     # Stock text next: its word arrays are gone before clustering builds its own.
-    stock_found = stock_text(masked, np.bincount(codes, minlength=len(keys)), stage("finding stock text"))
-    stock = stock_found.share
-    release_memory()
-    clustering, row_key = cluster_codes(
-        codes,
-        keys,
-        threshold=settings.threshold,
-        min_support=settings.min_support,
-        min_fuzzy_chars=settings.min_fuzzy_chars,
-        progress=stage("clustering distinct replies"),
-        chain=True,
-    )
-    release_memory()
+    with reusing_freed_memory():
+        stock_found = stock_text(masked, np.bincount(codes, minlength=len(keys)), stage("finding stock text"))
+        stock = stock_found.share
+        release_memory()
+        clustering, row_key = cluster_codes(
+            codes,
+            keys,
+            threshold=settings.threshold,
+            min_support=settings.min_support,
+            min_fuzzy_chars=settings.min_fuzzy_chars,
+            progress=stage("clustering distinct replies"),
+            chain=True,
+        )
     key_stock = stock[codes[first_rows(row_key, len(clustering.keys))]]
     labels = label_keys(clustering, key_stock, settings, stage("finding edited templates"))
     naming = stage("naming template families")

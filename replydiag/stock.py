@@ -125,7 +125,7 @@ def stock_text(
     needed = np.where(words.sentence_words >= SPAN_WORDS + 1, SPAN_REPLIES, SENTENCE_REPLIES)
     stock_sentence = (reuse >= needed) & (words.sentence_words >= SENTENCE_WORDS)
     # Each step's freed temporaries go back before the next, whose blocks are sized otherwise
-    # (kept in the heap, ``memory.reuse_freed_memory``, they were 1.2 GB at a million replies).
+    # (kept in the heap, ``memory.reusing_freed_memory``, they were 1.2 GB at a million replies).
     release_memory()
     step(0.2)
     reworded, canonical = _reworded_reuse(

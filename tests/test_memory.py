@@ -110,22 +110,27 @@ def test_channels_and_agents_stay_one_category_column_across_chunks_and_files(tm
     assert agent.astype(str).tolist() == ["Bo", "Ann"] * 30 + ["Tom"]
 
 
-def test_the_command_line_has_glibc_keep_freed_memory_before_it_runs(monkeypatch):
+def test_the_command_line_has_the_analysis_keep_freed_memory_in_one_heap(monkeypatch):
     """A big audit's temporaries are freed and made again by the hundred: the command line
-    asks glibc (where it is the C library) to keep them in one heap, before any work."""
+    has glibc's threads share one heap as it starts, and the analysis keeps freed blocks
+    there, then puts glibc's defaults back. A notebook's kernel is left as it is."""
     from replydiag import cli, memory
 
     asked = []
-    monkeypatch.setattr(memory, "_MALLOPT", lambda option, value: asked.append((option, value)))
+
+    def mallopt(option, value):
+        asked.append((option, value))
+        return 1
+
+    monkeypatch.setattr(memory, "_MALLOPT", mallopt)
+    monkeypatch.setattr(memory, "_ONE_HEAP", False)
+    with memory.reusing_freed_memory():  # a notebook: threads keep their own heaps
+        pass
+    assert asked == []
     monkeypatch.setattr(cli, "app", lambda: asked.append("run"))
     cli.main()
-    assert asked == [
-        (memory._M_ARENA_MAX, 1),
-        (memory._M_MMAP_MAX, 0),
-        (memory._M_TRIM_THRESHOLD, 2**31 - 1),
-        "run",
-    ]
-    monkeypatch.setattr(memory, "_MALLOPT", None)  # no glibc (macOS, musl): nothing asked, no error
+    assert asked == [(memory._M_ARENA_MAX, 1), "run"]
     asked.clear()
-    cli.main()
-    assert asked == ["run"]
+    with memory.reusing_freed_memory():
+        assert asked == [(memory._M_MMAP_MAX, 0), (memory._M_TRIM_THRESHOLD, 2**31 - 1)]
+    assert asked[2:] == [(memory._M_MMAP_MAX, 65536), (memory._M_TRIM_THRESHOLD, 128 * 1024)]
