@@ -111,8 +111,8 @@ def word_pair_features(keys: list[str]) -> Features:
     >>> f.owner.tolist(), f.ids.tolist()
     ([0, 0, 1, 2], [1, 0, 0, 2])
     """
-    offsets, ids, _ = token_ids(keys)
-    return token_pair_features(ids, offsets[:-1], offsets[1:])
+    offsets, ids, vocabulary = token_ids(keys)  # numbered as first seen already
+    return _pair_features(ids, offsets[:-1], offsets[1:], max(len(vocabulary), 1))
 
 
 def token_pair_features(words: np.ndarray, start: np.ndarray, end: np.ndarray) -> Features:
@@ -125,14 +125,22 @@ def token_pair_features(words: np.ndarray, start: np.ndarray, end: np.ndarray) -
     >>> f.owner.tolist(), f.ids.tolist()
     ([0, 0, 1, 2], [1, 0, 0, 2])
     """
+    number, vocab = _numbered_as_seen(words, start, end, _chunks(len(start)))
+    return _pair_features(words, start, end, vocab, number)
+
+
+def _pair_features(
+    words: np.ndarray, start: np.ndarray, end: np.ndarray, vocab: int, number: np.ndarray | None = None
+) -> Features:
+    """The features of keys ``words[start[i]:end[i]]``, their ids (through ``number``, where
+    given) below ``vocab``, a chunk of keys at a time."""
     spans = _chunks(len(start))
-    number, vocab = _numbered_as_seen(words, start, end, spans)
 
     def pairs_of(a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         offsets = np.concatenate([[0], np.cumsum(end[a:b] - start[a:b])])
-        owner, pair = _pairs_of_chunk(
-            number[words[ranges(start[a:b], end[a:b])]], offsets, vocab, first_key=a
-        )
+        chunk = words[ranges(start[a:b], end[a:b])]
+        tok = (number[chunk] if number is not None else chunk).astype(np.int64)
+        owner, pair = _pairs_of_chunk(tok, offsets, vocab, first_key=a)
         return owner.astype(np.int32), pair, unique(pair)
 
     return _features(map_spans(pairs_of, spans), spans)
