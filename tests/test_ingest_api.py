@@ -395,7 +395,7 @@ def test_a_zip_of_several_files_is_read_file_by_file(tmp_path):
     assert json.loads(data)  # the fixture itself is one response
 
 
-def test_pages_of_an_api_response_saved_as_one_list_are_one_export(tmp_path):
+def _two_pages_of_zendesk_audits() -> list[dict]:
     import json
 
     page = json.loads((FORMATS / "zendesk_audits.json").read_text())
@@ -405,13 +405,44 @@ def test_pages_of_an_api_response_saved_as_one_list_are_one_export(tmp_path):
         audit["id"] += 100
         for event in audit["events"]:
             event["id"] += 100
-    pages = [{**page, "next_page": "https://acme.zendesk.com/api/v2/tickets/666/audits?page=2"}, second]
+    return [{**page, "next_page": "https://acme.zendesk.com/api/v2/tickets/666/audits?page=2"}, second]
+
+
+def test_pages_of_an_api_response_saved_as_one_list_are_one_export(tmp_path):
+    import json
+
     path = tmp_path / "pages.json"
-    path.write_text(json.dumps(pages))
+    path.write_text(json.dumps(_two_pages_of_zendesk_audits()))
     export = replydiag.load(path)
     assert export.accounting.replies_analysed == 4 and export.accounting.balanced
     assert set(export.replies["conversation_id"].astype(str)) == {"666", "667", "766", "767"}
     assert any("2 pages of an API response" in n for n in export.accounting.notes)
+
+
+@pytest.mark.parametrize("between", ["\n", "", ",\n"])
+@pytest.mark.parametrize("indent", [2, None])
+def test_pages_appended_one_after_another_are_one_export(tmp_path, indent, between):
+    # A loop of `curl ... >> dump.json` or jq's output: JSON documents one after another,
+    # pretty-printed or not. They had been refused as "not valid JSON (Extra data)" or as
+    # NDJSON whose line 1 "is not a JSON object".
+    import json
+
+    path = tmp_path / "dump.json"
+    path.write_text(between.join(json.dumps(page, indent=indent) for page in _two_pages_of_zendesk_audits()))
+    export = replydiag.load(path)
+    assert export.accounting.replies_analysed == 4 and export.accounting.balanced
+    assert set(export.replies["conversation_id"].astype(str)) == {"666", "667", "766", "767"}
+    assert any("2 pages of an API response" in n for n in export.accounting.notes)
+
+
+def test_lists_of_messages_appended_one_after_another_are_their_messages(tmp_path):
+    path = tmp_path / "dump.json"
+    path.write_text(
+        '[{"id": 1, "text": "Your refund is on its way.", "agent": "Tom"}]\n'
+        '[{"id": 2, "text": "I have reset your password.", "agent": "Ann"}]\n'
+    )
+    export = replydiag.load(path)
+    assert sorted(export.replies["reply_id"].astype(str)) == ["1", "2"]
 
 
 def test_an_excel_workbook_is_read_from_its_reply_sheet_or_the_one_named(tmp_path):

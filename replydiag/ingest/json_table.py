@@ -1,4 +1,5 @@
-"""JSON and NDJSON to a raw table: a list of messages, or conversations holding their turns.
+"""JSON, NDJSON and JSON documents written one after another to a raw table: a list of
+messages, or conversations holding their turns.
 
 Nested keys become dotted columns; a list of conversations becomes one row per turn, with
 the conversation's id on every row.
@@ -179,6 +180,9 @@ def _parse_json(text: str, path: Path | str) -> Any:
         return _loads(text, path)
     except json.JSONDecodeError as whole_error:
         lines = [ln for ln in text.splitlines() if ln.strip()]
+        one_per_line = len(lines) > 1 and _is_json_object(lines[0])
+        if not one_per_line and (documents := _documents(text)) is not None:
+            return documents
         if len(lines) > 1 and lines[0].lstrip().startswith("{"):
             records = []
             for number, line in enumerate(lines, 1):
@@ -196,6 +200,39 @@ def _parse_json(text: str, path: Path | str) -> Any:
             path=path,
             hint="The file may be truncated; export it again",
         ) from whole_error
+
+
+def _is_json_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
+_DECODER = json.JSONDecoder(parse_int=str)
+
+
+def _documents(text: str) -> list[Any] | None:
+    """JSON documents written one after another (API pages appended by a loop of ``curl
+    ... >> dump.json``, or ``jq`` output), as one list: a document that is a list adds its
+    items. None unless the whole text is two or more documents."""
+    documents: list[Any] = []
+    at = 0
+    try:
+        while (at := _next_value(text, at)) < len(text):
+            value, at = _DECODER.raw_decode(text, at)
+            documents.extend(value if isinstance(value, list) else [value])
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return documents if len(documents) > 1 else None
+
+
+def _next_value(text: str, at: int) -> int:
+    """Where the next JSON value starts: after whitespace (and a comma some writers put
+    between documents)."""
+    while at < len(text) and (text[at].isspace() or text[at] == ","):
+        at += 1
+    return at
 
 
 def _loads(text: str, path: Path | str) -> Any:
