@@ -294,6 +294,20 @@ EXPECTED = {
         {"+14155550100"},
         {"+14155550100|+14155551234", "+14155550100|+14155559876"},
     ),
+    # An X (Twitter) account archive: JSON assigned in a script (window.YTD.tweets.part0 = [...]),
+    # each tweet under {"tweet": ...}. Had been refused as a CSV of ragged rows. The account's
+    # own tweets, with no author field: all are its replies; a mentioned user is no author.
+    "x_archive_tweets.js": (
+        "generic",
+        3,
+        0,
+        {},
+        {"<none>"},
+        {"1589999999999999001", "1589999999999999002", "1590000000000000003"},
+    ),
+    # The archive's direct messages: conversations of {"messageCreate": ...} turns; the
+    # account writing in every conversation is the team.
+    "x_archive_direct_messages.js": ("generic", 4, 3, {}, {"999"}, {"111-999", "222-999", "333-999"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -318,6 +332,14 @@ def test_api_shapes_are_read_with_no_flags(name):
     if conversations is not None:  # None: the file names no conversation
         assert set(export.replies["conversation_id"].astype(str)) == conversations
     assert export.replies["created_at"].notna().all()
+
+
+def test_an_x_archive_names_its_agents_by_their_sign_offs_and_no_app_as_a_channel(tmp_path):
+    result = replydiag.audit(FORMATS / "x_archive_tweets.js")
+    assert sorted(result.replies["agent"].astype(str)) == ["MR", "TK", "unknown"]
+    # A tweet's "source" is the app that sent it, an HTML link: no channel.
+    assert set(result.replies["channel"].astype(str)) == {"unknown"}
+    assert any("assigned to 'window.YTD.tweets.part0'" in n for n in result.accounting.notes)
 
 
 def test_intercom_replies_sent_with_assign_or_close_are_replies_and_the_opening_message_is_read():

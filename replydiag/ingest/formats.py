@@ -544,6 +544,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "to",
     ),
     "text": (
+        "full text",  # a tweet's whole text (its "text" is cut at 140 characters)
         "text",
         "body text",
         "plain body",
@@ -893,7 +894,8 @@ def detect(
         if parts and parts[-1] in _DATE_FORMS:
             by_suffix.setdefault(" ".join(parts[:-1]), col)
         for start in range(1, len(parts) - 1):
-            by_suffix.setdefault(" ".join(parts[start:]), col)
+            if _ADDRESSEE_WORDS.isdisjoint(parts[:start]):
+                by_suffix.setdefault(" ".join(parts[start:]), col)
 
     if format_name:
         spec = spec_by_name(format_name)
@@ -940,6 +942,8 @@ def detect(
                     continue
                 if name in _FLAGS and not _flag_like(frame[col]):
                     continue  # "Customer message" holding the message, not a yes/no
+                if name == "channel" and not _label_like(frame[col]):
+                    continue  # a tweet's "source": the app that sent it, as an HTML link
                 fields[name] = FieldChoice(col, confidence)
                 taken.add(col)
                 break
@@ -951,6 +955,10 @@ def detect(
 
 
 _DATE_FORMS = {"iso8601", "iso", "iso 8601", "utc", "datetime"}
+# A field under one of these names the people a message is addressed to, never its author
+# (a tweet's "entities.user_mentions.screen_name", "in_reply_to_screen_name"): its last words
+# ("screen name") do not make it the agent.
+_ADDRESSEE_WORDS = frozenset({"to", "mention", "mentions", "recipient", "recipients", "cc", "bcc"})
 
 
 _FLAGS = ("inbound", "outbound", "public", "private")  # fields of a yes/no per row
@@ -963,6 +971,17 @@ def _flag_like(series: pd.Series) -> bool:
     head = series.head(5000).astype("string").str.strip()
     head = head[head.fillna("") != ""]
     return bool(len(head)) and float(head.str.split().str.len().mean()) <= 2
+
+
+def _label_like(series: pd.Series) -> bool:
+    """Cells of a few words and no markup, as a channel's name is ("email", "Web widget")."""
+    head = series.head(5000).astype("string").str.strip()
+    head = head[head.fillna("") != ""]
+    return (
+        bool(len(head))
+        and not bool(head.str.contains("<", regex=False).any())
+        and float(head.str.split().str.len().mean()) <= 3
+    )
 
 
 def _has_values(series: pd.Series) -> bool:

@@ -288,7 +288,8 @@ AUTHOR_LIST_KEYS = ("users", "authors", "agents", "people")
 
 def unwrap(record: Any) -> Any:
     """A record out of its pipeline envelopes (``{"stream": ..., "data": {...}}``, Airbyte's
-    ``{"type": "RECORD", "record": {"data": {...}}}``, ``payload``/``record`` wrappers).
+    ``{"type": "RECORD", "record": {"data": {...}}}``, ``payload``/``record`` wrappers, and any
+    object that only holds one, as an X archive's ``{"tweet": {...}}`` does).
 
     >>> unwrap({"type": "RECORD", "record": {"stream": "s", "emitted_at": 1, "data": {"id": 7}}})
     {'id': 7}
@@ -297,6 +298,9 @@ def unwrap(record: Any) -> Any:
         if isinstance(record.get("_embedded"), dict):  # HAL (Help Scout, Front): lists under _embedded
             record = {**{k: v for k, v in record.items() if k != "_embedded"}, **record["_embedded"]}
         inner = [k for k in ENVELOPE_KEYS if isinstance(record.get(k), dict)]
+        if len(record) == 1 and isinstance(only := next(iter(record.values())), dict):
+            record = only  # a record under its type's name alone (an X archive's {"tweet": {...}})
+            continue
         others = [k for k, v in record.items() if k not in inner]
         # An envelope holds one record and a little metadata, never message text of its own.
         if len(inner) != 1 or len(others) > 6 or any(isinstance(record.get(k), (dict, list)) for k in others):
@@ -345,7 +349,7 @@ def _find_records(
     if isinstance(data, list):
         records = [unwrap(r) for r in data]
         if records and records[0] is not data[0] and isinstance(data[0], dict):
-            wrapper = next((k for k in ENVELOPE_KEYS if k in data[0]), "data")
+            wrapper = next((k for k in ENVELOPE_KEYS if k in data[0]), next(iter(data[0]), "data"))
             said.append(f"records read from inside their '{wrapper}' envelopes")
         records = [r for r in records if isinstance(r, dict)]
         if not records:
@@ -500,7 +504,15 @@ def _own_conversation_id(response: dict[str, Any]) -> str | None:
     return _scalar(next((response[k] for k in _OWN_ID_KEYS if response.get(k)), None))
 
 
-_CONVERSATION_KEYS = ("ticket_id", "conversation_id", "conversation_sid", "ParentId", "case_id", "thread_id")
+_CONVERSATION_KEYS = (
+    "ticket_id",
+    "conversation_id",
+    "conversationId",  # an X archive's direct-message conversations
+    "conversation_sid",
+    "ParentId",
+    "case_id",
+    "thread_id",
+)
 
 
 def _in_conversation(
@@ -708,10 +720,24 @@ def _opening_message(conversation: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+# JSON saved as a script's assignment: an X (Twitter) archive's ``window.YTD.tweets.part0 = [``.
+_ASSIGNMENT = re.compile(r"\A\s*(?:(?:var|let|const)\s+)?([A-Za-z_$][\w$]*(?:\.[\w$]+)*)\s*=\s*(?=[\[{])")
+
+
+def json_start(text: str) -> str:
+    """The text from where its JSON starts: after a script's assignment, if it is one."""
+    found = _ASSIGNMENT.match(text)
+    return text[found.end() :] if found else text
+
+
 def read_json_text(text: str, *, path: Path | str) -> RawTable:
-    """Parse a JSON list of messages, NDJSON, or a list of conversations holding turns."""
+    """Parse a JSON list of messages, NDJSON, or a list of conversations holding turns (also
+    saved as a script's assignment, as an X archive's ``tweets.js`` is)."""
     said: list[str] = []
     authors: dict[str, dict[str, Any]] = {}
+    if found := _ASSIGNMENT.match(text):
+        said.append(f"read as the JSON assigned to '{found.group(1)}'")
+        text = text[found.end() :].rstrip().removesuffix(";")
     records = _find_records(_parse_json(text, path), path, said, authors)
     turn_key = _turn_key(records[:5])
     if turn_key is not None and turn_key not in TURN_KEYS:
@@ -751,6 +777,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
         inherited = {k: parent[k] for k in INHERITED if parent.get(k) is not None}
         requester = next((_scalar(parent[k]) for k in REQUESTER_KEYS if parent.get(k) is not None), None)
         for position, turn in enumerate(turns):
+            turn = unwrap(turn)  # an X archive's {"messageCreate": {...}}
             if not isinstance(turn, dict):
                 continue
             row = {"conversation_id": conversation_id, "turn_index": str(position)}

@@ -21,7 +21,7 @@ from ..models import RowAccounting
 from .chat_text import is_chat_transcript, read_chat_text
 from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, no_rows_error, read_csv_bytes
 from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
-from .json_table import read_json_text
+from .json_table import json_start, read_json_text
 from .notes import Notes
 from .plan import Plan, make_plan
 from .raw import RawTable
@@ -279,8 +279,9 @@ def _refuse_markup(head: bytes, path: Path) -> None:
 
 
 def _is_json(start: str, path: Path) -> bool:
+    start = json_start(start)
     return start[:1] in "[{" and (
-        path.suffix.lower() in (".json", ".ndjson", ".jsonl", "") or _looks_json(start)
+        path.suffix.lower() in (".json", ".ndjson", ".jsonl", ".js", "") or _looks_json(start)
     )
 
 
