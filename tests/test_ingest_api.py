@@ -308,6 +308,16 @@ EXPECTED = {
     # The archive's direct messages: conversations of {"messageCreate": ...} turns; the
     # account writing in every conversation is the team.
     "x_archive_direct_messages.js": ("generic", 4, 3, {}, {"999"}, {"111-999", "222-999", "333-999"}),
+    # Intercom's conversation export through a reporting app (one row per part): its "comment"
+    # parts are the replies, beside "note" parts (was: every comment a private note, refused).
+    "intercom_conversation_export.csv": (
+        "generic",
+        3,
+        2,
+        {"private note": 1, "empty text": 1},
+        {"Tom Agent", "Kim Agent", "Operator"},
+        {"5001", "5002"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

@@ -551,6 +551,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "body",
         "message",
         "message text",
+        "message body",
         "reply",
         "reply text",
         "response",

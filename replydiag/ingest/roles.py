@@ -232,6 +232,11 @@ def _distinct_roles(values: pd.Series, words: Mapping[str, Role | None]) -> pd.S
         # ... unless the id names an automation ("agent:trigger", a chat trigger's speaker).
         automated = (speaker.str[1].str.strip().map(table) == Role.BOT.value).fillna(False).astype(bool)
         mapped[automated.index[automated.to_numpy()]] = Role.BOT.value
+    comment = (lowered == "comment").fillna(False).astype(bool)
+    if comment.any() and (mapped[~comment] == Role.NOTE.value).any():
+        # "comment" is a note where nothing else is (HubSpot's and Front's internal comments);
+        # beside a "note" value it is a message (Intercom's reply part), its author's.
+        mapped[comment] = None
     return mapped.astype(object).where(mapped.notna(), None)
 
 
