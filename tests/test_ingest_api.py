@@ -318,6 +318,17 @@ EXPECTED = {
         {"Tom Agent", "Kim Agent", "Operator"},
         {"5001", "5002"},
     ),
+    # A log of Intercom webhooks (notification_event > data > item: the conversation, with the
+    # opening message as "conversation_message"); every event repeats the opening message. Had
+    # been 9 "replies", each the customer's opening message, with exit 0.
+    "intercom_webhooks.ndjson": (
+        "intercom",
+        3,
+        6,
+        {"duplicate message id": 6},
+        {"Andy"},
+        {"101", "102", "103"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

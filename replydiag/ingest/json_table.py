@@ -301,9 +301,14 @@ def unwrap(record: Any) -> Any:
         if len(record) == 1 and isinstance(only := next(iter(record.values())), dict):
             record = only  # a record under its type's name alone (an X archive's {"tweet": {...}})
             continue
-        others = [k for k, v in record.items() if k not in inner]
-        # An envelope holds one record and a little metadata, never message text of its own.
-        if len(inner) != 1 or len(others) > 6 or any(isinstance(record.get(k), (dict, list)) for k in others):
+        others = [k for k in record if k not in inner]
+        # An envelope holds one record and metadata (an Intercom webhook's topic, delivery
+        # status and empty links), never message text or other records of its own.
+        if (
+            len(inner) != 1
+            or any(k in MESSAGE_TEXT_KEYS for k in others)
+            or any(isinstance(record[k], (dict, list)) and record[k] for k in others)
+        ):
             return record
         record = record[inner[0]]
     return record
@@ -323,7 +328,7 @@ def _turn_list(value: Any) -> list[dict[str, Any]] | None:
 def _is_conversation(data: dict[str, Any]) -> bool:
     """One conversation or ticket object with its turns (what "get conversation" returns)."""
     return any(_turn_list(data.get(k)) for k in TURN_KEYS if k not in ("comments", "messages")) or (
-        isinstance(data.get("source"), dict) and "body" in data["source"] and "conversation_parts" in data
+        isinstance(opening := _opening_of(data), dict) and "body" in opening and "conversation_parts" in data
     )
 
 
@@ -702,9 +707,14 @@ def _nested_conversation_id(parent: dict[str, Any]) -> str | None:
     return None
 
 
+def _opening_of(conversation: dict[str, Any]) -> Any:
+    # Intercom's API since 2.0 names it "source"; its webhooks and API 1.x "conversation_message".
+    return conversation.get("source", conversation.get("conversation_message"))
+
+
 def _opening_message(conversation: dict[str, Any]) -> dict[str, Any] | None:
     """Intercom keeps a conversation's first message in ``source``, not among its parts."""
-    source = conversation.get("source")
+    source = _opening_of(conversation)
     if (
         not isinstance(source, dict)
         or not isinstance(source.get("body"), str)

@@ -324,11 +324,13 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         # ticket (comment 1, 2 ...) repeat with other texts across tickets: there a message is
         # its id within its conversation (a macro sent as comment 2 of two tickets is two
         # replies); ids that repeat only with the same text are global (a tweet in two threads).
-        agentish = (reason.isna() & ~is_customer).to_numpy()
-        # Only replies whose id hash repeats can repeat an id: those alone are compared as
+        # Customers' messages too: each of an Intercom webhook log's events repeats its
+        # conversation's opening message.
+        messages = reason.isna().to_numpy()
+        # Only messages whose id hash repeats can repeat an id: those alone are compared as
         # strings (ten million ids compared whole were the reading's peak, twice a gigabyte).
         shared = rows.loc[
-            agentish & repeats(rows["id_hash"].to_numpy()), ["conversation_id", "reply_id", "text_hash"]
+            messages & repeats(rows["id_hash"].to_numpy()), ["conversation_id", "reply_id", "text_hash"]
         ]
         identity = ["reply_id"]
         candidates = shared[shared["reply_id"].duplicated(keep=False)]
