@@ -329,6 +329,11 @@ EXPECTED = {
         {"Andy"},
         {"101", "102", "103"},
     ),
+    # Twitter's Account Activity webhooks, one event a line ({"for_user_id", "direct_message_events":
+    # [one message]}): each event had been a conversation of its own, so nothing followed a reply;
+    # the events' messages now join by sender and recipient, and by the tweet each answers.
+    "twitter_account_activity_dms.ndjson": ("generic", 3, 3, {}, {"999"}, {"100|999", "101|999", "102|999"}),
+    "twitter_account_activity_tweets.ndjson": ("generic", 3, 3, {}, {"Acme Help"}, {"3001", "3011", "3021"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,

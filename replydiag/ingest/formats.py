@@ -726,6 +726,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "reply_id": (
         "id",
+        "id str",  # Twitter's id as a string (its number overflows JavaScript's)
         "message id",
         "reply id",
         "comment id",

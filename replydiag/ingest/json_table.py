@@ -663,7 +663,9 @@ def _speaker_keys(row: dict[str, Any]) -> dict[str, Any]:
     return {(_NUMBERED_SPEAKER.sub(r"\1", k) if _NUMBERED_SPEAKER.match(k) else k): v for k, v in row.items()}
 
 
-def _side_turns(conversation: dict[str, Any], turn_key: str, conversation_id: str, after: int) -> list[dict]:
+def _side_turns(
+    conversation: dict[str, Any], turn_key: str, conversation_id: str | None, after: int
+) -> list[dict]:
     """Turns kept beside the turn list, e.g. IBM's ``agentURL.url_utterance`` (the agent's last reply).
 
     A nested object whose key names a speaker (agent/client) and that holds an utterance or
@@ -682,11 +684,12 @@ def _side_turns(conversation: dict[str, Any], turn_key: str, conversation_id: st
             continue
         name = header.get("company") or value.get(speaker) or speaker
         row = {
-            "conversation_id": conversation_id,
             "turn_index": str(after + len(extra)),
             "message": value[text_key],
             ("agent" if speaker == "agent" else "client"): name,
         }
+        if conversation_id is not None:
+            row["conversation_id"] = conversation_id
         for id_key in ("tweet_ID", "id", "datetime"):
             if id_key in value:
                 row[id_key] = _scalar(value[id_key])
@@ -769,6 +772,10 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     empty_conversations = 0
     took_from_parent: set[str] = set()  # parent fields that turns were given
     by_requester = 0  # turns whose role is read from their ticket's requester
+    # Records of one turn each that name no conversation are events (a webhook's deliveries
+    # of one message each), not conversations: the messages' own fields (the tweet each
+    # answers, its sender and recipient) say where they belong.
+    events = all(len(_turn_list(r.get(turn_key)) or []) <= 1 and not _opening_message(r) for r in records)
     for index, conversation in enumerate(records):
         turns = _turn_list(conversation.get(turn_key)) or []
         opening = _opening_message(conversation)
@@ -783,14 +790,23 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
             or _nested_conversation_id(parent)
             or conversation.get("id")
             or conversation.get("doc_id")
-        ) or str(index + 1)
+        )
+        if conversation_id is None and not events:
+            conversation_id = str(index + 1)
         inherited = {k: parent[k] for k in INHERITED if parent.get(k) is not None}
         requester = next((_scalar(parent[k]) for k in REQUESTER_KEYS if parent.get(k) is not None), None)
         for position, turn in enumerate(turns):
             turn = unwrap(turn)  # an X archive's {"messageCreate": {...}}
             if not isinstance(turn, dict):
                 continue
-            row = {"conversation_id": conversation_id, "turn_index": str(position)}
+            row = (
+                {"turn_index": str(position)}
+                if conversation_id is None
+                else {
+                    "conversation_id": conversation_id,
+                    "turn_index": str(position),
+                }
+            )
             row.update(_speaker_keys(flatten_record(turn)))
             taken = [k for k in inherited if k not in row]
             for key in taken:
