@@ -334,6 +334,19 @@ EXPECTED = {
     # the events' messages now join by sender and recipient, and by the tweet each answers.
     "twitter_account_activity_dms.ndjson": ("generic", 3, 3, {}, {"999"}, {"100|999", "101|999", "102|999"}),
     "twitter_account_activity_tweets.ndjson": ("generic", 3, 3, {}, {"Acme Help"}, {"3001", "3011", "3021"}),
+    # Whole chats in one field, one chat a record (Salesforce's LiveChatTranscript.Body, "( 1m 2s )
+    # Tom A: ..." lines): each chat had been one "reply" holding both sides, with exit 0. Split into
+    # their messages; the team is the speakers writing in every chat, the "Chatbot" automatic.
+    "salesforce_livechattranscript.json": (
+        "generic",
+        12,
+        6,
+        {},
+        {"Tom A", "Chatbot"},
+        {"5005g000000", "5005g000001", "5005g000002"},
+    ),
+    # A chat tool's CSV with a transcript column ("(10:00:05 AM) Tom: ...") and each chat's agent.
+    "chat_transcripts.csv": ("generic", 12, 8, {}, {"Tom", "Kim"}, {"c0", "c1", "c2", "c3"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -366,6 +379,30 @@ def test_an_x_archive_names_its_agents_by_their_sign_offs_and_no_app_as_a_channe
     # A tweet's "source" is the app that sent it, an HTML link: no channel.
     assert set(result.replies["channel"].astype(str)) == {"unknown"}
     assert any("assigned to 'window.YTD.tweets.part0'" in n for n in result.accounting.notes)
+
+
+def test_a_transcript_splits_into_its_messages_with_their_times_and_multi_line_messages():
+    export = replydiag.load(FORMATS / "chat_transcripts.csv")
+    first = export.replies[export.replies["conversation_id"].astype(str) == "c0"]
+    assert first["text"].tolist() == [
+        "Hi Ann, thanks for contacting Acme Support. How can I help you today?",
+        "I am sorry to hear that, let me check this for you.\nIt will take a minute.",
+        "Is there anything else I can help you with today?",
+    ]
+    assert [t.strftime("%H:%M:%S") for t in first["created_at"]] == ["10:00:05", "10:01:02", "10:03:10"]
+    assert any("4 chat transcripts in column 'Transcript' split" in n for n in export.accounting.notes)
+
+
+def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
+    # "Order: 5521 / Status: shipped / Carrier: UPS" opens three lines with a name and a colon,
+    # as a chat does, but names each once: these are replies, not chats.
+    reply = "Hi Ann,\nOrder: {n}\nStatus: shipped\nCarrier: UPS\nTracking: 1Z{n}"
+    rows = "".join(f'{n},Tom,"{reply.format(n=n)}"\n' for n in range(1, 6))
+    path = tmp_path / "replies.csv"
+    path.write_text("id,agent,text\n" + rows)
+    export = replydiag.load(path)
+    assert export.accounting.replies_analysed == 5
+    assert not any("transcript" in n for n in export.accounting.notes)
 
 
 def test_intercom_replies_sent_with_assign_or_close_are_replies_and_the_opening_message_is_read():

@@ -690,6 +690,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "sent date",
         "sent time",
         "message time",
+        "start time",  # a chat's: Salesforce LiveChatTranscript StartTime
+        "started at",
     ),
     "channel": (
         "channel",

@@ -21,11 +21,13 @@ from ..models import RowAccounting
 from .chat_text import is_chat_transcript, read_chat_text
 from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, no_rows_error, read_csv_bytes
 from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
+from .formats import Detection, detect
 from .json_table import json_start, read_json_text
 from .notes import Notes
 from .plan import Plan, make_plan
 from .raw import RawTable
 from .rows import LoadedExport, canonical_rows, finish
+from .transcripts import split_transcripts, transcript_column
 from .workbook import is_workbook, read_workbook
 
 STREAM_BYTES = 256 << 20  # CSV files above this are read in chunks when the caller can take them
@@ -242,13 +244,17 @@ def _read_chunks(
         notes.add(note)
     parts: list[pd.DataFrame] = []
     row = 1
+    chats: tuple[Detection, str] | None = None  # the first chunk's transcripts, split in every chunk
     for raw in chunks:
         if raw.frame.empty:
             continue  # a block of ragged rows only: counted by the reader
         if plan is None:
+            raw, column_map, chats = _split_chats(raw, format=format, column_map=column_map, path=chunks.path)
             plan = make_plan(
                 raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path
             )
+        elif chats is not None:
+            raw, _ = split_transcripts(raw, *chats)
         rows = canonical_rows(raw.frame, plan, notes, first_row=row)
         row += len(rows)
         parts.append(row_step(rows))
@@ -276,6 +282,19 @@ def _refuse_markup(head: bytes, path: Path) -> None:
             else "Export the messages as CSV or JSON (a help desk's XML export is not read; most offer"
             " CSV, or their API gives JSON)",
         )
+
+
+def _split_chats(
+    raw: RawTable, *, format: str | None, column_map: dict[str, str] | None, path: str | Path
+) -> tuple[RawTable, dict[str, str] | None, tuple[Detection, str] | None]:
+    """A table whose text column holds whole chat transcripts, one row per message instead
+    (``transcripts``), with the column map that reads the messages; others as they are."""
+    detection = detect(raw.frame, format_name=format, overrides=column_map, path=str(path))
+    column = transcript_column(raw.frame, detection)
+    if column is None:
+        return raw, column_map, None
+    split, reading = split_transcripts(raw, detection, column)
+    return split, {**(column_map or {}), **reading}, (detection, column)
 
 
 def _is_json(start: str, path: Path) -> bool:
@@ -333,6 +352,7 @@ def _canonicalise(
     row_step: RowStep | None = None,
 ) -> LoadedExport:
     raw.frame = raw.frame.reset_index(drop=True)
+    raw, column_map, _ = _split_chats(raw, format=format, column_map=column_map, path=path)
     plan = make_plan(raw, source=source, format=format, column_map=column_map, path=path)
     accounting = _raw_accounting(raw)
     notes = Notes()

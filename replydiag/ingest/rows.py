@@ -54,7 +54,7 @@ _AUTOMATION = re.compile(
 _ROLES = pd.CategoricalDtype([role.value for role in Role])
 _NO_REPLY = r"(?:^|[^a-z])(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|notifications?)@"
 # An author named as a bot ("Answer Bot", "Bot Ava", "support-bot", "Chatbot") is one.
-_BOT_NAME = r"(?i)(?:^|[^a-z])(?:chat)?bot(?:$|[^a-z])"
+BOT_NAME = r"(?i)(?:^|[^a-z])(?:chat)?bot(?:$|[^a-z])"
 _REASONS = pd.CategoricalDtype(
     [
         "private note",
@@ -207,7 +207,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     # Notifications from no-reply senders are automatic, whatever role the export gives them.
     sender = out["agent"].astype("string").fillna("")
     no_reply = matches(sender, _NO_REPLY, ignore_case=True)
-    named_bot = matches(sender, _BOT_NAME)
+    named_bot = matches(sender, BOT_NAME)
     named_bot &= (out["role"] != Role.BOT.value).to_numpy() & ~auto.to_numpy(dtype=bool)
     # A guess from a name changes the figures (template -> automatic): said with the accounting.
     notes.count(
