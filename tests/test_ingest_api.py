@@ -393,6 +393,15 @@ def test_a_transcript_splits_into_its_messages_with_their_times_and_multi_line_m
     assert any("4 chat transcripts in column 'Transcript' split" in n for n in export.accounting.notes)
 
 
+def test_transcripts_read_in_chunks_are_split_in_every_chunk_and_counted_once(monkeypatch):
+    from replydiag.ingest import read
+
+    monkeypatch.setattr(read, "CHUNK_BYTES", 600)  # a chunk or two per chat
+    export = read.load_export(FORMATS / "chat_transcripts.csv", chunked=True)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (12, 8)
+    assert any(n.startswith("4 chat transcripts in column 'Transcript'") for n in export.accounting.notes)
+
+
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
     # "Order: 5521 / Status: shipped / Carrier: UPS" opens three lines with a name and a colon,
     # as a chat does, but names each once: these are replies, not chats.

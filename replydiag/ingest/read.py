@@ -255,6 +255,8 @@ def _read_chunks(
             )
         elif chats is not None:
             raw, _ = split_transcripts(raw, *chats)
+        if chats is not None:
+            notes.count(raw.notes[-1], raw.conversations or 0)
         rows = canonical_rows(raw.frame, plan, notes, first_row=row)
         row += len(rows)
         parts.append(row_step(rows))
@@ -352,7 +354,9 @@ def _canonicalise(
     row_step: RowStep | None = None,
 ) -> LoadedExport:
     raw.frame = raw.frame.reset_index(drop=True)
-    raw, column_map, _ = _split_chats(raw, format=format, column_map=column_map, path=path)
+    raw, column_map, chats = _split_chats(raw, format=format, column_map=column_map, path=path)
+    if chats is not None:
+        raw.notes[-1] = raw.notes[-1].format(n=f"{raw.conversations or 0:,}")
     plan = make_plan(raw, source=source, format=format, column_map=column_map, path=path)
     accounting = _raw_accounting(raw)
     notes = Notes()

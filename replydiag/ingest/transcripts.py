@@ -136,7 +136,8 @@ def transcript_column(frame: pd.DataFrame, detection: Detection) -> str | None:
 
 def split_transcripts(raw: RawTable, detection: Detection, column: str) -> tuple[RawTable, dict[str, str]]:
     """Each transcript of ``column`` as one row per message, and the columns that now hold
-    each message's text, speaker, id, chat and time (a column map for the split table)."""
+    each message's text, speaker, id, chat and time (a column map for the split table). The
+    table's last note is a template of how many transcripts were split (``conversations``)."""
     frame = raw.frame
     chat = column_of(frame, detection.fields, "conversation_id")
     row_id = column_of(frame, detection.fields, "reply_id")
@@ -197,10 +198,11 @@ def split_transcripts(raw: RawTable, detection: Detection, column: str) -> tuple
         if "role" in mapping
         else "who is the team is read from how widely each speaker writes"
     )
+    # Counted: a file read in chunks adds up each chunk's.
     notes = [
         *raw.notes,
-        f"{split:,} chat transcripts in column {column!r} split into their {int((~unsplit).sum()):,} messages"
-        f" (lines opening with a speaker's name); {who}",
+        f"{{n}} chat transcripts in column {column!r} split into their messages (lines opening with a"
+        f" speaker's name); {who}",
     ]
     return (
         RawTable(
