@@ -347,6 +347,15 @@ EXPECTED = {
     ),
     # A chat tool's CSV with a transcript column ("(10:00:05 AM) Tom: ...") and each chat's agent.
     "chat_transcripts.csv": ("generic", 12, 8, {}, {"Tom", "Kim"}, {"c0", "c1", "c2", "c3"}),
+    # A draft thread (Help Scout's state "draft") was never sent: skipped, not counted as a reply.
+    "helpscout_threads_with_draft.json": (
+        "helpscout",
+        1,
+        1,
+        {"private note": 1, "draft (not sent)": 1, "system event": 1},
+        {"Tom B"},
+        {"1"},
+    ),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -400,6 +409,26 @@ def test_transcripts_read_in_chunks_are_split_in_every_chunk_and_counted_once(mo
     export = read.load_export(FORMATS / "chat_transcripts.csv", chunked=True)
     assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (12, 8)
     assert any(n.startswith("4 chat transcripts in column 'Transcript'") for n in export.accounting.notes)
+
+
+def test_drafts_are_not_sent_replies_and_a_status_number_is_no_draft(tmp_path):
+    import json
+
+    page = json.loads((FORMATS / "front_messages.json").read_text())
+    sent = next(m for m in page["_results"] if not m["is_inbound"])
+    page["_results"].append(
+        {**sent, "id": "msg_draft", "is_draft": True, "text": "Still checking, one moment."}
+    )
+    path = tmp_path / "front.json"
+    path.write_text(json.dumps(page))
+    export = replydiag.load(path)
+    assert export.accounting.replies_analysed == 1 and export.accounting.skipped == {"draft (not sent)": 1}
+    # A status column of numbers (Salesforce EmailMessage: 1 read, 3 sent) says no draft.
+    csv = tmp_path / "mails.csv"
+    csv.write_text(
+        "Id,ParentId,TextBody,Incoming,Status\n1,c1,Your refund is on its way.,false,3\n2,c1,Thanks!,true,1\n"
+    )
+    assert not replydiag.load(csv).accounting.skipped
 
 
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):

@@ -41,6 +41,7 @@ FIELDS = (
     "agent_side",
     "customer_side",
     "rating",
+    "draft",
 )
 
 
@@ -802,6 +803,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "event": ("message type", "event type", "content type"),  # Gladly: content.type
     "public": ("public", "is public", "pubblico", "publico", "oeffentlich"),
     "private": ("private", "is private", "internal", "is internal", "privato", "interno", "privado"),
+    # Drafts: a yes/no flag, or a message's state ("published" / "draft"); only draft words count.
+    "draft": ("is draft", "draft", "state", "thread state", "message state", "status", "message status"),
     "automation": (
         "automated",
         "is automated",

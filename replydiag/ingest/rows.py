@@ -25,7 +25,7 @@ from .dates import parse_dates
 from .formats import FieldChoice, column_of, is_blank, norm_header
 from .notes import Notes
 from .plan import Plan, reply_text
-from .roles import assign_roles, team_by_reach
+from .roles import assign_roles, team_by_reach, truthy
 
 CANONICAL_FIELDS = (
     "source",
@@ -58,6 +58,7 @@ BOT_NAME = r"(?i)(?:^|[^a-z])(?:chat)?bot(?:$|[^a-z])"
 _REASONS = pd.CategoricalDtype(
     [
         "private note",
+        "draft (not sent)",
         "system event",
         "empty text",
         "redacted body",
@@ -229,6 +230,12 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     reason = pd.Series(pd.NA, index=frame.index, dtype=_REASONS)
     reason[header_again] = "repeated header row"
     reason[reason.isna() & (out["role"] == Role.NOTE.value)] = "private note"
+    draft = column_of(frame, fields, "draft")
+    if draft is not None:
+        # Written, never sent (Help Scout's "draft" and "underReview" threads, Front's is_draft):
+        # not what the customer read.
+        flag = "draft" in norm_header(fields["draft"].column)  # "is_draft": yes/no; "state": words
+        reason[reason.isna() & _unsent(draft, flag=flag)] = "draft (not sent)"
     reason[reason.isna() & (out["role"] == Role.SYSTEM.value)] = "system event"
     is_customer = out["role"] == Role.CUSTOMER.value
     blank = text.str.strip() == ""
@@ -502,6 +509,17 @@ def _link_ids(ids: pd.Series) -> pd.Series:
     if first.empty or not first.iloc[0].startswith(("http://", "https://")):
         return ids
     return ids.str.replace(r"^https?://\S*?/([^/?#]+)/?(?:[?#]\S*)?$", r"\1", regex=True)
+
+
+_UNSENT = frozenset({"draft", "underreview", "under review", "unsent", "not sent"})
+
+
+def _unsent(values: pd.Series, *, flag: bool) -> np.ndarray:
+    """Drafts: a yes in a draft flag (``flag``), or a state word saying so ("draft", "underReview")."""
+    drafts = values.astype("string").str.strip().str.lower().isin(_UNSENT)
+    if flag:
+        drafts |= truthy(values).fillna(False)
+    return drafts.fillna(False).to_numpy(dtype=bool)
 
 
 def _pair(sender: pd.Series, recipient: pd.Series) -> pd.Series:
