@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .distinct import DistinctReplies
-from .errors import InputError
+from .errors import InputError, NoMessagesError
 from .impact import FOLLOWUP_COLUMNS, follow_ups
 from .ingest import (
     EXPORT_SUFFIXES,
@@ -194,19 +194,30 @@ def load(
     total_bytes = sum(_file_size(p) for p, _ in members)
     if progress is not None:
         progress("reading", 0, total_bytes)
-    parts = [
-        load_export(
-            p,
-            format=format,
-            column_map=column_map,
-            row_step=distinct.add,
-            chunked=low_memory,
-            progress=progress,
-            member=member,
-            sheet=sheet,
-        )
-        for p, member in members
-    ]
+    parts: list[LoadedExport] = []
+    passed_over: list[NoMessagesError] = []
+    for p, member in members:
+        try:
+            parts.append(
+                load_export(
+                    p,
+                    format=format,
+                    column_map=column_map,
+                    row_step=distinct.add,
+                    chunked=low_memory,
+                    progress=progress,
+                    member=member,
+                    sheet=sheet,
+                )
+            )
+        except NoMessagesError as exc:
+            # Among several files, one of records without text is a side file (a Slack
+            # export's users.json and channels.json): passed over, and said.
+            if len(members) == 1:
+                raise
+            passed_over.append(exc)
+    if not parts:
+        raise passed_over[0]
     if progress is not None:
         progress("reading", total_bytes, total_bytes)
     distinct.done()
@@ -215,6 +226,15 @@ def load(
         guessed, distinct = _only_replies_texts(guessed, distinct)
     parts = guessed
     export = Export.combine(parts, distinct)
+    if passed_over:
+        named = ", ".join(
+            f"{Path(e.path or '').name} {e.message.removeprefix('has no text-like column ')}"
+            for e in passed_over[:3]
+        )
+        more = f" and {len(passed_over) - 3} more" if len(passed_over) > 3 else ""
+        export.accounting.notes.append(
+            f"{len(passed_over)} files holding no message text passed over: {named}{more}"
+        )
     release_memory()  # normalising left freed temporaries behind: the analysis starts from what is held
     return export
 

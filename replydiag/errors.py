@@ -45,6 +45,12 @@ class FormatError(ReplydiagError):
     code = "format-error"
 
 
+class NoMessagesError(FormatError):
+    """The file holds records but no message text (a folder's side file: users, channels)."""
+
+    code = "no-messages"
+
+
 class MappingError(ReplydiagError):
     """A ``--map`` / ``--format`` override names an unknown field, column or format."""
 

@@ -431,6 +431,25 @@ def test_drafts_are_not_sent_replies_and_a_status_number_is_no_draft(tmp_path):
     assert not replydiag.load(csv).accounting.skipped
 
 
+def test_a_folders_files_of_records_without_text_are_passed_over_and_said(tmp_path):
+    # A Slack export holds users.json and channels.json beside the channels' messages: the
+    # whole folder had been refused for users.json having "no text-like column".
+    import json
+
+    (tmp_path / "users.json").write_text(json.dumps([{"id": "U1", "name": "tom", "is_bot": False}]))
+    (tmp_path / "replies.csv").write_text("id,agent,text\n1,Tom,Your refund is on its way.\n")
+    export = replydiag.load(tmp_path)
+    assert export.accounting.replies_analysed == 1
+    assert "1 files holding no message text passed over: users.json (columns: id, name, is_bot)" in (
+        export.accounting.notes
+    )
+    # Alone, such a file is still refused with its columns named.
+    from replydiag.errors import NoMessagesError
+
+    with pytest.raises(NoMessagesError, match="no text-like column"):
+        replydiag.load(tmp_path / "users.json")
+
+
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
     # "Order: 5521 / Status: shipped / Carrier: UPS" opens three lines with a name and a colon,
     # as a chat does, but names each once: these are replies, not chats.

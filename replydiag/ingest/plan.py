@@ -14,7 +14,7 @@ from pathlib import Path
 import ftfy
 import pandas as pd
 
-from ..errors import FormatError
+from ..errors import FormatError, NoMessagesError
 from ..normalize import matches
 from .formats import TEXT_WORDS, Detection, column_of, detect, is_blank, norm_header
 from .notes import Notes
@@ -91,7 +91,7 @@ def make_plan(
             " wordy cells), not by a known header name (--map text=COLUMN names another)",
         )
     if "text" not in fields and "html" not in fields:
-        raise FormatError(
+        raise NoMessagesError(
             f"has no text-like column (columns: {', '.join(map(str, frame.columns))})",
             path=path,
             hint=_text_hint(frame, exclude=set()),
