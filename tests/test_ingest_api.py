@@ -356,6 +356,12 @@ EXPECTED = {
         {"Tom B"},
         {"1"},
     ),
+    # Telegram Desktop's export of one chat, named after the person it is with ("name": "Ann"):
+    # text as runs of plain and link pieces. Had been 4 "replies" (Ann's too), each its own
+    # conversation, one of them the JSON of its pieces.
+    "telegram_chat_export.json": ("generic", 2, 2, {}, {"Acme Support"}, {"55"}),
+    # DiscordChatExporter's JSON of a support channel: a reply names the message it answers.
+    "discord_chat_export.json": ("generic", 4, 4, {}, {"acme_mod"}, {"1001", "1011", "1021", "1031"}),
     "zendesk_audits.json": (
         "zendesk-comments-api",
         2,
@@ -448,6 +454,13 @@ def test_a_folders_files_of_records_without_text_are_passed_over_and_said(tmp_pa
 
     with pytest.raises(NoMessagesError, match="no text-like column"):
         replydiag.load(tmp_path / "users.json")
+
+
+def test_text_as_runs_of_plain_and_link_pieces_is_their_text():
+    export = replydiag.load(FORMATS / "telegram_chat_export.json")
+    assert "Sorry! Track it here: https://acme.com/track and tell us the number." in set(
+        export.replies["text"].astype(str)
+    )
 
 
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):

@@ -530,6 +530,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "in reply to message id",
         "in reply to id",
         "in reply to",
+        "reference message id",  # Discord (DiscordChatExporter): the message a reply answers
+        "replied to message id",
+        "reply to message id",  # Telegram's export: reply_to_message_id
     ),
     # Whom a message was sent to (Twitter direct message events: message_create.target.
     # recipient_id): where no column names the conversation, the pair of people is one.

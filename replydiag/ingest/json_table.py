@@ -85,6 +85,10 @@ def _scalar(value: Any) -> str | None:
     if isinstance(value, (list, tuple)):
         if all(not isinstance(v, (dict, list)) for v in value):
             return "\n".join(s for s in (_scalar(v) for v in value) if s)
+        if all(isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("text"), str)) for v in value):
+            # Text as runs of plain and marked-up pieces (Telegram's "text": ["See ",
+            # {"type": "link", "text": "https://..."}]): the pieces' text, joined.
+            return "".join(v if isinstance(v, str) else v["text"] for v in value)
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
@@ -533,14 +537,41 @@ def _in_conversation(
     # Or the id the response names its conversation by (Amazon Connect's transcript: ContactId).
     of_conversation = of_conversation or _own_conversation_id(response)
     linked = _linked_parent(response)
-    if of_conversation is None and linked is None and not {"author_id", "authorId"} & set(records[0]):
+    named_authors = {"author_id", "authorId"} | (_AUTHOR_KEYS if response.get("id") is not None else set())
+    if of_conversation is None and linked is None and not named_authors & set(records[0]):
         return records
     name = Path(str(path)).name
     own = of_conversation or _scalar(response.get("ticket_id") or response.get("id"))
     ticket = own or linked or name.split(".")[0] or name
     source = "the response's id" if own else "its own link" if linked else "the file's name"
     said.append(f"the messages name no ticket: all {len(records)} are read as ticket {ticket!r} ({source})")
-    return [{**r, "ticket_id": ticket} for r in records]
+    return _with_partner([{**r, "ticket_id": ticket} for r in records], response, said)
+
+
+# Keys naming who wrote a message: records with one, in a response with an id of its own, are
+# that conversation's messages (a Telegram chat export: {"id", "name", "messages": [{"from"}]};
+# a page of a messaging API, with no id, lists many conversations' messages).
+_AUTHOR_KEYS = frozenset({"author_id", "authorId", "from", "from_id", "sender", "sender_id"})
+
+
+def _with_partner(
+    records: list[dict[str, Any]], chat: dict[str, Any], said: list[str]
+) -> list[dict[str, Any]]:
+    """A chat named after the person it is with (Telegram's export of a personal chat, as
+    WhatsApp names its file): of its two authors, that one is the customer, the other the team."""
+    partner = chat.get("name")
+    authors = {r.get("from") for r in records if isinstance(r.get("from"), str)}
+    if not isinstance(partner, str) or len(authors) != 2 or partner not in authors:
+        return records
+    said.append(
+        f"the chat is named after {partner!r}: their messages are the customer's, the other author's replies"
+    )
+    return [
+        {**r, "role": ("customer" if r.get("from") == partner else "agent")}
+        if isinstance(r.get("from"), str)
+        else r
+        for r in records
+    ]
 
 
 # A page's own link names the ticket whose messages it lists (Jira Service Management's
