@@ -405,6 +405,7 @@ def test_a_transcript_splits_into_its_messages_with_their_times_and_multi_line_m
         "Is there anything else I can help you with today?",
     ]
     assert [t.strftime("%H:%M:%S") for t in first["created_at"]] == ["10:00:05", "10:01:02", "10:03:10"]
+    assert set(export.replies["channel"].astype(str)) == {"chat"}
     assert any("4 chat transcripts in column 'Transcript' split" in n for n in export.accounting.notes)
 
 

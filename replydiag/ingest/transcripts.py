@@ -192,6 +192,9 @@ def split_transcripts(raw: RawTable, detection: Detection, column: str) -> tuple
         mapping["created_at"] = "message_time"
     if "speaker_role" in out and out["speaker_role"].notna().any():
         mapping["role"] = "speaker_role"
+    if "channel" not in detection.fields:
+        out["transcript_channel"] = "chat"  # a transcript is a chat's, whatever the export says
+        mapping["channel"] = "transcript_channel"
     who = (
         f"each chat's agent (column {detection.fields['agent'].column!r}) and bots read as the team, the"
         " other speakers as the customer"
