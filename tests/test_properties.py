@@ -125,3 +125,42 @@ def test_row_accounting_always_adds_up(rows):
     assert acc.rows_read == len(frame)
     assert acc.rows_read == acc.replies_analysed + acc.customer_messages + acc.rows_skipped
     assert acc.replies_analysed == len(export.replies)
+
+
+# Any JSON shaped like an export (keys and values from help-desk vocabularies, nested): read
+# with replydiag's own one-line error or balanced figures, never a traceback.
+JSON_KEYS = st.sampled_from(
+    ["id", "text", "body", "message", "author", "author_id", "role", "type", "created_at", "messages",
+     "comments", "data", "users", "from", "to", "public", "is_draft", "state", "conversation_id",
+     "name", "sender", "in_reply_to", "channel", "via", "parts", "conversation_parts", "record",
+     "tweet", "full_text", "transcript", "events"]
+)  # fmt: skip
+JSON_VALUES = st.one_of(
+    texts,
+    st.sampled_from(["agent", "end-user", "bot", "note", "comment", "draft", "2026-03-01T10:00:00Z",
+                     "( 5s ) Tom: hi\n( 9s ) Ann: help\n( 12s ) Tom: sure"]),
+    st.integers(-5, 10**12),
+    st.booleans(),
+    st.none(),
+)  # fmt: skip
+documents = st.recursive(
+    JSON_VALUES,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(JSON_KEYS, inner, max_size=6),
+    max_leaves=40,
+)
+
+
+@PROFILE
+@given(
+    st.one_of(st.lists(st.dictionaries(JSON_KEYS, documents, max_size=6), min_size=1, max_size=8), documents)
+)
+def test_any_json_export_is_read_or_refused_in_one_line(tmp_path_factory, document):
+    import json
+
+    path = tmp_path_factory.mktemp("json") / "export.json"
+    path.write_text(json.dumps(document))
+    try:
+        result = replydiag.audit(path)
+    except replydiag.ReplydiagError:
+        return
+    assert result.accounting.balanced
