@@ -464,6 +464,13 @@ def test_text_as_runs_of_plain_and_link_pieces_is_their_text():
     )
 
 
+def test_a_brand_account_found_by_its_reach_names_its_agents_by_sign_offs():
+    # A Twitter API dump names no roles: the one account answering in every conversation is
+    # the team, a brand account, and "^JS" names who wrote for it (as twcs files do).
+    result = replydiag.audit(FORMATS / "twitter_api_v11_statuses.json")
+    assert set(result.replies["agent"].astype(str)) == {"Acme Help/JS"}
+
+
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
     # "Order: 5521 / Status: shipped / Carrier: UPS" opens three lines with a name and a colon,
     # as a chat does, but names each once: these are replies, not chats.

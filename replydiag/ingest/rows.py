@@ -322,7 +322,11 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
             )
             rows.loc[others, "role"] = Role.CUSTOMER.value
     rows["source"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[plan.source])
-    rows["agent_is_account"] = bool(spec and spec.shared_agent_account) or "agent" not in fields
+    # A brand account: the layout says so, or the team its reach shows is one author answering
+    # across the conversations (a Twitter API dump). Its replies' sign-offs name the agents.
+    one_account = team is not None and len(team.authors) == 1
+    is_account = bool(spec and spec.shared_agent_account) or "agent" not in fields or one_account
+    rows["agent_is_account"] = is_account
 
     reason = rows["reason"]
     is_customer = rows["role"] == Role.CUSTOMER.value
@@ -435,7 +439,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         fields=fields,
         source=plan.source,
         delimiter=plan.delimiter,
-        shared_agent_account=bool(spec and spec.shared_agent_account) or "agent" not in fields,
+        shared_agent_account=is_account,
         direction_known=plan.roles.direction_known,
         authors_unsure=authors_unsure,
         notes=accounting.notes,
