@@ -24,6 +24,7 @@ from .ingest import (
     LoadedExport,
     archive_members,
     estimated_lines,
+    is_archive_messages,
     is_chat_file,
     load_export,
     load_frame,
@@ -137,7 +138,11 @@ def _expand(text: str, out: list[Path]) -> None:
             str(p)
             for p in folder.rglob("*")
             if p.is_file()
-            and (p.suffix.lower() in EXPORT_SUFFIXES or (p.suffix.lower() == ".txt" and is_chat_file(p)))
+            and (
+                p.suffix.lower() in EXPORT_SUFFIXES
+                or is_archive_messages(p.as_posix())
+                or (p.suffix.lower() == ".txt" and is_chat_file(p))
+            )
             and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         )
         if not matches:

@@ -471,6 +471,28 @@ def test_a_brand_account_found_by_its_reach_names_its_agents_by_sign_offs():
     assert set(result.replies["agent"].astype(str)) == {"Acme Help/JS"}
 
 
+def test_an_x_archive_zip_is_read_from_its_tweets_and_direct_messages(tmp_path):
+    # The archive X gives an account holds a hundred data files (likes, followers, account):
+    # its messages are data/tweets.js and data/direct-messages.js. It had been refused as "a
+    # zip file with no export in it".
+    import zipfile
+
+    archive = tmp_path / "twitter-2026-11-29.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(FORMATS / "x_archive_tweets.js", "data/tweets.js")
+        zipped.write(FORMATS / "x_archive_direct_messages.js", "data/direct-messages.js")
+        zipped.writestr(
+            "data/like.js",
+            'window.YTD.like.part0 = [ { "like" : { "tweetId" : "1", "fullText" : "nice" } } ]',
+        )
+    export = replydiag.load(archive)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (7, 3)
+    assert sorted(s["file"] for s in export.sources) == [
+        "twitter-2026-11-29.zip/data/direct-messages.js",
+        "twitter-2026-11-29.zip/data/tweets.js",
+    ]
+
+
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
     # "Order: 5521 / Status: shipped / Carrier: UPS" opens three lines with a name and a colon,
     # as a chat does, but names each once: these are replies, not chats.

@@ -8,7 +8,7 @@ field), ``roles`` (who wrote each row), ``plan`` (what is decided once per file)
 """
 
 from .across import team_across_files
-from .decode import EXPORT_SUFFIXES, archive_members, is_chat_file
+from .decode import EXPORT_SUFFIXES, archive_members, is_archive_messages, is_chat_file
 from .read import CHUNK_BYTES, STREAM_BYTES, STREAM_ROWS, estimated_lines, load_export, load_frame
 from .rows import CANONICAL_FIELDS, LoadedExport
 
@@ -21,6 +21,7 @@ __all__ = [
     "LoadedExport",
     "archive_members",
     "estimated_lines",
+    "is_archive_messages",
     "is_chat_file",
     "load_export",
     "load_frame",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,10 +72,21 @@ def _export_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         and not any(part.startswith((".", "__MACOSX")) for part in m.filename.split("/"))
         and (
             Path(m.filename).suffix.lower() in EXPORT_SUFFIXES
+            or is_archive_messages(m.filename)
             # WhatsApp's "Export chat" zips its "_chat.txt" with the chat's photos.
             or (Path(m.filename).suffix.lower() == ".txt" and _chat_member(archive, m))
         )
     ]
+
+
+# An X (Twitter) account archive's messages among its hundred other data files (likes,
+# followers, ad engagements): its tweets and direct messages, in parts.
+_ARCHIVE_MESSAGES = re.compile(r"(?:^|/)(?:tweets|direct-messages(?:-group)?)(?:-part\d+)?\.js$")
+
+
+def is_archive_messages(name: str) -> bool:
+    """Whether a file of an X archive holds its messages (``data/tweets.js``)."""
+    return bool(_ARCHIVE_MESSAGES.search(name))
 
 
 def _chat_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
