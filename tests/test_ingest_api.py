@@ -493,6 +493,16 @@ def test_an_x_archive_zip_is_read_from_its_tweets_and_direct_messages(tmp_path):
     ]
 
 
+def test_a_customer_answered_from_another_address_than_they_wrote_to_is_one_conversation():
+    # Customers write to "Acme Support"; Kim and Raj answer from their own addresses, and the
+    # customers' "Still nothing??" goes to Acme Support again. By sender-recipient pair the
+    # replies were conversations of their own, and none was followed (0 of 12; 4 were).
+    result = replydiag.audit(FORMATS / "outlook_mailbox_two_agents.csv")
+    assert result.accounting.replies_analysed == 12
+    assert int(result.replies["customer_followed_up"].sum()) == 4
+    assert "Acme Support|Customer 0" in set(result.replies["conversation_id"].astype(str))
+
+
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
     # "Order: 5521 / Status: shipped / Carrier: UPS" opens three lines with a name and a colon,
     # as a chat does, but names each once: these are replies, not chats.

@@ -190,7 +190,8 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         and (conversation is None or not plan.roles.direction_known)
     ):
         # The pair is the conversation where no column names one (``finish``).
-        out["pair_raw"] = _pair(out["agent"], recipient.astype("string").str.strip())
+        out["pair_to"] = recipient.astype("string").str.strip()
+        out["pair_raw"] = _pair(out["agent"], out["pair_to"])
     parent = column_of(frame, fields, "in_reply_to")
     if parent is not None and conversation is None:
         parent = parent.astype("string").str.replace(r"\.0$", "", regex=True).str.strip()
@@ -305,11 +306,11 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         rows["created_at"] = parse_dates(rows["created_raw"], dayfirst_hint=plan.delimiter == ";")
     else:
         rows["created_at"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]")
-    rows["conversation_id"] = _resolve_conversations(rows, notes, by_pair=not plan.roles.direction_known)
-    # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
-    rows = rows.drop(
-        columns=[c for c in ("created_raw", "conversation_raw", "parent", "pair_raw") if c in rows]
+    rows["conversation_id"], by_pairs = _resolve_conversations(
+        rows, notes, by_pair=not plan.roles.direction_known
     )
+    # Raw columns go as soon as they are read: on a big file each is hundreds of MB.
+    rows = rows.drop(columns=[c for c in ("created_raw", "conversation_raw", "parent") if c in rows])
     team = None
     if not plan.roles.direction_known and "agent" in rows:
         # No column says who wrote each row: how widely each author writes may (said out loud).
@@ -321,6 +322,9 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
                 & ~rows["agent"].astype("string").isin(list(team.authors))
             )
             rows.loc[others, "role"] = Role.CUSTOMER.value
+    if by_pairs:
+        rows["conversation_id"] = _by_customer(rows)
+    rows = rows.drop(columns=[c for c in ("pair_raw", "pair_to") if c in rows])
     rows["source"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[plan.source])
     # A brand account: the layout says so, or the team its reach shows is one author answering
     # across the conversations (a Twitter API dump). Its replies' sign-offs name the agents.
@@ -393,6 +397,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         "conversation_raw",
         "parent",
         "pair_raw",
+        "pair_to",
         "reason",
         "text_hash",
         "id_hash",
@@ -537,10 +542,28 @@ def _pair(sender: pd.Series, recipient: pd.Series) -> pd.Series:
     return (first + "|" + second).astype("string")
 
 
-def _resolve_conversations(rows: pd.DataFrame, notes: Notes, *, by_pair: bool) -> pd.Series:
+def _by_customer(rows: pd.DataFrame) -> pd.Series:
+    """Conversations by pair joined by their customer, once who is the customer is known: a
+    customer writes to support@ and is answered from tom@ (two pairs, one conversation). Each
+    keeps the name of its customer's first pair."""
+    customer = (rows["role"] == Role.CUSTOMER.value).to_numpy()
+    conversation = rows["conversation_id"]
+    if not customer.any():
+        return conversation
+    side = rows["agent"].astype("string").where(customer, rows["pair_to"])
+    joined = rows["pair_raw"].notna() & side.notna()
+    if not joined.any():
+        return conversation
+    conversation = conversation.copy()
+    conversation[joined] = conversation[joined].groupby(side[joined], sort=False).transform("first")
+    return conversation
+
+
+def _resolve_conversations(rows: pd.DataFrame, notes: Notes, *, by_pair: bool) -> tuple[pd.Series, bool]:
     """Each row's conversation: the column naming it, else the two people writing to each
-    other, else the reply chain it is in. (``by_pair``: no column says who wrote a row, so a
-    file naming one conversation is split by its pairs as well.)"""
+    other, else the reply chain it is in; and whether pairs made them. (``by_pair``: no
+    column says who wrote a row, so a file naming one conversation is split by its pairs as
+    well.)"""
     ids = rows["reply_id"].astype("string")
     conversation = rows["conversation_raw"]
     named = conversation.notna().any()
@@ -555,11 +578,11 @@ def _resolve_conversations(rows: pd.DataFrame, notes: Notes, *, by_pair: bool) -
         # pairs too; elsewhere a ticket's messages to and from its customer (Gorgias names
         # the receiver) stay one ticket.
         notes.add("no column names the conversation: each sender and recipient pair is one")
-        return rows["pair_raw"].fillna(conversation).fillna(ids).astype("string")
+        return rows["pair_raw"].fillna(conversation).fillna(ids).astype("string"), True
     if conversation.notna().any():
-        return conversation.fillna(ids).astype("string")
+        return conversation.fillna(ids).astype("string"), False
     if "parent" not in rows:
-        return ids  # each message its own conversation: the ids themselves, not a copy of them
+        return ids, False  # each message its own conversation: the ids themselves, not a copy of them
     # twcs threads: follow in_response_to_tweet_id up to the first tweet we hold.
     parent = rows["parent"]
     lookup = pd.Series(parent.to_numpy(), index=ids.to_numpy())
@@ -571,4 +594,4 @@ def _resolve_conversations(rows: pd.DataFrame, notes: Notes, *, by_pair: bool) -
         if not step.any():
             break
         root = root.where(~step, up)
-    return root.astype("string")
+    return root.astype("string"), False
