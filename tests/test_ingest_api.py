@@ -515,6 +515,18 @@ def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
     assert not any("transcript" in n for n in export.accounting.notes)
 
 
+def test_replies_quoting_mail_headers_are_not_read_as_transcripts(tmp_path):
+    # Two quoted headers ("From: / Sent: / To: / Subject:") take turns as a chat's speakers do.
+    reply = "Thanks, it is fixed now.\n\nFrom: Ann {n}\nSent: Monday\nTo: Support\nSubject: Order\n\nStill failing."
+    reply += "\n\nFrom: Support\nSent: Sunday\nTo: Ann {n}\nSubject: Order\n\nTry again."
+    rows = "".join(f'{n},Tom,"{reply.format(n=n)}"\n' for n in range(1, 6))
+    path = tmp_path / "replies.csv"
+    path.write_text("id,agent,text\n" + rows)
+    export = replydiag.load(path)
+    assert export.accounting.replies_analysed == 5
+    assert not any("transcript" in n for n in export.accounting.notes)
+
+
 def test_intercom_replies_sent_with_assign_or_close_are_replies_and_the_opening_message_is_read():
     export = replydiag.load(FORMATS / "intercom_conversation.json")
     texts = " ".join(export.replies["text"].astype(str))

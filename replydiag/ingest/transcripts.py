@@ -66,6 +66,37 @@ _HEADER_LABELS = frozenset(
         "transcript",
     ]
 )
+# A mail's header lines, as quoted in replies ("From: Ann", "Sent: Monday", "To: Support"):
+# never a speaker, stamped or not (two quoted headers had looked like a chat's turns).
+_MAIL_HEADERS = frozenset(
+    [
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "sent",
+        "subject",
+        "date",
+        "reply-to",
+        "de",
+        "para",
+        "asunto",
+        "enviado",
+        "von",
+        "an",
+        "betreff",
+        "gesendet",
+        "datum",
+        "objet",
+        "envoyé",
+        "à",
+        "da",
+        "a",
+        "oggetto",
+        "inviato",
+        "data",
+    ]
+)
 MIN_MESSAGES = 3
 TRANSCRIPT_SHARE = 0.5  # of a column's texts, for it to be one of transcripts
 _SAMPLE = 200
@@ -95,6 +126,7 @@ def turns_of(text: str) -> list[Turn]:
             found is not None
             and (bool(found["stamp"]) or not stamped)
             and (stamped or found["speaker"].strip().lower() not in _HEADER_LABELS)
+            and found["speaker"].strip().lower() not in _MAIL_HEADERS
         )
         if opens:
             assert found is not None
