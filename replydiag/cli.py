@@ -394,8 +394,8 @@ def inspect(
     from .teams import accounts, learned_boilerplate, split_note
 
     settings = Settings(teams_by_account=not one_team)
-    boilerplate = learned_boilerplate(export.replies, export.distinct, settings).table()
     account = accounts(export.replies, settings)
+    boilerplate = learned_boilerplate(export.replies, export.distinct, settings, account).table()
     if account is not None:  # what an audit of it would do, said before it is run
         export.accounting = export.accounting.merge(
             RowAccounting(notes=[split_note(account[account != ""].nunique())])

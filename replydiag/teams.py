@@ -135,10 +135,11 @@ def split_note(accounts: int) -> str:
     )
 
 
-def learned_boilerplate(replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings) -> Boilerplate:
+def learned_boilerplate(
+    replies: pd.DataFrame, distinct: DistinctReplies, settings: Settings, account: pd.Series | None
+) -> Boilerplate:
     """The boilerplate an audit of ``replies`` would take off, account by account where the
-    export holds several (what ``inspect`` lists)."""
-    account = accounts(replies, settings)
+    export holds several (``account``, from ``accounts``; what ``inspect`` lists)."""
     if account is None:
         return pipeline.learned_boilerplate(replies, distinct, settings)
     replies = replies.reset_index(drop=True)
