@@ -134,7 +134,8 @@ def stock_text(
         counts,
         stock_sentence,
         whole,
-        lambda done, total: step(0.2 + 0.6 * done / total),
+        # No sentence to search is a total of 0 (its texts all turned out to be customers').
+        lambda done, total: step(0.2 + 0.6 * done / max(total, 1)),
     )
     stock_sentence |= reworded >= SENTENCE_REPLIES
     reordered = _reordered(words, sentence_owner, counts, canonical)
@@ -292,12 +293,18 @@ def _reworded_reuse(
         words=(words.tokens, words.sentence_start[distinct], words.sentence_start[distinct + 1]),
     )
     # A sentence shares in its group's replies: its representative's and every rewording's.
+    # Sentences of texts no reply sent (read as replies, then found to be customers' by the
+    # team's reach) are in no group (``row_key`` -1): no reuse, their own canonical.
     size = np.bincount(clustering.cluster, weights=clustering.counts, minlength=len(clustering.keys))
-    group = clustering.cluster[row_key][inverse]
-    reuse[chosen] = size[group].astype(np.int64)
-    sentence_of_key = np.empty(len(distinct), dtype=np.int64)
-    sentence_of_key[row_key] = distinct
-    canonical[chosen] = sentence_of_key[group]
+    sent = row_key >= 0
+    key_group = np.full(len(distinct), -1, dtype=np.int64)
+    key_group[sent] = clustering.cluster[row_key[sent]]
+    group = key_group[inverse]
+    grouped = group >= 0
+    reuse[chosen[grouped]] = size[group[grouped]].astype(np.int64)
+    sentence_of_key = np.empty(len(clustering.keys), dtype=np.int64)
+    sentence_of_key[row_key[sent]] = distinct[sent]
+    canonical[chosen[grouped]] = sentence_of_key[group[grouped]]
     return reuse, canonical
 
 

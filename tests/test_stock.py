@@ -216,3 +216,20 @@ def test_a_chinese_phrase_counts_words_not_characters():
     assert phrases.loc[phrases.index.str.contains(stock), "words"].tolist() == [5]
     period = phrases_of_replies(result.replies, result.phrases).set_index("phrase_text")
     assert period.loc[period.index.str.contains(stock), "words"].tolist() == [5]
+
+
+def test_texts_no_reply_sent_are_in_no_rewording_group():
+    # Rows read as replies and then found to be customers' (by the team's reach) leave texts
+    # that no reply sent (a count of 0). Their long sentences had crashed the rewording search
+    # (an empty clustering indexed at -1), or taken the last group's reuse.
+    texts = pd.Series(
+        [
+            "My subscription renewed after I cancelled it last month.",
+            "Your refund was sent to your card today, sorry for the wait.",
+            "Your refund was sent to your card today, sorry about the wait.",
+        ]
+    )
+    only_customers = stock_text(texts, np.array([0, 1, 1]), progress=lambda done, total: None)
+    assert only_customers.share[0] == 0.0
+    none_sent = stock_text(texts, np.array([0, 0, 0]), progress=lambda done, total: None)
+    assert len(none_sent.share) == 3 and none_sent.share[0] == 0.0
