@@ -278,9 +278,14 @@ EXPECTED = {
         6,
         {},
         {"Acme Support"},
+        # Paired by address where both sides have one: names may be shared, addresses not.
         {
-            f"Acme Support|{n}"
-            for n in ("Ana Kowalski", "Jo Baker", "Li Chen", "Mia Novak", "Sam Reyes", "Tom Harris")
+            "ana.k@outlook.com|support@acme.com",
+            "jo.baker@gmail.com|support@acme.com",
+            "lichen88@gmail.com|support@acme.com",
+            "mia.novak@gmail.com|support@acme.com",
+            "sreyes@yahoo.com|support@acme.com",
+            "support@acme.com|tharris@aol.com",
         },
     ),
     # Twilio's Messages API: "outbound-api" had been read by its last word as a system event
@@ -501,6 +506,40 @@ def test_a_customer_answered_from_another_address_than_they_wrote_to_is_one_conv
     assert result.accounting.replies_analysed == 12
     assert int(result.replies["customer_followed_up"].sum()) == 4
     assert "Acme Support|Customer 0" in set(result.replies["conversation_id"].astype(str))
+
+
+def test_a_sender_named_and_a_recipient_addressed_are_paired_by_their_addresses(tmp_path):
+    # HubSpot's engagements name the sender by name and the recipient by address: the pairs
+    # never met, so a customer's message and the reply to it were two conversations.
+    import json
+
+    def email(n, inbound, text, minute=0):
+        who = {"email": f"cust{n}@x.com", "firstName": "Cust", "lastName": str(n)}
+        team = {"email": "tom@acme.com", "firstName": "Tom", "lastName": "Agent"}
+        return {
+            "engagement": {
+                "id": f"{n}{int(inbound)}{minute}",
+                "createdAt": 1700000000000 + n * 600000 + minute * 60000,
+            },
+            "metadata": {
+                "from": who if inbound else team,
+                "to": [{"email": "support@acme.com"}] if inbound else [{"email": f"cust{n}@x.com"}],
+                "text": text,
+            },
+        }
+
+    results = []
+    for n in range(4):
+        results += [
+            email(n, True, f"My subscription {n} renewed after I cancelled."),
+            email(n, False, "Refunded, sorry!", minute=1),
+        ]
+    results.append(email(0, True, "Still nothing?? I was charged again.", minute=5))
+    path = tmp_path / "engagements.json"
+    path.write_text(json.dumps({"results": results, "hasMore": False}))
+    result = replydiag.audit(path)
+    assert result.accounting.replies_analysed == 4
+    assert sorted(result.replies["customer_followed_up"].astype(bool)) == [False, False, False, True]
 
 
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):

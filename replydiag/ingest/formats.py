@@ -42,6 +42,8 @@ FIELDS = (
     "customer_side",
     "rating",
     "draft",
+    "sender_address",
+    "recipient_address",
 )
 
 
@@ -537,6 +539,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # Whom a message was sent to (Twitter direct message events: message_create.target.
     # recipient_id): where no column names the conversation, the pair of people is one.
     # Also a mailbox export's addressee (Outlook's "To: (Name)").
+    # Addresses beside names ("From: (Name)" and "From: (Address)"): who writes to whom is
+    # told by address where both sides have one (a name on one side and an address on the
+    # other never meet).
+    "sender_address": ("from address", "from email", "sender email", "sender address", "from email address"),
+    "recipient_address": (
+        "to address",
+        "to email",
+        "recipient email",
+        "recipient address",
+        "to email address",
+    ),
     "recipient": (
         "recipient id",
         "recipient",

@@ -183,15 +183,21 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
         if conversation is not None
         else missing_strings(frame.index)
     )
-    recipient = column_of(frame, fields, "recipient")
-    if (
-        recipient is not None
-        and agent is not None
-        and (conversation is None or not plan.roles.direction_known)
-    ):
-        # The pair is the conversation where no column names one (``finish``).
-        out["pair_to"] = recipient.astype("string").str.strip()
-        out["pair_raw"] = _pair(out["agent"], out["pair_to"])
+    # The pair is the conversation where no column names one (``finish``): by address where
+    # both sides have one, else by the author and the recipient as written.
+    sender_address = column_of(frame, fields, "sender_address")
+    recipient_address = column_of(frame, fields, "recipient_address")
+    if sender_address is not None and recipient_address is not None:
+        sides: tuple[pd.Series, pd.Series] | None = (sender_address, recipient_address)
+    else:
+        recipient = column_of(frame, fields, "recipient")
+        if recipient is None:
+            recipient = recipient_address
+        sides = (out["agent"], recipient) if recipient is not None and agent is not None else None
+    if sides is not None and (conversation is None or not plan.roles.direction_known):
+        out["pair_from"] = sides[0].astype("string").str.strip()
+        out["pair_to"] = sides[1].astype("string").str.strip()
+        out["pair_raw"] = _pair(out["pair_from"], out["pair_to"])
     parent = column_of(frame, fields, "in_reply_to")
     if parent is not None and conversation is None:
         parent = parent.astype("string").str.replace(r"\.0$", "", regex=True).str.strip()
@@ -324,7 +330,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
             rows.loc[others, "role"] = Role.CUSTOMER.value
     if by_pairs:
         rows["conversation_id"] = _by_customer(rows)
-    rows = rows.drop(columns=[c for c in ("pair_raw", "pair_to") if c in rows])
+    rows = rows.drop(columns=[c for c in ("pair_raw", "pair_from", "pair_to") if c in rows])
     rows["source"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[plan.source])
     # A brand account: the layout says so, or the team its reach shows is one author answering
     # across the conversations (a Twitter API dump). Its replies' sign-offs name the agents.
@@ -397,6 +403,7 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
         "conversation_raw",
         "parent",
         "pair_raw",
+        "pair_from",
         "pair_to",
         "reason",
         "text_hash",
@@ -550,7 +557,7 @@ def _by_customer(rows: pd.DataFrame) -> pd.Series:
     conversation = rows["conversation_id"]
     if not customer.any():
         return conversation
-    side = rows["agent"].astype("string").where(customer, rows["pair_to"])
+    side = rows["pair_from"].where(customer, rows["pair_to"])
     joined = rows["pair_raw"].notna() & side.notna()
     if not joined.any():
         return conversation
