@@ -542,6 +542,28 @@ def test_a_sender_named_and_a_recipient_addressed_are_paired_by_their_addresses(
     assert sorted(result.replies["customer_followed_up"].astype(bool)) == [False, False, False, True]
 
 
+def test_an_accounts_retweets_are_not_its_replies(tmp_path):
+    # A care account's timeline holds its retweets ("RT @cust: love it!"): another's words.
+    import json
+
+    statuses = json.loads((FORMATS / "twitter_api_v11_statuses.json").read_text())
+    brand = next(s for s in statuses if s["in_reply_to_status_id_str"])["user"]
+    statuses.append(
+        {
+            "created_at": "Wed Oct 12 20:19:24 +0000 2025",
+            "id_str": "2000",
+            "full_text": "RT @cust0: Best support ever, thank you @AcmeHelp!",
+            "in_reply_to_status_id_str": None,
+            "user": brand,
+        }
+    )
+    path = tmp_path / "timeline.json"
+    path.write_text(json.dumps(statuses))
+    export = replydiag.load(path)
+    assert export.accounting.skipped == {"retweet": 1} and export.accounting.balanced
+    assert export.accounting.replies_analysed == 6
+
+
 def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
     # "Order: 5521 / Status: shipped / Carrier: UPS" opens three lines with a name and a colon,
     # as a chat does, but names each once: these are replies, not chats.

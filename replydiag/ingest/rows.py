@@ -42,6 +42,7 @@ CANONICAL_FIELDS = (
     "agent_is_account",
 )
 
+_RETWEET = r"^\s*RT @\w{1,50}:"
 _REDACTED = re.compile(
     r"^\s*(\[?redacted\]?|we've removed this part|this (message|tweet) (has been|was) (deleted|removed)"
     r"|message deleted|\[removed\])",
@@ -62,6 +63,7 @@ _REASONS = pd.CategoricalDtype(
         "system event",
         "empty text",
         "redacted body",
+        "retweet",
         "duplicate message id",
         "repeated header row",
     ]
@@ -249,6 +251,9 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     reason[reason.isna() & ~is_customer & blank] = "empty text"
     redacted = matches(text, _REDACTED.pattern, ignore_case=True)
     reason[reason.isna() & ~is_customer & redacted] = "redacted body"
+    # An account's retweet ("RT @ann: love this!") passes on another's words: not a reply.
+    retweet = matches(text, _RETWEET)
+    reason[reason.isna() & ~is_customer & retweet] = "retweet"
     out["reason"] = reason
     if reply_id is not None:
         # Enough to tell a message exported twice from two messages sharing an id, once the
