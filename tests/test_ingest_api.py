@@ -564,22 +564,19 @@ def test_an_accounts_retweets_are_not_its_replies(tmp_path):
     assert export.accounting.replies_analysed == 6
 
 
-def test_replies_holding_lists_of_fields_are_not_read_as_transcripts(tmp_path):
-    # "Order: 5521 / Status: shipped / Carrier: UPS" opens three lines with a name and a colon,
-    # as a chat does, but names each once: these are replies, not chats.
-    reply = "Hi Ann,\nOrder: {n}\nStatus: shipped\nCarrier: UPS\nTracking: 1Z{n}"
-    rows = "".join(f'{n},Tom,"{reply.format(n=n)}"\n' for n in range(1, 6))
-    path = tmp_path / "replies.csv"
-    path.write_text("id,agent,text\n" + rows)
-    export = replydiag.load(path)
-    assert export.accounting.replies_analysed == 5
-    assert not any("transcript" in n for n in export.accounting.notes)
-
-
-def test_replies_quoting_mail_headers_are_not_read_as_transcripts(tmp_path):
-    # Two quoted headers ("From: / Sent: / To: / Subject:") take turns as a chat's speakers do.
-    reply = "Thanks, it is fixed now.\n\nFrom: Ann {n}\nSent: Monday\nTo: Support\nSubject: Order\n\nStill failing."
-    reply += "\n\nFrom: Support\nSent: Sunday\nTo: Ann {n}\nSubject: Order\n\nTry again."
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # "Order: 5521 / Status: shipped / Carrier: UPS" opens lines with a name and a colon, as
+        # a chat does, but names each once.
+        "Hi Ann,\nOrder: {n}\nStatus: shipped\nCarrier: UPS\nTracking: 1Z{n}",
+        # Two quoted mail headers ("From: / Sent: / To: / Subject:") take turns as speakers do.
+        "Thanks, it is fixed now.\n\nFrom: Ann {n}\nSent: Monday\nTo: Support\nSubject: Order\n\nStill failing."
+        "\n\nFrom: Support\nSent: Sunday\nTo: Ann {n}\nSubject: Order\n\nTry again.",
+    ],
+    ids=["fields", "quoted-mail-headers"],
+)
+def test_replies_that_look_like_speakers_lines_are_not_read_as_transcripts(tmp_path, reply):
     rows = "".join(f'{n},Tom,"{reply.format(n=n)}"\n' for n in range(1, 6))
     path = tmp_path / "replies.csv"
     path.write_text("id,agent,text\n" + rows)
