@@ -806,10 +806,10 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     # Records of one turn each that name no conversation are events (a webhook's deliveries
     # of one message each), not conversations: the messages' own fields (the tweet each
     # answers, its sender and recipient) say where they belong.
-    events = all(len(_turn_list(r.get(turn_key)) or []) <= 1 and not _opening_message(r) for r in records)
-    for index, conversation in enumerate(records):
-        turns = _turn_list(conversation.get(turn_key)) or []
-        opening = _opening_message(conversation)
+    parts = [_turn_list(conversation.get(turn_key)) or [] for conversation in records]
+    openings = [_opening_message(conversation) for conversation in records]
+    events = all(len(turns) <= 1 and opening is None for turns, opening in zip(parts, openings, strict=True))
+    for index, (conversation, turns, opening) in enumerate(zip(records, parts, openings, strict=True)):
         if opening is not None:
             turns = [opening, *turns]
         if not turns:
