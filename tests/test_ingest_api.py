@@ -506,6 +506,16 @@ def test_a_customer_answered_from_another_address_than_they_wrote_to_is_one_conv
     assert result.accounting.replies_analysed == 12
     assert int(result.replies["customer_followed_up"].sum()) == 4
     assert "Acme Support|Customer 0" in set(result.replies["conversation_id"].astype(str))
+    assert any(
+        n.startswith("12 conversations by sender and recipient joined") for n in result.accounting.notes
+    )
+
+
+def test_records_of_one_message_naming_no_conversation_are_said_to_be_events():
+    export = replydiag.load(FORMATS / "twitter_account_activity_dms.ndjson")
+    assert any(
+        n.startswith("6 records of one message each name no conversation") for n in export.accounting.notes
+    )
 
 
 def test_a_sender_named_and_a_recipient_addressed_are_paired_by_their_addresses(tmp_path):

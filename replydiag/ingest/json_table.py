@@ -803,6 +803,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     empty_conversations = 0
     took_from_parent: set[str] = set()  # parent fields that turns were given
     by_requester = 0  # turns whose role is read from their ticket's requester
+    unplaced = 0  # events: records of one message naming no conversation
     # Records of one turn each that name no conversation are events (a webhook's deliveries
     # of one message each), not conversations: the messages' own fields (the tweet each
     # answers, its sender and recipient) say where they belong.
@@ -824,6 +825,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
         )
         if conversation_id is None and not events:
             conversation_id = str(index + 1)
+        unplaced += conversation_id is None
         inherited = {k: parent[k] for k in INHERITED if parent.get(k) is not None}
         requester = next((_scalar(parent[k]) for k in REQUESTER_KEYS if parent.get(k) is not None), None)
         for position, turn in enumerate(turns):
@@ -854,6 +856,11 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
         said.append(
             f"turns without their own {', '.join(sorted(took_from_parent))} took their conversation's"
             f" (e.g. a Zendesk audit's events: its ticket, date and author)"
+        )
+    if unplaced:
+        said.append(
+            f"{unplaced:,} records of one message each name no conversation: read as events, each message"
+            " placed by its own fields (the message it answers, its sender and recipient)"
         )
     if by_requester:
         said.append(

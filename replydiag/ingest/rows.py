@@ -334,7 +334,13 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
             )
             rows.loc[others, "role"] = Role.CUSTOMER.value
     if by_pairs:
+        before = rows["conversation_id"].nunique()
         rows["conversation_id"] = _by_customer(rows)
+        notes.count(
+            "{n} conversations by sender and recipient joined with another of the same customer"
+            " (answered from another address than they wrote to)",
+            before - rows["conversation_id"].nunique(),
+        )
     rows = rows.drop(columns=[c for c in ("pair_raw", "pair_from", "pair_to") if c in rows])
     rows["source"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[plan.source])
     # A brand account: the layout says so, or the team its reach shows is one author answering
