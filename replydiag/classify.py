@@ -1,7 +1,8 @@
 """Classification: a kind per distinct reply, from its cluster and the edited-template search.
 
-A key in a cluster of at least ``min_support`` replies is a template; a key that contains most
-of a template's words in order is an edited template, or a light edit of a short template
+A key in a cluster of at least ``min_support`` replies is a template, unless it holds a run of
+``PERSONAL_RUN`` words its template lacks (a part written for this customer: edited); a key
+that contains most of a template's words in order is an edited template, or a light edit of a short template
 when it holds nearly all of it and little else; a key most of whose words are stock text
 (``stock``) is edited too, whichever stock sentences it assembles. A whole template sent within
 ``automatic_seconds`` of the customer's message, or a row the export flags as a bot's, is
@@ -16,12 +17,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from .cluster import Clustering
 from .edited import find_contained_templates
 from .models import Kind, Settings
 
 LIGHT_EDIT_SHARE = 0.85
+# A whole-template member with this many words in a row that its template lacks has a part
+# written for this customer (a sentence, not a slot value or a swapped word): a long stock
+# reply stays ratio-alike to its template with a personal line added, and a reader calls
+# that edited, not a light edit.
+PERSONAL_RUN = 8
+# Words of the template met in runs shorter than this are chance ("the", "at") and do not
+# break a personal run.
+_MATCHED_RUN = 2
+# A key shorter than this cannot hold such a run and stay ratio-alike to its template
+# (8 new words are some 40 characters; at ratio 85 the pair is then 260+ characters long).
+_PERSONAL_RUN_CHARS = 150
 KIND_CODES = {Kind.PERSONAL: 0, Kind.TEMPLATE: 1, Kind.EDITED: 2, Kind.AUTOMATIC: 3}
 KIND_NAMES = np.array(
     [Kind.PERSONAL.value, Kind.TEMPLATE.value, Kind.EDITED.value, Kind.AUTOMATIC.value], dtype=object
@@ -65,6 +78,10 @@ def label_keys(
     share[in_template] = 1.0
 
     lengths = np.fromiter((len(k) for k in clustering.keys), dtype=np.int64, count=n)
+    long_members = np.flatnonzero(in_template & (similarity < 100) & (lengths >= _PERSONAL_RUN_CHARS))
+    with_part, covered = _personal_parts(clustering, long_members, template[long_members])
+    kind[long_members[with_part]] = KIND_CODES[Kind.EDITED]
+    share[long_members[with_part]] = covered[with_part]
     candidates = np.flatnonzero(~in_template & (lengths >= settings.min_fuzzy_chars))
     contained = find_contained_templates(
         clustering, candidates, reps, min_coverage=settings.edited_coverage, progress=progress
@@ -86,6 +103,39 @@ def label_keys(
     assembled = (kind == KIND_CODES[Kind.PERSONAL]) & (stock >= settings.stock_share)
     kind[assembled] = KIND_CODES[Kind.EDITED]
     return KeyLabels(kind, template, similarity, share)
+
+
+def _personal_parts(
+    clustering: Clustering, members: np.ndarray, templates: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each member key: whether it holds ``PERSONAL_RUN`` words in a row that its
+    template lacks, and the share of its words the template covers (word alignment,
+    ``Indel.opcodes`` over the two keys' words).
+
+    >>> from replydiag.cluster import cluster_keys
+    >>> stock = "if you have any other questions just reply to this email and we will be happy to help "
+    >>> c, _ = cluster_keys(pd.Series([stock + "the parcel left the depot this morning"] * 3
+    ...     + [stock + "the blue kettle you ordered on monday is still waiting at the north hub"]),
+    ...     threshold=75, min_support=3, min_fuzzy_chars=10)
+    >>> part, covered = _personal_parts(c, np.array([1]), np.array([0]))
+    >>> part.tolist(), covered.round(2).tolist()
+    ([True], [0.59])
+    """
+    with_part = np.zeros(len(members), dtype=bool)
+    covered = np.ones(len(members))
+    for j, (member, rep) in enumerate(zip(members.tolist(), templates.tolist())):
+        words = clustering.tokens(member)
+        matched = np.zeros(len(words), dtype=bool)
+        for block in Indel.opcodes(words, clustering.tokens(rep)):
+            if block.tag == "equal" and block.src_end - block.src_start >= _MATCHED_RUN:
+                matched[block.src_start : block.src_end] = True
+        # The longest run of unmatched words: the gaps between matched ones.
+        edges = np.flatnonzero(np.diff(np.concatenate([[True], matched, [True]]).astype(np.int8)))
+        gaps = edges[1::2] - edges[::2]
+        if len(gaps) and gaps.max() >= PERSONAL_RUN:
+            with_part[j] = True
+            covered[j] = matched.mean()
+    return with_part, covered
 
 
 def seconds_since_customer(replies: pd.DataFrame, customer_times: pd.DataFrame) -> np.ndarray:

@@ -139,6 +139,28 @@ def test_template_with_personal_paragraph_is_edited_with_its_share():
     assert result.replies["template_id"].iloc[4] == result.replies["template_id"].iloc[0]
 
 
+def test_long_template_with_a_personal_line_added_is_edited_though_alike_as_a_whole():
+    # Long stock text with a short personal line stays ratio-85 alike to its template as a
+    # whole; the line (8+ words the template lacks, in a row) makes the reply edited, while
+    # light edits of the same template (a swapped word, another greeting) stay template.
+    stock = (
+        "If you have any other questions, just reply to this email and we will be happy to help. "
+        "You can track the status of your order at any time from the Orders section of your account, "
+        "and the courier will send you a text message on the day of delivery."
+    )
+    light = [
+        "Hi there, " + stock,
+        "Hello, " + stock.replace("happy to help", "glad to help"),
+        stock.replace("text message", "message"),
+    ]
+    added = "Good news, the blue kettle you asked about is waiting at the north depot. " + stock
+    result, got = kinds([stock] * 3 + light + [added])
+    assert got == ["template"] * 6 + ["edited"]
+    replies = result.replies
+    assert replies["template_id"].nunique() == 1
+    assert 0.7 < replies["template_share"].iloc[-1] < 0.95
+
+
 def test_personal_reply_sharing_greeting_and_signature_stays_personal():
     template = (
         "Hi {}, your order {} has shipped and will arrive on Friday.\n\nBest regards,\nAnna\nACME Support"
