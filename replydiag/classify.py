@@ -3,8 +3,8 @@
 A key in a cluster of at least ``min_support`` replies is a template, unless it holds a run of
 ``PERSONAL_RUN`` words its template lacks (a part written for this customer: edited); a key
 that contains most of a template's words in order is an edited template, or a light edit of a short template
-when it holds nearly all of it and little else; a key most of whose words are stock text
-(``stock``) is edited too, whichever stock sentences it assembles. A whole template sent within
+when it holds nearly all of it and little else; a key assembled from stock text is edited
+too, whichever stock sentences it assembles (``from_stock``). A whole template sent within
 ``automatic_seconds`` of the customer's message, or a row the export flags as a bot's, is
 automatic.
 """
@@ -32,6 +32,11 @@ PERSONAL_RUN = 8
 # Words of the template met in runs shorter than this are chance ("the", "at") and do not
 # break a personal run.
 _MATCHED_RUN = 2
+# A reply holding this many long stock sentences (``stock.LONG_SENTENCE_WORDS``) is assembled
+# from stock messages once this share of its words is stock, though most of it is its own:
+# two stock paragraphs around a personal line, as emails are written.
+ASSEMBLY_SENTENCES = 2
+ASSEMBLY_SHARE = 0.3
 # A key shorter than this cannot hold such a run and stay ratio-alike to its template
 # (8 new words are some 40 characters; at ratio 85 the pair is then 260+ characters long).
 _PERSONAL_RUN_CHARS = 150
@@ -52,14 +57,29 @@ class KeyLabels:
     share: np.ndarray
 
 
+def from_stock(stock: np.ndarray, long_sentences: np.ndarray, settings: Settings) -> np.ndarray:
+    """Whether each reply is assembled from stock text: at least ``settings.stock_share`` of
+    its words are stock (``stock``), or ``ASSEMBLY_SENTENCES`` long stock sentences
+    (``long_sentences``) and ``ASSEMBLY_SHARE`` of its words.
+
+    >>> from_stock(np.array([0.6, 0.35, 0.35, 0.2]), np.array([0, 2, 1, 3]), Settings()).tolist()
+    [True, True, False, False]
+    """
+    return (stock >= settings.stock_share) | (
+        (long_sentences >= ASSEMBLY_SENTENCES) & (stock >= min(ASSEMBLY_SHARE, settings.stock_share))
+    )
+
+
 def label_keys(
     clustering: Clustering,
     stock: np.ndarray,
+    long_sentences: np.ndarray,
     settings: Settings,
     progress: Callable[[int, int], None] | None = None,
 ) -> KeyLabels:
     """Kind, template representative, similarity and template share per distinct key;
-    ``stock`` is the share of each key's words in stock text (``replydiag.stock``)."""
+    ``stock`` is the share of each key's words in stock text, ``long_sentences`` its long
+    stock sentences (``replydiag.stock``)."""
     n = len(clustering.keys)
     sizes = clustering.cluster_sizes()
     reps = sizes[sizes >= settings.min_support].index.to_numpy()
@@ -100,7 +120,7 @@ def label_keys(
         share[i] = min(hit.share, 1.0)
     # Then stock coverage: a reply mostly made of text the team reuses is templated even when
     # that combination of stock sentences is new.
-    assembled = (kind == KIND_CODES[Kind.PERSONAL]) & (stock >= settings.stock_share)
+    assembled = (kind == KIND_CODES[Kind.PERSONAL]) & from_stock(stock, long_sentences, settings)
     kind[assembled] = KIND_CODES[Kind.EDITED]
     return KeyLabels(kind, template, similarity, share)
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .boilerplate import Boilerplate
 from .boilerplate import learn as learn_boilerplate
-from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, label_keys
+from .classify import KIND_CODES, KIND_NAMES, KeyLabels, automatic, from_stock, label_keys
 from .cluster import Clustering, cluster_codes
 from .distinct import DistinctReplies, first_rows
 from .families import chained_heads, stock_families
@@ -112,8 +112,14 @@ def analyze_replies(
             progress=stage("clustering distinct replies"),
             chain=True,
         )
-    key_stock = stock[codes[first_rows(row_key, len(clustering.keys))]]
-    labels = label_keys(clustering, key_stock, settings, stage("finding edited templates"))
+    key_text = codes[first_rows(row_key, len(clustering.keys))]
+    labels = label_keys(
+        clustering,
+        stock[key_text],
+        stock_found.long_sentences[key_text],
+        settings,
+        stage("finding edited templates"),
+    )
     naming = stage("naming template families")
     naming(0, len(replies))
 
@@ -131,7 +137,9 @@ def analyze_replies(
         # A templated part is stock throughout.
         stock_words = np.where(personal, stock[in_parts] * words, words)
         stock[in_parts] = joined_stock(parts[in_parts], words, stock_words)
-        kind[in_parts[personal & (stock[in_parts] >= settings.stock_share)]] = KIND_CODES[Kind.EDITED]
+        long_sentences = np.bincount(parts[in_parts], weights=stock_found.long_sentences[codes[in_parts]])
+        assembled = from_stock(stock[in_parts], long_sentences[parts[in_parts]], settings)
+        kind[in_parts[personal & assembled]] = KIND_CODES[Kind.EDITED]
     kind[automatic(replies, customer_times, kind, similarity, settings)] = KIND_CODES[Kind.AUTOMATIC]
 
     ids = np.array([template_id(k) for k in clustering.keys], dtype=object)

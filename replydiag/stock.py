@@ -54,6 +54,7 @@ SENTENCE_REPLIES = 3
 NEAR_WORDS = 6  # sentences this long also match with one word changed, added or dropped
 REWORDED_WORDS = 6  # sentences this long also match copies retyped with a word or two changed
 REWORDED_RATIO = 85.0  # ... as alike as this (rapidfuzz ratio, 0-100)
+LONG_SENTENCE_WORDS = 8  # a stock sentence this long is a stock message, not a pleasantry
 
 _MAX_POSITION = 255  # later positions in a sentence share a weight (sentences are shorter)
 _POSITION_WEIGHTS = (
@@ -70,6 +71,9 @@ class StockText:
 
     share: np.ndarray
     sentences: pd.DataFrame
+    # Per text: how many of its sentences are stock and ``LONG_SENTENCE_WORDS`` long or more
+    # (what a reply assembled from stock messages holds, however long its own part).
+    long_sentences: np.ndarray
     # Per text with a recurring span and no stock sentence: its most widely sent span
     # (``text``, ``key``), what names the family of a reply templated by spans alone.
     spans: pd.DataFrame
@@ -154,9 +158,11 @@ def stock_text(
     share = np.divide(stock_words, per_text, out=np.zeros(n_texts), where=per_text > 0)
     step(1)
     has_sentence = np.bincount(sentence_owner[stock_sentence], minlength=n_texts) > 0
+    long_stock = stock_sentence & (words.sentence_words >= LONG_SENTENCE_WORDS)
     return StockText(
         share=share,
         sentences=_stock_sentences(masked, words, stock_sentence, whole, canonical),
+        long_sentences=np.bincount(sentence_owner[long_stock], minlength=n_texts),
         spans=widest_spans(words.tokens, words.owner, words.vocabulary, spans, ~has_sentence),
     )
 

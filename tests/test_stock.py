@@ -50,6 +50,30 @@ def test_a_personal_reply_with_one_stock_closer_stays_personal():
     assert (result.replies["stock_share"] < 0.5).all()
 
 
+def test_two_stock_messages_around_a_longer_personal_part_are_edited_but_one_is_not():
+    # Email-length replies: two of the team's long stock sentences with the agent's own
+    # paragraph between them are assembled from stock (edited), though under half of the
+    # words are stock; one long stock sentence beside as much of one's own stays personal.
+    own = [
+        "I looked at your account this afternoon and the blue kettle you sent back reached our Leeds depot on "
+        "Tuesday, but the return label was torn, so the scan did not register.",
+        "The warehouse in Porto confirmed that the spare filter went out with the wrong parcel, and the "
+        "courier has agreed to collect it from your neighbour at number twelve on Friday morning.",
+        "Our billing team found that the voucher was applied twice by mistake in the checkout, so I have "
+        "cancelled the second charge and the first one stays on your card as it should.",
+        "Sadly the oak shelf you ordered in March is no longer made, but the shop in Graz still has two of the "
+        "walnut ones, and I asked them to hold one for you until the end of next week.",
+        "Your new phone number was saved on the old profile instead of this one, which is why the texts went "
+        "to your previous handset; I moved it across and sent a test message a minute ago.",
+        "The technician could not get into the building on Monday because the gate code had changed, so he "
+        "will ring you half an hour before he arrives on Thursday to be let in.",
+    ]
+    texts = [f"{STOCK[0]} {o} {STOCK[1]}" for o in own[:3]] + [f"{o} {STOCK[2]}" for o in own[3:]]
+    replies = replydiag.analyze(pd.DataFrame({"text": texts})).replies
+    assert (replies["stock_share"] < 0.5).all()
+    assert replies["kind"].tolist() == ["edited"] * 3 + ["personal"] * 3
+
+
 def test_one_writers_sentence_openings_with_new_words_each_time_are_not_stock():
     endings = [
         "your refund cleared at the bank this morning",
