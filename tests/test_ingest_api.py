@@ -375,6 +375,17 @@ EXPECTED = {
         {"Tom Agent", "Kim Agent"},
         {"666", "667"},
     ),
+    # HubSpot's CRM email engagements (/crm/v3/objects/emails): who wrote is the direction
+    # (EMAIL sent from the CRM, INCOMING_EMAIL, FORWARDED_EMAIL a customer's a rep logged).
+    # Had been read with no author column: all 5 agent replies, the customers' too.
+    "hubspot_crm_emails.json": (
+        "hubspot-emails",
+        2,
+        3,
+        {},
+        {"tom@acme.example", "kim@acme.example"},
+        {"thr-1", "thr-2"},
+    ),
 }
 
 
@@ -1007,3 +1018,20 @@ def test_a_chats_dates_read_day_first_where_its_order_fits_either_reading_say_so
     export = replydiag.load(path)
     assert export.replies["created_at"].dt.strftime("%m-%d").tolist() == ["03-02", "03-03"]
     assert any("dates read day first (02/03: 2 March)" in note for note in export.accounting.notes)
+
+
+def test_direction_values_whose_first_word_is_a_direction_say_who_wrote(tmp_path):
+    # "INCOMING_EMAIL" / "OUTGOING_EMAIL" (CRM activity exports): had been read as no role
+    # at all, every row an agent reply.
+    path = tmp_path / "activities.csv"
+    path.write_text(
+        "Thread,Direction,Owner,Date,Message\n"
+        't1,INCOMING_EMAIL,,2024-03-01 10:00,"Hi, my order never came"\n'
+        't1,OUTGOING_EMAIL,Tom,2024-03-01 11:00,"Hi Ann, your refund for order 1234 is on its way."\n'
+        't2,INBOUND_CALL,,2024-03-02 10:00,"Caller asked where the parcel is"\n'
+        't2,OUTBOUND_EMAIL,Tom,2024-03-02 11:00,"Hi Bo, your parcel is at the depot."\n',
+        encoding="utf-8",
+    )
+    export = replydiag.load(path)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
+    assert set(export.replies["agent"].astype(str)) == {"Tom"}

@@ -453,6 +453,28 @@ FORMATS: tuple[FormatSpec, ...] = (
         },
     ),
     FormatSpec(
+        "hubspot-emails",
+        "HubSpot CRM email engagements (API)",
+        ("properties.hs_email_direction", "properties.hs_email_text"),
+        {
+            "reply_id": ("id", "properties.hs_object_id"),
+            "conversation_id": ("properties.hs_email_thread_id",),
+            "text": ("properties.hs_email_text",),
+            "html": ("properties.hs_email_html",),
+            "agent": ("properties.hs_email_from_email", "properties.hubspot_owner_id"),
+            "created_at": ("properties.hs_timestamp", "createdAt", "properties.hs_createdate"),
+            "direction": ("properties.hs_email_direction",),
+        },
+        # "EMAIL" is one sent from the CRM; a "FORWARDED_EMAIL" is one a rep forwarded to the
+        # CRM to log it, most often a customer's, never a reply the team wrote in it.
+        role_words={
+            "email": Role.AGENT,
+            "incoming_email": Role.CUSTOMER,
+            "forwarded_email": Role.CUSTOMER,
+        },
+        channel="email",
+    ),
+    FormatSpec(
         "salesforce",
         "Salesforce EmailMessage",
         ("TextBody", "ParentId"),

@@ -123,6 +123,7 @@ CUSTOMER_NAMES = frozenset(
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "si", "sì", "ja", "oui", "sim", "vero", "wahr", "x"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "nein", "non", "nao", "não", "falso", "falsch"}
 _ROLE_STRIP = re.compile(r"[^a-z_]+")
+_DIRECTION_WORDS = ("incoming", "inbound", "received", "outgoing", "outbound", "sent")
 _LAST_WORD_ROLES = {
     **dict.fromkeys(["note", "notes"], Role.NOTE.value),
     **dict.fromkeys(["change", "changed"], Role.SYSTEM.value),
@@ -225,6 +226,11 @@ def _distinct_roles(values: pd.Series, words: Mapping[str, Role | None]) -> pd.S
         automated = lowered[missing].str.contains(rf"\b(?:{'|'.join(bot_words)})\b", regex=True)
         last = lowered[missing].str.extract(r"([a-z]+)\W*$", expand=False).map(_LAST_WORD_ROLES)
         mapped[missing] = last.where(~automated.fillna(False).astype(bool), Role.BOT.value)
+    # ... and one whose first word is a direction ("INCOMING_EMAIL", "OUTBOUND_CALL") that.
+    missing = mapped.isna() & lowered.notna()
+    if missing.any():
+        first = lowered[missing].str.extract(r"^([a-z]+)[_\s-]", expand=False)
+        mapped[missing] = first.where(first.isin(_DIRECTION_WORDS)).map(table)
     missing = mapped.isna() & lowered.str.contains(":", regex=False).fillna(False).astype(bool)
     if missing.any():
         speaker = lowered[missing].str.split(":", n=1)
