@@ -375,6 +375,10 @@ EXPECTED = {
         {"Tom Agent", "Kim Agent"},
         {"666", "667"},
     ),
+    # A Salesforce query of Cases with their EmailMessages (a parent-child subquery): each
+    # case's emails wrapped with their count. Had been read as 2 "replies", each case's first
+    # email (a customer's), the other 3 emails lost.
+    "salesforce_case_emailmessages.json": ("generic", 2, 3, {}, {"Tom Agent", "Kim Agent"}, {"5001", "5002"}),
     # HubSpot's CRM email engagements (/crm/v3/objects/emails): who wrote is the direction
     # (EMAIL sent from the CRM, INCOMING_EMAIL, FORWARDED_EMAIL a customer's a rep logged).
     # Had been read with no author column: all 5 agent replies, the customers' too.

@@ -640,8 +640,9 @@ def _author_role_unknown(row: dict[str, Any]) -> bool:
 
 def _turn_key(records: list[dict[str, Any]]) -> str | None:
     """The key holding a conversation's turns, if records are conversations: a known turn key,
-    else a list of objects holding message text in a record with no text of its own
-    (Freshdesk's tickets with their ``conversations``), in any of the first records."""
+    else a list of objects holding message text (bare or wrapped, ``_turn_list``) in a record
+    with no text of its own (Freshdesk's tickets with their ``conversations``), in any of the
+    first records."""
     for key in TURN_KEYS:
         if any(_turn_list(record.get(key)) for record in records):
             return key
@@ -652,11 +653,14 @@ def _turn_key(records: list[dict[str, Any]]) -> str | None:
         if own_text and index > 0:
             continue
         for key, value in record.items():
+            # A list of its own, or one wrapped with its count (a Salesforce query's child
+            # records: "EmailMessages": {"totalSize": 2, "done": true, "records": [...]}).
+            turns = _turn_list(value) if isinstance(value, dict) else value
             if (
-                isinstance(value, list)
-                and (len(value) > 1 or (value and not own_text))
-                and all(isinstance(v, dict) for v in value)
-                and any(_holds_text(v) for v in value)
+                isinstance(turns, list)
+                and (len(turns) > 1 or (turns and not own_text))
+                and all(isinstance(v, dict) for v in turns)
+                and any(_holds_text(v) for v in turns)
             ):
                 return key
     return None
@@ -821,6 +825,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
             next((conversation[k] for k in _CONVERSATION_KEYS if conversation.get(k)), None)
             or _nested_conversation_id(parent)
             or conversation.get("id")
+            or conversation.get("Id")  # Salesforce's records
             or conversation.get("doc_id")
         )
         if conversation_id is None and not events:
