@@ -379,6 +379,28 @@ EXPECTED = {
     # case's emails wrapped with their count. Had been read as 2 "replies", each case's first
     # email (a customer's), the other 3 emails lost.
     "salesforce_case_emailmessages.json": ("generic", 2, 3, {}, {"Tom Agent", "Kim Agent"}, {"5001", "5002"}),
+    # Microsoft Graph's mail messages (a shared mailbox's /messages): had been 5 agent
+    # replies, the customers' too (no author column found); the sender and addressee are
+    # nested under emailAddress, and the mailbox writing in every conversation is the team.
+    "graph_mail_messages.json": (
+        "graph-mail",
+        4,
+        4,
+        {"draft (not sent)": 1},
+        {"Acme Support"},
+        {f"AAQkAGI2conv{n}" for n in range(4)},
+    ),
+    # Dynamics 365 email activities (Web API /emails): had been refused as tickets, their
+    # "description" taken for a ticket's opening; it is each email's body, and directioncode
+    # says who sent it.
+    "dynamics_email_activities.json": (
+        "dynamics-email",
+        3,
+        3,
+        {},
+        {"tom@acme.example"},
+        {"case-0", "case-1", "case-2"},
+    ),
     # HubSpot's CRM email engagements (/crm/v3/objects/emails): who wrote is the direction
     # (EMAIL sent from the CRM, INCOMING_EMAIL, FORWARDED_EMAIL a customer's a rep logged).
     # Had been read with no author column: all 5 agent replies, the customers' too.

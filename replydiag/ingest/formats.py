@@ -475,6 +475,41 @@ FORMATS: tuple[FormatSpec, ...] = (
         channel="email",
     ),
     FormatSpec(
+        "graph-mail",
+        "Microsoft Graph / Outlook mail messages (API)",
+        ("conversationId", "from.emailAddress.address", "body.content"),
+        {
+            "reply_id": ("id", "internetMessageId"),
+            "conversation_id": ("conversationId",),
+            # uniqueBody (when selected) is the message without the quoted thread below it.
+            "html": ("uniqueBody.content", "body.content"),
+            "agent": ("from.emailAddress.name", "sender.emailAddress.name", "from.emailAddress.address"),
+            "sender_address": ("from.emailAddress.address", "sender.emailAddress.address"),
+            "recipient_address": ("toRecipients.emailAddress.address",),
+            "created_at": ("sentDateTime", "receivedDateTime", "createdDateTime"),
+            "draft": ("isDraft",),
+            "event": (),  # not body.contentType (html / text)
+        },
+        channel="email",
+    ),
+    FormatSpec(
+        "dynamics-email",
+        "Dynamics 365 email activities (Web API)",
+        ("activityid", "directioncode", "description"),
+        {
+            "reply_id": ("activityid",),
+            "conversation_id": ("_regardingobjectid_value", "conversationindex"),
+            # An email activity's body is its "description" (HTML), not a ticket's opening.
+            "html": ("description",),
+            "agent": ("sender", "_createdby_value", "_ownerid_value"),
+            "sender_address": ("sender",),
+            "recipient_address": ("torecipients",),
+            "created_at": ("senton", "createdon"),
+            "outbound": ("directioncode",),  # true: sent by the organisation
+        },
+        channel="email",
+    ),
+    FormatSpec(
         "salesforce",
         "Salesforce EmailMessage",
         ("TextBody", "ParentId"),
