@@ -1061,3 +1061,18 @@ def test_direction_values_whose_first_word_is_a_direction_say_who_wrote(tmp_path
     export = replydiag.load(path)
     assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
     assert set(export.replies["agent"].astype(str)) == {"Tom"}
+
+
+def test_a_salesforce_relationship_name_names_the_author(tmp_path):
+    # Salesforce query results name a record's author as CreatedBy: {"Name": ...}.
+    path = tmp_path / "feed.json"
+    path.write_text(
+        '{"totalSize": 2, "done": true, "records": ['
+        '{"Id": "0D51", "ParentId": "5001", "Body": "Your refund was issued today.", '
+        '"CreatedDate": "2024-03-01T10:00:00.000+0000", "CreatedBy": {"Name": "Tom Agent"}},'
+        '{"Id": "0D52", "ParentId": "5002", "Body": "A new lid goes out today.", '
+        '"CreatedDate": "2024-03-02T10:00:00.000+0000", "CreatedBy": {"Name": "Kim Agent"}}]}',
+        encoding="utf-8",
+    )
+    export = replydiag.load(path)
+    assert sorted(export.replies["agent"].astype(str)) == ["Kim Agent", "Tom Agent"]

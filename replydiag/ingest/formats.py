@@ -709,6 +709,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "user id",
         "created by",
         "created by id",
+        "created by name",
+        "createdby name",  # Salesforce's relationship field CreatedBy.Name
+        "createdby",
         "actor id",
         "participant id",  # LivePerson
         "creator id",  # Kayako
