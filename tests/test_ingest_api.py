@@ -401,6 +401,16 @@ EXPECTED = {
         {"tom@acme.example"},
         {"case-0", "case-1", "case-2"},
     ),
+    # Re:amaze's conversation messages: "visibility" 1 is an internal note, the conversation
+    # its "slug". Had been 6 replies (the notes among them), in no conversation.
+    "reamaze_messages.json": (
+        "reamaze",
+        3,
+        3,
+        {"private note": 3},
+        {"Tom"},
+        {f"order-late-{n}" for n in range(3)},
+    ),
     # HubSpot's CRM email engagements (/crm/v3/objects/emails): who wrote is the direction
     # (EMAIL sent from the CRM, INCOMING_EMAIL, FORWARDED_EMAIL a customer's a rep logged).
     # Had been read with no author column: all 5 agent replies, the customers' too.

@@ -510,6 +510,19 @@ FORMATS: tuple[FormatSpec, ...] = (
         channel="email",
     ),
     FormatSpec(
+        "reamaze",
+        "Re:amaze conversation messages",
+        ("conversation.slug", "visibility", "body"),
+        {
+            "reply_id": ("id",),
+            "conversation_id": ("conversation.slug",),
+            "text": ("body",),
+            "agent": ("user.name", "user.email"),
+            "created_at": ("created_at",),
+            "private": ("visibility",),  # 0 a reply, 1 an internal note
+        },
+    ),
+    FormatSpec(
         "salesforce",
         "Salesforce EmailMessage",
         ("TextBody", "ParentId"),
