@@ -1086,3 +1086,10 @@ def test_a_salesforce_relationship_name_names_the_author(tmp_path):
     )
     export = replydiag.load(path)
     assert sorted(export.replies["agent"].astype(str)) == ["Kim Agent", "Tom Agent"]
+
+
+def test_comments_read_as_replies_beside_notes_are_said():
+    # Intercom's export types its reply parts "comment" beside its "note" parts; elsewhere a
+    # "comment" is an internal note. Reading them as replies changes the figures: said.
+    export = replydiag.load(FORMATS / "intercom_conversation_export.csv")
+    assert any("3 rows of 'message_type' typed 'comment' beside 'note'" in n for n in export.accounting.notes)
