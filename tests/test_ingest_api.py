@@ -1093,3 +1093,24 @@ def test_comments_read_as_replies_beside_notes_are_said():
     # "comment" is an internal note. Reading them as replies changes the figures: said.
     export = replydiag.load(FORMATS / "intercom_conversation_export.csv")
     assert any("3 rows of 'message_type' typed 'comment' beside 'note'" in n for n in export.accounting.notes)
+
+
+@pytest.mark.parametrize("agent_word, customer_word", [("Representative", "Guest"), ("Employee", "Customer")])
+def test_role_words_of_chat_widgets_say_who_wrote(tmp_path, agent_word, customer_word):
+    path = tmp_path / "chats.csv"
+    rows = [
+        f'c{n},{who},{name},2024-03-0{n + 1} 10:0{i}:00,"{text}"'
+        for n in range(2)  # too few conversations for the team's reach to decide
+        for i, (who, name, text) in enumerate(
+            [
+                (customer_word, ["Ann Lee", "Bo Chan"][n], "Hi, is the blue kettle back in stock?"),
+                (agent_word, "Tom", "Hi, yes: it came back this morning, and it ships today."),
+            ]
+        )
+    ]
+    path.write_text(
+        "Conversation,Sender type,Sender name,Time,Message\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    export = replydiag.load(path)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
+    assert set(export.replies["agent"].astype(str)) == {"Tom"}

@@ -45,6 +45,7 @@ ROLE_WORDS: dict[str, Role] = {
             "usuario",
             "utente",
             "appuser",  # Smooch
+            "guest",  # a chat widget's unnamed visitor
         ],
         Role.CUSTOMER,
     ),
@@ -57,6 +58,8 @@ ROLE_WORDS: dict[str, Role] = {
             "staff",
             "support",
             "helpdesk",
+            "representative",
+            "employee",
             "brand",
             "company",
             "outgoing",
