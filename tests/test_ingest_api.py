@@ -411,6 +411,9 @@ EXPECTED = {
         {"Tom"},
         {f"order-late-{n}" for n in range(3)},
     ),
+    # Olark's chat transcripts: each message is named by whom it went to (MessageToVisitor is
+    # the operator's), its author by "nickname". Had been 6 agent replies, no author.
+    "olark_transcripts.json": ("generic", 3, 3, {}, {"Tom"}, {f"EV695BI2930RGHF{n}" for n in range(3)}),
     # HubSpot's CRM email engagements (/crm/v3/objects/emails): who wrote is the direction
     # (EMAIL sent from the CRM, INCOMING_EMAIL, FORWARDED_EMAIL a customer's a rep logged).
     # Had been read with no author column: all 5 agent replies, the customers' too.

@@ -729,6 +729,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "participant id",  # LivePerson
         "creator id",  # Kayako
         "creator name",
+        "nickname",  # a chat widget's display name (Olark)
         "actor name",  # Salesforce ConversationEntry
         "initiator id",
         "author display name",
@@ -860,6 +861,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "sent by",  # LivePerson: sentBy Consumer / Agent
         "participant role",  # Amazon Connect transcripts: CUSTOMER / AGENT / SYSTEM
         "type",
+        "kind",  # Olark: MessageToVisitor / MessageToOperator
     ),
     "inbound": (
         "inbound",

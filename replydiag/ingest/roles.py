@@ -109,6 +109,9 @@ ROLE_WORDS: dict[str, Role] = {
     ),
     **dict.fromkeys(["incoming", "inbound", "in", "received"], Role.CUSTOMER),
     "end-user": Role.CUSTOMER,
+    # Olark's transcripts name each message by whom it went to.
+    "messagetovisitor": Role.AGENT,
+    "messagetooperator": Role.CUSTOMER,
 }
 
 # A phone number in international form, or a messaging channel's address: how SMS, WhatsApp
