@@ -6,6 +6,8 @@ with ``include=users``, Intercom "Retrieve a conversation", Salesforce REST quer
 CaseComment, Airbyte/Singer-style RECORD envelopes); names and texts are made up.
 """
 
+import json
+
 import pytest
 
 import replydiag
@@ -1114,6 +1116,38 @@ def test_role_words_of_chat_widgets_say_who_wrote(tmp_path, agent_word, customer
     path.write_text(
         "Conversation,Sender type,Sender name,Time,Message\n" + "\n".join(rows) + "\n", encoding="utf-8"
     )
+    export = replydiag.load(path)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
+    assert set(export.replies["agent"].astype(str)) == {"Tom"}
+
+
+def test_an_author_given_as_by_with_its_type_and_name_says_who_wrote(tmp_path):
+    # HappyFox's ticket updates name their author as "by": {"type": "staff" | "contact", "name"}.
+    # Had been read with no author: every update an agent reply.
+    tickets = [
+        {
+            "id": 100 + n,
+            "subject": "Order",
+            "updates": [
+                {
+                    "timestamp": f"2024-03-0{n + 1} 09:00:00",
+                    "by": {"type": "contact", "name": name, "id": 900 + n},
+                    "message": {"text": "Where is my order?", "html": "<p>Where is my order?</p>"},
+                },
+                {
+                    "timestamp": f"2024-03-0{n + 1} 10:00:00",
+                    "by": {"type": "staff", "name": "Tom", "id": 5},
+                    "message": {
+                        "text": "Hi, your order left our warehouse today. Best, Tom",
+                        "html": "<p>Hi</p>",
+                    },
+                },
+            ],
+        }
+        for n, name in enumerate(["Ann Lee", "Bo Chan"])
+    ]
+    path = tmp_path / "tickets.json"
+    path.write_text(json.dumps(tickets), encoding="utf-8")
     export = replydiag.load(path)
     assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
     assert set(export.replies["agent"].astype(str)) == {"Tom"}

@@ -730,6 +730,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "creator id",  # Kayako
         "creator name",
         "nickname",  # a chat widget's display name (Olark)
+        "by name",  # HappyFox
         "actor name",  # Salesforce ConversationEntry
         "initiator id",
         "author display name",
@@ -862,6 +863,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "participant role",  # Amazon Connect transcripts: CUSTOMER / AGENT / SYSTEM
         "type",
         "kind",  # Olark: MessageToVisitor / MessageToOperator
+        "by type",  # HappyFox's ticket updates: by {type: staff / contact, name}
     ),
     "inbound": (
         "inbound",
