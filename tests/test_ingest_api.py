@@ -413,6 +413,9 @@ EXPECTED = {
         {"Tom"},
         {f"order-late-{n}" for n in range(3)},
     ),
+    # LiveChat's archived chats (list_archives): each chat lists its own users with their
+    # type. Had been read by the team's reach, with a warning.
+    "livechat_archives.json": ("generic", 3, 3, {}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Olark's chat transcripts: each message is named by whom it went to (MessageToVisitor is
     # the operator's), its author by "nickname". Had been 6 agent replies, no author.
     "olark_transcripts.json": ("generic", 3, 3, {}, {"Tom"}, {f"EV695BI2930RGHF{n}" for n in range(3)}),
@@ -1151,3 +1154,9 @@ def test_an_author_given_as_by_with_its_type_and_name_says_who_wrote(tmp_path):
     export = replydiag.load(path)
     assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
     assert set(export.replies["agent"].astype(str)) == {"Tom"}
+
+
+def test_a_chat_listing_its_own_users_names_its_authors_with_no_guess():
+    export = replydiag.load(FORMATS / "livechat_archives.json")
+    assert not export.accounting.warnings  # had been the team guessed by its reach, warned
+    assert any("read from the 'users' list" in n for n in export.accounting.notes)

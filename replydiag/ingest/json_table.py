@@ -833,6 +833,12 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
         unplaced += conversation_id is None
         inherited = {k: parent[k] for k in INHERITED if parent.get(k) is not None}
         requester = next((_scalar(parent[k]) for k in REQUESTER_KEYS if parent.get(k) is not None), None)
+        # A conversation listing its own people (LiveChat's archived chats: each chat's "users"
+        # with their type) names the authors of its turns.
+        own_authors = authors
+        if any(isinstance(conversation.get(k), list) for k in AUTHOR_LIST_KEYS):
+            own_authors = dict(authors)
+            _read_authors(conversation, said, own_authors)
         for position, turn in enumerate(turns):
             turn = unwrap(turn)  # an X archive's {"messageCreate": {...}}
             if not isinstance(turn, dict):
@@ -850,7 +856,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
             for key in taken:
                 row[key] = inherited[key]
             took_from_parent.update(taken)
-            row = _with_authors(row, authors)
+            row = _with_authors(row, own_authors)
             if requester is not None and _author_role_unknown(row):
                 # The ticket names its requester: their turns are the customer's, the rest the team's.
                 row["author.role"] = "end-user" if _scalar(row["author_id"]) == requester else "agent"
