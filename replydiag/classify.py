@@ -2,9 +2,9 @@
 
 A key in a cluster of at least ``min_support`` replies is a template, unless it holds a run of
 ``PERSONAL_RUN`` words its template lacks (a part written for this customer: edited); a key
-that contains most of a template's words in order is an edited template, or a light edit of a short template
-when it holds nearly all of it and little else; a key assembled from stock text is edited
-too, whichever stock sentences it assembles (``from_stock``). A whole template sent within
+that contains most of a template's words in order is an edited template, or a light edit of a
+short template when it holds nearly all of it and little else; a key assembled from stock
+text is edited too, whichever stock sentences it assembles (``from_stock``). A whole template sent within
 ``automatic_seconds`` of the customer's message, or a row the export flags as a bot's, is
 automatic.
 """

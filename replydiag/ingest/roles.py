@@ -298,12 +298,13 @@ def _roles(
             continue  # a synonym column ("type", "who") whose values are not roles
         accepted.append(name)
         if words.get("comment") is Role.NOTE:
-            # Said, as it moves rows from internal notes to replies (``_distinct_roles``).
-            beside_notes = (column.astype("string").str.strip().str.lower() == "comment") & values.isna()
+            # Said, as it moves rows from internal notes to replies (``_distinct_roles``); only
+            # the rows read as no role can be such comments, so only they are looked at.
+            unread = column[values.isna()].astype("string").str.strip().str.lower()
             notes.count(
                 f"{{n}} rows of '{fields[name].column}' typed 'comment' beside 'note' rows read as messages"
                 " by their authors (a reply part, as Intercom's), not as internal comments",
-                int(beside_notes.sum()),
+                int((unread == "comment").sum()),
             )
         # A column of event types (field change, notification) says who wrote no message.
         known = known or bool(values.isin((Role.AGENT.value, Role.CUSTOMER.value, Role.BOT.value)).any())
