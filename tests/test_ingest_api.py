@@ -415,7 +415,17 @@ EXPECTED = {
     ),
     # LiveChat's archived chats (list_archives): each chat lists its own users with their
     # type. Had been read by the team's reach, with a warning.
-    "livechat_archives.json": ("generic", 3, 3, {}, {"Tom"}, {"QX0", "QX1", "QX2"}),
+    # A note for the team (``visibility: agents``) is no reply.
+    "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
+    # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.
+    "salesforce_casefeed.json": (
+        "generic",
+        3,
+        0,
+        {"private note": 1},
+        {"Tom Agent", "Ann Agent"},
+        {"5001", "5002", "5003"},
+    ),
     # Olark's chat transcripts: each message is named by whom it went to (MessageToVisitor is
     # the operator's), its author by "nickname". Had been 6 agent replies, no author.
     "olark_transcripts.json": ("generic", 3, 3, {}, {"Tom"}, {f"EV695BI2930RGHF{n}" for n in range(3)}),

@@ -895,7 +895,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # A message-type column whose values say "private", "note" or "system" (Freshchat).
     "event": ("message type", "event type", "content type"),  # Gladly: content.type
     "public": ("public", "is public", "pubblico", "publico", "oeffentlich"),
-    "private": ("private", "is private", "internal", "is internal", "privato", "interno", "privado"),
+    "private": (
+        "private",
+        "is private",
+        "internal",
+        "is internal",
+        "privato",
+        "interno",
+        "privado",
+        "visibility",
+    ),
     # Drafts: a yes/no flag, or a message's state ("published" / "draft"); only draft words count.
     "draft": ("is draft", "draft", "state", "thread state", "message state", "status", "message status"),
     "automation": (

@@ -195,6 +195,15 @@ def assign_roles(frame: pd.DataFrame, detection: Detection, choice: RoleChoice, 
     return _roles(frame, detection, choice, notes)[0]
 
 
+# Visibility written as who may see a message: the team only (Zoho "private", LiveChat
+# "agents", Salesforce FeedItem "InternalUsers") or everyone ("public", "all", "AllUsers").
+# Compared on letters only ("Internal Users", "internal_users").
+_HIDDEN_WORDS = {
+    **dict.fromkeys(("private", "internal", "agents", "agentsonly", "internalusers", "staff", "team"), True),
+    **dict.fromkeys(("public", "all", "allusers", "everyone", "external", "customer", "customers"), False),
+}
+
+
 def truthy(series: pd.Series) -> pd.Series:
     """Boolean-ish cells (TRUE/FALSE, 1/0, yes/no, in/out ...) to a nullable boolean."""
     lowered = series.astype("string").str.strip().str.lower()
@@ -369,11 +378,13 @@ def _roles(
         column = column_of(frame, fields, name)
         if column is not None:
             flag = truthy(column)
-            if name == "private" and flag.isna().all():  # Zoho: visibility = private/public
+            if name == "private" and flag.isna().all():  # a visibility column: who may see it
                 flag = (
                     column.astype("string")
+                    .str.strip()
                     .str.lower()
-                    .map({"private": True, "public": False})
+                    .str.replace("[^a-z]+", "", regex=True)
+                    .map(_HIDDEN_WORDS)
                     .astype("boolean")
                 )
             role[(flag == hidden).fillna(False) & (role != Role.CUSTOMER.value)] = Role.NOTE.value
