@@ -248,12 +248,15 @@ def score(method, labels: pd.DataFrame) -> pd.DataFrame:
     for name, part in labels.groupby("source", sort=False):
         verdicts = method(name)
         ids = part["reply_id"]
+        # A labelled message the method does not read as a reply (a broadcast post) is scored
+        # as not templated, and counted in ``unread``.
         found = verdicts.templated.reindex(ids).fillna(False).to_numpy(dtype=bool)
+        unread = int((~ids.isin(verdicts.templated.index)).sum())
         truth = part["label"].isin(TEMPLATED).to_numpy()
         group = pd.Series(part["group"].replace("", pd.NA).to_numpy(), index=name + ":" + ids)
         # Family ids name a text, so two exports may share one: a family never spans sources.
         family = pd.Series((name + ":" + verdicts.family.reindex(ids)).to_numpy(), index=name + ":" + ids)
-        rows.append(_figures(name, truth, found, group, family))
+        rows.append(_figures(name, truth, found, group, family) | {"unread": unread})
         truths.append(truth), founds.append(found), groups.append(group), families.append(family)
     rows.append(
         _figures(
@@ -264,6 +267,7 @@ def score(method, labels: pd.DataFrame) -> pd.DataFrame:
             pd.concat(families),
             worst_share=max(abs(r["share_error_pp"]) for r in rows),
         )
+        | {"unread": sum(r["unread"] for r in rows)}
     )
     return pd.DataFrame(rows).set_index("source")
 

@@ -303,14 +303,15 @@ EXPECTED = {
     ),
     # An X (Twitter) account archive: JSON assigned in a script (window.YTD.tweets.part0 = [...]),
     # each tweet under {"tweet": ...}. Had been refused as a CSV of ragged rows. The account's
-    # own tweets, with no author field: all are its replies; a mentioned user is no author.
+    # own tweets, with no author field: those answering a tweet are its replies (a mentioned
+    # user is no author); a post answering no one and addressed to no one is not a reply.
     "x_archive_tweets.js": (
         "generic",
-        3,
+        2,
         0,
-        {},
+        {"own post (answers no one)": 1},
         {"<none>"},
-        {"1589999999999999001", "1589999999999999002", "1590000000000000003"},
+        {"1589999999999999001", "1589999999999999002"},
     ),
     # The archive's direct messages: conversations of {"messageCreate": ...} turns; the
     # account writing in every conversation is the team.
@@ -460,7 +461,7 @@ def test_api_shapes_are_read_with_no_flags(name):
 
 def test_an_x_archive_names_its_agents_by_their_sign_offs_and_no_app_as_a_channel(tmp_path):
     result = replydiag.audit(FORMATS / "x_archive_tweets.js")
-    assert sorted(result.replies["agent"].astype(str)) == ["MR", "TK", "unknown"]
+    assert sorted(result.replies["agent"].astype(str)) == ["MR", "TK"]
     # A tweet's "source" is the app that sent it, an HTML link: no channel.
     assert set(result.replies["channel"].astype(str)) == {"unknown"}
     assert any("assigned to 'window.YTD.tweets.part0'" in n for n in result.accounting.notes)
@@ -556,7 +557,7 @@ def test_an_x_archive_zip_is_read_from_its_tweets_and_direct_messages(tmp_path):
             'window.YTD.like.part0 = [ { "like" : { "tweetId" : "1", "fullText" : "nice" } } ]',
         )
     export = replydiag.load(archive)
-    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (7, 3)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (6, 3)
     assert sorted(s["file"] for s in export.sources) == [
         "twitter-2026-11-29.zip/data/direct-messages.js",
         "twitter-2026-11-29.zip/data/tweets.js",
@@ -637,6 +638,33 @@ def test_an_accounts_retweets_are_not_its_replies(tmp_path):
     export = replydiag.load(path)
     assert export.accounting.skipped == {"retweet": 1} and export.accounting.balanced
     assert export.accounting.replies_analysed == 6
+
+
+def test_an_accounts_own_posts_are_not_replies_and_a_chat_message_quoting_nothing_is(tmp_path):
+    # A care account's tweets that answer no tweet and are addressed to no one are its own
+    # posts (a campaign, "All clear!"): counted apart. One addressed to a handle answers it,
+    # its link missing or not. Tweets each, in a twcs-shaped file.
+    rows = [
+        ("1", "cust1", True, "@AcmeHelp my parcel never came", ""),
+        ("2", "AcmeHelp", False, "@cust1 Sorry! Please DM us your order number.", "1"),
+        ("3", "AcmeHelp", False, "Our stores open late this Friday for the holidays!", ""),
+        ("4", "AcmeHelp", False, ".@cust1 Thanks, we have your DM now.", ""),
+    ]
+    path = tmp_path / "tweets.csv"
+    header = "tweet_id,author_id,inbound,created_at,text,in_response_to_tweet_id\n"
+    lines = [f'{i},{a},{b},Tue Oct 31 22:10:47 +0000 2017,"{t}",{p}' for i, a, b, t, p in rows]
+    path.write_text(header + "\n".join(lines) + "\n")
+    export = replydiag.load(path)
+    assert export.accounting.skipped == {"own post (answers no one)": 1} and export.accounting.balanced
+    assert export.accounting.replies_analysed == 2
+    # In a chat export, a message quoting nothing (no reply_to_message_id) still answers.
+    chat = tmp_path / "chat.csv"
+    chat.write_text(
+        "id,from,role,text,reply_to_message_id\n"
+        "1,Ann,customer,Is the blue kettle back?,\n"
+        "2,Tom,agent,Yes it came back this morning.,\n"
+    )
+    assert replydiag.load(chat).accounting.replies_analysed == 1
 
 
 @pytest.mark.parametrize(

@@ -5,30 +5,33 @@ import pytest
 import replydiag
 from tests.conftest import realdata
 
-# file: (format, agent replies, customer messages)
+# file: (format, the team's messages, of which own posts answering no one, customer messages)
 REAL = {
-    "twcs-brands/AppleSupport.csv": ("twcs", 10983, 0),
-    "twcs-brands/SpotifyCares.csv": ("twcs", 10986, 0),
-    "twcs-brands/AirAsiaSupport.csv": ("twcs", 4075, 0),
-    "twcs-brands/McDonalds.csv": ("twcs", 3971, 0),
-    "twcs-brands/NikeSupport.csv": ("twcs", 1912, 0),
-    "twcs-brands/Walmart.csv": ("twcs", 975, 0),
-    "twcs-brands/AskRBC.csv": ("twcs", 446, 0),
-    "twcs-head.csv": ("twcs", 2222, 2777),
-    "delta-amazon/oct_delta.csv": ("generic", 1377, 0),
-    "delta-amazon/amzn_cs.csv": ("twitter-api", 1045, 0),
+    "twcs-brands/AppleSupport.csv": ("twcs", 10983, 31, 0),
+    "twcs-brands/SpotifyCares.csv": ("twcs", 10986, 8, 0),
+    "twcs-brands/AirAsiaSupport.csv": ("twcs", 4075, 13, 0),
+    "twcs-brands/McDonalds.csv": ("twcs", 3971, 29, 0),
+    "twcs-brands/NikeSupport.csv": ("twcs", 1912, 2, 0),
+    "twcs-brands/Walmart.csv": ("twcs", 975, 11, 0),
+    "twcs-brands/AskRBC.csv": ("twcs", 446, 0, 0),
+    "twcs-head.csv": ("twcs", 2222, 18, 2777),
+    "delta-amazon/oct_delta.csv": ("generic", 1377, 0, 0),
+    "delta-amazon/amzn_cs.csv": ("twitter-api", 1045, 0, 0),
 }
 
 
 @pytest.mark.parametrize("name", sorted(REAL))
 def test_real_exports_are_read_with_the_right_split(name):
-    fmt, replies, customers = REAL[name]
+    fmt, messages, own_posts, customers = REAL[name]
     export = replydiag.load(realdata(name))
     acc = export.accounting
     assert export.sources[0]["format"] == fmt
     assert acc.balanced
-    # Brand replies never lost: at most a handful skipped (ragged/duplicate rows), each counted.
-    assert replies - 3 <= acc.replies_analysed <= replies
+    # The brand's posts that answer no tweet and are addressed to no one (campaigns, "All
+    # clear!": each read by eye) are counted apart; its replies are never lost: at most a
+    # handful skipped (ragged/duplicate rows), each counted.
+    assert acc.skipped.get("own post (answers no one)", 0) == own_posts
+    assert messages - 3 <= acc.replies_analysed + own_posts <= messages
     assert acc.customer_messages == customers
 
 

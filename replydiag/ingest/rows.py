@@ -43,6 +43,8 @@ CANONICAL_FIELDS = (
 )
 
 _RETWEET = r"^\s*RT @\w{1,50}:"
+# A tweet addressed to someone opens with their handle (".@ann" too, as brands write it).
+_ADDRESSED = r"^\W{0,3}@\S"  # any script: "@이연희"
 _REDACTED = re.compile(
     r"^\s*(\[?redacted\]?|we've removed this part|this (message|tweet) (has been|was) (deleted|removed)"
     r"|message deleted|\[removed\])",
@@ -64,6 +66,7 @@ _REASONS = pd.CategoricalDtype(
         "empty text",
         "redacted body",
         "retweet",
+        "own post (answers no one)",
         "duplicate message id",
         "repeated header row",
     ]
@@ -126,6 +129,19 @@ class LoadedExport:
                 text = reply_text(raw.frame, self.plan, Notes())
                 yield text.iloc[row_numbers[lo:hi] - first].reset_index(drop=True)
             first = last
+
+
+def _own_posts(frame: pd.DataFrame, fields: dict, text: pd.Series) -> np.ndarray:
+    """Tweets that answer no tweet and are addressed to no one: an account's own posts
+    (announcements, campaigns, "All clear!"), not replies to customers. Told only where the
+    export links tweets to what they answer (a status id column): in a chat export a message
+    that quotes nothing still answers the one before it."""
+    parent = column_of(frame, fields, "in_reply_to")
+    header = norm_header(fields["in_reply_to"].column) if parent is not None else ""
+    if parent is None or not ("status" in header or "tweet" in header):
+        return np.zeros(len(frame), dtype=bool)
+    answers_none = is_blank(parent).to_numpy(dtype=bool)
+    return answers_none & ~matches(text, _ADDRESSED)
 
 
 def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: int = 1) -> pd.DataFrame:
@@ -254,6 +270,7 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
     # An account's retweet ("RT @ann: love this!") passes on another's words: not a reply.
     retweet = matches(text, _RETWEET)
     reason[reason.isna() & ~is_customer & retweet] = "retweet"
+    reason[reason.isna() & ~is_customer & _own_posts(frame, fields, text)] = "own post (answers no one)"
     out["reason"] = reason
     if reply_id is not None:
         # Enough to tell a message exported twice from two messages sharing an id, once the
