@@ -416,6 +416,17 @@ EXPECTED = {
     ),
     # LiveChat's archived chats (list_archives): each chat lists its own users with their
     # type. Had been read by the team's reach, with a warning.
+    # Gmail API messages (format=full): headers as name/value pairs, the body as base64url
+    # MIME parts. Had been: the 200-character snippet as the text, every message the team's.
+    # The labels say who sent it (SENT), a draft (DRAFT) is no reply; an HTML-only reply is read.
+    "gmail_messages.json": (
+        "gmail",
+        4,
+        3,
+        {"draft (not sent)": 1},
+        {"Shop Support"},
+        {"18e0a", "18e1a", "18e2a"},
+    ),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.
@@ -638,6 +649,21 @@ def test_an_accounts_retweets_are_not_its_replies(tmp_path):
     export = replydiag.load(path)
     assert export.accounting.skipped == {"retweet": 1} and export.accounting.balanced
     assert export.accounting.replies_analysed == 6
+
+
+def test_a_gmail_thread_reads_its_messages_whole_without_the_quoted_history(tmp_path):
+    import json
+
+    messages = json.loads((FORMATS / "gmail_messages.json").read_text())
+    # users.threads.get: a thread holding its messages.
+    thread = {"id": "18e0a", "historyId": "9", "messages": [m for m in messages if m["threadId"] == "18e0a"]}
+    path = tmp_path / "thread.json"
+    path.write_text(json.dumps(thread))
+    result = replydiag.audit(path)
+    assert (result.accounting.replies_analysed, result.accounting.customer_messages) == (1, 1)
+    assert result.replies["masked"].iloc[0] == (
+        "Hi {name},\nYour order shipped yesterday, the tracking link is in your email."
+    )
 
 
 def test_an_accounts_own_posts_are_not_replies_and_a_chat_message_quoting_nothing_is(tmp_path):

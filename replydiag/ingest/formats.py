@@ -493,6 +493,25 @@ FORMATS: tuple[FormatSpec, ...] = (
         channel="email",
     ),
     FormatSpec(
+        "gmail",
+        "Gmail API messages (users.messages.get, format=full)",
+        ("threadId", "labelIds", "from_address", "body_text"),
+        {
+            "reply_id": ("id", "Message-ID"),
+            "conversation_id": ("threadId",),
+            "text": ("body_text",),
+            "html": ("body_html",),
+            "agent": ("from_name", "from_address"),
+            "sender_address": ("from_address",),
+            "recipient_address": ("to_address",),
+            "created_at": ("sent_at", "Date"),
+            "direction": ("direction",),  # from the labels: SENT is the mailbox's own
+            "draft": ("is_draft",),
+            "event": (),
+        },
+        channel="email",
+    ),
+    FormatSpec(
         "dynamics-email",
         "Dynamics 365 email activities (Web API)",
         ("activityid", "directioncode", "description"),

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import FormatError, InputError
+from .mime import mail_message
 from .raw import RawTable
 
 # Keys under which exports nest their list of records or turns.
@@ -800,7 +801,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
         )
     if turn_key is None:
         frame = pd.DataFrame.from_records(
-            [_with_authors(flatten_record(jsonapi_resource(r)), authors) for r in records]
+            [_with_authors(flatten_record(mail_message(jsonapi_resource(r))), authors) for r in records]
         )
         return RawTable(frame=frame.astype("string"), kind="json", notes=said)
     rows = []
@@ -851,7 +852,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
                     "turn_index": str(position),
                 }
             )
-            row.update(_speaker_keys(flatten_record(turn)))
+            row.update(_speaker_keys(flatten_record(mail_message(turn))))
             taken = [k for k in inherited if k not in row]
             for key in taken:
                 row[key] = inherited[key]
