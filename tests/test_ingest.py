@@ -333,3 +333,18 @@ def test_the_same_comment_number_in_two_tickets_is_two_replies(tmp_path):
     export = load_export(path)
     assert export.accounting.replies_analysed == 5
     assert dict(export.accounting.skipped) == {"duplicate message id": 1}
+
+
+def test_records_deleted_at_the_source_are_counted_apart_not_read(tmp_path):
+    # A warehouse sync keeps deleted records, marked: Fivetran's _fivetran_deleted flag ...
+    export = load_export(FORMATS / "fivetran_ticket_comment.csv")
+    assert export.accounting.skipped == {"deleted at the source": 1, "private note": 1}
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (3, 3)
+    assert "Old duplicate comment" not in set(export.replies["text"])
+    # ... or Stitch's _sdc_deleted_at date: any date is a deletion, a blank none.
+    stitch = pd.read_csv(FORMATS / "fivetran_ticket_comment.csv", dtype=str)
+    deleted = stitch.pop("_fivetran_deleted") == "true"
+    stitch["_sdc_deleted_at"] = deleted.map({True: "2024-03-04T10:00:00Z", False: ""})
+    path = tmp_path / "stitch.csv"
+    stitch.to_csv(path, index=False)
+    assert load_export(path).accounting.skipped == {"deleted at the source": 1, "private note": 1}

@@ -1224,3 +1224,35 @@ def test_a_chat_listing_its_own_users_names_its_authors_with_no_guess():
     export = replydiag.load(FORMATS / "livechat_archives.json")
     assert not export.accounting.warnings  # had been the team guessed by its reach, warned
     assert any("read from the 'users' list" in n for n in export.accounting.notes)
+
+
+@pytest.mark.parametrize("chunk_bytes", [None, 700])
+def test_a_syncs_raw_table_is_read_from_the_json_record_of_each_row(monkeypatch, chunk_bytes):
+    # Airbyte's raw tables keep each record as JSON in _airbyte_data. Had been: the JSON as the
+    # reply text, every row (customers' and notes too) an agent's reply.
+    from replydiag.ingest import read
+
+    if chunk_bytes:
+        monkeypatch.setattr(read, "CHUNK_BYTES", chunk_bytes)  # a row or three per chunk
+    export = read.load_export(FORMATS / "airbyte_raw_ticket_comments.csv", chunked=bool(chunk_bytes))
+    acc = export.accounting
+    assert (acc.replies_analysed, acc.customer_messages, acc.skipped) == (4, 4, {"private note": 4})
+    assert set(export.replies["conversation_id"]) == {"100", "101", "102", "103"}
+    assert set(export.replies["agent"]) == {"Tom"}
+    assert export.replies["text"].str.startswith("Hi ").all()
+    assert any("JSON record in its '_airbyte_data' column" in n for n in acc.notes)
+
+
+def test_json_metadata_beside_a_text_column_is_left_as_it_is(tmp_path):
+    path = tmp_path / "replies.csv"
+    path.write_text(
+        "id,agent,body,custom_fields\n"
+        '1,Tom,"Hi Ann, your order shipped yesterday.","{""tier"": ""gold""}"\n'
+        '2,Tom,"Hi Bo, your refund was sent today.","{""tier"": ""silver""}"\n'
+    )
+    export = replydiag.load(path)
+    assert export.replies["text"].tolist() == [
+        "Hi Ann, your order shipped yesterday.",
+        "Hi Bo, your refund was sent today.",
+    ]
+    assert not any("JSON record" in n for n in export.accounting.notes)

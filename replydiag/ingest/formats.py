@@ -18,7 +18,8 @@ from ..errors import MappingError
 from ..models import Role
 
 # Fields the loader fills; "direction", "role", "inbound", "outbound", "public", "private",
-# "automation" and "date_parts" only decide who wrote a row and whether it is analysed.
+# "automation", "draft", "deleted" and "date_parts" only decide who wrote a row and whether it
+# is analysed.
 FIELDS = (
     "reply_id",
     "conversation_id",
@@ -42,6 +43,7 @@ FIELDS = (
     "customer_side",
     "rating",
     "draft",
+    "deleted",
     "sender_address",
     "recipient_address",
 )
@@ -926,6 +928,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     # Drafts: a yes/no flag, or a message's state ("published" / "draft"); only draft words count.
     "draft": ("is draft", "draft", "state", "thread state", "message state", "status", "message status"),
+    # Records deleted at the source that a sync keeps, marked (Fivetran's _fivetran_deleted,
+    # Salesforce's IsDeleted) or dated (Stitch's _sdc_deleted_at, Airbyte's CDC column).
+    "deleted": (
+        "fivetran deleted",
+        "isdeleted",
+        "is deleted",
+        "deleted",
+        "sdc deleted at",
+        "ab cdc deleted at",
+        "deleted at",
+    ),
     "automation": (
         "automated",
         "is automated",

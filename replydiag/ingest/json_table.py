@@ -123,6 +123,12 @@ def jsonapi_resource(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def flat_record(record: dict[str, Any]) -> dict[str, Any]:
+    """One message record as flat columns, whatever API shaped it (JSON:API resources, mail
+    API messages, nested objects)."""
+    return flatten_record(mail_message(jsonapi_resource(record)))
+
+
 def flatten_record(
     record: dict[str, Any], prefix: str = "", out: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -800,9 +806,7 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
             "the conversations hold no parts (a conversation list): only their opening messages were read"
         )
     if turn_key is None:
-        frame = pd.DataFrame.from_records(
-            [_with_authors(flatten_record(mail_message(jsonapi_resource(r))), authors) for r in records]
-        )
+        frame = pd.DataFrame.from_records([_with_authors(flat_record(r), authors) for r in records])
         return RawTable(frame=frame.astype("string"), kind="json", notes=said)
     rows = []
     empty_conversations = 0

@@ -21,6 +21,7 @@ from ..models import RowAccounting
 from .chat_text import is_chat_transcript, read_chat_text
 from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, no_rows_error, read_csv_bytes
 from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
+from .embedded import records_column_read, with_records_read
 from .formats import Detection, detect
 from .json_table import json_start, read_json_text
 from .notes import Notes
@@ -245,16 +246,25 @@ def _read_chunks(
     parts: list[pd.DataFrame] = []
     row = 1
     chats: tuple[Detection, str] | None = None  # the first chunk's transcripts, split in every chunk
+    records: tuple[str, list[str]] | None = None  # the first chunk's column of JSON records, and its columns
     for raw in chunks:
         if raw.frame.empty:
             continue  # a block of ragged rows only: counted by the reader
         if plan is None:
+            column = records_column_read(raw, format=format, column_map=column_map, path=str(chunks.path))
+            if column is not None:
+                raw = with_records_read(raw, column)
+                records = (column, list(raw.frame.columns))
+                notes.add(_RECORDS_READ.format(column=column))
             raw, column_map, chats = _split_chats(raw, format=format, column_map=column_map, path=chunks.path)
             plan = make_plan(
                 raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path
             )
-        elif chats is not None:
-            raw, _ = split_transcripts(raw, *chats)
+        else:
+            if records is not None:
+                raw = with_records_read(raw, *records)
+            if chats is not None:
+                raw, _ = split_transcripts(raw, *chats)
         if chats is not None:
             notes.count(raw.notes[-1], raw.conversations or 0)
         rows = canonical_rows(raw.frame, plan, notes, first_row=row)
@@ -297,6 +307,9 @@ def _split_chats(
         return raw, column_map, None
     split, reading = split_transcripts(raw, detection, column)
     return split, {**(column_map or {}), **reading}, (detection, column)
+
+
+_RECORDS_READ = "each row read from the JSON record in its '{column}' column (a sync's raw table)"
 
 
 def _is_json(start: str, path: Path) -> bool:
@@ -354,6 +367,10 @@ def _canonicalise(
     row_step: RowStep | None = None,
 ) -> LoadedExport:
     raw.frame = raw.frame.reset_index(drop=True)
+    records = records_column_read(raw, format=format, column_map=column_map, path=str(path))
+    if records is not None:
+        raw = with_records_read(raw, records)
+        raw.notes.append(_RECORDS_READ.format(column=records))
     raw, column_map, chats = _split_chats(raw, format=format, column_map=column_map, path=path)
     if chats is not None:
         raw.notes[-1] = raw.notes[-1].format(n=f"{raw.conversations or 0:,}")

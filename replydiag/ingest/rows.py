@@ -69,6 +69,7 @@ _REASONS = pd.CategoricalDtype(
         "own post (answers no one)",
         "duplicate message id",
         "repeated header row",
+        "deleted at the source",
     ]
 )
 
@@ -129,6 +130,14 @@ class LoadedExport:
                 text = reply_text(raw.frame, self.plan, Notes())
                 yield text.iloc[row_numbers[lo:hi] - first].reset_index(drop=True)
             first = last
+
+
+def _deleted(column: pd.Series, header: str) -> np.ndarray:
+    """Rows a sync marks as deleted at the source: a yes/no flag, or a date of deletion
+    (``_sdc_deleted_at``: any date is deleted)."""
+    if norm_header(header).endswith(" at"):
+        return (~is_blank(column)).to_numpy(dtype=bool)
+    return (truthy(column) == True).fillna(False).to_numpy(dtype=bool)  # noqa: E712 (nullable)
 
 
 def _own_posts(frame: pd.DataFrame, fields: dict, text: pd.Series) -> np.ndarray:
@@ -254,6 +263,9 @@ def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: 
 
     reason = pd.Series(pd.NA, index=frame.index, dtype=_REASONS)
     reason[header_again] = "repeated header row"
+    deleted = column_of(frame, fields, "deleted")
+    if deleted is not None:
+        reason[reason.isna() & _deleted(deleted, fields["deleted"].column)] = "deleted at the source"
     reason[reason.isna() & (out["role"] == Role.NOTE.value)] = "private note"
     draft = column_of(frame, fields, "draft")
     if draft is not None:
