@@ -427,6 +427,16 @@ EXPECTED = {
         {"Shop Support"},
         {"18e0a", "18e1a", "18e2a"},
     ),
+    # osTicket's thread entries (a database export): the type says who wrote (M the user, R
+    # staff, N a note). Had been: staff ids (0) as the agents, notes read as replies.
+    "osticket_thread_entry.csv": (
+        "osticket",
+        3,
+        3,
+        {"private note": 1},
+        {"Tom Agent", "Sue Agent"},
+        {"11", "12", "13"},
+    ),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.

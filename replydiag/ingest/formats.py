@@ -576,6 +576,22 @@ FORMATS: tuple[FormatSpec, ...] = (
         role_words={"comments": None, "work_notes": Role.NOTE},
     ),
     FormatSpec(
+        "osticket",
+        "osTicket thread entries (ost_thread_entry)",
+        ("thread_id", "staff_id", "poster", "type"),
+        {
+            "reply_id": ("id",),
+            "conversation_id": ("thread_id",),
+            "text": ("body",),
+            "agent": ("poster",),
+            "role": ("type",),
+            "created_at": ("created",),
+            "channel": ("source",),
+        },
+        # An entry's type: M a message from the user, R a response from staff, N a note.
+        role_words={"m": Role.CUSTOMER, "r": Role.AGENT, "n": Role.NOTE},
+    ),
+    FormatSpec(
         "zoho",
         "Zoho Desk threads",
         ("ticketId", "author.type", "direction"),
