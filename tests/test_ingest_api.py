@@ -661,6 +661,23 @@ def test_an_accounts_retweets_are_not_its_replies(tmp_path):
     assert export.accounting.replies_analysed == 6
 
 
+def test_an_api_v2_post_answering_no_user_is_an_own_post(tmp_path):
+    # API v2 names the user a tweet answers (in_reply_to_user_id), not the tweet.
+    import json
+
+    response = json.loads((FORMATS / "twitter_api_v2.json").read_text())
+    reply = next(t for t in response["data"] if t["author_id"] == "900" and t.get("in_reply_to_user_id"))
+    post = {k: v for k, v in reply.items() if k != "in_reply_to_user_id"}
+    response["data"].append(
+        post | {"id": "9999", "conversation_id": "9999", "text": "Our stores open late this Friday!"}
+    )
+    path = tmp_path / "timeline.json"
+    path.write_text(json.dumps(response))
+    export = replydiag.load(path)
+    assert export.accounting.skipped == {"own post (answers no one)": 1} and export.accounting.balanced
+    assert export.accounting.replies_analysed == 5
+
+
 def test_a_gmail_thread_reads_its_messages_whole_without_the_quoted_history(tmp_path):
     import json
 

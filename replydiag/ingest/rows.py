@@ -143,14 +143,26 @@ def _deleted(column: pd.Series, header: str) -> np.ndarray:
 def _own_posts(frame: pd.DataFrame, fields: dict, text: pd.Series) -> np.ndarray:
     """Tweets that answer no tweet and are addressed to no one: an account's own posts
     (announcements, campaigns, "All clear!"), not replies to customers. Told only where the
-    export links tweets to what they answer (a status id column): in a chat export a message
-    that quotes nothing still answers the one before it."""
+    export links tweets to what they answer (a status id column, or the user a tweet answers,
+    as API v2 gives it): in a chat export a message that quotes nothing still answers the one
+    before it."""
+    answers = []
     parent = column_of(frame, fields, "in_reply_to")
-    header = norm_header(fields["in_reply_to"].column) if parent is not None else ""
-    if parent is None or not ("status" in header or "tweet" in header):
+    if parent is not None:
+        header = norm_header(fields["in_reply_to"].column)
+        if "status" in header or "tweet" in header:
+            answers.append(parent)
+    answers += [frame[c] for c in frame.columns if norm_header(c) in _ANSWERED_USER]
+    if not answers:
         return np.zeros(len(frame), dtype=bool)
-    answers_none = is_blank(parent).to_numpy(dtype=bool)
+    answers_none = np.logical_and.reduce([is_blank(a).to_numpy(dtype=bool) for a in answers])
     return answers_none & ~matches(text, _ADDRESSED)
+
+
+# Columns naming the user or tweets a tweet answers (API v1.1 and v2, and exports of them).
+_ANSWERED_USER = frozenset(
+    {"in reply to user id", "in reply to user id str", "in reply to screen name", "referenced tweets id"}
+)
 
 
 def canonical_rows(frame: pd.DataFrame, plan: Plan, notes: Notes, *, first_row: int = 1) -> pd.DataFrame:
