@@ -11,6 +11,7 @@ and ``finish`` runs what needs the whole file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -238,7 +239,12 @@ def _read_chunks(
     row_step: RowStep,
     progress: Progress | None,
 ):
-    """One pass over the file: (plan, notes, each chunk's rows after ``row_step``, rows read)."""
+    """One pass over the file: (plan, notes, each chunk's rows after ``row_step``, rows read).
+
+    Each chunk's step (normalising its text: Arrow's regex kernels, outside the GIL) runs on a
+    thread of its own while the next chunk is parsed and made canonical, one chunk ahead at
+    most: the steps run one at a time, in order, as ``row_step`` (a ``DistinctReplies``)
+    needs, and memory holds two chunks' rows, not the file's."""
     plan: Plan | None = None
     notes = Notes()
     for note in chunks.notes:
@@ -247,33 +253,44 @@ def _read_chunks(
     row = 1
     chats: tuple[Detection, str] | None = None  # the first chunk's transcripts, split in every chunk
     records: tuple[str, list[str]] | None = None  # the first chunk's column of JSON records, and its columns
-    for raw in chunks:
-        if raw.frame.empty:
-            continue  # a block of ragged rows only: counted by the reader
-        if plan is None:
-            column = records_column_read(raw, format=format, column_map=column_map, path=str(chunks.path))
-            if column is not None:
-                raw = with_records_read(raw, column)
-                records = (column, list(raw.frame.columns))
-                notes.add(_RECORDS_READ.format(column=column))
-            raw, column_map, chats = _split_chats(raw, format=format, column_map=column_map, path=chunks.path)
-            plan = make_plan(
-                raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path
-            )
-        else:
-            if records is not None:
-                raw = with_records_read(raw, *records)
+    # Leaving the block waits for a step still running, so a retry (``_load_chunks``) never
+    # starts while one is.
+    with ThreadPoolExecutor(1) as stepper:
+        stepping: Future[pd.DataFrame] | None = None
+        for raw in chunks:
+            if raw.frame.empty:
+                continue  # a block of ragged rows only: counted by the reader
+            if plan is None:
+                column = records_column_read(raw, format=format, column_map=column_map, path=str(chunks.path))
+                if column is not None:
+                    raw = with_records_read(raw, column)
+                    records = (column, list(raw.frame.columns))
+                    notes.add(_RECORDS_READ.format(column=column))
+                raw, column_map, chats = _split_chats(
+                    raw, format=format, column_map=column_map, path=chunks.path
+                )
+                plan = make_plan(
+                    raw, source=chunks.path.name, format=format, column_map=column_map, path=chunks.path
+                )
+            else:
+                if records is not None:
+                    raw = with_records_read(raw, *records)
+                if chats is not None:
+                    raw, _ = split_transcripts(raw, *chats)
             if chats is not None:
-                raw, _ = split_transcripts(raw, *chats)
-        if chats is not None:
-            notes.count(raw.notes[-1], raw.conversations or 0)
-        rows = canonical_rows(raw.frame, plan, notes, first_row=row)
-        row += len(rows)
-        parts.append(row_step(rows))
-        del rows, raw
-        release_memory()
-        if progress:
-            progress("reading", chunks.bytes_read, chunks.size)
+                notes.count(raw.notes[-1], raw.conversations or 0)
+            rows = canonical_rows(raw.frame, plan, notes, first_row=row)
+            row += len(rows)
+            del raw
+            if stepping is not None:
+                parts.append(stepping.result())
+            stepping = stepper.submit(row_step, rows)
+            del rows
+            release_memory()
+            if progress:
+                progress("reading", chunks.bytes_read, chunks.size)
+        if stepping is not None:
+            parts.append(stepping.result())
     return plan, notes, parts, row - 1
 
 
