@@ -693,6 +693,23 @@ def test_a_gmail_thread_reads_its_messages_whole_without_the_quoted_history(tmp_
     )
 
 
+def test_a_text_file_attached_to_a_gmail_message_is_not_its_body():
+    from replydiag.ingest.mime import mail_message
+
+    attached = {"partId": "0", "mimeType": "text/plain", "filename": "log.txt", "body": {"data": "bG9n"}}
+    body = {"partId": "1", "mimeType": "text/plain", "body": {"data": "SGkgQW5u"}}  # "Hi Ann"
+    message = {
+        "id": "1",
+        "labelIds": ["SENT"],
+        "payload": {
+            "headers": [{"name": "From", "value": "a@b.c"}],
+            "mimeType": "multipart/mixed",
+            "parts": [attached, body],
+        },
+    }
+    assert mail_message(message)["body_text"] == "Hi Ann"
+
+
 def test_an_accounts_own_posts_are_not_replies_and_a_chat_message_quoting_nothing_is(tmp_path):
     # A care account's tweets that answer no tweet and are addressed to no one are its own
     # posts (a campaign, "All clear!"): counted apart. One addressed to a handle answers it,

@@ -70,7 +70,10 @@ def mail_message(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _body(part: dict[str, Any], mime_type: str) -> str | None:
-    """The decoded text of the first part of ``mime_type`` (depth first), or None."""
+    """The decoded text of the first part of ``mime_type`` (depth first), or None. An
+    attached file (a part with a file name: a .txt or .html attachment) is no body."""
+    if part.get("filename"):
+        return None
     if str(part.get("mimeType", "")).lower() == mime_type:
         body = part.get("body")
         data = body.get("data") if isinstance(body, dict) else None
