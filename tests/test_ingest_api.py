@@ -1116,6 +1116,12 @@ def test_a_log_of_one_question_and_its_reply_per_row_reads_the_replies():
     assert fields["text"]["column"] == "Our reply" and "inbound" not in fields
     assert export.accounting.replies_analysed == 8 and export.accounting.balanced
     assert export.replies["text"].str.startswith(("Sorry for the wait", "I checked order")).all()
+    # Said as what it is, not warned as "no column says who wrote each row".
+    assert not export.accounting.warnings
+    assert any(
+        "beside the customer's message it answers (column 'Customer message')" in n
+        for n in export.accounting.notes
+    )
 
 
 def test_a_whatsapp_chat_export_is_one_conversation_its_file_naming_the_customer():

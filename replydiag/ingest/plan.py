@@ -40,6 +40,9 @@ class Plan:
     date_parts: dict[str, str] | None = None
     # Guesses made from the first rows that change who wrote what: said with the accounting.
     guesses: tuple[str, ...] = ()
+    # A column holding the customer's message each reply answers, beside it on the same row (a
+    # log of one question and its reply per row): every row is then a reply, not a guess.
+    beside: str | None = None
 
 
 def _text_hint(frame: pd.DataFrame, exclude: set[str]) -> str:
@@ -124,7 +127,46 @@ def make_plan(
     created = fields.get("created_at")
     if all(parts.values()) and (created is None or created.column in parts.values()):
         plan.date_parts = parts  # type: ignore[assignment]
+    plan.beside = _question_beside(frame, plan)
     return plan
+
+
+# Headers of a column holding the customer's message beside the reply to it, normalised.
+_QUESTION_HEADERS = frozenset(
+    {
+        "customer message",
+        "customer question",
+        "customer query",
+        "customer request",
+        "customer text",
+        "message from customer",
+        "question",
+        "query",
+        "inquiry",
+        "enquiry",
+        "instruction",
+        "request",
+        "domanda",
+        "pregunta",
+        "frage",
+    }
+)
+
+
+def _question_beside(frame: pd.DataFrame, plan: Plan) -> str | None:
+    """The column of customers' messages beside the replies, where one is and no column says
+    who wrote each row: its header names the customer's message and its cells are sentences."""
+    if plan.roles.direction_known:
+        return None
+    taken = {choice.column for choice in plan.detection.fields.values()}
+    for column in frame.columns:
+        if column in taken or norm_header(str(column)) not in _QUESTION_HEADERS:
+            continue
+        cells = frame[column].head(2000).dropna().astype("string").str.strip()
+        cells = cells[cells != ""]
+        if len(cells) and float(cells.str.split().str.len().mean()) >= 3:
+            return str(column)
+    return None
 
 
 def reply_text(frame: pd.DataFrame, plan: Plan, notes: Notes) -> pd.Series:

@@ -435,6 +435,12 @@ def finish(rows: pd.DataFrame, plan: Plan, notes: Notes, accounting: RowAccounti
             f" and the other {accounting.replies_analysed:,} as agent replies. If that is wrong, name the"
             " author-type column with --map role=COLUMN"
         )
+    elif not plan.roles.direction_known and plan.beside is not None:
+        text = plan.detection.fields.get("text") or plan.detection.fields["html"]
+        notes.add(
+            f"each row is an agent's reply (column {text.column!r}) beside the customer's message it"
+            f" answers (column {plan.beside!r}): the customers' messages are not rows of their own"
+        )
     elif not plan.roles.direction_known:
         accounting.warnings.append(
             f"{plan.source}: no column says who wrote each row, so all {accounting.replies_analysed:,} are"
