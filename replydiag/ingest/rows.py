@@ -140,7 +140,7 @@ def _deleted(column: pd.Series, header: str) -> np.ndarray:
     return (truthy(column) == True).fillna(False).to_numpy(dtype=bool)  # noqa: E712 (nullable)
 
 
-def _own_posts(frame: pd.DataFrame, fields: dict, text: pd.Series) -> np.ndarray:
+def _own_posts(frame: pd.DataFrame, fields: dict[str, FieldChoice], text: pd.Series) -> np.ndarray:
     """Tweets that answer no tweet and are addressed to no one: an account's own posts
     (announcements, campaigns, "All clear!"), not replies to customers. Told only where the
     export links tweets to what they answer (a status id column, or the user a tweet answers,
