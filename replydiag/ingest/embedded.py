@@ -34,16 +34,23 @@ def record_column(frame: pd.DataFrame) -> str | None:
     return None
 
 
-def records_column_read(
+RECORDS_NOTE = "each row read from the JSON record in its '{column}' column (a sync's raw table)"
+
+
+def records_read(
     raw: RawTable, *, format: str | None, column_map: dict[str, str] | None, path: str
-) -> str | None:
-    """The column of JSON records to read a table's rows from: only where nothing else holds
-    the text (its metadata in JSON beside a text column stays as it is)."""
+) -> tuple[RawTable, tuple[str, list[str]] | None]:
+    """A first chunk (or a whole table) read from its column of JSON records, where it has one
+    and nothing else holds the text (JSON metadata beside a text column stays as it is); and
+    that column with the columns it gave, for ``with_records_read`` on every later chunk."""
     column = record_column(raw.frame)
     if column is None:
-        return None
+        return raw, None
     text = detect(raw.frame, format_name=format, overrides=column_map, path=path).fields.get("text")
-    return column if text is None or text.column == column else None
+    if text is not None and text.column != column:
+        return raw, None
+    raw = with_records_read(raw, column)
+    return raw, (column, list(raw.frame.columns))
 
 
 def with_records_read(raw: RawTable, column: str, columns: list[str] | None = None) -> RawTable:

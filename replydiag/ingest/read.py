@@ -22,7 +22,7 @@ from ..models import RowAccounting
 from .chat_text import is_chat_transcript, read_chat_text
 from .csv_table import BlockTooSmall, CsvChunks, NotUtf8, no_rows_error, read_csv_bytes
 from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
-from .embedded import records_column_read, with_records_read
+from .embedded import RECORDS_NOTE, records_read, with_records_read
 from .formats import Detection, detect
 from .json_table import json_start, read_json_text
 from .notes import Notes
@@ -261,11 +261,9 @@ def _read_chunks(
             if raw.frame.empty:
                 continue  # a block of ragged rows only: counted by the reader
             if plan is None:
-                column = records_column_read(raw, format=format, column_map=column_map, path=str(chunks.path))
-                if column is not None:
-                    raw = with_records_read(raw, column)
-                    records = (column, list(raw.frame.columns))
-                    notes.add(_RECORDS_READ.format(column=column))
+                raw, records = records_read(raw, format=format, column_map=column_map, path=str(chunks.path))
+                if records is not None:
+                    notes.add(RECORDS_NOTE.format(column=records[0]))
                 raw, column_map, chats = _split_chats(
                     raw, format=format, column_map=column_map, path=chunks.path
                 )
@@ -326,9 +324,6 @@ def _split_chats(
     return split, {**(column_map or {}), **reading}, (detection, column)
 
 
-_RECORDS_READ = "each row read from the JSON record in its '{column}' column (a sync's raw table)"
-
-
 def _is_json(start: str, path: Path) -> bool:
     start = json_start(start)
     return start[:1] in "[{" and (
@@ -384,10 +379,9 @@ def _canonicalise(
     row_step: RowStep | None = None,
 ) -> LoadedExport:
     raw.frame = raw.frame.reset_index(drop=True)
-    records = records_column_read(raw, format=format, column_map=column_map, path=str(path))
+    raw, records = records_read(raw, format=format, column_map=column_map, path=str(path))
     if records is not None:
-        raw = with_records_read(raw, records)
-        raw.notes.append(_RECORDS_READ.format(column=records))
+        raw.notes.append(RECORDS_NOTE.format(column=records[0]))
     raw, column_map, chats = _split_chats(raw, format=format, column_map=column_map, path=path)
     if chats is not None:
         raw.notes[-1] = raw.notes[-1].format(n=f"{raw.conversations or 0:,}")

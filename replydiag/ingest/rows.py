@@ -137,7 +137,7 @@ def _deleted(column: pd.Series, header: str) -> np.ndarray:
     (``_sdc_deleted_at``: any date is deleted)."""
     if norm_header(header).endswith(" at"):
         return (~is_blank(column)).to_numpy(dtype=bool)
-    return (truthy(column) == True).fillna(False).to_numpy(dtype=bool)  # noqa: E712 (nullable)
+    return truthy(column).eq(True).fillna(False).to_numpy(dtype=bool)
 
 
 def _own_posts(frame: pd.DataFrame, fields: dict[str, FieldChoice], text: pd.Series) -> np.ndarray:
