@@ -437,6 +437,29 @@ EXPECTED = {
         {"Tom Agent", "Sue Agent"},
         {"11", "12", "13"},
     ),
+    # Deskpro's ticket messages (API v2): the person is an id, "creation_system" says where
+    # (so by whom) a message was written, "is_agent_note" marks a note. Had been 8 replies of
+    # one "unknown" agent, the customers' and the note among them. A message written in the
+    # web app ("web") is its author's: person 61's other messages are the team's.
+    "deskpro_ticket_messages.json": (
+        "deskpro",
+        3,
+        4,
+        {"private note": 1},
+        {"61", "62"},
+        {"3432", "3433", "3434"},
+    ),
+    # Merge's unified ticketing comments: the author is a user (the team's) or a contact (a
+    # customer's), expanded here; "is_private" a note, "remote_was_deleted" gone from the help
+    # desk. Had been 6 replies of one "unknown" agent, the customers' among them.
+    "merge_ticketing_comments.json": (
+        "merge-ticketing",
+        2,
+        3,
+        {"private note": 1, "deleted at the source": 1},
+        {"Sam Agent", "Kim Agent"},
+        {"fb8c55b6-1cb8-4b4c-9fb6-17d3e4e5f1a1", "fb8c55b6-1cb8-4b4c-9fb6-17d3e4e5f1a2"},
+    ),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.
@@ -1306,3 +1329,62 @@ def test_json_metadata_beside_a_text_column_is_left_as_it_is(tmp_path):
         "Hi Bo, your refund was sent today.",
     ]
     assert not any("JSON record" in n for n in export.accounting.notes)
+
+
+@pytest.mark.parametrize("flag", ["is_agent_note", "is_internal_note", "isInternalNote", "is_note", "note"])
+def test_a_yes_no_note_flag_keeps_notes_out_of_the_replies(tmp_path, flag):
+    page = json.loads((FORMATS / "deskpro_ticket_messages.json").read_text())
+    # Without Deskpro's fingerprint: a generic export whose note flag has another name.
+    rows = [
+        {
+            "id": m["id"],
+            "ticket": m["ticket"],
+            "author_type": "agent" if m["attributes"] else "customer",
+            "body": m["message"],
+            "created": m["date_created"],
+            flag: bool(m["is_agent_note"]),
+        }
+        for m in page["data"]
+    ]
+    path = tmp_path / "messages.json"
+    path.write_text(json.dumps(rows))
+    acc = replydiag.load(path).accounting
+    assert (acc.replies_analysed, dict(acc.skipped)) == (3, {"private note": 1})
+
+
+def test_a_note_column_of_text_is_no_note_flag(tmp_path):
+    (tmp_path / "log.csv").write_text(
+        "author_type,body,note\n"
+        "customer,Where is my order?,vip customer\n"
+        'agent,"It ships today, sorry for the wait.",\n'
+        "agent,It ships tomorrow.,checked the warehouse first\n"
+    )
+    acc = replydiag.load(tmp_path / "log.csv").accounting
+    assert (acc.replies_analysed, acc.customer_messages, dict(acc.skipped)) == (2, 1, {})
+
+
+def test_an_author_on_both_sides_does_not_say_who_wrote_an_untyped_row(tmp_path):
+    page = json.loads((FORMATS / "deskpro_ticket_messages.json").read_text())
+    # Person 61 now also wrote as a user: the untyped "web" message stays unread (counted).
+    page["data"][3]["person"] = 61
+    path = tmp_path / "messages.json"
+    path.write_text(json.dumps(page))
+    acc = replydiag.load(path).accounting
+    assert acc.balanced
+    assert acc.replies_analysed == 2
+    assert any("no readable direction/role" in n for n in acc.notes)
+
+
+def test_merge_comments_not_expanded_name_their_authors_by_id(tmp_path):
+    page = json.loads((FORMATS / "merge_ticketing_comments.json").read_text())
+    for comment in page["results"]:
+        for side in ("user", "contact"):
+            comment[side] = comment[side] and comment[side]["id"]
+    path = tmp_path / "comments.json"
+    path.write_text(json.dumps(page))
+    export = replydiag.load(path)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 3)
+    assert set(export.replies["agent"].astype(str)) == {
+        "17a54124-287f-494d-965e-3c5b330c9a68",
+        "28b65235-398a-4a5e-a76f-4d6c441dab79",
+    }

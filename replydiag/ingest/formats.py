@@ -592,6 +592,56 @@ FORMATS: tuple[FormatSpec, ...] = (
         role_words={"m": Role.CUSTOMER, "r": Role.AGENT, "n": Role.NOTE},
     ),
     FormatSpec(
+        "deskpro",
+        "Deskpro ticket messages (API v2)",
+        ("ticket", "person", "is_agent_note", "creation_system"),
+        {
+            "reply_id": ("id",),
+            "conversation_id": ("ticket",),
+            "html": ("message",),
+            "agent": ("person",),
+            "role": ("creation_system",),
+            "private": ("is_agent_note",),
+            "created_at": ("date_created",),
+        },
+        # Where a message was written says by whom: "gateway.person" an email from the user,
+        # "web.agent.portal" the agent interface. A bare "web" or "web.api" does not say.
+        role_words={
+            **dict.fromkeys(
+                (
+                    "gateway.person",
+                    "web.person.portal",
+                    "web.person.widget",
+                    "web.person.embed",
+                    "web.api.person",
+                ),
+                Role.CUSTOMER,
+            ),
+            **dict.fromkeys(("gateway.agent", "web.agent.portal", "web.api.agent"), Role.AGENT),
+            "web": None,
+            "web.api": None,
+        },
+    ),
+    FormatSpec(
+        "merge-ticketing",
+        "Merge unified ticketing comments",
+        ("ticket", "is_private", "remote_was_deleted", "html_body"),
+        {
+            "reply_id": ("remote_id", "id"),
+            "conversation_id": ("ticket", "ticket.id"),
+            "text": ("body",),
+            "html": ("html_body",),
+            # The author is a user (the team) or a contact (a customer): ids, or objects
+            # when the request expanded them (?expand=user,contact).
+            "agent": ("user.name", "user.email_address", "user", "user.id"),
+            "agent_side": ("user", "user.id"),
+            "customer_side": ("contact", "contact.id"),
+            "created_at": ("remote_created_at", "created_at"),
+            "private": ("is_private",),
+            "deleted": ("remote_was_deleted",),
+        },
+    ),
+    FormatSpec(
         "zoho",
         "Zoho Desk threads",
         ("ticketId", "author.type", "direction"),
@@ -941,6 +991,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "interno",
         "privado",
         "visibility",
+        # A note flag (Deskpro's is_agent_note; others' is_note, isInternalNote): only a yes/no
+        # column is read as one, so a "note" column of text is not.
+        "note",
+        "is note",
+        "agent note",
+        "is agent note",
+        "internal note",
+        "is internal note",
+        "private note",
+        "is private note",
+        "staff note",
+        "is staff note",
     ),
     # Drafts: a yes/no flag, or a message's state ("published" / "draft"); only draft words count.
     "draft": ("is draft", "draft", "state", "thread state", "message state", "status", "message status"),

@@ -389,6 +389,9 @@ def _roles(
                 )
             role[(flag == hidden).fillna(False) & (role != Role.CUSTOMER.value)] = Role.NOTE.value
     unknown = role.isna()
+    if unknown.any() and known and "agent" in fields:
+        _by_other_rows(role, unknown, frame[fields["agent"].column], notes)
+        unknown = role.isna()
     if unknown.any():
         if known:
             # Rows a direction column leaves blank: better counted than guessed.
@@ -399,6 +402,24 @@ def _roles(
         else:
             role[unknown] = Role.AGENT.value
     return role.astype("string"), RoleChoice(tuple(accepted), known)
+
+
+def _by_other_rows(role: pd.Series, unknown: pd.Series, authors: pd.Series, notes: Notes) -> None:
+    """Rows no column types (Deskpro's bare "web": written in the web app, by anyone) take
+    their author's side where every other row of that author reads as one side: an agent
+    typed "agent" elsewhere wrote this reply too. Said, as it changes the figures."""
+    author = authors.astype("string").str.strip()
+    sided = role.isin((Role.AGENT.value, Role.CUSTOMER.value)).to_numpy() & author.notna().to_numpy()
+    pairs = pd.DataFrame({"author": author[sided], "side": role[sided]}).drop_duplicates()
+    one_side = pairs.drop_duplicates("author", keep=False).set_index("author")["side"]
+    side = author[unknown].map(one_side)
+    side = side[side.notna()]
+    role[side.index] = side
+    for value, who in ((Role.AGENT.value, "the team's"), (Role.CUSTOMER.value, "customers'")):
+        notes.count(
+            f"{{n}} rows that no column says who wrote read as {who}, as their authors' other rows are",
+            int((side == value).sum()),
+        )
 
 
 TEAM_REACH = 3  # an author writing in this many conversations or more is the team's, when ...
