@@ -460,6 +460,17 @@ EXPECTED = {
         {"Sam Agent", "Kim Agent"},
         {"fb8c55b6-1cb8-4b4c-9fb6-17d3e4e5f1a1", "fb8c55b6-1cb8-4b4c-9fb6-17d3e4e5f1a2"},
     ),
+    # Truto's unified ticketing comments: author.type "user" is the help desk's own user (the
+    # team) beside "contact" (a customer). Had been refused: "user" read as a customer, so the
+    # file held "no agent replies".
+    "truto_unified_comments.json": (
+        "generic",
+        2,
+        3,
+        {"private note": 1},
+        {"Sam Agent", "Kim Agent"},
+        {"1", "2"},
+    ),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.

@@ -253,6 +253,12 @@ def _distinct_roles(values: pd.Series, words: Mapping[str, Role | None]) -> pd.S
         # ... unless the id names an automation ("agent:trigger", a chat trigger's speaker).
         automated = (speaker.str[1].str.strip().map(table) == Role.BOT.value).fillna(False).astype(bool)
         mapped[automated.index[automated.to_numpy()]] = Role.BOT.value
+    user = (lowered == "user").fillna(False).astype(bool)
+    if user.any() and (lowered == "contact").any() and not (mapped == Role.AGENT.value).any():
+        # "user" is a customer beside "admin" or "agent" (Intercom, Freshchat); beside "contact"
+        # and no agent word it is the help desk's own user, the team (unified APIs: Truto's
+        # author.type user / contact / system).
+        mapped[user] = Role.AGENT.value
     comment = (lowered == "comment").fillna(False).astype(bool)
     if comment.any() and (mapped[~comment] == Role.NOTE.value).any():
         # "comment" is a note where nothing else is (HubSpot's and Front's internal comments);
