@@ -1399,3 +1399,19 @@ def test_merge_comments_not_expanded_name_their_authors_by_id(tmp_path):
         "17a54124-287f-494d-965e-3c5b330c9a68",
         "28b65235-398a-4a5e-a76f-4d6c441dab79",
     }
+
+
+def test_deskpro_people_side_loaded_name_the_agents_and_say_who_wrote(tmp_path):
+    page = json.loads((FORMATS / "deskpro_ticket_messages.json").read_text())
+    people = {33: ("Pete Lane", False), 34: ("Ann Moss", False), 35: ("Raj Iyer", False)}
+    people |= {61: ("Sam Agent", True), 62: ("Kim Agent", True)}
+    page["linked"] = {
+        "person": {str(i): {"id": i, "name": name, "is_agent": agent} for i, (name, agent) in people.items()}
+    }
+    path = tmp_path / "messages.json"
+    path.write_text(json.dumps(page))
+    export = replydiag.load(path)
+    acc = export.accounting
+    assert (acc.replies_analysed, acc.customer_messages, dict(acc.skipped)) == (3, 4, {"private note": 1})
+    assert sorted(export.replies["agent"].astype(str)) == ["Kim Agent", "Sam Agent", "Sam Agent"]
+    assert any("'linked.person'" in n for n in acc.notes)

@@ -599,7 +599,8 @@ FORMATS: tuple[FormatSpec, ...] = (
             "reply_id": ("id",),
             "conversation_id": ("ticket",),
             "html": ("message",),
-            "agent": ("person",),
+            # Named when the request side-loaded its people (``?include=person``); an id if not.
+            "agent": ("author.name", "person"),
             "role": ("creation_system",),
             "private": ("is_agent_note",),
             "created_at": ("date_created",),

@@ -619,22 +619,29 @@ def _read_authors(response: dict[str, Any], said: list[str], authors: dict[str, 
     if key is None and isinstance(response.get("includes"), dict):
         holder = response["includes"]
         key = next((k for k in AUTHOR_LIST_KEYS if isinstance(holder.get(k), list)), None)
+    people: list[Any] = holder[key] if key is not None else []
+    linked = response.get("linked")
+    if key is None and isinstance(linked, dict) and isinstance(linked.get("person"), dict):
+        # Deskpro's side-loaded people (``?include=person``): objects keyed by id.
+        key, people = "linked.person", list(linked["person"].values())
     if key is None:
         return
     note = f"authors' names and roles read from the '{key}' list beside the messages"
     if note not in said:
         said.append(note)
-    for person in holder[key]:
+    for person in people:
         if isinstance(person, dict) and "id" in person:
-            authors[str(person["id"])] = {
-                "author.name": person.get("name"),
-                "author.role": person.get("role") or person.get("type"),  # LiveChat: "type"
-            }
+            role = person.get("role") or person.get("type")  # LiveChat: "type"
+            if role is None and isinstance(person.get("is_agent"), bool):
+                role = "agent" if person["is_agent"] else "customer"
+            authors[str(person["id"])] = {"author.name": person.get("name"), "author.role": role}
 
 
 def _with_authors(row: dict[str, Any], authors: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """A flattened message with its author's name and role, where it names its author by id only."""
-    person = authors.get(str(row.get("author_id")))
+    # Named by ``author_id`` (Zendesk, Twitter) or by ``person`` (Deskpro).
+    author = row.get("author_id", row.get("person"))
+    person = authors.get(str(author)) if author is not None else None
     if person is None or "author.name" in row or "author.role" in row:
         return row
     return {**row, **person}
