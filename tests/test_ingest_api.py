@@ -471,6 +471,17 @@ EXPECTED = {
         {"Sam Agent", "Kim Agent"},
         {"1", "2"},
     ),
+    # Freshdesk's legacy API (v1: /helpdesk/tickets/{id}.json): each ticket under
+    # "helpdesk_ticket", its notes each under "note" ("incoming" the customer's, "private" a
+    # note). Had been refused as tickets holding only their descriptions.
+    "freshdesk_v1_tickets_notes.json": (
+        "generic",
+        2,
+        1,
+        {"private note": 1},
+        {"12", "13"},
+        {"5000123", "5000124"},
+    ),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.

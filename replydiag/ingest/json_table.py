@@ -674,10 +674,24 @@ def _turn_key(records: list[dict[str, Any]]) -> str | None:
                 isinstance(turns, list)
                 and (len(turns) > 1 or (turns and not own_text))
                 and all(isinstance(v, dict) for v in turns)
-                and any(_holds_text(v) for v in turns)
+                and any(_holds_text(_named_turn(v)) for v in turns)
             ):
                 return key
     return None
+
+
+def _named_turn(turn: dict[str, Any]) -> dict[str, Any]:
+    """A turn out from under its type's name (Freshdesk v1's ``{"note": {...}}``); a message
+    part's text object (Freshchat's ``{"text": {"content": ...}}``) is no such wrapper.
+
+    >>> _named_turn({"note": {"body": "Hi"}}), _named_turn({"text": {"content": "Hi"}})
+    ({'body': 'Hi'}, {'text': {'content': 'Hi'}})
+    """
+    if len(turn) == 1 and next(iter(turn)) not in MESSAGE_TEXT_KEYS:
+        inner = next(iter(turn.values()))
+        if isinstance(inner, dict):
+            return inner
+    return turn
 
 
 def _holds_text(turn: dict[str, Any], depth: int = 3) -> bool:
