@@ -482,6 +482,21 @@ EXPECTED = {
         {"12", "13"},
         {"5000123", "5000124"},
     ),
+    # Groove's ticket messages: the author and the ticket are named by address only
+    # ("links": {"author": {"href": ".../agents/sam@acme.example"}}), "note" flags a note.
+    # Had been 3 replies of "unknown" (the customer's among them), each its own conversation.
+    "groove_messages.json": ("generic", 1, 2, {"private note": 1}, {"sam@acme.example"}, {"12"}),
+    # Instagram's conversations (Graph API, /conversations?platform=instagram&fields=messages{...}):
+    # the author is from.username; the account writing in every conversation is the team
+    # (said as a warning). Had been 6 replies of "unknown", the customers' among them.
+    "instagram_conversations.json": (
+        "generic",
+        3,
+        3,
+        {},
+        {"acme_shop"},
+        {"aWdfZAG06conv0", "aWdfZAG06conv1", "aWdfZAG06conv2"},
+    ),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.

@@ -794,7 +794,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "author",
         "author name",
         "from name",
+        "from username",  # Instagram's messages (Graph API): from.username
         "sender name",
+        "sender username",
         "sender",
         "sender id",  # Twitter direct message events: message_create.sender_id
         "assignee",

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
@@ -123,10 +124,36 @@ def jsonapi_resource(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def linked_resources(record: dict[str, Any]) -> dict[str, Any]:
+    """A message that names its author and ticket by address only (Groove's ``links``:
+    ``{"author": {"href": ".../v1/agents/sam@acme.example"}}``), with ``author_id`` and
+    ``author_type`` (the collection, singular: agent, customer) and ``ticket_id``; fields the
+    record has of its own stay.
+
+    >>> linked_resources({"body": "Hi", "links": {"author": {"href": "https://x.io/v1/agents/sam%40acme.io"},
+    ...     "ticket": {"href": "https://x.io/v1/tickets/12"}}})["author_type"]
+    'agent'
+    """
+    links = record.get("links")
+    if not isinstance(links, dict):
+        return record
+    out = dict(record)
+    for name in ("author", "ticket", "conversation"):
+        link = links.get(name)
+        href = link.get("href") if isinstance(link, dict) else None
+        path = [p for p in urlsplit(href).path.split("/") if p] if isinstance(href, str) else []
+        if len(path) < 2 or name in record or f"{name}_id" in record:
+            continue
+        out[f"{name}_id"] = unquote(path[-1])
+        if name == "author":
+            out.setdefault("author_type", path[-2].removesuffix("s"))
+    return out
+
+
 def flat_record(record: dict[str, Any]) -> dict[str, Any]:
     """One message record as flat columns, whatever API shaped it (JSON:API resources, mail
-    API messages, nested objects)."""
-    return flatten_record(mail_message(jsonapi_resource(record)))
+    API messages, links to its author and ticket, nested objects)."""
+    return flatten_record(mail_message(linked_resources(jsonapi_resource(record))))
 
 
 def flatten_record(
