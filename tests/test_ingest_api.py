@@ -497,6 +497,17 @@ EXPECTED = {
         {"acme_shop"},
         {"aWdfZAG06conv0", "aWdfZAG06conv1", "aWdfZAG06conv2"},
     ),
+    # A mailbox file (mbox): had been refused as a CSV with ragged rows ("check the
+    # delimiter"). Each message a row, its conversation where its References lead; the
+    # addresses writing in most conversations are the team (said as a warning).
+    "support_inbox.mbox": (
+        "mailbox",
+        6,
+        7,
+        {},
+        {"Sam at Acme", "Kim at Acme"},
+        {f"c{n}@example.org" for n in range(6)},
+    ),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.
@@ -1441,3 +1452,40 @@ def test_deskpro_people_side_loaded_name_the_agents_and_say_who_wrote(tmp_path):
     assert (acc.replies_analysed, acc.customer_messages, dict(acc.skipped)) == (3, 4, {"private note": 1})
     assert sorted(export.replies["agent"].astype(str)) == ["Kim Agent", "Sam Agent", "Sam Agent"]
     assert any("'linked.person'" in n for n in acc.notes)
+
+
+def test_a_gmail_takeout_mailbox_says_who_sent_each_message_by_its_labels(tmp_path):
+    text = (FORMATS / "support_inbox.mbox").read_text()
+    # Takeout writes Gmail's labels and thread id into each message's headers.
+    text = text.replace("\nFrom: ", "\nX-GM-THRID: 1\nX-Gmail-Labels: Inbox\nFrom: ")
+    text = text.replace("X-Gmail-Labels: Inbox\nFrom: Sam", "X-Gmail-Labels: Sent\nFrom: Sam")
+    text = text.replace("X-Gmail-Labels: Inbox\nFrom: Kim", "X-Gmail-Labels: Sent,Opened\nFrom: Kim")
+    text += (
+        "\nFrom support@acme.example Tue Mar 10 09:00:00 2026\nX-GM-THRID: 2\nX-Gmail-Labels: Draft\n"
+        "From: Sam at Acme <support@acme.example>\nTo: Eva Nagy <eva@example.org>\nSubject: Re: Password\n"
+        "Date: Tue, 10 Mar 2026 09:00:00 +0000\nMessage-ID: <d1@acme.example>\n\nStill checking.\n"
+    )
+    path = tmp_path / "takeout.mbox"
+    path.write_text(text)
+    export = replydiag.load(path)
+    acc = export.accounting
+    assert (acc.replies_analysed, acc.customer_messages, dict(acc.skipped)) == (6, 7, {"draft (not sent)": 1})
+    assert not acc.warnings  # the labels say who wrote: no guess from reach
+    assert set(export.replies["conversation_id"].astype(str)) == {"1"}  # Gmail's own thread id
+
+
+def test_a_mailbox_is_read_whole_when_reading_in_chunks():
+    from replydiag.ingest import read
+
+    export = read.load_export(FORMATS / "support_inbox.mbox", chunked=True)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (6, 7)
+
+
+def test_a_takeout_zip_holding_a_mailbox_is_read(tmp_path):
+    import zipfile
+
+    path = tmp_path / "takeout.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(FORMATS / "support_inbox.mbox", "Takeout/Mail/All mail Including Spam and Trash.mbox")
+    acc = replydiag.load(path).accounting
+    assert (acc.replies_analysed, acc.customer_messages) == (6, 7)

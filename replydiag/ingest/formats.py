@@ -514,6 +514,25 @@ FORMATS: tuple[FormatSpec, ...] = (
         channel="email",
     ),
     FormatSpec(
+        "mailbox",
+        "Mailbox file (mbox)",
+        ("Message-ID", "thread", "from_address", "body_text"),
+        {
+            "reply_id": ("Message-ID",),
+            "conversation_id": ("thread",),
+            "text": ("body_text",),
+            "html": ("body_html",),
+            "agent": ("from_name", "from_address"),
+            "sender_address": ("from_address",),
+            "recipient_address": ("to_address",),
+            "created_at": ("sent_at",),
+            "direction": ("direction",),  # from Gmail's labels, where the file has them
+            "draft": ("is_draft",),
+            "event": (),
+        },
+        channel="email",
+    ),
+    FormatSpec(
         "dynamics-email",
         "Dynamics 365 email activities (Web API)",
         ("activityid", "directioncode", "description"),

@@ -140,7 +140,7 @@ def linked_resources(record: dict[str, Any]) -> dict[str, Any]:
     out = dict(record)
     for name in ("author", "ticket", "conversation"):
         link = links.get(name)
-        href = link.get("href") if isinstance(link, dict) else None
+        href = link.get("href") if isinstance(link, dict) else link  # {"href": url}, or the url
         path = [p for p in urlsplit(href).path.split("/") if p] if isinstance(href, str) else []
         if len(path) < 2 or name in record or f"{name}_id" in record:
             continue

@@ -25,6 +25,7 @@ from .decode import decode_bytes, looks_binary, read_bytes, utf8_candidate
 from .embedded import RECORDS_NOTE, records_read, with_records_read
 from .formats import Detection, detect
 from .json_table import json_start, read_json_text
+from .mailbox import is_mailbox, read_mailbox
 from .notes import Notes
 from .plan import Plan, make_plan
 from .raw import RawTable
@@ -65,7 +66,7 @@ def load_export(
     member: str | None = None,
     sheet: str | None = None,
 ) -> LoadedExport:
-    """Read a CSV, TSV, JSON, NDJSON or .xlsx help-desk export (or ``member``, one file of a zip).
+    """Read a CSV, TSV, JSON, NDJSON, .xlsx or mbox help-desk export (or ``member``, one file of a zip).
 
     Canonical rows pass through ``row_step`` (the analysis's normaliser) as they are made.
     ``chunked`` reads a CSV file ``CHUNK_BYTES`` at a time: memory then holds one chunk of
@@ -85,15 +86,25 @@ def load_export(
         with path.open("rb") as file:
             head = file.read(4096)
         _refuse_markup(head, named)
-        chunks = (
-            None if is_chat_transcript(head.decode("utf-8", "replace")) else _csv_chunks(path, CHUNK_BYTES)
-        )
+        whole = is_chat_transcript(head.decode("utf-8", "replace")) or is_mailbox(head)
+        chunks = None if whole else _csv_chunks(path, CHUNK_BYTES)
         if chunks is not None:
             return _load_chunks(
                 chunks, format=format, column_map=column_map, row_step=row_step or _as_is, progress=progress
             )
     data = read_bytes(path, member)
     _refuse_markup(data[:512], named)
+    if is_mailbox(data[:4096]):
+        export = _canonicalise(
+            read_mailbox(data, path=named),
+            source=source,
+            format=format,
+            column_map=column_map,
+            path=named,
+            row_step=row_step,
+        )
+        export.encoding = "mail (each message its own charset)"
+        return export
     if is_workbook(data):
         export = _canonicalise(
             read_workbook(data, path=named, sheet=sheet),
