@@ -1489,3 +1489,19 @@ def test_a_takeout_zip_holding_a_mailbox_is_read(tmp_path):
         archive.write(FORMATS / "support_inbox.mbox", "Takeout/Mail/All mail Including Spam and Trash.mbox")
     acc = replydiag.load(path).accounting
     assert (acc.replies_analysed, acc.customer_messages) == (6, 7)
+
+
+def test_a_folder_of_saved_mail_messages_is_read_as_one_mailbox(tmp_path):
+    import re
+
+    text = (FORMATS / "support_inbox.mbox").read_bytes()
+    messages = [m for m in re.split(rb"(?m)^From [^\n]*\n(?=[!-9;-~]+:)", text) if m.strip()]
+    for n, message in enumerate(messages):  # each saved alone, as a mail client saves a .eml
+        (tmp_path / f"message{n:02d}.eml").write_bytes(b"Received: from mx.acme.example;\n Mon\n" + message)
+    result = replydiag.audit(tmp_path)
+    acc = result.accounting
+    assert (acc.replies_analysed, acc.customer_messages) == (6, 7)
+    # Each file holds one message: the team shows only across them (a mail thread's id is the
+    # same in every file), said as a warning.
+    assert any("read together" in w for w in acc.warnings)
+    assert set(result.replies["agent"].astype(str)) == {"Sam at Acme", "Kim at Acme"}

@@ -40,9 +40,13 @@ def team_across_files(parts: list[LoadedExport]) -> list[LoadedExport]:
 
 def _team(parts: list[LoadedExport], unsure: list[int]) -> TeamGuess | None:
     together = concatenated([parts[i].replies[["agent", "conversation_id"]] for i in unsure])
-    file_of = np.repeat(np.arange(len(unsure)), [len(parts[i].replies) for i in unsure])
-    # Conversations are the files' own: "1" of one ticket file is not "1" of another.
-    conversation = pd.Series(file_of, dtype="string") + "\x1f" + together["conversation_id"].astype("string")
+    sizes = [len(parts[i].replies) for i in unsure]
+    file_of = np.repeat(np.arange(len(unsure)), sizes)
+    # Conversations are the files' own: "1" of one ticket file is not "1" of another. A mail
+    # thread's id (its first message's Message-ID) is the same in every file that holds it.
+    own = np.repeat([parts[i].format_name != "mailbox" for i in unsure], sizes)
+    conversation = together["conversation_id"].astype("string")
+    conversation = conversation.where(~own, pd.Series(file_of, dtype="string") + "\x1f" + conversation)
     return team_by_reach(together["agent"].astype("string"), conversation)
 
 

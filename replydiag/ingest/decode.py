@@ -36,7 +36,7 @@ class Decoded:
 
 
 # What an export file can be called; a folder or a zip stands for the files in it with these.
-EXPORT_SUFFIXES = (".csv", ".tsv", ".json", ".ndjson", ".jsonl", ".xlsx", ".mbox", ".gz", ".zip")
+EXPORT_SUFFIXES = (".csv", ".tsv", ".json", ".ndjson", ".jsonl", ".xlsx", ".mbox", ".eml", ".gz", ".zip")
 
 
 def read_bytes(path: Path, member: str | None = None) -> bytes:

@@ -1,5 +1,5 @@
 """A mailbox file (mbox: Gmail Takeout, Thunderbird, a shared support inbox saved whole) as
-one row per message.
+one row per message; a message saved alone (.eml) as one row.
 
 Read as a CSV, an mbox was refused for ragged rows with a hint about delimiters. Each message
 becomes the columns the ``mailbox`` format names: its id, sender name and address apart,
@@ -29,19 +29,28 @@ from .raw import RawTable
 # escaped as ">From " by the programs that write mailboxes).
 _SEPARATOR = re.compile(rb"(?m)^From [^\r\n]*\r?\n(?=[!-9;-~]+:)")
 _HEADER = re.compile(rb"(?im)^(from|to|date|subject|message-id):")
+# One message saved alone (a .eml file): header lines (folded ones indented) up to a blank line.
+_HEADER_BLOCK = re.compile(rb"\A(?:[!-9;-~]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+\r?\n")
 _ID = re.compile(r"<([^<>\s]+)>")
 
 
 def is_mailbox(head: bytes) -> bool:
-    """Whether a file's first bytes are a mailbox's: a ``From`` separator line, then headers.
+    """Whether a file's first bytes are a mailbox's (a ``From`` separator line, then headers)
+    or one message's (a .eml file: its headers, a ``From:`` among them, then a blank line).
 
     >>> is_mailbox(b"From ann@x.io Mon Mar  2 09:00:00 2026\\nFrom: Ann <ann@x.io>\\nSubject: Hi\\n")
     True
-    >>> is_mailbox(b"From,To,Body\\nann,bob,hi\\n")
-    False
+    >>> is_mailbox(b"Received: by x\\n  id 1\\nFrom: Ann <ann@x.io>\\nDate: Mon, 2 Mar 2026\\n\\nHi")
+    True
+    >>> is_mailbox(b"From,To,Body\\nann,bob,hi\\n"), is_mailbox(b"Agent: Hello\\nCustomer: Hi\\n")
+    (False, False)
     """
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return bool(_SEPARATOR.match(start)) and bool(_HEADER.search(start[:4096]))
+    if _SEPARATOR.match(start):
+        return bool(_HEADER.search(start[:4096]))
+    block = _HEADER_BLOCK.match(start)
+    names = {m.group(1).lower() for m in _HEADER.finditer(block.group(0))} if block else set()
+    return b"from" in names and len(names) >= 2
 
 
 def read_mailbox(data: bytes, *, path: Path | str) -> RawTable:
@@ -57,8 +66,12 @@ def read_mailbox(data: bytes, *, path: Path | str) -> RawTable:
             r["direction"] = "outbound" if "sent" in (labels or ()) else "inbound"
             r["is_draft"] = "true" if "draft" in (labels or ()) else "false"
         del r["parent"]
+    single = _SEPARATOR.match(data.lstrip(b"\xef\xbb\xbf \t\r\n")) is None
     notes = [
-        f"read as a mailbox (mbox): {len(rows):,} messages, each in the conversation its"
+        "read as a saved mail message (.eml), in the conversation its References / In-Reply-To"
+        " headers lead back to"
+        if single
+        else f"read as a mailbox (mbox): {len(rows):,} messages, each in the conversation its"
         " References / In-Reply-To headers lead back to"
     ]
     if labelled:
@@ -70,6 +83,9 @@ def _messages(data: bytes) -> Iterator[Message]:
     """Each message of the mailbox, parsed one at a time: a mailbox of a gigabyte is a few
     gigabytes as parsed messages, so none is kept once its fields are read."""
     separators = list(_SEPARATOR.finditer(data))
+    if not separators:  # one message saved alone (.eml)
+        yield email.message_from_bytes(data, policy=email.policy.default)
+        return
     for here, onward in zip(separators, [*separators[1:], None], strict=True):
         chunk = data[here.end() : onward.start() if onward is not None else len(data)]
         if chunk.strip():
