@@ -94,27 +94,13 @@ def load_export(
             )
     data = read_bytes(path, member)
     _refuse_markup(data[:512], named)
-    if is_mailbox(data[:4096]):
+    own_kind = _own_kind(data, named, sheet)
+    if own_kind is not None:
+        table, encoding = own_kind
         export = _canonicalise(
-            read_mailbox(data, path=named),
-            source=source,
-            format=format,
-            column_map=column_map,
-            path=named,
-            row_step=row_step,
+            table, source=source, format=format, column_map=column_map, path=named, row_step=row_step
         )
-        export.encoding = "mail (each message its own charset)"
-        return export
-    if is_workbook(data):
-        export = _canonicalise(
-            read_workbook(data, path=named, sheet=sheet),
-            source=source,
-            format=format,
-            column_map=column_map,
-            path=named,
-            row_step=row_step,
-        )
-        export.encoding = "xlsx"
+        export.encoding = encoding
         return export
     mixed_lines = 0
     fast = utf8_candidate(data, path=named)
@@ -150,6 +136,16 @@ def load_export(
         export.notes.append(template.format(n=f"{mixed_lines:,}"))  # the accounting's own list
         export.accounting.counted[template] = mixed_lines
     return export
+
+
+def _own_kind(data: bytes, path: Path, sheet: str | None) -> tuple[RawTable, str] | None:
+    """A file with a reader of its own (a mailbox, a workbook), read, and what its encoding is
+    called; None for text tables and JSON."""
+    if is_mailbox(data[:4096]):
+        return read_mailbox(data, path=path), "mail (each message its own charset)"
+    if is_workbook(data):
+        return read_workbook(data, path=path, sheet=sheet), "xlsx"
+    return None
 
 
 def _size(path: Path) -> int:
