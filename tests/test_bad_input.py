@@ -40,10 +40,12 @@ REFUSED = {
     "zendesk_ticket_report.csv": "its only text is each ticket's subject line",
     # Intercom's conversation list: each conversation's opening (the customer's) and no parts.
     "intercom_conversation_list_without_parts.json": "has no agent replies to analyse (2 rows: 2 customer messages",
-    # Zendesk's legacy XML export and a saved page of a help desk: read as CSV, their first tag
-    # was a column and the document one agent reply, with exit 0.
-    "zendesk_xml_export.xml": "is an XML document, not a CSV, JSON or Excel export",
+    # A saved page of a help desk: read as CSV, its first tag was a column and the page one
+    # agent reply, with exit 0. (An XML export of data is read: tests/data/formats.)
     "saved_web_page.html": "is an HTML document, not a CSV, JSON or Excel export",
+    # An XML export cut off mid-way, and an XML file of something else (said of XML, not JSON).
+    "cut_off_export.xml": "is not well-formed XML (no element found: line 11",
+    "settings_file.xml": "is an XML list but holds no objects",
 }
 # file -> (rows read, replies analysed, skipped by reason)
 READ = {

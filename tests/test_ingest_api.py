@@ -508,6 +508,10 @@ EXPECTED = {
         {"Sam at Acme", "Kim at Acme"},
         {f"c{n}@example.org" for n in range(6)},
     ),
+    # Zendesk's full XML export (tickets.xml, Rails-style: type="array", dashed names): had
+    # been refused as "an XML document". Read as its JSON would be: each ticket's comments,
+    # the requester's the customer's, "is-public" false a note, the ticket's nice-id its id.
+    "zendesk_xml_export.xml": ("generic", 3, 4, {"private note": 1}, {"7", "8"}, {"101", "102", "103"}),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.
@@ -1505,3 +1509,14 @@ def test_a_folder_of_saved_mail_messages_is_read_as_one_mailbox(tmp_path):
     # same in every file), said as a warning.
     assert any("read together" in w for w in acc.warnings)
     assert set(result.replies["agent"].astype(str)) == {"Sam at Acme", "Kim at Acme"}
+
+
+def test_xml_declaring_entities_is_refused_by_name(tmp_path):
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        "<tickets><ticket><comments><comment><value>&b;</value></comment></comments></ticket></tickets>"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(bomb)
+    with pytest.raises(replydiag.ReplydiagError, match="declares XML entities or a document type"):
+        replydiag.load(path)

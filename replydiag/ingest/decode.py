@@ -36,7 +36,20 @@ class Decoded:
 
 
 # What an export file can be called; a folder or a zip stands for the files in it with these.
-EXPORT_SUFFIXES = (".csv", ".tsv", ".json", ".ndjson", ".jsonl", ".xlsx", ".mbox", ".eml", ".gz", ".zip")
+# (Not .xml: the XML files of a zip are mostly an office document's insides. An .xml file
+# named on its own is read.)
+EXPORT_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".json",
+    ".ndjson",
+    ".jsonl",
+    ".xlsx",
+    ".mbox",
+    ".eml",
+    ".gz",
+    ".zip",
+)
 
 
 def read_bytes(path: Path, member: str | None = None) -> bytes:

@@ -549,6 +549,7 @@ def _own_conversation_id(response: dict[str, Any]) -> str | None:
 
 _CONVERSATION_KEYS = (
     "ticket_id",
+    "nice_id",  # Zendesk's XML export: the ticket's number
     "conversation_id",
     "conversationId",  # an X archive's direct-message conversations
     "conversation_sid",
@@ -837,11 +838,17 @@ def read_json_text(text: str, *, path: Path | str) -> RawTable:
     """Parse a JSON list of messages, NDJSON, or a list of conversations holding turns (also
     saved as a script's assignment, as an X archive's ``tweets.js`` is)."""
     said: list[str] = []
-    authors: dict[str, dict[str, Any]] = {}
     if found := _ASSIGNMENT.match(text):
         said.append(f"read as the JSON assigned to '{found.group(1)}'")
         text = text[found.end() :].rstrip().removesuffix(";")
-    records = _find_records(_parse_json(text, path), path, said, authors)
+    return read_parsed(_parse_json(text, path), path=path, said=said)
+
+
+def read_parsed(data: Any, *, path: Path | str, said: list[str]) -> RawTable:
+    """The messages of parsed JSON (or of a document laid out as JSON is: an XML export), one
+    row each; ``said`` holds what reading it had to guess so far."""
+    authors: dict[str, dict[str, Any]] = {}
+    records = _find_records(data, path, said, authors)
     turn_key = _turn_key(records[:5])
     if turn_key is not None and turn_key not in TURN_KEYS:
         # Found by what its objects hold, not by its name: a guess that decides the rows.

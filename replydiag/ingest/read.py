@@ -32,6 +32,7 @@ from .raw import RawTable
 from .rows import LoadedExport, canonical_rows, finish
 from .transcripts import split_transcripts, transcript_column
 from .workbook import is_workbook, read_workbook
+from .xml_table import is_xml_export, read_xml
 
 STREAM_BYTES = 256 << 20  # CSV files above this are read in chunks when the caller can take them
 STREAM_ROWS = 2_000_000  # ... and files of more lines than this, however short their rows
@@ -86,7 +87,11 @@ def load_export(
         with path.open("rb") as file:
             head = file.read(4096)
         _refuse_markup(head, named)
-        whole = is_chat_transcript(head.decode("utf-8", "replace")) or is_mailbox(head)
+        whole = (
+            is_chat_transcript(head.decode("utf-8", "replace"))
+            or is_mailbox(head)
+            or is_xml_export(head, named.suffix)
+        )
         chunks = None if whole else _csv_chunks(path, CHUNK_BYTES)
         if chunks is not None:
             return _load_chunks(
@@ -143,6 +148,8 @@ def _own_kind(data: bytes, path: Path, sheet: str | None) -> tuple[RawTable, str
     called; None for text tables and JSON."""
     if is_mailbox(data[:4096]):
         return read_mailbox(data, path=path), "mail (each message its own charset)"
+    if is_xml_export(data[:4096], path.suffix):
+        return read_xml(data, path=path), "xml"
     if is_workbook(data):
         return read_workbook(data, path=path, sheet=sheet), "xlsx"
     return None
@@ -303,18 +310,20 @@ _MARKUP = (b"<?xml", b"<!doctype", b"<html", b"<rss", b"<feed")
 
 
 def _refuse_markup(head: bytes, path: Path) -> None:
-    """An XML or HTML file is refused by name: read as a CSV, its first tag became a column
-    and the whole document one reply (a help desk's legacy XML export; a saved web page)."""
+    """An HTML page or a feed is refused by name: read as a CSV, its first tag became a column
+    and the whole document one reply (a saved web page). An XML export of data is read
+    (``xml_table``); one that is not well-formed is refused there."""
+    if is_xml_export(head, path.suffix):
+        return
     start = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(_MARKUP) or (path.suffix.lower() in (".xml", ".html", ".htm") and start[:1] == b"<"):
         html = start.startswith((b"<!doctype", b"<html")) or path.suffix.lower() in (".html", ".htm")
         raise FormatError(
-            f"is an {'HTML' if html else 'XML'} document, not a CSV, JSON or Excel export",
+            f"is an {'HTML document' if html else 'XML feed or page'}, not a CSV, JSON or Excel export",
             path=path,
             hint="Export the messages as CSV or JSON from the help desk (a saved web page holds no export)"
             if html
-            else "Export the messages as CSV or JSON (a help desk's XML export is not read; most offer"
-            " CSV, or their API gives JSON)",
+            else "Export the messages from the help desk as CSV, JSON or XML (a feed holds no export)",
         )
 
 
