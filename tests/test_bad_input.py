@@ -43,9 +43,9 @@ REFUSED = {
     # A saved page of a help desk: read as CSV, its first tag was a column and the page one
     # agent reply, with exit 0. (An XML export of data is read: tests/data/formats.)
     "saved_web_page.html": "is an HTML document, not a CSV, JSON or Excel export",
-    # An XML export cut off mid-way, and an XML file of something else (said of XML, not JSON).
+    # An XML export cut off mid-way, and an XML file of something else (a program's settings).
     "cut_off_export.xml": "is not well-formed XML (no element found: line 11",
-    "settings_file.xml": "is an XML list but holds no objects",
+    "settings_file.xml": "the text column 'text' holds only numbers",
 }
 # file -> (rows read, replies analysed, skipped by reason)
 READ = {

@@ -1520,3 +1520,28 @@ def test_xml_declaring_entities_is_refused_by_name(tmp_path):
     path.write_text(bomb)
     with pytest.raises(replydiag.ReplydiagError, match="declares XML entities or a document type"):
         replydiag.load(path)
+
+
+def test_an_xml_export_of_records_written_as_attributes_is_read(tmp_path):
+    rows = [
+        ("1", "t1", "Jane Doe", "customer", "My order 5512 never arrived, can you check?"),
+        ("2", "t1", "Sam", "agent", "Hi Jane, sorry about that. I asked the courier to trace it."),
+        ("3", "t2", "Bob Roe", "customer", "Refund please, the blender arrived broken."),
+        ("4", "t2", "Kim", "agent", "Hi Bob, your refund is on its way to your card."),
+    ]
+    messages = "".join(
+        f'<message id="{i}" ticket="{t}" author="{a}" role="{r}" created="2026-03-0{i}T09:00:00Z">{x}</message>'
+        for i, t, a, r, x in rows
+    )
+    path = tmp_path / "messages.xml"
+    path.write_text(f'<?xml version="1.0"?><messages>{messages}</messages>')
+    export = replydiag.load(path)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
+    assert set(export.replies["agent"].astype(str)) == {"Sam", "Kim"}
+
+
+def test_an_xml_file_holding_no_records_is_refused_in_xml_terms(tmp_path):
+    path = tmp_path / "config.xml"
+    path.write_text('<?xml version="1.0"?><config><paths><cache/></paths></config>')
+    with pytest.raises(replydiag.ReplydiagError, match="is an XML object, not a list of records"):
+        replydiag.load(path)

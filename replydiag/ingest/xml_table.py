@@ -91,18 +91,19 @@ def _value(element: Element) -> Any:
     if element.get("nil") == "true":
         return None
     items = [(_name(child.tag), _value(child)) for child in element]
-    if not items:
-        return _text(element)
-    return _grouped(element, items)
+    if items:
+        return _grouped(element, items)
+    attributes = _attributes(element)
+    if attributes:  # a record written as attributes: <comment creator="Ann" body="Hi"/>
+        return attributes | ({"text": text} if (text := _text(element)) is not None else {})
+    return _text(element)
 
 
 def _grouped(element: Element, items: list[tuple[str, Any]]) -> Any:
     names = {name for name, _ in items}
     if element.get("type") == "array" or (len(items) > 1 and len(names) == 1):
         return [value for _, value in items]
-    out: dict[str, Any] = {
-        _name(k): v for k, v in element.attrib.items() if _name(k) not in _SKIPPED_ATTRIBUTES
-    }
+    out: dict[str, Any] = _attributes(element)
     for name, value in items:
         if name in out and isinstance(out[name], list) and name in _repeated(items):
             out[name].append(value)
@@ -111,6 +112,11 @@ def _grouped(element: Element, items: list[tuple[str, Any]]) -> Any:
         else:
             out[name] = value
     return out
+
+
+def _attributes(element: Element) -> dict[str, Any]:
+    """An element's attributes as fields, but those of the serialisation (``type="array"``)."""
+    return {_name(k): v for k, v in element.attrib.items() if _name(k) not in _SKIPPED_ATTRIBUTES}
 
 
 def _repeated(items: list[tuple[str, Any]]) -> set[str]:
