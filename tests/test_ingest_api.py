@@ -512,6 +512,17 @@ EXPECTED = {
     # been refused as "an XML document". Read as its JSON would be: each ticket's comments,
     # the requester's the customer's, "is-public" false a note, the ticket's nice-id its id.
     "zendesk_xml_export.xml": ("generic", 3, 4, {"private note": 1}, {"7", "8"}, {"101", "102", "103"}),
+    # A Slack export's day file of a support channel: "ts" (epoch seconds) had been no date,
+    # every message an agent's, no conversations. A thread is a conversation, a member
+    # joining an event; the authors writing in most threads are the team (said as a warning).
+    "slack_channel_day.json": (
+        "slack",
+        6,
+        6,
+        {"system event": 1},
+        {"Sam Agent", "Kim Agent"},
+        {f"{1709370000 + n * 10000}.000100" for n in range(6)},
+    ),
     # A note for the team (``visibility: agents``) is no reply.
     "livechat_archives.json": ("generic", 3, 3, {"private note": 1}, {"Tom"}, {"QX0", "QX1", "QX2"}),
     # Salesforce CaseFeed posts: ``Visibility: InternalUsers`` is a note for the team.

@@ -662,6 +662,30 @@ FORMATS: tuple[FormatSpec, ...] = (
         },
     ),
     FormatSpec(
+        "slack",
+        "Slack export (a channel's day files)",
+        ("ts", "user", "text", "type"),
+        {
+            "reply_id": ("client_msg_id", "ts"),
+            # A thread is a conversation; a message that starts none is its own (its ts).
+            "conversation_id": ("thread_ts",),
+            "text": ("text",),
+            "agent": ("user_profile.real_name", "user_profile.display_name", "user_name", "user"),
+            "created_at": ("ts",),
+            "event": ("subtype",),
+        },
+        # Members joining or leaving and topic changes are events; an app's post is a bot's.
+        role_words={
+            **dict.fromkeys(
+                ("channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name"),
+                Role.SYSTEM,
+            ),
+            "bot_message": Role.BOT,
+            "thread_broadcast": None,
+        },
+        channel="slack",
+    ),
+    FormatSpec(
         "zoho",
         "Zoho Desk threads",
         ("ticketId", "author.type", "direction"),

@@ -150,10 +150,22 @@ def linked_resources(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def slack_thread(record: dict[str, Any]) -> dict[str, Any]:
+    """A Slack message that starts no thread is a conversation of its own: its ``ts`` is its
+    ``thread_ts`` (a thread's first message has both, its replies the first one's).
+
+    >>> slack_thread({"type": "message", "ts": "1709370000.0001", "text": "Hi"})["thread_ts"]
+    '1709370000.0001'
+    """
+    if record.get("type") == "message" and "ts" in record and "thread_ts" not in record:
+        return {**record, "thread_ts": record["ts"]}
+    return record
+
+
 def flat_record(record: dict[str, Any]) -> dict[str, Any]:
     """One message record as flat columns, whatever API shaped it (JSON:API resources, mail
-    API messages, links to its author and ticket, nested objects)."""
-    return flatten_record(mail_message(linked_resources(jsonapi_resource(record))))
+    API messages, links to its author and ticket, Slack threads, nested objects)."""
+    return flatten_record(mail_message(linked_resources(slack_thread(jsonapi_resource(record)))))
 
 
 def flatten_record(
