@@ -55,7 +55,8 @@ def is_mailbox(head: bytes) -> bool:
 
 def read_mailbox(data: bytes, *, path: Path | str) -> RawTable:
     """One row per message of the mailbox, with its conversation (see the module's text)."""
-    rows = [_fields(m) for m in _messages(data.lstrip(b"\xef\xbb\xbf \t\r\n")) if isinstance(m, EmailMessage)]
+    data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    rows = [_fields(m) for m in _messages(data) if isinstance(m, EmailMessage)]
     labelled = any(r["labels"] is not None for r in rows)
     parent = {r["Message-ID"]: r["parent"] for r in rows if r["Message-ID"]}
     for r in rows:
@@ -66,7 +67,7 @@ def read_mailbox(data: bytes, *, path: Path | str) -> RawTable:
             r["direction"] = "outbound" if "sent" in (labels or ()) else "inbound"
             r["is_draft"] = "true" if "draft" in (labels or ()) else "false"
         del r["parent"]
-    single = _SEPARATOR.match(data.lstrip(b"\xef\xbb\xbf \t\r\n")) is None
+    single = _SEPARATOR.match(data) is None
     notes = [
         "read as a saved mail message (.eml), in the conversation its References / In-Reply-To"
         " headers lead back to"
@@ -99,6 +100,7 @@ def _fields(message: EmailMessage) -> dict[str, Any]:
     ids = _ID.findall(str(message.get("References", "")))
     replied_to = _ID.findall(str(message.get("In-Reply-To", "")))
     labels = message.get("X-Gmail-Labels")
+    plain = _text(message, "plain")
     return {
         "Message-ID": next(iter(_ID.findall(str(message.get("Message-ID", "")))), None),
         "parent": (ids[:1] or replied_to[:1] or [None])[0],
@@ -108,8 +110,8 @@ def _fields(message: EmailMessage) -> dict[str, Any]:
         "to_address": ", ".join(a for _, a in getaddresses([str(message.get("To", ""))]) if a) or None,
         "Subject": str(message.get("Subject", "")) or None,
         "sent_at": _date(message.get("Date")),
-        "body_text": _text(message, "plain"),
-        "body_html": None if _text(message, "plain") is not None else _text(message, "html"),
+        "body_text": plain,
+        "body_html": _text(message, "html") if plain is None else None,
         "labels": None if labels is None else [w.strip().lower() for w in str(labels).split(",")],
     }
 

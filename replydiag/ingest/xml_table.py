@@ -62,7 +62,8 @@ def _document(data: bytes, path: Path | str) -> Any:
     try:
         for event, element in iterparse(io.BytesIO(data), events=("start", "end")):
             if event == "start":
-                root = element if depth == 0 else root
+                if depth == 0:
+                    root = element
                 depth += 1
                 continue
             depth -= 1
@@ -104,13 +105,14 @@ def _grouped(element: Element, items: list[tuple[str, Any]]) -> Any:
     if element.get("type") == "array" or (len(items) > 1 and len(names) == 1):
         return [value for _, value in items]
     out: dict[str, Any] = _attributes(element)
+    repeated = _repeated(items)
     for name, value in items:
-        if name in out and isinstance(out[name], list) and name in _repeated(items):
-            out[name].append(value)
-        elif name in _repeated(items):
-            out[name] = [value]
-        else:
+        if name not in repeated:
             out[name] = value
+        elif isinstance(out.get(name), list):
+            out[name].append(value)
+        else:
+            out[name] = [value]
     return out
 
 
