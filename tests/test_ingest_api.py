@@ -1556,3 +1556,12 @@ def test_an_xml_file_holding_no_records_is_refused_in_xml_terms(tmp_path):
     path.write_text('<?xml version="1.0"?><config><paths><cache/></paths></config>')
     with pytest.raises(replydiag.ReplydiagError, match="is an XML object, not a list of records"):
         replydiag.load(path)
+
+
+def test_users_read_as_the_team_beside_contacts_are_said():
+    notes = replydiag.load(FORMATS / "truto_unified_comments.json").accounting.notes
+    assert "3 rows of 'author.type' typed 'user' beside 'contact' read as the team's" in " ".join(notes)
+    # Intercom's "user" beside "admin" is a customer, as always: nothing to say.
+    assert not any(
+        "typed 'user'" in n for n in replydiag.load(FORMATS / "intercom_parts.json").accounting.notes
+    )

@@ -213,14 +213,33 @@ def truthy(series: pd.Series) -> pd.Series:
     return out
 
 
+@dataclass(frozen=True)
+class _ColumnRoles:
+    """Roles read from a column of role words, and how many rows typed "user" were read as
+    the team's (beside "contact": ``_distinct_roles``), a guess said with the accounting."""
+
+    values: pd.Series
+    users_as_team: int
+
+
 def _roles_from_words(series: pd.Series, words: Mapping[str, Role | None]) -> pd.Series:
     """Role values ("agent", "customer" ...) read from a column of role words, or missing."""
+    return _column_roles(series, words).values
+
+
+def _column_roles(series: pd.Series, words: Mapping[str, Role | None]) -> _ColumnRoles:
     # Read once per distinct value: a role column of millions of rows holds a handful.
     codes, distinct = pd.factorize(series.astype("string"))
-    roles = _distinct_roles(pd.Series(distinct, dtype="string"), words).to_numpy(dtype=object)
+    labels = pd.Series(distinct, dtype="string")
+    roles = _distinct_roles(labels, words).to_numpy(dtype=object)
     out = np.full(len(series), None, dtype=object)
     out[codes >= 0] = roles[codes[codes >= 0]]
-    return pd.Series(out, index=series.index, dtype=object)
+    moved = np.flatnonzero(
+        (labels.str.strip().str.lower() == "user").fillna(False).to_numpy(dtype=bool)
+        & (roles == Role.AGENT.value)
+    )
+    users = int(np.isin(codes, moved).sum()) if len(moved) and words.get("user") is Role.CUSTOMER else 0
+    return _ColumnRoles(pd.Series(out, index=series.index, dtype=object), users)
 
 
 def _distinct_roles(values: pd.Series, words: Mapping[str, Role | None]) -> pd.Series:
@@ -301,7 +320,8 @@ def _roles(
         column = column_of(frame, fields, name)
         if column is None:
             continue
-        values = _roles_from_words(column, words)
+        read = _column_roles(column, words)
+        values = read.values
         if choice is not None:
             if name not in choice.columns:
                 continue
@@ -312,6 +332,11 @@ def _roles(
         elif values.notna().mean() < 0.5 and fields[name].confidence not in ("given", "high"):
             continue  # a synonym column ("type", "who") whose values are not roles
         accepted.append(name)
+        notes.count(
+            f"{{n}} rows of '{fields[name].column}' typed 'user' beside 'contact' read as the team's"
+            " (the help desk's own users)",
+            read.users_as_team,
+        )
         if words.get("comment") is Role.NOTE:
             # Said, as it moves rows from internal notes to replies (``_distinct_roles``); only
             # the rows read as no role can be such comments, so only they are looked at.
