@@ -1,9 +1,9 @@
 """Counting hashed items (word runs, sentences): how many replies hold each.
 
-Exact totals come from a sort of the hashes (``Totals``, ``group_total``,
-``replies_holding``); where a count only filters, two hashed tables give an upper bound
-(``CountMin``) without any sort, so the exact counts see only the items that could recur.
-Hashes are 64-bit, made by the callers (``replydiag.stock``, ``replydiag.spans``).
+Exact totals come from a sort of the hashes (``Totals``, ``replies_holding``); where a
+count only filters, two hashed tables give an upper bound (``CountMin``) without any sort,
+so the exact counts see only the items that could recur. Hashes are 64-bit, made by the
+callers (``replydiag.stock``, ``replydiag.spans``).
 """
 
 from __future__ import annotations
@@ -95,6 +95,16 @@ class Totals:
         found = np.full(len(items), -1, dtype=np.int32)  # 36M of them at a million replies
         if not len(self.distinct) or not len(items):
             return found
+        if len(items) <= len(self.distinct):
+            # Fewer items than hashes: sorted, they are found by one forward binary search
+            # (sorted needles stay in cache), without a hash table of every hash (2.7M
+            # items in 4.4M hashes: 0.35 s, against 0.71 s).
+            order = argsort(items)
+            ordered = items[order]
+            at = np.minimum(np.searchsorted(self.distinct, ordered), len(self.distinct) - 1)
+            held = self.distinct[at] == ordered
+            found[order[held]] = at[held]
+            return found
         bits = table_bits(4 * len(self.distinct))  # mostly empty: most items say "not held"
         flags = np.zeros(1 << bits, dtype=bool)
         flags[bucket(self.distinct, bits=bits)] = True
@@ -127,18 +137,6 @@ def bucket(items: np.ndarray, seed: int = 0, bits: int = TABLE_BITS) -> np.ndarr
     return mixed.view(np.int64)
 
 
-def group_total(items: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Total weight of the items sharing each item's hash."""
-    if not len(items):
-        return weight[:0]
-    # A plain sort and a hash lookup (both on both cores' terms) rather than an argsort, which
-    # is several times slower at tens of millions of items.
-    distinct = unique(items)
-    at = positions_in(distinct, items)
-    totals = np.bincount(at, weights=weight, minlength=len(distinct))
-    return totals[at].astype(weight.dtype)
-
-
 def replies_holding(items: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """For each item (a hashed sentence or word run, held by text ``owner``), the replies
     that hold it: the replies of every text holding it, each text counted once."""
@@ -163,7 +161,7 @@ def replies_holding(items: np.ndarray, owner: np.ndarray, counts: np.ndarray) ->
 def repeats(items: np.ndarray) -> np.ndarray:
     """Which items' hash occurs more than once: a sorted copy finds the repeated hashes (few,
     in any export), and a hash lookup marks them. An argsort of ten million ids held four
-    times the items; ``group_total``'s lookup table of every hash, four times as well.
+    times the items; a lookup table of every hash, four times as well.
 
     >>> repeats(np.array([5, 7, 5, 9], dtype=np.uint64)).tolist()
     [True, False, True, False]
