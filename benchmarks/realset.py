@@ -55,6 +55,11 @@ SOURCES = (
     Source("comcastcares", "twcs-head.csv", 20, account="comcastcares"),
     Source("TMobileHelp", "twcs-head.csv", 20, account="TMobileHelp"),
     Source("SouthwestAir", "twcs-head.csv", 20, account="SouthwestAir"),
+    # Added in session 26: four more brands of the multi-brand file, none labelled before.
+    Source("Tesco", "twcs-head.csv", 20, account="Tesco"),
+    Source("AmericanAir", "twcs-head.csv", 20, account="AmericanAir"),
+    Source("AskPlayStation", "twcs-head.csv", 20, account="AskPlayStation"),
+    Source("VerizonSupport", "twcs-head.csv", 20, account="VerizonSupport"),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 
