@@ -4,8 +4,10 @@ A run of ``SPAN_WORDS`` words found in at least ``SPAN_REPLIES`` replies is a re
 when it holds together as a unit: at every split point one of its two parts seldom occurs
 without the other (``COHESION``), so a chance meeting of two common phrases is not one. A
 span counts when it is said to the end of its clause, or stops at most ``SLOT_WORDS`` words
-before it (a slot: "what type of issues are you having with {macOS High Sierra}?"); a run
-that stops mid-clause is a writer's habit of sentence shape, not stock text.
+before it (a slot: "what type of issues are you having with {macOS High Sierra}?"), or stops
+where ``FINAL_REPLIES`` other replies end their clause with it (a stock sentence with words
+added after it); a run that stops mid-clause is a writer's habit of sentence shape, not stock
+text.
 
 Words come as flat arrays (``tokens``: word ids + 1, ``owner``: the text of each word), as
 ``replydiag.stock`` holds them; runs are hashed as polynomials and counted with
@@ -29,6 +31,7 @@ SPAN_WORDS = 7
 SPAN_REPLIES = 2
 COHESION = 0.3  # a run's replies / its parts' replies at the weakest split point
 SLOT_WORDS = 2  # a recurring run this close to its clause end is a stock sentence with a slot
+FINAL_REPLIES = 3  # a run that ends its clause in this many replies is a stock sentence's end
 
 
 @dataclass(frozen=True)
@@ -40,14 +43,19 @@ class Spans:
     total: np.ndarray  # replies holding it
 
 
-def span_cover(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, Spans]:
+def span_cover(
+    tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray, clause_end: np.ndarray
+) -> tuple[np.ndarray, Spans, np.ndarray]:
     """Words inside a ``SPAN_WORDS``-word run that recurs, as a unit, in ``SPAN_REPLIES``
-    replies; and those runs (``Spans``)."""
+    replies; those runs (``Spans``); and where a run ends that other replies end their
+    clause with (``FINAL_REPLIES`` of them): a stock sentence with words added after it
+    ("please follow the steps in the next link | for issues downloading content"), which
+    counts to there as if its clause ended there."""
     n = len(tokens)
     covered = np.zeros(n, dtype=bool)
     none = Spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
     if n < SPAN_WORDS:
-        return covered, none
+        return covered, none, np.zeros(n, dtype=bool)
     # A text sent SPAN_REPLIES times is a recurring run end to end: only the others' runs
     # need checking (everyone's runs are counted).
     sent_often = counts >= SPAN_REPLIES
@@ -55,6 +63,15 @@ def span_cover(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> tup
     covered[(sent_often & long_enough)[owner]] = True
     start, run = _windows(tokens, owner, SPAN_WORDS)
     recurring = Totals.build(run, owner[start], counts).at_least(SPAN_REPLIES)
+    # Replies ending a clause with each recurring run (few runs end one: one per clause).
+    final = clause_end[start + SPAN_WORDS - 1]
+    final_index = recurring.index(run[final])
+    said_to_end = np.bincount(
+        final_index[final_index >= 0],
+        weights=counts[owner[start[final][final_index >= 0]]],
+        minlength=len(recurring.distinct),
+    )
+    del final, final_index
     check = ~sent_often[owner[start]]
     run = run[check]
     index = recurring.index(run)
@@ -96,7 +113,9 @@ def span_cover(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray) -> tup
     np.add.at(marks, starts, 1)
     np.add.at(marks, starts + SPAN_WORDS, -1)
     spans = Spans(starts, recurring.distinct[index], recurring.total[index])
-    return covered | (np.cumsum(marks[:-1]) > 0), spans
+    ends = np.zeros(n, dtype=bool)
+    ends[starts[said_to_end[index] >= FINAL_REPLIES] + SPAN_WORDS - 1] = True
+    return covered | (np.cumsum(marks[:-1]) > 0), spans, ends
 
 
 def _part_totals(tokens: np.ndarray, owner: np.ndarray, counts: np.ndarray, k: int) -> Totals | _WordTotals:

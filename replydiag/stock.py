@@ -148,8 +148,8 @@ def stock_text(
     in_stock = np.repeat(stock_sentence, length)
     clause_end = np.zeros(len(words.tokens), dtype=bool)
     clause_end[words.sentence_start[1:] - 1] = True
-    covered, spans = span_cover(words.tokens, words.owner, counts)
-    in_stock |= to_clause_end(through_slot(covered, clause_end), clause_end)
+    covered, spans, stock_ends = span_cover(words.tokens, words.owner, counts, clause_end)
+    in_stock |= to_clause_end(through_slot(covered, clause_end), clause_end | stock_ends)
     del covered
     release_memory()
 

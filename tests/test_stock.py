@@ -166,6 +166,24 @@ def test_a_stock_question_with_a_slot_at_its_end_is_stock():
     assert (stock_text(pd.Series(longer), np.ones(3, dtype=np.int64)).share == 0).all()
 
 
+def test_a_stock_sentence_with_words_added_after_it_is_stock_to_its_own_end():
+    # AskPlayStation's agents end "Please follow the steps in the next link" there, or go on
+    # to say what the link is about: the stock sentence is stock either way, the added words
+    # are not. (A run that no reply says to its clause end stays a writer's opening: above.)
+    texts = pd.Series(
+        [
+            "Hi! Please follow the steps in the next link.",
+            "Sorry about that. Please follow the steps in the next link.",
+            "Please follow the steps in the next link. Thanks!",
+            "No problem. Please follow the steps in the next link for issues downloading extra content.",
+        ]
+    )
+    share = stock_text(texts, np.ones(4, dtype=np.int64)).share
+    assert share[3] == pytest.approx(8 / 15)
+    # Said to its clause end in two replies only, it is not yet a stock sentence's end there.
+    assert stock_text(texts[1:], np.ones(3, dtype=np.int64)).share[2] == 0
+
+
 def test_a_long_run_sent_twice_is_stock_and_cut_at_its_clause_end():
     texts = pd.Series(
         [
