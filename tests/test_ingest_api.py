@@ -1551,6 +1551,45 @@ def test_an_xml_export_of_records_written_as_attributes_is_read(tmp_path):
     assert set(export.replies["agent"].astype(str)) == {"Sam", "Kim"}
 
 
+_ZENDESK_USERS_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?><users type="array">'
+    '<user><id type="integer">9001</id><name>Jane Doe</name><role type="integer">0</role></user>'
+    '<user><id type="integer">7</id><name>Sam Agent</name><role type="integer">4</role></user>'
+    "</users>"
+)
+
+
+def test_zendesk_xml_export_zip_is_read_by_its_tickets_file(tmp_path):
+    import zipfile
+
+    # Zendesk sends its XML export as a zip of tickets.xml, users.xml and more.
+    path = tmp_path / "xml_export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(FORMATS / "zendesk_xml_export.xml", "tickets.xml")
+        archive.writestr("users.xml", _ZENDESK_USERS_XML)
+    alone = replydiag.load(FORMATS / "zendesk_xml_export.xml").accounting
+    acc = replydiag.load(path).accounting
+    assert (acc.replies_analysed, acc.customer_messages) == (alone.replies_analysed, alone.customer_messages)
+    assert acc.replies_analysed > 0
+    assert any("users.xml" in n for n in acc.notes)  # passed over, said
+    # A folder of the unpacked files reads the same.
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    folder = replydiag.load(tmp_path / "unpacked").accounting
+    assert folder.replies_analysed == alone.replies_analysed
+
+
+def test_an_office_document_zip_is_not_read_for_its_xml_insides(tmp_path):
+    import zipfile
+
+    path = tmp_path / "letter.zip"  # a .docx renamed: its XML files are the document
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", '<?xml version="1.0"?><document><body/></document>')
+    with pytest.raises(replydiag.ReplydiagError, match="no export in it"):
+        replydiag.load(path)
+
+
 def test_an_xml_file_holding_no_records_is_refused_in_xml_terms(tmp_path):
     path = tmp_path / "config.xml"
     path.write_text('<?xml version="1.0"?><config><paths><cache/></paths></config>')

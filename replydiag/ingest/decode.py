@@ -36,8 +36,8 @@ class Decoded:
 
 
 # What an export file can be called; a folder or a zip stands for the files in it with these.
-# (Not .xml: the XML files of a zip are mostly an office document's insides. An .xml file
-# named on its own is read.)
+# (The .xml files of an office document's zip are its insides, not exports: ``_is_document``.
+# Zendesk's XML export is a zip of tickets.xml, users.xml, ...)
 EXPORT_SUFFIXES = (
     ".csv",
     ".tsv",
@@ -45,6 +45,7 @@ EXPORT_SUFFIXES = (
     ".ndjson",
     ".jsonl",
     ".xlsx",
+    ".xml",
     ".mbox",
     ".eml",
     ".gz",
@@ -77,7 +78,16 @@ def read_bytes(path: Path, member: str | None = None) -> bytes:
     return data
 
 
+def _is_document(archive: zipfile.ZipFile) -> bool:
+    """Whether a zip is an office document (Office Open XML: .docx, .xlsx, .pptx; or
+    OpenDocument), whose XML files are its insides."""
+    names = set(archive.namelist())
+    return "[Content_Types].xml" in names or "mimetype" in names
+
+
 def _export_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    if _is_document(archive):
+        return []
     return [
         m
         for m in archive.infolist()
