@@ -60,6 +60,9 @@ SOURCES = (
     Source("AmericanAir", "twcs-head.csv", 20, account="AmericanAir"),
     Source("AskPlayStation", "twcs-head.csv", 20, account="AskPlayStation"),
     Source("VerizonSupport", "twcs-head.csv", 20, account="VerizonSupport"),
+    Source("XboxSupport", "twcs-head.csv", 20, account="XboxSupport"),
+    Source("AdobeCare", "twcs-head.csv", 20, account="AdobeCare"),
+    Source("AskeBay", "twcs-head.csv", 20, account="AskeBay"),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 
