@@ -63,22 +63,17 @@ def span_cover(
     covered[(sent_often & long_enough)[owner]] = True
     start, run = _windows(tokens, owner, SPAN_WORDS)
     recurring = Totals.build(run, owner[start], counts).at_least(SPAN_REPLIES)
-    # Replies ending a clause with each recurring run (few runs end one: one per clause).
-    final = clause_end[start + SPAN_WORDS - 1]
-    final_index = recurring.index(run[final])
-    said_to_end = np.bincount(
-        final_index[final_index >= 0],
-        weights=counts[owner[start[final][final_index >= 0]]],
-        minlength=len(recurring.distinct),
-    )
-    del final, final_index
-    check = ~sent_often[owner[start]]
-    run = run[check]
-    index = recurring.index(run)
+    # Every window looked up once: for the replies ending a clause with each recurring run,
+    # and for the places of the runs to check.
+    found = recurring.index(run)
     del run
-    starts = start[check][index >= 0]
-    index = index[index >= 0]
-    del start, check
+    final = clause_end[start + SPAN_WORDS - 1] & (found >= 0)
+    said_to_end = np.bincount(
+        found[final], weights=counts[owner[start[final]]], minlength=len(recurring.distinct)
+    )
+    check = ~sent_often[owner[start]] & (found >= 0)
+    starts, index = start[check], found[check]
+    del start, found, final, check
     release_memory()  # the runs of every text go back before the parts' are made
     # A unit, not a chance meeting of parts: at every split point one of the two parts
     # seldom occurs without the other. Judged once per distinct run, at one of its places.
