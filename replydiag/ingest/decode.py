@@ -135,9 +135,7 @@ def archive_members(path: Path) -> list[str]:
         if not path.is_file() or not zipfile.is_zipfile(path):
             return []
         with zipfile.ZipFile(path) as archive:
-            if "xl/workbook.xml" in archive.namelist():
-                return []
-            members = _export_members(archive)
+            members = _export_members(archive)  # none in a workbook (``_is_document``)
     except (OSError, zipfile.BadZipFile):
         return []  # reading it as one file says what is wrong
     return [m.filename for m in members] if len(members) > 1 else []
