@@ -548,6 +548,29 @@ EXPECTED = {
         {"tom@acme.example", "kim@acme.example"},
         {"thr-1", "thr-2"},
     ),
+    # Jira's comments of one issue (REST API v3): bodies in Atlassian Document Format, the
+    # author's account type says who wrote ("customer" a portal customer, "app" an
+    # automation), jsdPublic false an internal comment, each comment's own link its issue.
+    # Had been 5 replies of the first paragraph each, customers' and the internal one too,
+    # every comment its own conversation.
+    "jira_issue_comments_v3.json": (
+        "jira",
+        2,
+        2,
+        {"private note": 1},
+        {"Automation For Jira", "Sam Agent"},
+        {"10010"},
+    ),
+    # Jira's issue search with each issue's comments under fields.comment.comments. Had been
+    # one row per issue: its first comment, the customer's, read as a reply.
+    "jira_search_issues.json": (
+        "jira",
+        2,
+        2,
+        {"private note": 1},
+        {"Sam Agent", "Ana Agent"},
+        {"10010", "10011"},
+    ),
 }
 
 
@@ -855,6 +878,18 @@ def test_a_bot_part_in_an_envelope_is_automatic():
     result = replydiag.audit(FORMATS / "airbyte_intercom_parts.ndjson")
     kinds = dict(zip(result.replies["agent"].astype(str), result.replies["kind"].astype(str)))
     assert kinds["Fin"] == "automatic"
+
+
+def test_a_jira_comment_is_its_whole_document_and_an_automation_is_automatic():
+    result = replydiag.audit(FORMATS / "jira_issue_comments_v3.json")
+    by_agent = result.replies.set_index(result.replies["agent"].astype(str))
+    assert by_agent.loc["Automation For Jira", "kind"] == "automatic"
+    # Every paragraph and list item, the mention's name among them, one a line.
+    assert by_agent.loc["Sam Agent", "text"] == (
+        "Hi @Kim Customer, thanks for reaching out.\n"
+        "Hold the power button for 10 seconds.\n"
+        "Plug in the charger and try again."
+    )
 
 
 def test_comments_without_their_authors_are_read_as_agent_replies_and_said_so():

@@ -662,6 +662,25 @@ FORMATS: tuple[FormatSpec, ...] = (
         },
     ),
     FormatSpec(
+        "jira",
+        "Jira / Jira Service Management issue comments (REST API)",
+        ("jsdPublic", "author.accountId", "author.accountType", "updateAuthor.accountId"),
+        {
+            "reply_id": ("id",),
+            "conversation_id": ("conversation_id", "ticket_id"),
+            "text": ("body",),
+            "html": ("renderedBody",),
+            "agent": ("author.displayName", "author.emailAddress", "author.accountId"),
+            # A portal customer's account is of type "customer"; the team's are Atlassian
+            # accounts; an automation rule or integration writes as an app.
+            "role": ("author.accountType",),
+            # Not shown to the customer: an internal comment.
+            "public": ("jsdPublic",),
+            "created_at": ("created",),
+        },
+        role_words={"customer": Role.CUSTOMER, "atlassian": Role.AGENT, "app": Role.BOT},
+    ),
+    FormatSpec(
         "slack",
         "Slack export (a channel's day files)",
         ("ts", "user", "text", "type"),

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from ..errors import FormatError, InputError
+from .documents import document_text, is_document
 from .mime import mail_message
 from .raw import RawTable
 
@@ -32,6 +33,7 @@ TURN_KEYS = (
     "dialog",
     "dialogue",
     "conversation",
+    "comment",  # a Jira issue's comments: {"comments": [...], "total": ...}
     "events",  # Zendesk ticket audits: comments among field changes and notifications
     "child_events",  # Zendesk incremental ticket events
 )
@@ -162,6 +164,19 @@ def slack_thread(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def lifted_fields(record: Any) -> Any:
+    """A record that keeps its columns under ``fields`` (a Jira issue, an Airtable record), with
+    them at the top beside its id; its own keys win.
+
+    >>> lifted_fields({"id": "10010", "key": "SUP-1", "fields": {"summary": "Laptop", "id": "x"}})
+    {'id': '10010', 'key': 'SUP-1', 'summary': 'Laptop'}
+    """
+    if not isinstance(record, dict) or not isinstance(fields := record.get("fields"), dict):
+        return record
+    own = {k: v for k, v in record.items() if k != "fields"}
+    return {**own, **{k: v for k, v in fields.items() if k not in own}}
+
+
 def flat_record(record: dict[str, Any]) -> dict[str, Any]:
     """One message record as flat columns, whatever API shaped it (JSON:API resources, mail
     API messages, links to its author and ticket, Slack threads, nested objects)."""
@@ -182,7 +197,9 @@ def flatten_record(
         out[f"{prefix}name"] = full_name
     for key, value in record.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if is_document(value):
+            out[name] = document_text(value)  # a Jira comment's body: its text, not its first node
+        elif isinstance(value, dict):
             flatten_record(value, name + ".", out)
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             flatten_record(value[0], name + ".", out)
@@ -583,14 +600,23 @@ def _in_conversation(
     of_conversation = _scalar(holder.get("_id") or holder.get("id")) if isinstance(holder, dict) else None
     # Or the id the response names its conversation by (Amazon Connect's transcript: ContactId).
     of_conversation = of_conversation or _own_conversation_id(response)
-    linked = _linked_parent(response)
+    page_link = _linked_parent(response)
+    linked = page_link or _records_parent(records)
     named_authors = {"author_id", "authorId"} | (_AUTHOR_KEYS if response.get("id") is not None else set())
     if of_conversation is None and linked is None and not named_authors & set(records[0]):
         return records
     name = Path(str(path)).name
     own = of_conversation or _scalar(response.get("ticket_id") or response.get("id"))
     ticket = own or linked or name.split(".")[0] or name
-    source = "the response's id" if own else "its own link" if linked else "the file's name"
+    source = (
+        "the response's id"
+        if own
+        else "its own link"
+        if page_link
+        else "the messages' own links"
+        if linked
+        else "the file's name"
+    )
     said.append(f"the messages name no ticket: all {len(records)} are read as ticket {ticket!r} ({source})")
     return _with_partner([{**r, "ticket_id": ticket} for r in records], response, said)
 
@@ -649,6 +675,19 @@ def _linked_parent(response: dict[str, Any]) -> str | None:
         if found:
             return found.group(1)
     return None
+
+
+def _records_parent(records: list[dict[str, Any]]) -> str | None:
+    """The ticket every record's own link names (a Jira comment's ``self``:
+    ``.../rest/api/3/issue/10010/comment/1``), when they name one and the same.
+
+    >>> _records_parent([{"self": "https://x.atlassian.net/rest/api/3/issue/10010/comment/1"},
+    ...                  {"self": "https://x.atlassian.net/rest/api/3/issue/10010/comment/2"}])
+    '10010'
+    """
+    links = {r.get("self") for r in records}
+    parents = {m.group(1) if isinstance(s, str) and (m := _PARENT_LINK.search(s)) else None for s in links}
+    return parents.pop() if len(parents) == 1 else None
 
 
 def _read_authors(response: dict[str, Any], said: list[str], authors: dict[str, dict[str, Any]]) -> None:
@@ -750,7 +789,9 @@ def _holds_text(turn: dict[str, Any], depth: int = 3) -> bool:
 
 def _has_text(value: dict[str, Any], depth: int) -> bool:
     """Whether ``value`` holds message text at most ``depth`` objects down."""
-    if any(isinstance(value.get(k), str) for k in (*MESSAGE_TEXT_KEYS, "utterances")):
+    if any(
+        isinstance(value.get(k), str) or is_document(value.get(k)) for k in (*MESSAGE_TEXT_KEYS, "utterances")
+    ):
         return True
     return depth > 1 and any(isinstance(v, dict) and _has_text(v, depth - 1) for v in value.values())
 
@@ -860,7 +901,7 @@ def read_parsed(data: Any, *, path: Path | str, said: list[str]) -> RawTable:
     """The messages of parsed JSON (or of a document laid out as JSON is: an XML export), one
     row each; ``said`` holds what reading it had to guess so far."""
     authors: dict[str, dict[str, Any]] = {}
-    records = _find_records(data, path, said, authors)
+    records = [lifted_fields(r) for r in _find_records(data, path, said, authors)]
     turn_key = _turn_key(records[:5])
     if turn_key is not None and turn_key not in TURN_KEYS:
         # Found by what its objects hold, not by its name: a guess that decides the rows.
