@@ -610,6 +610,34 @@ def test_a_transcript_splits_into_its_messages_with_their_times_and_multi_line_m
     assert any("4 chat transcripts in column 'Transcript' split" in n for n in export.accounting.notes)
 
 
+def test_a_chats_agent_named_in_its_header_is_the_team_where_each_chat_has_its_own(tmp_path):
+    # Each agent writes in one chat only, so how widely each speaker writes cannot tell the
+    # team from the customers (both had been read as agents); Salesforce's header names the agent.
+    def chat(agent: str, customer: str, case: str) -> dict:
+        body = (
+            f"Chat Started: Monday, March 02, 2026, 10:00:00 (+0000)<br>Chat Origin: Web<br>Agent {agent}<br>"
+            f"( 5s ) {agent}: Hi, thanks for contacting Acme support! How can I help you today?<br>"
+            f"( 20s ) {customer}: my order is late<br>( 45s ) {agent}: Could you share your order number?<br>"
+            f"( 1m 2s ) {customer}: 12345<br>( 1m 30s ) {agent}: Thanks! It ships tomorrow.<br>"
+        )
+        return {"Id": f"570{case}", "Body": body, "CaseId": case, "StartTime": "2026-03-02T10:00:00.000+0000"}
+
+    path = tmp_path / "transcripts.json"
+    path.write_text(
+        json.dumps(
+            {
+                "totalSize": 2,
+                "done": True,
+                "records": [chat("Sam A", "Ann Lee", "c1"), chat("Kim B", "Bo Chan", "c2")],
+            }
+        )
+    )
+    export = replydiag.load(path)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (6, 4)
+    assert set(export.replies["agent"].astype(str)) == {"Sam A", "Kim B"}
+    assert any("named in its header" in n for n in export.accounting.notes)
+
+
 def test_transcripts_read_in_chunks_are_split_in_every_chunk_and_counted_once(monkeypatch):
     from replydiag.ingest import read
 

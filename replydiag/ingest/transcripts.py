@@ -10,7 +10,8 @@ with a speaker's name and a colon, from two or more speakers. Each such text bec
 per message (speaker, text, time), the chat its conversation; who of the speakers is the
 team is then read as for any export that names authors but not their roles: by how widely
 each writes (``roles.team_by_reach``), bots by their names; where each chat's row names its
-agent, that speaker and any bot are the team and the others the customer. Lines that do not open with a
+agent, or its header does (Salesforce's ``Agent Tom A`` line), that speaker and any bot are
+the team and the others the customer. Lines that do not open with a
 speaker go on the message before them; header lines before the first message ("Chat
 Started: ...") are dropped.
 """
@@ -97,6 +98,8 @@ _MAIL_HEADERS = frozenset(
         "data",
     ]
 )
+# A header line naming the chat's agent: "Agent Tom A" (Salesforce), "Operator: Tom".
+_HEADER_AGENT = re.compile(r"^\s*(?:agent|operator)(?:\s*:\s*|\s+)(?P<name>\S[^:<>]{0,59})$", re.I)
 MIN_MESSAGES = 3
 TRANSCRIPT_SHARE = 0.5  # of a column's texts, for it to be one of transcripts
 _SAMPLE = 200
@@ -117,19 +120,9 @@ def turns_of(text: str) -> list[Turn]:
     ...     "( 40s ) Ann: my order<br>is late<br>( 1m 2s ) Tom: Let me check.")]
     [('Tom', 'Hi', 5.0), ('Ann', 'my order\\nis late', 40.0), ('Tom', 'Let me check.', 62.0)]
     """
-    lines = html.unescape(_TAG.sub("", _BREAK.sub("\n", text))).split("\n")
-    matches = [_LINE.match(line) for line in lines]
-    stamped = any(m is not None and m["stamp"] for m in matches)
     turns: list[dict] = []
-    for line, found in zip(lines, matches, strict=True):
-        opens = (
-            found is not None
-            and (bool(found["stamp"]) or not stamped)
-            and (stamped or found["speaker"].strip().lower() not in _HEADER_LABELS)
-            and found["speaker"].strip().lower() not in _MAIL_HEADERS
-        )
-        if opens:
-            assert found is not None
+    for line, found in _lines(text):
+        if found is not None:
             turns.append(
                 {
                     "speaker": found["speaker"].strip(),
@@ -146,6 +139,43 @@ def turns_of(text: str) -> list[Turn]:
     if len(turns) < MIN_MESSAGES or not 2 <= len(speakers) <= len(turns) // 2 + 1:
         return []
     return [Turn(t["speaker"], "\n".join(t["text"]), t["offset"], t["clock"]) for t in turns]
+
+
+def header_agent(text: str) -> str | None:
+    """The agent a transcript's header names, before its first message (Salesforce's
+    ``Agent Tom A`` line, ``Operator: Tom`` elsewhere).
+
+    >>> header_agent("Chat Started: Monday<br>Chat Origin: Web<br>Agent Tom A<br>( 5s ) Tom A: Hi")
+    'Tom A'
+    >>> header_agent("( 5s ) Tom A: Hi<br>Agent Kim") is None
+    True
+    """
+    for line, found in _lines(text):
+        if found is not None:
+            return None  # the messages have begun
+        named = _HEADER_AGENT.match(line)
+        if named:
+            return named["name"].strip()
+    return None
+
+
+def _lines(text: str) -> list[tuple[str, re.Match | None]]:
+    """The transcript's lines, each with its match where it opens a message."""
+    lines = html.unescape(_TAG.sub("", _BREAK.sub("\n", text))).split("\n")
+    matches = [_LINE.match(line) for line in lines]
+    stamped = any(m is not None and m["stamp"] for m in matches)
+    return [
+        (
+            line,
+            found
+            if found is not None
+            and (bool(found["stamp"]) or not stamped)
+            and (stamped or found["speaker"].strip().lower() not in _HEADER_LABELS)
+            and found["speaker"].strip().lower() not in _MAIL_HEADERS
+            else None,
+        )
+        for line, found in zip(lines, matches, strict=True)
+    ]
 
 
 def _seconds(found: re.Match) -> float | None:
@@ -195,6 +225,10 @@ def split_transcripts(raw: RawTable, detection: Detection, column: str) -> tuple
             continue
         split += 1
         start = starts.iloc[position]
+        # The chat's agent: its row's, else the one its header names.
+        named = agents.iloc[position] if agents is not None else None
+        if agents is None and (in_header := header_agent(text)) is not None:
+            named = in_header.casefold()
         for number, turn in enumerate(turns, 1):
             positions.append(position)
             rows.append(
@@ -203,7 +237,7 @@ def split_transcripts(raw: RawTable, detection: Detection, column: str) -> tuple
                     "speaker": turn.speaker,
                     "message_number": f"{chat_ids.iloc[position]}:{number}",
                     "message_time": _time(start, turn),
-                    "speaker_role": None if agents is None else _role(turn.speaker, agents.iloc[position]),
+                    "speaker_role": _role(turn.speaker, named),
                 }
             )
     turns_frame = pd.DataFrame.from_records(rows, index=range(len(rows))).astype("string")
@@ -227,9 +261,13 @@ def split_transcripts(raw: RawTable, detection: Detection, column: str) -> tuple
     if "channel" not in detection.fields:
         out["transcript_channel"] = "chat"  # a transcript is a chat's, whatever the export says
         mapping["channel"] = "transcript_channel"
+    where = (
+        f"column {detection.fields['agent'].column!r}"
+        if agents is not None
+        else "named in its header: 'Agent Tom A'"
+    )
     who = (
-        f"each chat's agent (column {detection.fields['agent'].column!r}) and bots read as the team, the"
-        " other speakers as the customer"
+        f"each chat's agent ({where}) and bots read as the team, the other speakers as the customer"
         if "role" in mapping
         else "who is the team is read from how widely each speaker writes"
     )
