@@ -231,6 +231,7 @@ def load(
         guessed, distinct = _only_replies_texts(guessed, distinct)
     parts = guessed
     export = Export.combine(parts, distinct)
+    _named_by_people(export, passed_over)
     if passed_over:
         named = ", ".join(
             f"{Path(e.path or '').name} {e.message.removeprefix('has no text-like column ')}"
@@ -242,6 +243,28 @@ def load(
         )
     release_memory()  # normalising left freed temporaries behind: the analysis starts from what is held
     return export
+
+
+def _named_by_people(export: Export, passed_over: list[NoMessagesError]) -> None:
+    """Agents named by id only, named by a side file listing people (Zendesk's users.xml
+    beside its tickets.xml), in place and said in a note."""
+    agent = export.replies["agent"]
+    present = set(agent.dropna().unique().tolist()) if len(agent) else set()
+    named: dict[str, str] = {}
+    listing: list[str] = []
+    for error in passed_over:
+        found = {a: error.people[a] for a in present - set(named) if a in error.people}
+        if found:
+            named.update(found)
+            listing.append(Path(error.path or "").name)
+    if not named:
+        return
+    export.replies["agent"] = renamed_categories(agent, named)
+    rows = int(agent.isin(list(named)).sum())
+    export.accounting.notes.append(
+        f"{len(named)} agent{'s' if len(named) != 1 else ''} named by id only named from"
+        f" {', '.join(listing)} ({rows:,} replies)"
+    )
 
 
 def _only_replies_texts(

@@ -46,9 +46,21 @@ class FormatError(ReplydiagError):
 
 
 class NoMessagesError(FormatError):
-    """The file holds records but no message text (a folder's side file: users, channels)."""
+    """The file holds records but no message text (a folder's side file: users, channels).
+    ``people``: the names it lists by id, if it lists people (``ingest.people``)."""
 
     code = "no-messages"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: object | None = None,
+        hint: str | None = None,
+        people: dict[str, str] | None = None,
+    ):
+        super().__init__(message, path=path, hint=hint)
+        self.people = people or {}
 
 
 class MappingError(ReplydiagError):

@@ -686,6 +686,23 @@ def test_a_folders_files_of_records_without_text_are_passed_over_and_said(tmp_pa
         replydiag.load(tmp_path / "users.json")
 
 
+def test_a_file_of_people_names_the_agents_the_messages_name_by_id(tmp_path):
+    # Slack's users.json: "name" is a handle, "real_name" the person's name; two people called
+    # Kim stay two agents.
+    people = [
+        {"id": "U1", "name": "tom", "real_name": "Tom Baker"},
+        {"id": "U2", "name": "kim1", "real_name": "Kim"},
+        {"id": "U3", "name": "kim2", "real_name": "Kim"},
+    ]
+    (tmp_path / "users.json").write_text(json.dumps(people))
+    (tmp_path / "replies.csv").write_text(
+        "id,agent,text\n1,U1,Your refund is on its way.\n2,U2,It ships today.\n3,U3,Try a restart.\n4,U9,Sure.\n"
+    )
+    export = replydiag.load(tmp_path)
+    assert sorted(export.replies["agent"].astype(str)) == ["Kim (U2)", "Kim (U3)", "Tom Baker", "U9"]
+    assert "3 agents named by id only named from users.json (3 replies)" in export.accounting.notes
+
+
 def test_text_as_runs_of_plain_and_link_pieces_is_their_text():
     export = replydiag.load(FORMATS / "telegram_chat_export.json")
     assert "Sorry! Track it here: https://acme.com/track and tell us the number." in set(
@@ -918,6 +935,22 @@ def test_a_jira_comment_is_its_whole_document_and_an_automation_is_automatic():
         "Hold the power button for 10 seconds.\n"
         "Plug in the charger and try again."
     )
+
+
+def test_an_internal_service_desks_reporter_is_the_customer_though_their_account_is_atlassian(tmp_path):
+    # On an internal IT desk the requesters have Atlassian accounts, as the agents do: the
+    # issue's reporter says whose comments are the customer's.
+    search = json.loads((FORMATS / "jira_search_issues.json").read_text())
+    for issue in search["issues"]:
+        issue["fields"]["reporter"]["accountType"] = "atlassian"
+        for comment in issue["fields"]["comment"]["comments"]:
+            comment["author"]["accountType"] = "atlassian"
+    path = tmp_path / "internal.json"
+    path.write_text(json.dumps(search))
+    export = replydiag.load(path)
+    assert (export.accounting.replies_analysed, export.accounting.customer_messages) == (2, 2)
+    assert set(export.replies["agent"].astype(str)) == {"Sam Agent", "Ana Agent"}
+    assert any("by their issue's reporter" in n for n in export.accounting.notes)
 
 
 def test_comments_without_their_authors_are_read_as_agent_replies_and_said_so():
@@ -1635,6 +1668,10 @@ def test_zendesk_xml_export_zip_is_read_by_its_tickets_file(tmp_path):
     assert (acc.replies_analysed, acc.customer_messages) == (alone.replies_analysed, alone.customer_messages)
     assert acc.replies_analysed > 0
     assert any("users.xml" in n for n in acc.notes)  # passed over, said
+    # ... and it names the agents the tickets name by id (Sam Agent is user 7; 8 is not listed).
+    zipped = replydiag.load(path)
+    assert set(zipped.replies["agent"].astype(str)) == {"Sam Agent", "8"}
+    assert any(n.startswith("1 agent named by id only named from users.xml (2 replies)") for n in acc.notes)
     # A folder of the unpacked files reads the same.
     with zipfile.ZipFile(path) as archive:
         archive.extractall(tmp_path / "unpacked")

@@ -52,7 +52,14 @@ INHERITED = (
     "source.type",
 )
 # Where a ticket names its customer (Zendesk's and Freshdesk's requester, Help Scout's customer).
-REQUESTER_KEYS = ("requester_id", "requester.id", "customer_id", "customer.id", "primaryCustomer.id")
+REQUESTER_KEYS = (
+    "requester_id",
+    "requester.id",
+    "customer_id",
+    "customer.id",
+    "primaryCustomer.id",
+    "reporter.accountId",  # a Jira issue's reporter
+)
 # A turn's keys that already say who wrote it.
 _ROLE_KEYS = (
     "author.role",
@@ -731,6 +738,12 @@ def _author_role_unknown(row: dict[str, Any]) -> bool:
     return row.get("author_id") is not None and not any(row.get(k) is not None for k in _ROLE_KEYS)
 
 
+def _reporters_own_account(row: dict[str, Any], reporter: str) -> bool:
+    """Whether a Jira comment is its issue's reporter's, written from an Atlassian account
+    (a portal customer's account is typed "customer" and needs no reading)."""
+    return row.get("author.accountType") == "atlassian" and _scalar(row.get("author.accountId")) == reporter
+
+
 def _turn_key(records: list[dict[str, Any]]) -> str | None:
     """The key holding a conversation's turns, if records are conversations: a known turn key,
     else a list of objects holding message text (bare or wrapped, ``_turn_list``) in a record
@@ -920,6 +933,7 @@ def read_parsed(data: Any, *, path: Path | str, said: list[str]) -> RawTable:
     empty_conversations = 0
     took_from_parent: set[str] = set()  # parent fields that turns were given
     by_requester = 0  # turns whose role is read from their ticket's requester
+    by_reporter = 0  # Jira comments of their issue's reporter, whose account says no side
     unplaced = 0  # events: records of one message naming no conversation
     # Records of one turn each that name no conversation are events (a webhook's deliveries
     # of one message each), not conversations: the messages' own fields (the tweet each
@@ -970,6 +984,11 @@ def read_parsed(data: Any, *, path: Path | str, said: list[str]) -> RawTable:
                 row[key] = inherited[key]
             took_from_parent.update(taken)
             row = _with_authors(row, own_authors)
+            if requester is not None and _reporters_own_account(row, requester):
+                # An internal service desk's requesters have Atlassian accounts, as its agents
+                # do: the issue's reporter says whose comments are the customer's.
+                row["author.accountType"] = "customer"
+                by_reporter += 1
             if requester is not None and _author_role_unknown(row):
                 # The ticket names its requester: their turns are the customer's, the rest the team's.
                 row["author.role"] = "end-user" if _scalar(row["author_id"]) == requester else "agent"
@@ -985,6 +1004,11 @@ def read_parsed(data: Any, *, path: Path | str, said: list[str]) -> RawTable:
         said.append(
             f"{unplaced:,} records of one message each name no conversation: read as events, each message"
             " placed by its own fields (the message it answers, its sender and recipient)"
+        )
+    if by_reporter:
+        said.append(
+            f"{by_reporter} comments by their issue's reporter (an Atlassian account, as the team's are)"
+            " read as the customer's"
         )
     if by_requester:
         said.append(

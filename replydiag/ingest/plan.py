@@ -18,6 +18,7 @@ from ..errors import FormatError, NoMessagesError
 from ..normalize import matches
 from .formats import TEXT_WORDS, Detection, column_of, detect, is_blank, norm_header
 from .notes import Notes
+from .people import people_in
 from .raw import RawTable
 from .roles import RoleChoice, choose_role_columns, roles_in_author_column
 
@@ -98,6 +99,7 @@ def make_plan(
             f"has no text-like column (columns: {', '.join(map(str, frame.columns))})",
             path=path,
             hint=_text_hint(frame, exclude=set()),
+            people=people_in(frame),  # a side file of people names the other files' authors
         )
     plan = Plan(
         detection=detection,
