@@ -63,6 +63,10 @@ SOURCES = (
     Source("XboxSupport", "twcs-head.csv", 20, account="XboxSupport"),
     Source("AdobeCare", "twcs-head.csv", 20, account="AdobeCare"),
     Source("AskeBay", "twcs-head.csv", 20, account="AskeBay"),
+    # Added in session 27: three more brands of the multi-brand file, none labelled before.
+    Source("BofA_Help", "twcs-head.csv", 20, account="BofA_Help"),
+    Source("hulu_support", "twcs-head.csv", 20, account="hulu_support"),
+    Source("sprintcare", "twcs-head.csv", 20, account="sprintcare"),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 
