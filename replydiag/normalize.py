@@ -151,6 +151,13 @@ _SIGNOFF_NAMED = (
     r"(?P<link>(?:https?://\S+\s*)*)$"
 )
 SIGNOFF = re.compile(_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", ""))
+# Some teams sign in lower case after a caret ("... follow up with you. ^sp"): a caret before
+# a few letters at a tweet's end is a sign-off, in any case (other marks before lower-case
+# words, "- ok", are words).
+_CARET_SIGNOFF_NAMED = (
+    r"(?:\s|[.!:)])\^\s?(?P<initials>[a-z]{2,3})\.?\s*(?:\d/\d)?\s*(?P<link>(?:https?://\S+\s*)*)$"
+)
+_CARET_SIGNOFF = _CARET_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", "")
 _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
 # A part of a reply sent in several messages: "(1/2)" / "2/2" at its end (before or after the
 # sign-off) or start, or "..." where it is cut and where the next part goes on.
@@ -243,6 +250,8 @@ def clean(text: pd.Series) -> pd.DataFrame:
 
     >>> clean(pd.Series(["@115855 Let's go to DM for the next steps. ^MC 1/2"])).iloc[0].tolist()
     ["Let's go to DM for the next steps.", 'MC', '1/2', '115855']
+    >>> clean(pd.Series(["@1 We'll follow up with you .^sp"]))[["body", "signoff"]].iloc[0].tolist()
+    ["We'll follow up with you", 'SP']
     """
     text = text.astype(STRING).fillna("")
     complex_rows = text.str.contains("\n|<|&[a-z#0-9]+;|\r", regex=True)
@@ -261,6 +270,14 @@ def clean(text: pd.Series) -> pd.DataFrame:
     if has_signoff.any():
         text = text.copy()
         text[has_signoff] = regex_replace(text[has_signoff], SIGNOFF.pattern, r" \2")
+    caret = pc.extract_regex(_arrow(text[~has_signoff]), pattern=_CARET_SIGNOFF_NAMED)
+    lower = arrow_strings(pc.struct_field(caret, "initials"), text.index[~has_signoff]).str.upper()
+    if lower.notna().any():
+        signed = lower.index[lower.notna()]
+        signoff = signoff.copy()
+        signoff[signed] = lower[signed]  # "^sp" and "^SP" are one agent's
+        text = text.copy()
+        text[signed] = regex_replace(text[signed], _CARET_SIGNOFF, r" \2")
     # A counter can also sit before the sign-off ("... (1/2) ^SO"): gone with the sign-off, it ends the text.
     text = regex_replace(text, _THREAD_COUNTER, "")
     text = regex_replace(text, r"^\s*\(?\d/\d\)?\s*", "").str.strip()

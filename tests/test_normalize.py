@@ -65,6 +65,20 @@ def test_strip_signature(text, expected):
             "JH",
         ),
         ("@jo Sure, happy to help.", "Sure, happy to help.", None),
+        # Lower-case initials after a caret, glued to the last word's full stop (BofA_Help's
+        # agents sign "^sp"): a sign-off, read in capitals so "^sp" and "^SP" are one agent.
+        (
+            "@117121 Please send us your ZIP so our team can call you .^sp",
+            "Please send us your ZIP so our team can call you",
+            "SP",
+        ),
+        (
+            "@1 Thanks for the info. We will follow up with you. ^nw",
+            "Thanks for the info. We will follow up with you.",
+            "NW",
+        ),
+        # ... but a lower-case word after another mark is a word.
+        ("@jo That is fine - ok", "That is fine - ok", None),
     ],
 )
 def test_clean_twitter_signoffs(reply, body, signoff):
