@@ -67,6 +67,10 @@ SOURCES = (
     Source("BofA_Help", "twcs-head.csv", 20, account="BofA_Help"),
     Source("hulu_support", "twcs-head.csv", 20, account="hulu_support"),
     Source("sprintcare", "twcs-head.csv", 20, account="sprintcare"),
+    # ... and three more later in session 27.
+    Source("ATVIAssist", "twcs-head.csv", 20, account="ATVIAssist"),
+    Source("Ask_Spectrum", "twcs-head.csv", 20, account="Ask_Spectrum"),
+    Source("CoxHelp", "twcs-head.csv", 20, account="CoxHelp"),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 

@@ -143,11 +143,11 @@ _SIGNATURE = re.compile(
     r"|atenciosamente|abra[çc]os|obrigad[oa])[,!.]?[ \t]*$"
     r")"
 )
-# Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", optionally followed by "1/2".
+# Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", "= JJ", optionally followed by "1/2".
 # A link Twitter appends (media, quoted tweet) may follow the initials: "... backstage /NQ https://t.co/x".
 # Some teams glue the name to the last word: "via DM.Thanks-Emir".
 _SIGNOFF_NAMED = (
-    r"(?:\s|[.!:)]|(?i:thanks|thank you|cheers|regards))(?:\^|\*|/|~|-|–|—)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\.?\s*(?:\d/\d)?\s*"
+    r"(?:\s|[.!:)]|(?i:thanks|thank you|cheers|regards))(?:\^|\*|/|~|-|–|—|=)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\.?\s*(?:\d/\d)?\s*"
     r"(?P<link>(?:https?://\S+\s*)*)$"
 )
 SIGNOFF = re.compile(_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", ""))

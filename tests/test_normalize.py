@@ -77,6 +77,11 @@ def test_strip_signature(text, expected):
             "Thanks for the info. We will follow up with you.",
             "NW",
         ),
+        (
+            "@117025 We hope to have it restored soon as we can. = JJ",
+            "We hope to have it restored soon as we can.",
+            "JJ",
+        ),
         # ... but a lower-case word after another mark is a word.
         ("@jo That is fine - ok", "That is fine - ok", None),
     ],
