@@ -143,11 +143,13 @@ _SIGNATURE = re.compile(
     r"|atenciosamente|abra[çc]os|obrigad[oa])[,!.]?[ \t]*$"
     r")"
 )
-# Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", "= JJ", optionally followed by "1/2".
+# Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", "= JJ", optionally followed by "1/2",
+# after a space, any mark ("review?^CM", "help.--JV", an emoji) or a part counter ("2/2^ML"),
+# never after a letter ("T-Mobile").
 # A link Twitter appends (media, quoted tweet) may follow the initials: "... backstage /NQ https://t.co/x".
 # Some teams glue the name to the last word: "via DM.Thanks-Emir".
 _SIGNOFF_NAMED = (
-    r"(?:\s|[.!:)]|(?i:thanks|thank you|cheers|regards))(?:\^|\*|/|~|-|–|—|=)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\.?\s*(?:\d/\d)?\s*"
+    r"(?:\s|[^\w\s]|\d/\d|(?i:thanks|thank you|cheers|regards))(?:\^|\*|/|~|-|–|—|=)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\s?\.?\s*(?:\d/\d)?\s*"
     r"(?P<link>(?:https?://\S+\s*)*)$"
 )
 SIGNOFF = re.compile(_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", ""))
@@ -155,7 +157,7 @@ SIGNOFF = re.compile(_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link
 # a few letters at a tweet's end is a sign-off, in any case (other marks before lower-case
 # words, "- ok", are words).
 _CARET_SIGNOFF_NAMED = (
-    r"(?:\s|[.!:)])\^\s?(?P<initials>[a-z]{2,3})\.?\s*(?:\d/\d)?\s*(?P<link>(?:https?://\S+\s*)*)$"
+    r"(?:\s|[^\w\s]|\d/\d)\^\s?(?P<initials>[a-z]{2,3})\s?\.?\s*(?:\d/\d)?\s*(?P<link>(?:https?://\S+\s*)*)$"
 )
 _CARET_SIGNOFF = _CARET_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", "")
 _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"

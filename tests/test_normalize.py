@@ -82,7 +82,18 @@ def test_strip_signature(text, expected):
             "We hope to have it restored soon as we can.",
             "JJ",
         ),
-        # ... but a lower-case word after another mark is a word.
+        # Glued to a question mark, a doubled dash, a part counter or an emoji; a stray full stop after.
+        ("@1 Which order can we review?^CM", "Which order can we review", "CM"),
+        ("@1 Please send us a DM so I can assist.--JV", "Please send us a DM so I can assist.", "JV"),
+        (
+            "@1 Please check your order history for you. 2/2^ML",
+            "Please check your order history for you.",
+            "ML",
+        ),
+        ("@1 Is there anything I may help with? ^AP .", "Is there anything I may help with?", "AP"),
+        # ... but a capital after a hyphen inside a word is the word's ("T-Mobile").
+        ("@1 We are glad you chose T-Mobile", "We are glad you chose T-Mobile", None),
+        # ... and a lower-case word after another mark is a word.
         ("@jo That is fine - ok", "That is fine - ok", None),
     ],
 )
