@@ -71,6 +71,10 @@ SOURCES = (
     Source("ATVIAssist", "twcs-head.csv", 20, account="ATVIAssist"),
     Source("Ask_Spectrum", "twcs-head.csv", 20, account="Ask_Spectrum"),
     Source("CoxHelp", "twcs-head.csv", 20, account="CoxHelp"),
+    # ... and three more at the end of session 27.
+    Source("ArgosHelpers", "twcs-head.csv", 20, account="ArgosHelpers"),
+    Source("Ask_WellsFargo", "twcs-head.csv", 20, account="Ask_WellsFargo"),
+    Source("UPSHelp", "twcs-head.csv", 20, account="UPSHelp"),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 
