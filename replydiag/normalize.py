@@ -147,19 +147,16 @@ _SIGNATURE = re.compile(
 # after a space, any mark ("review?^CM", "help.--JV", an emoji) or a part counter ("2/2^ML"),
 # never after a letter ("T-Mobile").
 # A link Twitter appends (media, quoted tweet) may follow the initials: "... backstage /NQ https://t.co/x".
-# Some teams glue the name to the last word: "via DM.Thanks-Emir".
+# Some teams glue the name to the last word: "via DM.Thanks-Emir". Some sign in lower case
+# after a caret ("... follow up with you. ^sp"): a caret before a few letters at a tweet's end
+# is a sign-off, in any case (other marks before lower-case words, "- ok", are words).
 _SIGNOFF_NAMED = (
-    r"(?:\s|[^\w\s]|\d/\d|(?i:thanks|thank you|cheers|regards))(?:\^|\*|/|~|-|–|—|=)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})\s?\.?\s*(?:\d/\d)?\s*"
-    r"(?P<link>(?:https?://\S+\s*)*)$"
+    r"(?:\s|[^\w\s]|\d/\d|(?i:thanks|thank you|cheers|regards))"
+    r"(?:(?:\^|\*|/|~|-|–|—|=)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})|\^\s?(?P<lower>[a-z]{2,3}))"
+    r"\s?\.?\s*(?:\d/\d)?\s*(?P<link>(?:https?://\S+\s*)*)$"
 )
-SIGNOFF = re.compile(_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", ""))
-# Some teams sign in lower case after a caret ("... follow up with you. ^sp"): a caret before
-# a few letters at a tweet's end is a sign-off, in any case (other marks before lower-case
-# words, "- ok", are words).
-_CARET_SIGNOFF_NAMED = (
-    r"(?:\s|[^\w\s]|\d/\d)\^\s?(?P<initials>[a-z]{2,3})\s?\.?\s*(?:\d/\d)?\s*(?P<link>(?:https?://\S+\s*)*)$"
-)
-_CARET_SIGNOFF = _CARET_SIGNOFF_NAMED.replace("?P<initials>", "").replace("?P<link>", "")
+# Unnamed, for the replacement: group 3 is the link, kept.
+SIGNOFF = re.compile(re.sub(r"\?P<\w+>", "", _SIGNOFF_NAMED))
 _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
 # A part of a reply sent in several messages: "(1/2)" / "2/2" at its end (before or after the
 # sign-off) or start, or "..." where it is cut and where the next part goes on.
@@ -267,19 +264,16 @@ def clean(text: pd.Series) -> pd.DataFrame:
     part = _parts(text)
     text = regex_replace(text, _THREAD_COUNTER, "")
     found = pc.extract_regex(_arrow(text), pattern=_SIGNOFF_NAMED)
-    signoff = arrow_strings(pc.struct_field(found, "initials"), text.index)
+    # Of the two alternatives, the one that did not match reads "" (RE2). "^sp" and "^SP" are
+    # one agent's.
+    initials, lower = (
+        arrow_strings(pc.struct_field(found, g), text.index).replace("", pd.NA) for g in ("initials", "lower")
+    )
+    signoff = initials.fillna(lower.str.upper())
     has_signoff = signoff.notna()
     if has_signoff.any():
         text = text.copy()
-        text[has_signoff] = regex_replace(text[has_signoff], SIGNOFF.pattern, r" \2")
-    caret = pc.extract_regex(_arrow(text[~has_signoff]), pattern=_CARET_SIGNOFF_NAMED)
-    lower = arrow_strings(pc.struct_field(caret, "initials"), text.index[~has_signoff]).str.upper()
-    if lower.notna().any():
-        signed = lower.index[lower.notna()]
-        signoff = signoff.copy()
-        signoff[signed] = lower[signed]  # "^sp" and "^SP" are one agent's
-        text = text.copy()
-        text[signed] = regex_replace(text[signed], _CARET_SIGNOFF, r" \2")
+        text[has_signoff] = regex_replace(text[has_signoff], SIGNOFF.pattern, r" \3")
     # A counter can also sit before the sign-off ("... (1/2) ^SO"): gone with the sign-off, it ends the text.
     text = regex_replace(text, _THREAD_COUNTER, "")
     text = regex_replace(text, r"^\s*\(?\d/\d\)?\s*", "").str.strip()

@@ -120,8 +120,12 @@ def turns_of(text: str) -> list[Turn]:
     ...     "( 40s ) Ann: my order<br>is late<br>( 1m 2s ) Tom: Let me check.")]
     [('Tom', 'Hi', 5.0), ('Ann', 'my order\\nis late', 40.0), ('Tom', 'Let me check.', 62.0)]
     """
+    return _turns(_lines(text))
+
+
+def _turns(lines: list[tuple[str, re.Match | None]]) -> list[Turn]:
     turns: list[dict] = []
-    for line, found in _lines(text):
+    for line, found in lines:
         if found is not None:
             turns.append(
                 {
@@ -141,16 +145,16 @@ def turns_of(text: str) -> list[Turn]:
     return [Turn(t["speaker"], "\n".join(t["text"]), t["offset"], t["clock"]) for t in turns]
 
 
-def header_agent(text: str) -> str | None:
+def _header_agent(lines: list[tuple[str, re.Match | None]]) -> str | None:
     """The agent a transcript's header names, before its first message (Salesforce's
-    ``Agent Tom A`` line, ``Operator: Tom`` elsewhere).
+    ``Agent Tom A`` line, ``Operator: Tom`` elsewhere), from its lines (``_lines``).
 
-    >>> header_agent("Chat Started: Monday<br>Chat Origin: Web<br>Agent Tom A<br>( 5s ) Tom A: Hi")
+    >>> _header_agent(_lines("Chat Started: Monday<br>Chat Origin: Web<br>Agent Tom A<br>( 5s ) Tom A: Hi"))
     'Tom A'
-    >>> header_agent("( 5s ) Tom A: Hi<br>Agent Kim") is None
+    >>> _header_agent(_lines("( 5s ) Tom A: Hi<br>Agent Kim")) is None
     True
     """
-    for line, found in _lines(text):
+    for line, found in lines:
         if found is not None:
             return None  # the messages have begun
         named = _HEADER_AGENT.match(line)
@@ -218,7 +222,8 @@ def split_transcripts(raw: RawTable, detection: Detection, column: str) -> tuple
     rows: list[dict[str, str | None]] = []
     split = 0
     for position, text in enumerate(frame[column].tolist()):
-        turns = turns_of(text) if isinstance(text, str) else []
+        lines = _lines(text) if isinstance(text, str) else []  # parsed once, for turns and header
+        turns = _turns(lines)
         if not turns:
             positions.append(position)
             rows.append({})
@@ -227,7 +232,7 @@ def split_transcripts(raw: RawTable, detection: Detection, column: str) -> tuple
         start = starts.iloc[position]
         # The chat's agent: its row's, else the one its header names.
         named = agents.iloc[position] if agents is not None else None
-        if agents is None and (in_header := header_agent(text)) is not None:
+        if agents is None and (in_header := _header_agent(lines)) is not None:
             named = in_header.casefold()
         for number, turn in enumerate(turns, 1):
             positions.append(position)
