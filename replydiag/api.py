@@ -34,6 +34,8 @@ from .memory import concatenated, release_memory, renamed_categories
 from .models import RowAccounting, Settings
 from .pipeline import Progress, analyze_replies
 from .result import AuditResult
+from .signers import NOTE as SIGNERS_NOTE
+from .signers import sign_unmarked
 from .teams import accounts, analyze_by_account
 from .texts import InMemoryTexts, ReplyTexts, ReReadTexts
 
@@ -76,6 +78,11 @@ class Export:
         ]
         # Category columns (each file's name, its channels) stay categories across the files.
         replies = concatenated([p.replies.assign(file_index=np.int32(i)) for i, p in enumerate(parts)])
+        # Who signed a reply is known only once every reply is read (``replydiag.signers``).
+        signed = sign_unmarked(replies, distinct)
+        if signed:
+            accounting.notes.append(SIGNERS_NOTE.format(n=f"{signed:,}"))
+            accounting.counted[SIGNERS_NOTE] = signed
         customer_times = pd.concat(
             [p.customer_times.assign(file_index=np.int32(i)) for i, p in enumerate(parts)], ignore_index=True
         )

@@ -84,6 +84,21 @@ class DistinctReplies:
         part._masked = [held.take(pa.array(codes, type=pa.int64())).combine_chunks()]
         return part
 
+    def codes_of(self, keys: list[str], masked: list[str]) -> np.ndarray:
+        """The codes of ``keys`` (each with its masked text), after reading: a key not held yet
+        is added, with its masked text."""
+        found = pd.Index(self.keys).get_indexer(keys) if self.keys else np.full(len(keys), -1)
+        added: dict[str, int] = {}
+        for i in np.flatnonzero(found < 0).tolist():
+            if keys[i] not in added:
+                added[keys[i]] = len(self.keys)
+                self.keys.append(keys[i])
+            found[i] = added[keys[i]]
+        if added:
+            first = {k: masked[i] for i, k in reversed(list(enumerate(keys))) if k in added}
+            self._masked.append(pa.array([first[k] for k in added], type=pa.string()))
+        return found
+
     def done(self) -> None:
         """Reading is over: the lookup from key to code is no longer needed."""
         self._codes = {}

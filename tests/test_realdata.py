@@ -83,6 +83,10 @@ def test_glued_signoffs_name_the_agent():
     result = replydiag.audit(realdata("twcs-brands/AirAsiaSupport.csv"))
     agents = set(result.replies["agent"])
     assert {"AirAsiaSupport/Emir", "AirAsiaSupport/Anwar"} <= agents
+    # Yana signs "- Yana" and also "...possible-Yana", "... =) Yana": every one is hers.
+    yana = result.replies["text"].str.contains(r"(?:\w-|=\) )Yana\s*$")
+    assert yana.sum() >= 100
+    assert (result.replies.loc[yana, "agent"].astype(str) == "AirAsiaSupport/Yana").all()
 
 
 def test_masked_text_belongs_to_its_own_reply():
