@@ -34,7 +34,7 @@ from .memory import concatenated, release_memory, renamed_categories
 from .models import RowAccounting, Settings
 from .pipeline import Progress, analyze_replies
 from .result import AuditResult
-from .signers import NOTE as SIGNERS_NOTE
+from .signers import WARNING as SIGNERS_WARNING
 from .signers import sign_unmarked
 from .teams import accounts, analyze_by_account
 from .texts import InMemoryTexts, ReplyTexts, ReReadTexts
@@ -81,8 +81,7 @@ class Export:
         # Who signed a reply is known only once every reply is read (``replydiag.signers``).
         signed = sign_unmarked(replies, distinct)
         if signed:
-            accounting.notes.append(SIGNERS_NOTE.format(n=f"{signed:,}"))
-            accounting.counted[SIGNERS_NOTE] = signed
+            accounting.warnings.append(SIGNERS_WARNING.format(n=f"{signed:,}"))
         customer_times = pd.concat(
             [p.customer_times.assign(file_index=np.int32(i)) for i, p in enumerate(parts)], ignore_index=True
         )

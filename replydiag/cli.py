@@ -173,7 +173,10 @@ class _Progress:
             said = self.tasks.get(stage)
             if said is None:
                 self.tasks[stage] = 0
-                stderr.print(f"replydiag: {stage} ({total:,})…", markup=False, highlight=False)
+                size = (
+                    f"{total / 1e6:,.1f} MB" if stage == "reading" else f"{total:,}"
+                )  # reading counts bytes
+                stderr.print(f"replydiag: {stage} ({size})…", markup=False, highlight=False)
             elif done >= total and said == 0:
                 self.tasks[stage] = 1
                 stderr.print(f"replydiag: {stage} done", markup=False, highlight=False)

@@ -25,9 +25,9 @@ LEARNED_REPLIES = 5
 # The last word, capitalised as a name, glued by a dash or "=" ("possible-Yana", "Thank-Sha")
 # or after a mark and a space ("=) Yana", "connection. KB").
 _UNMARKED = r"(?:[-–—=]\s?|[^\w\s]\s+)(?P<name>[A-Z][A-Za-z]{1,11})\s*\.?\s*$"
-NOTE = (
-    "{n} replies signed by a name with no mark before it ('... possible-Yana', '... =) Yana'), "
-    f"one that signs {LEARNED_REPLIES} or more of the same author's replies with a mark: credited to it"
+WARNING = (
+    "{n} replies credited to the agent whose name ends them with no mark ('... possible-Yana', "
+    f"'... =) Yana'): a name that signs {LEARNED_REPLIES} or more of the same author's replies with one"
 )
 
 

@@ -38,7 +38,10 @@ def test_unmarked_name_of_a_signer_signs_the_reply():
     assert replies.loc[["6", "7"], "agent"].astype(str).tolist() == ["AirAsia/Yana"] * 2
     # Matched without the name: the glued copy is the stock reply the signed ones are.
     assert replies.loc["6", "template_id"] == replies.loc["1", "template_id"]
-    assert any("2 replies signed by a name with no mark" in n for n in result.accounting.notes)
+    assert any(
+        w.startswith("2 replies credited to the agent whose name ends them")
+        for w in result.accounting.warnings
+    )
 
 
 def test_words_that_sign_nothing_stay_words():
@@ -49,7 +52,7 @@ def test_words_that_sign_nothing_stay_words():
     result = _audit([("AirAsia", t) for t in SIGNED] + [("AirAsia", others[0]), ("Argos", others[1])])
     replies = result.replies.set_index("reply_id")
     assert replies.loc[["6", "7"], "agent"].astype(str).tolist() == ["AirAsia", "Argos"]
-    assert not any("no mark" in n for n in result.accounting.notes)
+    assert not any("no mark" in w for w in result.accounting.warnings)
 
 
 def test_too_few_signed_replies_teach_no_name():
