@@ -22,9 +22,10 @@ from .distinct import DistinctReplies
 from .normalize import key
 
 LEARNED_REPLIES = 5
-# The last word, capitalised as a name, glued by a dash or "=" ("possible-Yana", "Thank-Sha")
-# or after a mark and a space ("=) Yana", "connection. KB").
-_UNMARKED = r"(?:[-–—=]\s?|[^\w\s]\s+)(?P<name>[A-Z][A-Za-z]{1,11})\s*\.?\s*$"
+# The last word, glued by a dash or "=" ("possible-Yana", "Thank-Sha") or after a mark and a
+# space ("=) Yana", "connection. KB"), in any case ("- prabu" is Prabu's): only a learned name
+# signs.
+_UNMARKED = r"(?:[-–—=]\s?|[^\w\s]\s+)(?P<name>[A-Za-z]{2,12})\s*\.?\s*$"
 WARNING = (
     "{n} replies credited to the agent whose name ends them with no mark ('... possible-Yana', "
     f"'... =) Yana'): a name that signs {LEARNED_REPLIES} or more of the same author's replies with one"
@@ -42,7 +43,8 @@ def sign_unmarked(replies: pd.DataFrame, distinct: DistinctReplies) -> int:
     author = replies["agent"].astype("string").fillna("").to_numpy()
     names = replies["signoff"][signed].astype(str).to_numpy()
     counts = pd.DataFrame({"author": author[signed], "name": names}).value_counts()
-    known = set(counts[counts >= LEARNED_REPLIES].index)
+    # Each author's learned names by their lower case, spelt as most often signed.
+    known = {(a, n.lower()): n for a, n in counts[counts >= LEARNED_REPLIES].index[::-1]}
     if not known:
         return 0
     # The last word of each distinct unsigned text, where it could be an unmarked name.
@@ -52,7 +54,7 @@ def sign_unmarked(replies: pd.DataFrame, distinct: DistinctReplies) -> int:
     last = pc.struct_field(pc.extract_regex(texts, pattern=_UNMARKED), "name").to_pandas()
     name_of = dict(zip(looked[last.notna().to_numpy()].tolist(), last.dropna().tolist()))
     maybe = unsigned[np.isin(codes[unsigned], list(name_of))].tolist()
-    rows = [r for r in maybe if (author[r], name_of[codes[r]]) in known]
+    rows = [r for r in maybe if (author[r], name_of[codes[r]].lower()) in known]
     # Each text cut once; a text that is only a name stays as it is.
     cut_codes = sorted({int(codes[r]) for r in rows})
     bodies = [_without(held.iloc[c], name_of[c]) for c in cut_codes]
@@ -62,7 +64,7 @@ def sign_unmarked(replies: pd.DataFrame, distinct: DistinctReplies) -> int:
     if not rows:
         return 0
     recoded = dict(zip(cut, distinct.codes_of([k for k, _ in cut.values()], [b for _, b in cut.values()])))
-    signers = [name_of[codes[r]] for r in rows]
+    signers = [known[author[r], name_of[codes[r]].lower()] for r in rows]
     new_codes = codes.copy()
     new_codes[rows] = [recoded[codes[r]] for r in rows]
     replies["key_code"] = new_codes
@@ -71,7 +73,7 @@ def sign_unmarked(replies: pd.DataFrame, distinct: DistinctReplies) -> int:
     replies["signoff"] = signoff
     if "masked" in replies:
         masked = replies["masked"].copy()
-        masked.iloc[rows] = [_without(str(t), n) for t, n in zip(masked.iloc[rows], signers)]
+        masked.iloc[rows] = [_without(str(t), name_of[codes[r]]) for t, r in zip(masked.iloc[rows], rows)]
         replies["masked"] = masked
     return len(rows)
 

@@ -32,14 +32,15 @@ def test_unmarked_name_of_a_signer_signs_the_reply():
     unmarked = [
         "@7 Your refund for order 2001 is on its way-Yana",  # glued to the last word
         "@8 We have replied to you via DM =) Yana",  # after a mark and a space
+        "@9 Your refund for order 2002 is on its way - yana",  # in lower case
     ]
     result = _audit([("AirAsia", t) for t in SIGNED + unmarked])
     replies = result.replies.set_index("reply_id")
-    assert replies.loc[["6", "7"], "agent"].astype(str).tolist() == ["AirAsia/Yana"] * 2
+    assert replies.loc[["6", "7", "8"], "agent"].astype(str).tolist() == ["AirAsia/Yana"] * 3
     # Matched without the name: the glued copy is the stock reply the signed ones are.
     assert replies.loc["6", "template_id"] == replies.loc["1", "template_id"]
     assert any(
-        w.startswith("2 replies credited to the agent whose name ends them")
+        w.startswith("3 replies credited to the agent whose name ends them")
         for w in result.accounting.warnings
     )
 
