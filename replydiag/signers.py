@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .distinct import DistinctReplies
+from .memory import repeated_strings
 from .normalize import key
 
 LEARNED_REPLIES = 5
@@ -40,11 +41,18 @@ def sign_unmarked(replies: pd.DataFrame, distinct: DistinctReplies) -> int:
     unsigned = np.flatnonzero(~signed & (codes >= 0))
     if not signed.any() or not len(unsigned):
         return 0
-    author = replies["agent"].astype("string").fillna("").to_numpy()
-    names = replies["signoff"][signed].astype(str).to_numpy()
-    counts = pd.DataFrame({"author": author[signed], "name": names}).value_counts()
-    # Each author's learned names by their lower case, spelt as most often signed.
-    known = {(a, n.lower()): n for a, n in counts[counts >= LEARNED_REPLIES].index[::-1]}
+    # Counted on codes: a Python string per row for the author and the name was a gigabyte at
+    # ten million replies.
+    author = repeated_strings(replies["agent"]).cat.codes.to_numpy().astype(np.int64) + 1  # 0: none
+    name_code, names = pd.factorize(replies["signoff"])
+    pairs, counts = np.unique(author[signed] * len(names) + name_code[signed], return_counts=True)
+    learned = counts >= LEARNED_REPLIES
+    # Each author's learned names by their lower case, spelt as most often signed (the most
+    # frequent spelling comes last, and stays).
+    known: dict[tuple[int, str], str] = {}
+    for pair in pairs[learned][np.argsort(counts[learned], kind="stable")].tolist():
+        who, name = divmod(pair, len(names))
+        known[who, str(names[name]).lower()] = str(names[name])
     if not known:
         return 0
     # The last word of each distinct unsigned text, where it could be an unmarked name.
