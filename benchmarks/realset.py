@@ -75,6 +75,11 @@ SOURCES = (
     Source("ArgosHelpers", "twcs-head.csv", 20, account="ArgosHelpers"),
     Source("Ask_WellsFargo", "twcs-head.csv", 20, account="Ask_WellsFargo"),
     Source("UPSHelp", "twcs-head.csv", 20, account="UPSHelp"),
+    # ... and four more in session 28.
+    Source("marksandspencer", "twcs-head.csv", 20, account="marksandspencer"),
+    Source("AlaskaAir", "twcs-head.csv", 20, account="AlaskaAir"),
+    Source("VirginTrains", "twcs-head.csv", 20, account="VirginTrains"),
+    Source("AskPapaJohns", "twcs-head.csv", 20, account="AskPapaJohns"),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 

@@ -25,9 +25,9 @@ pytestmark = pytest.mark.skipif(not realset.REALDATA.exists(), reason="../shared
 def test_agreement_with_the_labelled_real_replies_holds():
     table = realset.score(realset.replydiag_verdicts, realset.agreed_labels())
     overall = table.loc["all"]
-    assert overall["n"] >= 1060
+    assert overall["n"] >= 1140
     assert overall["accuracy"] >= 0.90
-    # 0.869 at n = 891, 0.862 at n = 1011, 0.858 at n = 1070. (0.884 on the 751 labelled
+    # 0.869 at n = 891, 0.862 at n = 1011, 0.858 at n = 1070 and at n = 1150. (0.884 on the 751 labelled
     # before session 26: the sixteen brands added since reword their stock messages each
     # time, which the engine misses; the bar follows the figure measured, not the one hoped for.)
     assert overall["f1"] >= 0.855
@@ -38,7 +38,7 @@ def test_agreement_with_the_labelled_real_replies_holds():
     # Small teams (20 labelled replies each, most of them personal): judged together, as
     # a brand's F1 on one or two templated replies says nothing.
     small = [s.name for s in realset.SOURCES if s.account is not None]
-    assert len(small) == 22
+    assert len(small) == 26
     together = table.loc[small]
     assert (together["accuracy"] * together["n"]).sum() / together["n"].sum() >= 0.90
 
