@@ -372,6 +372,9 @@ def _roles(
         role[role.isna() & handle] = Role.AGENT.value
         known = known or bool(numeric.any())
 
+    if role.isna().any() and "agent" in fields:
+        known = _portal_accounts(frame, fields["agent"].column, role, notes) or known
+
     if role.isna().any() and not known and "agent" in fields:
         # No column says who wrote a row, but an author written as a phone number or a
         # messaging address is a customer: a team writes under names or identities (Twilio
@@ -433,6 +436,32 @@ def _roles(
         else:
             role[unknown] = Role.AGENT.value
     return role.astype("string"), RoleChoice(tuple(accepted), known)
+
+
+# Jira Service Management's customers who have only its portal have account ids of their own
+# kind ("qm:a713c8ea-...:5ad6d358..."); a team member's is an Atlassian account ("5b10a284...").
+_PORTAL_ACCOUNT = "qm:"
+
+
+def _portal_accounts(frame: pd.DataFrame, author: str, role: pd.Series, notes: Notes) -> bool:
+    """Rows by portal-only accounts read as customers', the other accounts' rows as the team's
+    (a request's comments say no author type): whether any such account was found."""
+    parent = author.rsplit(".", 1)[0] if "." in author else ""
+    column = next((c for c in frame.columns if c.lower() == f"{parent}.accountid".lstrip(".")), None)
+    if column is None:
+        return False
+    account = frame[column].astype("string").str.strip()
+    portal = account.str.startswith(_PORTAL_ACCOUNT).fillna(False).astype(bool)
+    if not portal.any():
+        return False
+    notes.count(
+        f"{{n}} rows by Jira Service Management portal-only accounts ('{_PORTAL_ACCOUNT}...' in '{column}') read"
+        " as customers' messages, the other accounts' as the team's",
+        int((role.isna() & portal).sum()),
+    )
+    role[role.isna() & portal] = Role.CUSTOMER.value
+    role[role.isna() & account.notna() & ~portal] = Role.AGENT.value
+    return True
 
 
 def _by_other_rows(role: pd.Series, unknown: pd.Series, authors: pd.Series, notes: Notes) -> None:
