@@ -143,7 +143,8 @@ _SIGNATURE = re.compile(
     r"|atenciosamente|abra[çc]os|obrigad[oa])[,!.]?[ \t]*$"
     r")"
 )
-# Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", "= JJ", optionally followed by "1/2",
+# Twitter care sign-offs: "^MC", "*VM", "/KM", "- Ed", "= JJ", "*JohnWard" (T-Mobile's first and
+# last name run together), optionally followed by "1/2",
 # after a space, any mark ("review?^CM", "help.--JV", an emoji) or a part counter ("2/2^ML"),
 # never after a letter ("T-Mobile").
 # A link Twitter appends (media, quoted tweet) may follow the initials: "... backstage /NQ https://t.co/x".
@@ -152,7 +153,8 @@ _SIGNATURE = re.compile(
 # is a sign-off, in any case (other marks before lower-case words, "- ok", are words).
 _SIGNOFF_NAMED = (
     r"(?:\s|[^\w\s]|\d/\d|(?i:thanks|thank you|cheers|regards))"
-    r"(?:(?:\^|\*|/|~|-|–|—|=)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11})|\^\s?(?P<lower>[a-z]{2,3}))"
+    r"(?:(?:\^|\*|/|~|-|–|—|=)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11}(?:[A-Z][a-z]{1,11})?)"
+    r"|\^\s?(?P<lower>[a-z]{2,3}))"
     r"\s?\.?\s*(?:\d/\d)?\s*(?P<link>(?:https?://\S+\s*)*)$"
 )
 # Unnamed, for the replacement: group 3 is the link, kept.

@@ -91,6 +91,12 @@ def test_strip_signature(text, expected):
             "ML",
         ),
         ("@1 Is there anything I may help with? ^AP .", "Is there anything I may help with?", "AP"),
+        # A first and last name run together (T-Mobile's agents).
+        (
+            "@1 I've got your DM! I'll meet you there! *ZachRicketts",
+            "I've got your DM! I'll meet you there!",
+            "ZachRicketts",
+        ),
         # ... but a capital after a hyphen inside a word is the word's ("T-Mobile").
         ("@1 We are glad you chose T-Mobile", "We are glad you chose T-Mobile", None),
         # ... and a lower-case word after another mark is a word.
