@@ -132,7 +132,7 @@ QUOTE_MARKERS = re.compile(
     r"|##-[^\n]*-##"
     r")"
 )
-_SIGNATURE = re.compile(
+SIGNATURE_LINE = re.compile(  # a line a signature opens with (public: ``signers``)
     r"(?im)^[ \t]*("
     r"--[ \t]*$"
     r"|(sent from my|inviato da|enviado desde|enviado do|von meinem|envoy[ée] de (mon|l'))\b"
@@ -231,7 +231,7 @@ def strip_signature(text: str) -> str:
         return text.strip()
     start = max(1, len(lines) - 6)  # a signature lives at the end, never as the whole reply
     for i in range(start, len(lines)):
-        if _SIGNATURE.match(lines[i]):
+        if SIGNATURE_LINE.match(lines[i]):
             return "\n".join(lines[:i]).strip()
     return text.strip()
 

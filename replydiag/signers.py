@@ -5,8 +5,10 @@ Normalising reads a sign-off by its mark ("^Sha", "- Yana", "Thanks-Emir"); with
 sentence's last word by the text alone. The export tells them apart: a name that signs at
 least ``LEARNED_REPLIES`` of an author's replies with a mark signs that author's unmarked ones
 too, glued to the last word by a dash or after a mark and a space. (On AirAsia's 4,062
-replies, 359 such; on Delta's 1,377, 8: ":-) AN", "conf#. AD".) Such a reply is then signed by
-the name, and its text is matched without it, as a marked sign-off's is.
+replies, 359 such; on Delta's 1,377, 8: ":-) AN", "conf#. AD".) A team that never marks its
+names (Sainsbury's: "... for you. Robbie") shows them by how they end its replies
+(``_bare_names``). Such a reply is then signed by the name, and its text is matched without
+it, as a marked sign-off's is.
 """
 
 from __future__ import annotations
@@ -20,16 +22,17 @@ import pyarrow.compute as pc
 
 from .distinct import DistinctReplies
 from .memory import repeated_strings
-from .normalize import key
+from .normalize import SIGNATURE_LINE, key
 
 LEARNED_REPLIES = 5
+BARE_CONTEXTS = 3  # a name written with no mark signs after this many different words
 # The last word, glued by a dash or "=" ("possible-Yana", "Thank-Sha") or after a mark and a
 # space ("=) Yana", "connection. KB"), in any case ("- prabu" is Prabu's): only a learned name
 # signs.
-_UNMARKED = r"(?:[-–—=]\s?|[^\w\s]\s+)(?P<name>[A-Za-z]{2,12})\s*\.?\s*$"
+_UNMARKED = r"(?P<glue>[-–—=]\s?|[^\w\s]\s+)(?P<name>[A-Za-z]{2,12})\s*\.?\s*$"
 WARNING = (
     "{n} replies credited to the agent whose name ends them with no mark ('... possible-Yana', "
-    f"'... =) Yana'): a name that signs {LEARNED_REPLIES} or more of the same author's replies with one"
+    f"'... for you. Robbie'): a name that signs {LEARNED_REPLIES} or more of the same author's replies"
 )
 
 
@@ -39,19 +42,25 @@ def sign_unmarked(replies: pd.DataFrame, distinct: DistinctReplies) -> int:
     signed = replies["signoff"].notna().to_numpy()
     codes = replies["key_code"].to_numpy()
     unsigned = np.flatnonzero(~signed & (codes >= 0))
-    if not signed.any() or not len(unsigned):
-        return 0
-    author, known = _learned_names(replies, signed)
-    if not known:
+    if not len(unsigned):
         return 0
     # The last word of each distinct unsigned text, where it could be an unmarked name.
     looked = np.unique(codes[unsigned])
     held = distinct.masked
     texts = held.array.__arrow_array__().take(pa.array(looked, type=pa.int64()))
-    last = pc.struct_field(pc.extract_regex(texts, pattern=_UNMARKED), "name").to_pandas()
-    name_of = dict(zip(looked[last.notna().to_numpy()].tolist(), last.dropna().tolist()))
-    maybe = unsigned[np.isin(codes[unsigned], list(name_of))].tolist()
-    rows = [r for r in maybe if (author[r], name_of[codes[r]].lower()) in known]
+    found = pc.extract_regex(texts, pattern=_UNMARKED)
+    last = pc.struct_field(found, "name").to_pandas()
+    has = last.notna().to_numpy()
+    name_of = dict(zip(looked[has].tolist(), last[has].tolist()))
+    # Written after a mark and a space ("you. Robbie"), not glued by a dash ("soon-Yana").
+    glue = pc.struct_field(found, "glue").to_pandas()[has]
+    bare = dict(zip(looked[has].tolist(), glue.str.match(r"[^-–—=]\s").tolist()))
+    author = repeated_strings(replies["agent"]).cat.codes.to_numpy().astype(np.int64) + 1  # 0: none
+    maybe = unsigned[np.isin(codes[unsigned], list(name_of))]
+    known = _marked_names(replies, signed, author) | _bare_names(author, codes, maybe, name_of, bare, held)
+    if not known:
+        return 0
+    rows = [r for r in maybe.tolist() if (author[r], name_of[codes[r]].lower()) in known]
     # Each text cut once; a text that is only a name stays as it is.
     cut_codes = sorted({int(codes[r]) for r in rows})
     bodies = [_without(held.iloc[c], name_of[c]) for c in cut_codes]
@@ -75,13 +84,14 @@ def sign_unmarked(replies: pd.DataFrame, distinct: DistinctReplies) -> int:
     return len(rows)
 
 
-def _learned_names(
-    replies: pd.DataFrame, signed: np.ndarray
-) -> tuple[np.ndarray, dict[tuple[int, str], str]]:
-    """Each row's author code (0: none), and each author's learned names by their lower case,
-    spelt as most often signed. Counted on codes: a Python string per row for the author and
-    the name was a gigabyte at ten million replies."""
-    author = repeated_strings(replies["agent"]).cat.codes.to_numpy().astype(np.int64) + 1
+def _marked_names(
+    replies: pd.DataFrame, signed: np.ndarray, author: np.ndarray
+) -> dict[tuple[int, str], str]:
+    """Each author's names that sign ``LEARNED_REPLIES`` replies with a mark, by their lower
+    case, spelt as most often signed. Counted on codes: a Python string per row for the
+    author and the name was a gigabyte at ten million replies."""
+    if not signed.any():
+        return {}
     name_code, names = pd.factorize(replies["signoff"])
     pairs, counts = np.unique(author[signed] * len(names) + name_code[signed], return_counts=True)
     learned = counts >= LEARNED_REPLIES
@@ -90,7 +100,38 @@ def _learned_names(
     for pair in pairs[learned][np.argsort(counts[learned], kind="stable")].tolist():
         who, name = divmod(pair, len(names))
         known[who, str(names[name]).lower()] = str(names[name])
-    return author, known
+    return known
+
+
+def _bare_names(
+    author: np.ndarray,
+    codes: np.ndarray,
+    rows: np.ndarray,
+    name_of: dict[int, str],
+    bare: dict[int, bool],
+    held: pd.Series,
+) -> dict[tuple[int, str], str]:
+    """Names an author's team signs with no mark at all ("... for you. Robbie", as
+    Sainsbury's agents sign): a capitalised word that ends ``LEARNED_REPLIES`` of the
+    author's replies after a mark, after ``BARE_CONTEXTS`` different words, and is no closing
+    word ("Thanks", "Cheers": a line a signature opens with). A settings path ending
+    "General > About" follows one word every time."""
+    contexts: dict[tuple[int, str], set[str]] = {}
+    counts: dict[tuple[int, str], int] = {}
+    for r in rows.tolist():
+        code = codes[r]
+        name = name_of[code]
+        if not bare[code] or not name[0].isupper() or SIGNATURE_LINE.match(name):
+            continue
+        pair = (int(author[r]), name)
+        counts[pair] = counts.get(pair, 0) + 1
+        before = re.search(r"(\w+)\W+\w+\W*$", held.iloc[code])
+        contexts.setdefault(pair, set()).add(before.group(1).lower() if before else "")
+    return {
+        (who, name.lower()): name
+        for (who, name), n in counts.items()
+        if n >= LEARNED_REPLIES and len(contexts[who, name]) >= BARE_CONTEXTS
+    }
 
 
 def _without(text: str, name: str) -> str:

@@ -60,3 +60,20 @@ def test_too_few_signed_replies_teach_no_name():
     rows = [("AirAsia", t) for t in SIGNED[: LEARNED_REPLIES - 1]] + [("AirAsia", "@9 All done now-Yana")]
     result = _audit(rows)
     assert result.replies["agent"].astype(str).iloc[-1] == "AirAsia"
+
+
+def test_names_a_team_never_marks_are_learned_from_how_they_end_its_replies():
+    robbie = [
+        "@1 Which store did you buy this from? Robbie",
+        "@2 I'll get this sorted for you. Robbie",
+        "@3 Did you pick up your receipt? Robbie",
+        "@4 Can you send a pic of the barcode please? Robbie",
+        "@5 Sorry to hear this, I'll pass it on to the team today. Robbie",
+    ]
+    # A closing word, and a word that always follows the same one, are no names.
+    closing = [f"@{i} Your order {i} is on its way. Thanks" for i in range(6, 11)]
+    settings = [f"@{i} Check in Settings > General > About" for i in range(11, 16)]
+    result = _audit([("Sainsburys", t) for t in robbie + closing + settings])
+    agents = result.replies["agent"].astype(str).tolist()
+    assert agents[:5] == ["Sainsburys/Robbie"] * 5
+    assert agents[5:] == ["Sainsburys"] * 10
