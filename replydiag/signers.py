@@ -118,6 +118,7 @@ def _bare_names(
     "General > About" follows one word every time."""
     contexts: dict[tuple[int, str], set[str]] = {}
     counts: dict[tuple[int, str], int] = {}
+    before: dict[int, str] = {}  # the word before the name, per text (many replies share one)
     for r in rows.tolist():
         code = codes[r]
         name = name_of[code]
@@ -125,8 +126,10 @@ def _bare_names(
             continue
         pair = (int(author[r]), name)
         counts[pair] = counts.get(pair, 0) + 1
-        before = re.search(r"(\w+)\W+\w+\W*$", held.iloc[code])
-        contexts.setdefault(pair, set()).add(before.group(1).lower() if before else "")
+        if code not in before:
+            found = re.search(r"(\w+)\W+\w+\W*$", held.iloc[code])
+            before[code] = found.group(1).lower() if found else ""
+        contexts.setdefault(pair, set()).add(before[code])
     return {
         (who, name.lower()): name
         for (who, name), n in counts.items()
