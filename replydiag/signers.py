@@ -30,9 +30,10 @@ BARE_CONTEXTS = 3  # a name written with no mark signs after this many different
 # space ("=) Yana", "connection. KB"), in any case ("- prabu" is Prabu's): only a learned name
 # signs.
 _UNMARKED = r"(?P<glue>[-–—=]\s?|[^\w\s]\s+)(?P<name>[A-Za-z]{2,12})\s*\.?\s*$"
+# Where the author is a brand account, the sign-off names the agent (``pipeline.agents``).
 WARNING = (
-    "{n} replies credited to the agent whose name ends them with no mark ('... possible-Yana', "
-    f"'... for you. Robbie'): a name that signs {LEARNED_REPLIES} or more of the same author's replies"
+    "{n} replies read as signed by a name with no mark before it ('... possible-Yana', "
+    f"'... for you. Robbie'): a name that ends {LEARNED_REPLIES} or more of the same author's replies"
 )
 
 

@@ -40,8 +40,7 @@ def test_unmarked_name_of_a_signer_signs_the_reply():
     # Matched without the name: the glued copy is the stock reply the signed ones are.
     assert replies.loc["6", "template_id"] == replies.loc["1", "template_id"]
     assert any(
-        w.startswith("3 replies credited to the agent whose name ends them")
-        for w in result.accounting.warnings
+        w.startswith("3 replies read as signed by a name with no mark") for w in result.accounting.warnings
     )
 
 
