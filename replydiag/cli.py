@@ -173,9 +173,8 @@ class _Progress:
             said = self.tasks.get(stage)
             if said is None:
                 self.tasks[stage] = 0
-                size = (
-                    f"{total / 1e6:,.1f} MB" if stage == "reading" else f"{total:,}"
-                )  # reading counts bytes
+                # Reading counts bytes; the other stages count texts.
+                size = f"{total / 1e6:,.1f} MB" if stage == "reading" else f"{total:,}"
                 stderr.print(f"replydiag: {stage} ({size})…", markup=False, highlight=False)
             elif done >= total and said == 0:
                 self.tasks[stage] = 1

@@ -62,21 +62,33 @@ def sign_unmarked(replies: pd.DataFrame, distinct: DistinctReplies) -> int:
     if not known:
         return 0
     rows = [r for r in maybe.tolist() if (author[r], name_of[codes[r]].lower()) in known]
-    # Each text cut once; a text that is only a name stays as it is.
-    cut_codes = sorted({int(codes[r]) for r in rows})
+    signers = {r: known[author[r], name_of[codes[r]].lower()] for r in rows}
+    return _sign(replies, distinct, held, signers, name_of)
+
+
+def _sign(
+    replies: pd.DataFrame,
+    distinct: DistinctReplies,
+    held: pd.Series,
+    signers: dict[int, str],
+    name_of: dict[int, str],
+) -> int:
+    """Rows ``signers`` signed by their names, in place, their texts recoded without the
+    name (each distinct text cut once); a text that is only a name stays as it is."""
+    codes = replies["key_code"].to_numpy()
+    cut_codes = sorted({int(codes[r]) for r in signers})
     bodies = [_without(held.iloc[c], name_of[c]) for c in cut_codes]
     keys = key(pd.Series(bodies, dtype="string")).fillna("").tolist()
     cut = {c: (k, b) for c, k, b in zip(cut_codes, keys, bodies) if k}
-    rows = [r for r in rows if codes[r] in cut]
+    rows = [r for r in signers if codes[r] in cut]
     if not rows:
         return 0
     recoded = dict(zip(cut, distinct.codes_of([k for k, _ in cut.values()], [b for _, b in cut.values()])))
-    signers = [known[author[r], name_of[codes[r]].lower()] for r in rows]
     new_codes = codes.copy()
     new_codes[rows] = [recoded[codes[r]] for r in rows]
     replies["key_code"] = new_codes
     signoff = replies["signoff"].copy()
-    signoff.iloc[rows] = signers
+    signoff.iloc[rows] = [signers[r] for r in rows]
     replies["signoff"] = signoff
     if "masked" in replies:
         masked = replies["masked"].copy()

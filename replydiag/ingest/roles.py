@@ -446,8 +446,9 @@ _PORTAL_ACCOUNT = "qm:"
 def _portal_accounts(frame: pd.DataFrame, author: str, role: pd.Series, notes: Notes) -> bool:
     """Rows by portal-only accounts read as customers', the other accounts' rows as the team's
     (a request's comments say no author type): whether any such account was found."""
-    parent = author.rsplit(".", 1)[0] if "." in author else ""
-    column = next((c for c in frame.columns if c.lower() == f"{parent}.accountid".lstrip(".")), None)
+    # The account id beside the author's name: "author.accountId" beside "author.displayName".
+    wanted = f"{author.rsplit('.', 1)[0]}.accountid" if "." in author else "accountid"
+    column = next((c for c in frame.columns if c.lower() == wanted.lower()), None)
     if column is None:
         return False
     account = frame[column].astype("string").str.strip()
