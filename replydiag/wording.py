@@ -45,19 +45,26 @@ def canonical_ids(vocabulary: pa.Array) -> tuple[np.ndarray, pa.Array]:
             pc.or_(pc.or_(pc.ends_with(words, "ss"), pc.ends_with(words, "us")), pc.ends_with(words, "is"))
         ),
     )
-    forms = pc.if_else(
+    singular = pc.if_else(
         plural_y,
         pc.replace_substring_regex(words, pattern="ies$", replacement="y"),
         pc.if_else(plural_s, pc.utf8_slice_codeunits(words, 0, -1), words),
     )
-    listed = pc.index_in(words, value_set=pa.array(list(same), type=pa.large_string()))
-    forms = pc.if_else(
-        pc.is_valid(listed), pc.take(pa.array(list(same.values()), type=pa.large_string()), listed), forms
-    )
+    # A listed word maps as written ("hrs"), else as its singular ("problems" as "problem"):
+    # the listed forms are canonical themselves, so every spelling meets on one form.
+    forms = _listed(words, _listed(singular, singular, same), same)
     ids = pc.index_in(forms, value_set=words)
     new = pc.unique(pc.filter(forms, pc.is_null(ids)))
     extended = pa.concat_arrays([words, new.cast(pa.large_string())])
     return np.asarray(pc.index_in(forms, value_set=extended), dtype=np.int64), extended
+
+
+def _listed(words: pa.Array, otherwise: pa.Array, same: dict[str, str]) -> pa.Array:
+    """Each word's listed canonical form, or ``otherwise``'s word where it has none."""
+    listed = pc.index_in(words, value_set=pa.array(list(same), type=pa.large_string()))
+    return pc.if_else(
+        pc.is_valid(listed), pc.take(pa.array(list(same.values()), type=pa.large_string()), listed), otherwise
+    )
 
 
 def canonical_keys(keys: list[str]) -> list[str]:
