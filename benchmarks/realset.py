@@ -80,6 +80,8 @@ SOURCES = (
     Source("AlaskaAir", "twcs-head.csv", 20, account="AlaskaAir"),
     Source("VirginTrains", "twcs-head.csv", 20, account="VirginTrains"),
     Source("AskPapaJohns", "twcs-head.csv", 20, account="AskPapaJohns"),
+    # session 29: Weibo help desks (Huawei, China Unicom, Sogou, ...), English translation
+    Source("NTCIR-en", "ntcir-helpdesk/test_data_en.json", 40),
 )
 BY_NAME = {s.name: s for s in SOURCES}
 
