@@ -152,12 +152,13 @@ SIGNATURE_LINE = re.compile(  # a line a signature opens with (public: ``signers
 # after a caret ("... follow up with you. ^sp"): a caret before a few letters at a tweet's end
 # is a sign-off, in any case (other marks before lower-case words, "- ok", are words).
 _SIGNOFF_NAMED = (
-    r"(?:\s|[^\w\s]|\d/\d|(?i:thanks|thank you|cheers|regards))"
+    r"(?:\s|(?P<stop>[.?!])|[^\w\s]|\d/\d|(?i:thanks|thank you|cheers|regards))"
     r"(?:(?:\^|\*|/|~|-|–|—|=)\s?(?P<initials>[A-Z][A-Za-z]{0,2}[A-Z]?|[A-Z][a-z]{1,11}(?:[A-Z][a-z]{1,11})?)"
     r"|\^\s?(?P<lower>[a-z]{2,3}))"
     r"\s?\.?\s*(?:\d/\d)?\s*(?P<link>(?:https?://\S+\s*)*)$"
 )
-# Unnamed, for the replacement: group 3 is the link, kept.
+# Unnamed, for the replacement: group 1 is a sentence's end the mark is glued to ("review?^CM"),
+# group 4 the link; both kept.
 SIGNOFF = re.compile(re.sub(r"\?P<\w+>", "", _SIGNOFF_NAMED))
 _THREAD_COUNTER = r"\s*\(?\d/\d\)?\s*$"
 # A part of a reply sent in several messages: "(1/2)" / "2/2" at its end (before or after the
@@ -252,7 +253,7 @@ def clean(text: pd.Series) -> pd.DataFrame:
     >>> clean(pd.Series(["@115855 Let's go to DM for the next steps. ^MC 1/2"])).iloc[0].tolist()
     ["Let's go to DM for the next steps.", 'MC', '1/2', '115855']
     >>> clean(pd.Series(["@1 We'll follow up with you .^sp"]))[["body", "signoff"]].iloc[0].tolist()
-    ["We'll follow up with you", 'SP']
+    ["We'll follow up with you .", 'SP']
     """
     text = text.astype(STRING).fillna("")
     complex_rows = text.str.contains("\n|<|&[a-z#0-9]+;|\r", regex=True)
@@ -275,7 +276,7 @@ def clean(text: pd.Series) -> pd.DataFrame:
     has_signoff = signoff.notna()
     if has_signoff.any():
         text = text.copy()
-        text[has_signoff] = regex_replace(text[has_signoff], SIGNOFF.pattern, r" \3")
+        text[has_signoff] = regex_replace(text[has_signoff], SIGNOFF.pattern, r"\1 \4")
     # A counter can also sit before the sign-off ("... (1/2) ^SO"): gone with the sign-off, it ends the text.
     text = regex_replace(text, _THREAD_COUNTER, "")
     text = regex_replace(text, r"^\s*\(?\d/\d\)?\s*", "").str.strip()

@@ -69,7 +69,7 @@ def test_strip_signature(text, expected):
         # agents sign "^sp"): a sign-off, read in capitals so "^sp" and "^SP" are one agent.
         (
             "@117121 Please send us your ZIP so our team can call you .^sp",
-            "Please send us your ZIP so our team can call you",
+            "Please send us your ZIP so our team can call you .",
             "SP",
         ),
         (
@@ -83,7 +83,7 @@ def test_strip_signature(text, expected):
             "JJ",
         ),
         # Glued to a question mark, a doubled dash, a part counter or an emoji; a stray full stop after.
-        ("@1 Which order can we review?^CM", "Which order can we review", "CM"),
+        ("@1 Which order can we review?^CM", "Which order can we review?", "CM"),
         ("@1 Please send us a DM so I can assist.--JV", "Please send us a DM so I can assist.", "JV"),
         (
             "@1 Please check your order history for you. 2/2^ML",
