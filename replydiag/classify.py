@@ -32,10 +32,12 @@ PERSONAL_RUN = 8
 # Words of the template met in runs shorter than this are chance ("the", "at") and do not
 # break a personal run.
 _MATCHED_RUN = 2
-# A reply holding this many long stock sentences (``stock.LONG_SENTENCE_WORDS``) is assembled
-# from stock messages once this share of its words is stock, though most of it is its own:
-# two stock paragraphs around a personal line, as emails are written.
-ASSEMBLY_SENTENCES = 2
+# A long stock sentence (``stock.LONG_SENTENCE_WORDS`` words) is a stock message, not a
+# pleasantry: each one a reply holds lowers the share of stock words it needs to be assembled
+# from stock by this much, down to ``ASSEMBLY_SHARE``. A stock paragraph with a line of the
+# agent's own ("Just checking in, are you still seeing this? <stock closing message>") is
+# edited at 40%; two stock paragraphs around a personal line, as emails are written, at 30%.
+LONG_SENTENCE_CREDIT = 0.1
 ASSEMBLY_SHARE = 0.3
 # A key shorter than this cannot hold such a run and stay ratio-alike to its template
 # (8 new words are some 40 characters; at ratio 85 the pair is then 260+ characters long).
@@ -59,15 +61,17 @@ class KeyLabels:
 
 def from_stock(stock: np.ndarray, long_sentences: np.ndarray, settings: Settings) -> np.ndarray:
     """Whether each reply is assembled from stock text: at least ``settings.stock_share`` of
-    its words are stock (``stock``), or ``ASSEMBLY_SENTENCES`` long stock sentences
-    (``long_sentences``) and ``ASSEMBLY_SHARE`` of its words.
+    its words are stock (``stock``), less ``LONG_SENTENCE_CREDIT`` per long stock sentence it
+    holds (``long_sentences``), never less than ``ASSEMBLY_SHARE``.
 
-    >>> from_stock(np.array([0.6, 0.35, 0.35, 0.2]), np.array([0, 2, 1, 3]), Settings()).tolist()
-    [True, True, False, False]
+    >>> stock = np.array([0.6, 0.35, 0.42, 0.35, 0.2])
+    >>> from_stock(stock, np.array([0, 2, 1, 1, 3]), Settings()).tolist()
+    [True, True, True, False, False]
     """
-    return (stock >= settings.stock_share) | (
-        (long_sentences >= ASSEMBLY_SENTENCES) & (stock >= min(ASSEMBLY_SHARE, settings.stock_share))
-    )
+    floor = min(ASSEMBLY_SHARE, settings.stock_share)
+    # Rounded: 0.5 - 0.1 must be the 0.4 a share of 2 words in 5 is.
+    needed = np.maximum(np.round(settings.stock_share - LONG_SENTENCE_CREDIT * long_sentences, 6), floor)
+    return stock >= needed
 
 
 def label_keys(
