@@ -26,6 +26,13 @@ def _same() -> dict[str, str]:
     return dict(data_toml("wording.toml")["same"])
 
 
+@cache
+def _same_arrays() -> tuple[pa.Array, pa.Array]:
+    """The listed words and their canonical forms, as Arrow arrays (built once, not per lookup)."""
+    same = _same()
+    return pa.array(list(same), type=pa.large_string()), pa.array(list(same.values()), type=pa.large_string())
+
+
 def canonical_ids(vocabulary: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """For words by id: the id of each word's canonical form, and the words by those ids
     (the vocabulary, with canonical forms it did not hold appended). Vectorised in Arrow: the
@@ -36,7 +43,6 @@ def canonical_ids(vocabulary: pa.Array) -> tuple[np.ndarray, pa.Array]:
     ([0, 2, 2, 5, 6], ['we', 'd', 'would', 'issues', 'replies', 'issue', 'reply'])
     """
     words = vocabulary.cast(pa.large_string())
-    same = _same()
     length = pc.utf8_length(words)
     plural_y = pc.and_(pc.greater_equal(length, _MIN_PLURAL + 1), pc.ends_with(words, "ies"))
     plural_s = pc.and_(
@@ -52,19 +58,18 @@ def canonical_ids(vocabulary: pa.Array) -> tuple[np.ndarray, pa.Array]:
     )
     # A listed word maps as written ("hrs"), else as its singular ("problems" as "problem"):
     # the listed forms are canonical themselves, so every spelling meets on one form.
-    forms = _listed(words, _listed(singular, singular, same), same)
+    forms = _listed(words, _listed(singular, singular))
     ids = pc.index_in(forms, value_set=words)
     new = pc.unique(pc.filter(forms, pc.is_null(ids)))
     extended = pa.concat_arrays([words, new.cast(pa.large_string())])
     return np.asarray(pc.index_in(forms, value_set=extended), dtype=np.int64), extended
 
 
-def _listed(words: pa.Array, otherwise: pa.Array, same: dict[str, str]) -> pa.Array:
+def _listed(words: pa.Array, otherwise: pa.Array) -> pa.Array:
     """Each word's listed canonical form, or ``otherwise``'s word where it has none."""
-    listed = pc.index_in(words, value_set=pa.array(list(same), type=pa.large_string()))
-    return pc.if_else(
-        pc.is_valid(listed), pc.take(pa.array(list(same.values()), type=pa.large_string()), listed), otherwise
-    )
+    listed_words, listed_forms = _same_arrays()
+    listed = pc.index_in(words, value_set=listed_words)
+    return pc.if_else(pc.is_valid(listed), pc.take(listed_forms, listed), otherwise)
 
 
 def canonical_keys(keys: list[str]) -> list[str]:
