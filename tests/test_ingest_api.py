@@ -205,8 +205,9 @@ EXPECTED = {
     # beside id and authorId; one conversation a file, as its endpoint returns. Was: every
     # row an agent reply, the customer's among them.
     "dixa_messages.json": ("generic", 2, 1, {}, {"agent-1", "bot-1"}, {"dixa_messages"}),
-    # Kayako posts: is_requester says which posts are the customer's; creator.id the author.
-    "kayako_posts.json": ("generic", 1, 1, {}, {"9"}, {"2"}),
+    # Kayako posts: is_requester says which posts are the customer's; creator.id the author;
+    # original.resource_type "note" an internal note (was: read as a reply).
+    "kayako_posts.json": ("generic", 1, 1, {"private note": 1}, {"9"}, {"2"}),
     # Chatwoot messages: message_type 0 incoming / 1 outgoing / 2 activity; a sender "user"
     # is an agent, a "contact" the customer (was: refused, every "user" read as a customer).
     "chatwoot_messages.json": (

@@ -1045,7 +1045,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "ausgehend",
     ),
     # A message-type column whose values say "private", "note" or "system" (Freshchat).
-    "event": ("message type", "event type", "content type"),  # Gladly: content.type
+    "event": (
+        "message type",
+        "event type",
+        "content type",  # Gladly: content.type
+        # Kayako: a post's original.resource_type ("note" for an internal note, "mail",
+        # "chat_message" or "twitter_tweet" for a message).
+        "original resource type",
+    ),
     "public": ("public", "is public", "pubblico", "publico", "oeffentlich"),
     "private": (
         "private",
