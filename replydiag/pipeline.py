@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz
 
 from .boilerplate import Boilerplate
 from .boilerplate import learn as learn_boilerplate
@@ -25,12 +26,13 @@ from .metrics import usage
 from .models import Kind, Settings
 from .multipart import first_parts, joined_stock, part_groups, reply_signoffs, threads
 from .phrases import phrase_ids_of_texts, phrase_table
-from .slots import recover_template, template_id
+from .slots import recover, template_id
 from .stock import StockText, stock_text
 
 TEMPLATE_COLUMNS = (
     "template_id",
     "template_text",
+    "slot_values",
     "replies",
     "agents",
     "first_seen",
@@ -203,7 +205,7 @@ def analyze_replies(
     )
     del similarity, share, stock, parts  # in ``out`` now, rounded: ten million floats each, on big exports
     release_memory()
-    templates = _template_table(out, clustering, row_key, labels, ids, rep, stock_found)
+    templates = _template_table(out, clustering, row_key, labels, ids, rep, stock_found, settings.threshold)
     del clustering
     phrases = phrase_table(stock_found.sentences, out, codes)
     naming(len(replies), len(replies))
@@ -362,8 +364,11 @@ def _template_table(
     ids: np.ndarray,
     row_template: np.ndarray,
     stock: StockText,
+    threshold: float,
 ) -> pd.DataFrame:
     """One row per template (family): its replies, agents, dates, kinds and its text with slots.
+    Its clusters whose representatives are ``threshold`` alike to the family's (a macro's
+    variants, not the stock responses a chain or a shared sentence joined) are aligned.
 
     A family's text is that of its largest cluster, or its stock sentence (or span) when no whole reply
     of it recurs. ``row_template``: each reply's cluster representative (a key; -1 for none)."""
@@ -399,7 +404,9 @@ def _template_table(
         table["helpdesk_template"] = pd.NA
     table.index = families.take(table.index)
 
-    # Template text: align the distinct masked variants of each cluster with its representative.
+    # Template text: the distinct masked variants of a family's clusters aligned with its
+    # representative, so that words varying across the clusters it joins (a courier, a
+    # weekday) are slots, with their values.
     member_keys = np.flatnonzero((key_template >= 0) & (key_kind != KIND_CODES[Kind.EDITED]))
     # The masked text of the first reply of each member key (only those: most keys are personal).
     first_row = first_rows(row_key, len(key_kind))
@@ -408,26 +415,45 @@ def _template_table(
     variants: dict[int, list[tuple[str, int]]] = {}
     for k in member_keys:
         variants.setdefault(int(key_template[k]), []).append((display[k], int(clustering.counts[k])))
-    texts = {ids[rep]: recover_template(display[rep], vs) for rep, vs in variants.items() if rep in display}
-    # A family without a text of its own takes that of its largest cluster (ties: the first
-    # cluster id), counted on codes: ten million (family, cluster) string pairs were a peak.
+    # Each family's clusters, counted on codes (ten million (family, cluster) string pairs
+    # were a peak), largest first (ties: the first cluster id). The representative is the
+    # cluster the family is named by, or else its largest.
     valid = used & (row_template >= 0)
     pair, size = np.unique(
         family[valid].astype(np.int64) * len(ids) + row_template[valid], return_counts=True
     )
-    largest = pd.DataFrame(
-        {"family": families.take(pair // len(ids)), "cluster": ids[pair % len(ids)], "size": size}
-    ).sort_values(["family", "size", "cluster"], ascending=[True, False, True], kind="stable")
-    largest = largest.drop_duplicates("family")
-    for family_id, cluster in zip(largest["family"], largest["cluster"]):
-        if cluster in texts:
-            texts.setdefault(family_id, texts[cluster])
+    clusters = pd.DataFrame({"family": families.take(pair // len(ids)), "rep": pair % len(ids), "size": size})
+    clusters["cluster"] = ids[clusters["rep"].to_numpy()]
+    clusters = clusters.sort_values(
+        ["family", "size", "cluster"], ascending=[True, False, True], kind="stable"
+    )
+    texts: dict[str, str] = {}
+    values: dict[str, str] = {}
+    family_of = clusters["family"].to_numpy()
+    changes = np.flatnonzero(family_of[1:] != family_of[:-1]) + 1
+    bounds = np.r_[0, changes, len(family_of)] if len(family_of) else np.zeros(0, dtype=np.int64)
+    reps, names = clusters["rep"].to_numpy(), clusters["cluster"].to_numpy()
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        family_id = family_of[a]
+        own = np.flatnonzero(names[a:b] == family_id)
+        rep = int(reps[a + own[0]] if len(own) else reps[a])
+        joined = [
+            v
+            for r in reps[a:b].tolist()
+            if r == rep or fuzz.ratio(clustering.keys[r], clustering.keys[rep]) >= threshold
+            for v in variants.get(r, [])
+        ]
+        if rep in display and joined:
+            found = recover(display[rep], joined)
+            texts[family_id], values[family_id] = found.text, found.described_values()
     written = stock.sentences.drop_duplicates("key")
     for key, text in zip(written["key"], written["written"]):
         texts.setdefault(template_id(key), text)
     for key in stock.spans["key"].unique():  # a span is part of a sentence: shown as one
         texts.setdefault(template_id(key), f"… {key} …")
     table["template_text"] = pd.Series(texts)
+    # Empty where no slot value recurs (or the family's text is a stock sentence's).
+    table["slot_values"] = pd.Series(values, dtype="string").replace("", pd.NA)
     table = table.reset_index(names="template_id")
     table = table.sort_values(["replies", "template_id"], ascending=[False, True], kind="stable")
     return table[list(TEMPLATE_COLUMNS)].reset_index(drop=True)

@@ -37,6 +37,34 @@ def test_a_macro_with_variable_words_outside_the_mask_list_is_one_family():
     assert len(set(_families(lines))) == 1
 
 
+def test_a_macros_family_shows_its_slots_with_the_values_sent_in_three_replies_or_more():
+    # The family joins one cluster per courier x weekday: aligned together, the courier and
+    # the weekday are its slots. Each courier was sent 9 times (DHL 11) and each weekday 12;
+    # "Tuesday", sent twice, is no value of the macro's to show (it may be a customer's).
+    couriers, days = ["DHL", "UPS", "Evri", "Yodel"], ["Monday", "Friday", "Sunday"]
+    lines = [
+        f"Could you confirm the delivery address for order 88{i}? Our courier {c} was unable to find it on {d}."
+        for c in couriers
+        for d in days
+        for i in range(3)
+    ]
+    lines += [
+        "Could you confirm the delivery address for order 77? Our courier DHL was unable to find it on Tuesday."
+    ] * 2
+    result = replydiag.analyze(pd.DataFrame({"text": lines}))
+    assert (result.replies["kind"] == "template").all()
+    assert len(result.templates) == 1
+    row = result.templates.iloc[0]
+    assert row["template_text"] == (
+        "Could you confirm the delivery address for order {number}? Our courier {name} was unable to find it on {name}."
+    )
+    # The three most sent values of each slot (ties in alphabetical order), with their replies.
+    assert (
+        row["slot_values"]
+        == "{name}: DHL (11), Evri (9), UPS (9); {name}: Friday (12), Monday (12), Sunday (12)"
+    )
+
+
 def test_two_macros_alike_but_for_key_words_stay_two_families():
     refund = (
         "Hi {n}, your refund for order {o} has been processed and should arrive within 5-7 business days."
