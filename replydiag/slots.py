@@ -3,14 +3,15 @@
 The representative's masked text already carries the slots the masking rules know
 (``{order}``, ``{url}`` ...). Words that still differ across most members (a product, a
 name mid-sentence) are found by aligning each member with the representative word by word
-(not by position, so a two-word name is one slot) and become ``{name}``, ``{number}`` or
-``{text}``. The values such a slot took (the couriers, products, weekdays of a macro) are
+(not by position, so a two-word name is one slot) and become ``{name}``, ``{number}``,
+``{day}``, ``{month}`` or ``{text}``. The values such a slot took (the couriers, products, weekdays of a macro) are
 counted, and those sent in ``SHOWN_VALUE_REPLIES`` replies or more are kept with it: a value
 that recurs is the macro's vocabulary, one sent once or twice may be a customer's detail.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -75,13 +76,28 @@ def _comparable(word: str) -> str:
     return _PUNCT.sub("", word.lower())
 
 
+# English weekday and month names, full and short ("Mon", "Sept"): a slot of them is a date's.
+_DAYS = {d.lower() for d in (*calendar.day_name, *calendar.day_abbr)}
+_MONTHS = {m.lower() for m in (*calendar.month_name, *calendar.month_abbr, "sept") if m}
+
+
 def _slot_name(values: list[str]) -> str:
+    """What a slot holds, by the values the variants put there (most of them, 60%).
+
+    >>> _slot_name(["Monday", "Fri", "Sunday"]), _slot_name(["DHL", "Royal Mail"]), _slot_name(["12", "1,5"])
+    ('day', 'name', 'number')
+    """
     words = [v for v in values if v]
     if not words:
         return "text"
-    if sum(v.replace(",", "").replace(".", "").isdigit() for v in words) > 0.6 * len(words):
+    most = 0.6 * len(words)
+    if sum(v.replace(",", "").replace(".", "").isdigit() for v in words) > most:
         return "number"
-    if sum(v[:1].isupper() and len(v.split()) <= 3 for v in words) > 0.6 * len(words):
+    if sum(v.lower().strip(".") in _DAYS for v in words) > most:
+        return "day"
+    if sum(v.lower().strip(".") in _MONTHS for v in words) > most:
+        return "month"
+    if sum(v[:1].isupper() and len(v.split()) <= 3 for v in words) > most:
         return "name"
     return "text"
 
@@ -112,9 +128,9 @@ def recover(representative: str, variants: list[tuple[str, int]]) -> Recovered:
     ...     ("Our courier DPD could not find you on Sunday.", 2), ("Our courier Royal Mail could not find you on Tuesday.", 1),
     ...     ("Our courier Evri could not find you on Friday.", 1)])
     >>> r.text
-    'Our courier {name} could not find you on {name}.'
+    'Our courier {name} could not find you on {day}.'
     >>> r.described_values()  # DPD, sent twice, is not shown
-    '{name}: DHL (3), UPS (3); {name}: Friday (4), Monday (3)'
+    '{name}: DHL (3), UPS (3); {day}: Friday (4), Monday (3)'
     """
     spans = [m.span() for m in _WORD.finditer(representative)]
     words = [representative[a:b] for a, b in spans]

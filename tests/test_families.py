@@ -56,12 +56,12 @@ def test_a_macros_family_shows_its_slots_with_the_values_sent_in_three_replies_o
     assert len(result.templates) == 1
     row = result.templates.iloc[0]
     assert row["template_text"] == (
-        "Could you confirm the delivery address for order {number}? Our courier {name} was unable to find it on {name}."
+        "Could you confirm the delivery address for order {number}? Our courier {name} was unable to find it on {day}."
     )
     # The three most sent values of each slot (ties in alphabetical order), with their replies.
     assert (
         row["slot_values"]
-        == "{name}: DHL (11), Evri (9), UPS (9); {name}: Friday (12), Monday (12), Sunday (12)"
+        == "{name}: DHL (11), Evri (9), UPS (9); {day}: Friday (12), Monday (12), Sunday (12)"
     )
 
 
