@@ -24,33 +24,28 @@ def test_replies_between_two_templates_chain_them_into_one_family():
     assert len(set(_families([first] * 4 + [second] * 4))) == 2
 
 
+def _courier_macro():
+    """Four couriers x three weekdays, each sent three times."""
+    return [
+        f"Could you confirm the delivery address for order 88{i}? Our courier {c} was unable to find it on {d}."
+        for c in ["DHL", "UPS", "Evri", "Yodel"]
+        for d in ["Monday", "Friday", "Sunday"]
+        for i in range(3)
+    ]
+
+
 def test_a_macro_with_variable_words_outside_the_mask_list_is_one_family():
     # "Our courier {courier} was unable to find it on {day}": every courier x weekday seen
     # three times is a template of its own; so many alike templates are one macro.
-    couriers, days = ["DHL", "UPS", "Evri", "Yodel"], ["Monday", "Friday", "Sunday"]
-    lines = [
-        f"Could you confirm the delivery address for order 88{i}? Our courier {c} was unable to find it on {d}."
-        for c in couriers
-        for d in days
-        for i in range(3)
-    ]
-    assert len(set(_families(lines))) == 1
+    assert len(set(_families(_courier_macro()))) == 1
 
 
 def test_a_macros_family_shows_its_slots_with_the_values_sent_in_three_replies_or_more():
     # The family joins one cluster per courier x weekday: aligned together, the courier and
     # the weekday are its slots. Each courier was sent 9 times (DHL 11) and each weekday 12;
     # "Tuesday", sent twice, is no value of the macro's to show (it may be a customer's).
-    couriers, days = ["DHL", "UPS", "Evri", "Yodel"], ["Monday", "Friday", "Sunday"]
-    lines = [
-        f"Could you confirm the delivery address for order 88{i}? Our courier {c} was unable to find it on {d}."
-        for c in couriers
-        for d in days
-        for i in range(3)
-    ]
-    lines += [
-        "Could you confirm the delivery address for order 77? Our courier DHL was unable to find it on Tuesday."
-    ] * 2
+    tuesday = "Could you confirm the delivery address for order 77? Our courier DHL was unable to find it on Tuesday."
+    lines = _courier_macro() + [tuesday] * 2
     result = replydiag.analyze(pd.DataFrame({"text": lines}))
     assert (result.replies["kind"] == "template").all()
     assert len(result.templates) == 1
