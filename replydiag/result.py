@@ -119,6 +119,7 @@ class AuditResult:
                 {
                     "template_id": str(t.template_id),
                     "template_text": str(t.template_text),
+                    "slot_values": None if pd.isna(t.slot_values) else str(t.slot_values),
                     "replies": int(t.replies),
                     "agents": int(t.agents),
                 }
