@@ -166,6 +166,7 @@ def recover(representative: str, variants: list[tuple[str, int]]) -> Recovered:
     # processed" / "replacement shipped"), or a word some copies drop, not a variable.
     varying = [
         not words[k].startswith("{")
+        and rep_cmp[k] != ""  # punctuation alone ("," after a masked slot) is no slot
         and kept[k] < (1 - VARYING_SHARE) * aligned
         and len({rep_cmp[k], *(_comparable(v) for v in replaced[k])}) >= SLOT_VALUES
         for k in range(len(words))

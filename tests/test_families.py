@@ -92,3 +92,17 @@ def test_replies_templated_by_a_recurring_span_alone_are_one_family_named_by_it(
     span = text.strip("… ")
     assert text.startswith("…") and len(span.split()) == 7
     assert span in lines[0].lower() and span in lines[1].lower()
+
+
+def test_a_greeting_that_varies_is_one_slot_and_the_punctuation_after_a_masked_name_none():
+    # "Hi There," against "Dear Ms {name},": one changed block spans the greeting, the masked
+    # name and its comma. The comma had become a slot of its own ("{text} {name}{name},").
+    from replydiag.slots import recover
+
+    rest = ", please clear your cache and try again."
+    found = recover(
+        "Dear Ms {name}" + rest,
+        [("Dear Ms {name}" + rest, 3), ("Hi There" + rest, 4), ("Hello {name}" + rest, 2), ("Hi" + rest, 2)],
+    )
+    assert found.text == "{text} {name}" + rest
+    assert found.described_values() == "{text}: Hi There (4), Dear Ms (3)"
