@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from .features import TOKEN
+from .features import TOKEN, joined
 
 # Words as the clustering sees them (``features.tokens``): each CJK character is a word, so
 # a Chinese reply (no spaces) is aligned character by character, not as one varying word.
@@ -131,6 +131,9 @@ def recover(representative: str, variants: list[tuple[str, int]]) -> Recovered:
     'Our courier {name} could not find you on {day}.'
     >>> r.described_values()  # DPD, sent twice, is not shown
     '{name}: DHL (3), UPS (3); {day}: Friday (4), Monday (3)'
+    >>> recover("请提供宽带账号[嗯嗯]", [("请提供宽带账号[嗯嗯]", 3), ("请提供宽带账号[呵呵]", 4),
+    ...     ("请提供宽带账号[哈哈]", 3)]).described_values()  # Chinese values as written, no spaces
+    '{text}: 呵呵 (4), 哈哈 (3), 嗯嗯 (3)'
     """
     spans = [m.span() for m in _WORD.finditer(representative)]
     words = [representative[a:b] for a, b in spans]
@@ -157,7 +160,7 @@ def recover(representative: str, variants: list[tuple[str, int]]) -> Recovered:
                     at = dest_start + k - src_start
                     place[k] = (at, at + 1)
             else:
-                value = " ".join(other[dest_start:dest_end]).strip(" ,.!?;:")
+                value = joined(other[dest_start:dest_end]).strip(" ,.!?;:")
                 for k in range(src_start, src_end):
                     replaced[k].append(value)
                     place[k] = (dest_start, dest_end)
@@ -233,7 +236,7 @@ def _run_values(
     for other, place, count in places:
         lo = min(place[k][0] for k in range(first, last + 1))
         hi = max(place[k][1] for k in range(first, last + 1))
-        value = " ".join(other[lo:hi]).strip(" ,.!?;:")
+        value = joined(other[lo:hi]).strip(" ,.!?;:")
         if value:
             counted[value] += count
     ranked = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
