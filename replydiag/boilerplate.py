@@ -32,6 +32,8 @@ EDGE_SHARE = 0.15
 EDGE_MIN_REPLIES = 5
 EDGE_CONTEXTS = 5
 EDGE_WORDS = (4, 14)  # shortest and longest run taken for an edge
+SLOT_CONTEXT_WORDS = 3  # words past an edge's varied word that ...
+SLOT_CONTEXT_SHARE = 0.8  # ... this share of its replies repeat: a template's slot, no edge
 OTHERS_SHARE = 0.1  # the other agents' replies with the edge, per reply of the agent's
 SAMPLE = 5_000  # distinct replies per agent the edges are learned from
 TEAM_SAMPLE = 50_000  # distinct replies of the whole team the edges are checked against
@@ -189,8 +191,18 @@ def _edge(words: list[list[str]], team: _HeadCounts, agent_share: float) -> tupl
         head, count = heads.most_common(1)[0]
         if count < need:
             continue
-        contexts = {w[length] for w in words if len(w) > length and tuple(w[:length]) == head}
-        if len(contexts) < EDGE_CONTEXTS:
+        held = [w for w in words if len(w) > length and tuple(w[:length]) == head]
+        if len({w[length] for w in held}) < EDGE_CONTEXTS:
+            continue
+        # The varied word is a template's slot, not the start of the agent's own text, when
+        # the words past it are the same in most of these replies: "... our courier {DHL,
+        # UPS, Evri ...} was unable to find it on monday" is a macro, not a signature.
+        past = Counter(
+            tuple(w[length + 1 : length + 1 + SLOT_CONTEXT_WORDS])
+            for w in held
+            if len(w) > length + SLOT_CONTEXT_WORDS
+        )
+        if past and past.most_common(1)[0][1] >= SLOT_CONTEXT_SHARE * len(held):
             continue
         # Of the team's replies with this edge, the agent's should be nearly all.
         own = agent_share * count / len(words)

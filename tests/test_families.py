@@ -40,6 +40,17 @@ def test_a_macro_with_variable_words_outside_the_mask_list_is_one_family():
     assert len(set(_families(_courier_macro()))) == 1
 
 
+def test_a_macro_ending_after_a_slot_of_five_values_is_the_macro_not_a_signature():
+    # A fifth courier gave the ending "was unable to find it on monday" five different words
+    # before it in a third of the replies, as a signature has: it was learned as boilerplate,
+    # stripped, and the Monday replies fell out of the family (Parcelforce's became personal).
+    parcelforce = "Could you confirm the delivery address for order 77? Our courier Parcelforce was unable to find it on Monday."
+    result = replydiag.analyze(pd.DataFrame({"text": _courier_macro() + [parcelforce] * 2}))
+    assert result.boilerplate.empty
+    assert (result.replies["kind"] == "template").all()
+    assert result.replies["template_id"].nunique() == 1
+
+
 def test_a_macros_family_shows_its_slots_with_the_values_sent_in_three_replies_or_more():
     # The family joins one cluster per courier x weekday: aligned together, the courier and
     # the weekday are its slots. Each courier was sent 9 times (DHL 11) and each weekday 12;
