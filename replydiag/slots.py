@@ -102,27 +102,19 @@ def _slot_name(values: list[str]) -> str:
     return "text"
 
 
-def recover_template(representative: str, variants: list[tuple[str, int]]) -> str:
-    """Template text: the representative's masked text with varying words made slots.
+def recover(representative: str, variants: list[tuple[str, int]]) -> Recovered:
+    """Template text: the representative's masked text with varying words made slots, and the
+    values each slot took, counted in replies over the ``MAX_VARIANTS_ALIGNED`` most sent
+    variants. ``variants`` are (masked text, reply count) of the family's distinct members.
 
-    ``variants`` are (masked text, reply count) of the cluster's distinct members.
-
-    >>> recover_template("Thanks for contacting Acme about your Blender order {order}.",
+    >>> recover("Thanks for contacting Acme about your Blender order {order}.",
     ...     [("Thanks for contacting Acme about your Blender order {order}.", 2),
     ...      ("Thanks for contacting Acme about your Toaster Oven order {order}.", 3),
-    ...      ("Thanks for contacting Acme about your Kettle order {order}.", 2)])
+    ...      ("Thanks for contacting Acme about your Kettle order {order}.", 2)]).text
     'Thanks for contacting Acme about your {name} order {order}.'
-    >>> recover_template("您好,请提供宽带账号,谢谢", [("您好,请提供宽带账号,谢谢", 2), ("您好,请提供手机电话,谢谢", 2),
-    ...     ("您好,请提供装机地址,谢谢", 2)])  # Chinese: aligned by character
+    >>> recover("您好,请提供宽带账号,谢谢", [("您好,请提供宽带账号,谢谢", 2), ("您好,请提供手机电话,谢谢", 2),
+    ...     ("您好,请提供装机地址,谢谢", 2)]).text  # Chinese: aligned by character
     '您好,请提供{text},谢谢'
-    """
-    return recover(representative, variants).text
-
-
-def recover(representative: str, variants: list[tuple[str, int]]) -> Recovered:
-    """The template text (``recover_template``) and the values each slot took, counted in
-    replies over the ``MAX_VARIANTS_ALIGNED`` most sent variants.
-
     >>> r = recover("Our courier DHL could not find you on Monday.", [
     ...     ("Our courier DHL could not find you on Monday.", 3), ("Our courier UPS could not find you on Friday.", 3),
     ...     ("Our courier DPD could not find you on Sunday.", 2), ("Our courier Royal Mail could not find you on Tuesday.", 1),
